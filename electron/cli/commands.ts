@@ -1,0 +1,5 @@
+/** The subcommands of `gate-ops`. Each lives in its own file; add new ones to this list. */
+import type { CliCommand } from './io';
+import { validateCommand } from './validate-command';
+
+export const commands: ReadonlyArray<CliCommand> = [validateCommand];

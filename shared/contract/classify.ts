@@ -1,0 +1,350 @@
+/**
+ * One verdict for any incoming message: a check-in, a skipped event of another type, or a
+ * rejection with every reason found. Never throws; bounded work on hostile input (size checked
+ * before decoding, depth and forbidden keys checked before any schema runs).
+ */
+import type { z } from 'zod';
+import { dedupeKey, type CheckInRecord } from './check-in';
+import { fingerprint } from './canonical';
+import { jsonPath, reason, type Reason, type ReasonCode } from './reasons';
+import {
+  CHECK_IN_TYPE,
+  checkInEventSchema,
+  clip,
+  cloudEventEnvelopeSchema,
+  type CheckInEvent,
+} from './schemas';
+import { parseRfc3339 } from './timestamp';
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export interface CheckInVerdict {
+  readonly verdict: 'checkin';
+  readonly key: string;
+  readonly record: CheckInRecord;
+  /** The parsed event, untouched: unknown fields included. */
+  readonly event: JsonObject;
+  /** The message text exactly as received (less a leading byte-order mark). */
+  readonly text: string;
+}
+
+export interface SkippedVerdict {
+  readonly verdict: 'skipped';
+  readonly key: string | null;
+  readonly type: string;
+  readonly event: JsonObject;
+  readonly text: string;
+}
+
+export interface RejectedVerdict {
+  readonly verdict: 'rejected';
+  readonly key: string | null;
+  readonly reasons: ReadonlyArray<Reason>;
+  /** As much of the message as could be kept: all of it, or the first bytes of an oversized one. */
+  readonly text: string;
+  /** Size of the message in bytes (UTF-8). */
+  readonly size: number;
+  readonly truncated: boolean;
+}
+
+export type Classification = CheckInVerdict | SkippedVerdict | RejectedVerdict;
+
+export interface ClassifyOptions {
+  readonly maxBytes?: number;
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+const lossyDecoder = new TextDecoder('utf-8');
+
+function utf8Size(text: string): number {
+  return encoder.encode(text).byteLength;
+}
+
+function rejected(
+  reasons: Reason[],
+  text: string,
+  size: number,
+  key: string | null = null,
+  truncated = false,
+): RejectedVerdict {
+  return { verdict: 'rejected', key, reasons, text, size, truncated };
+}
+
+export function classify(
+  input: string | Uint8Array,
+  options: ClassifyOptions = {},
+): Classification {
+  try {
+    return classifyUnsafe(input, options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+  } catch (error) {
+    // Defensive: the steps below are written not to throw; if one ever does, the message is
+    // still kept, with the failure as its reason.
+    const text =
+      typeof input === 'string'
+        ? input.slice(0, 4096)
+        : lossyDecoder.decode(input.subarray(0, 4096));
+    const size = typeof input === 'string' ? input.length : input.byteLength;
+    return rejected(
+      [reason('not_json', '$', `the message could not be read: ${clip(String(error))}`)],
+      text,
+      size,
+      null,
+      text.length < size,
+    );
+  }
+}
+
+function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classification {
+  let text: string;
+  let size: number;
+  if (typeof input === 'string') {
+    size = input.length > maxBytes ? input.length : utf8Size(input);
+    if (size > maxBytes) {
+      return rejected(
+        [reason('too_large', '$', `the message is ${size} bytes; the limit is ${maxBytes}`)],
+        input.slice(0, 1024),
+        size,
+        null,
+        true,
+      );
+    }
+    text = input;
+  } else {
+    size = input.byteLength;
+    if (size > maxBytes) {
+      return rejected(
+        [reason('too_large', '$', `the message is ${size} bytes; the limit is ${maxBytes}`)],
+        lossyDecoder.decode(input.subarray(0, 1024)),
+        size,
+        null,
+        true,
+      );
+    }
+    try {
+      text = strictDecoder.decode(input);
+    } catch {
+      return rejected(
+        [reason('invalid_utf8', '$', 'the message is not valid UTF-8 text')],
+        lossyDecoder.decode(input),
+        size,
+      );
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return rejected(
+      [reason('not_json', '$', `the message is not JSON (${clip(detail, 80)})`)],
+      text,
+      size,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    const got =
+      parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    return rejected(
+      [reason('not_object', '$', `the message must be a JSON object, not ${got}`)],
+      text,
+      size,
+    );
+  }
+  const event = parsed as JsonObject;
+  const structural = checkStructure(event);
+  if (structural.length > 0) return rejected(structural, text, size, safeKey(event));
+
+  const envelope = cloudEventEnvelopeSchema.safeParse(event, { reportInput: true });
+  const type = event['type'];
+  if (typeof type === 'string' && type !== CHECK_IN_TYPE) {
+    if (envelope.success) return { verdict: 'skipped', key: dedupeKey(event), type, event, text };
+    return rejected(toReasons(envelope.error.issues, event), text, size, safeKey(event));
+  }
+
+  const checkIn = checkInEventSchema.safeParse(event, { reportInput: true });
+  if (!checkIn.success) {
+    return rejected(toReasons(checkIn.error.issues, event), text, size, safeKey(event));
+  }
+  const key = dedupeKey(event);
+  if (key === null) {
+    return rejected(
+      [reason('required', '$.id', 'the event has no id to deduplicate it by')],
+      text,
+      size,
+    );
+  }
+  return { verdict: 'checkin', key, record: toRecord(key, checkIn.data), event, text };
+}
+
+function safeKey(event: JsonObject): string | null {
+  const key = dedupeKey(event);
+  return key !== null && key.length <= 1024 ? key : null;
+}
+
+/** Depth limit and prototype-polluting keys, walked iteratively so deep input cannot overflow. */
+function checkStructure(root: object): Reason[] {
+  const reasons: Reason[] = [];
+  const stack: Array<{ value: object; path: Array<string | number>; depth: number }> = [
+    { value: root, path: [], depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (depth > MAX_DEPTH) {
+      reasons.push(
+        reason('too_deep', jsonPath(path), `the message nests deeper than ${MAX_DEPTH} levels`),
+      );
+      break;
+    }
+    const entries: Array<[string | number, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v] as [number, unknown])
+      : Object.keys(value).map(
+          (k) => [k, (value as Record<string, unknown>)[k]] as [string, unknown],
+        );
+    for (const [k, v] of entries) {
+      if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) {
+        reasons.push(
+          reason('forbidden_key', jsonPath([...path, k]), `the key "${k}" is not allowed`),
+        );
+        if (reasons.length >= 20) return reasons;
+      }
+      if (v !== null && typeof v === 'object')
+        stack.push({ value: v, path: [...path, k], depth: depth + 1 });
+    }
+  }
+  return reasons;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the text "${clip(value, 40)}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? 'the event' : path.map(String).join('.');
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = Object.prototype.hasOwnProperty.call(cur, seg)
+      ? (cur as Record<PropertyKey, unknown>)[seg]
+      : undefined;
+  }
+  return cur;
+}
+
+function toReasons(issues: ReadonlyArray<z.core.$ZodIssue>, event: JsonObject): Reason[] {
+  const out: Reason[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const r = toReason(issue, event);
+    const id = `${r.code} ${r.path}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+function toReason(issue: z.core.$ZodIssue, event: JsonObject): Reason {
+  const path = jsonPath(issue.path);
+  const name = fieldName(issue.path);
+  const input = valueAt(event, issue.path);
+  let code: ReasonCode;
+  let message: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) {
+        code = 'required';
+        message = `${name} is required but missing`;
+      } else {
+        code = 'wrong_type';
+        message = `${name} must be ${article(issue.expected)}, not ${describe(input)}`;
+      }
+      break;
+    case 'too_small':
+      code = 'empty';
+      message = `${name} must not be empty`;
+      break;
+    case 'too_big':
+      code = 'too_long';
+      message = `${name} is longer than ${String(issue.maximum)} characters`;
+      break;
+    case 'invalid_value': {
+      if (input === undefined) {
+        code = 'required';
+        message = `${name} is required but missing`;
+        break;
+      }
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(' or ');
+      if (issue.values.length > 0 && issue.values.every((v) => typeof v !== typeof input)) {
+        code = 'wrong_type';
+        message = `${name} must be ${article(typeof issue.values[0])}, not ${describe(input)}`;
+        break;
+      }
+      const last = issue.path[issue.path.length - 1];
+      if (last === 'event_type' && issue.path.length === 2 && issue.path[0] === 'data') {
+        code = 'event_type_mismatch';
+        message = `data.event_type is ${describe(input)} but the event type is ${expected}`;
+      } else {
+        code = 'wrong_value';
+        message = `${name} must be ${expected}, not ${describe(input)}`;
+      }
+      break;
+    }
+    case 'custom': {
+      const params = issue.params as { reason?: ReasonCode } | undefined;
+      code = params?.reason ?? 'wrong_value';
+      message = issue.message;
+      break;
+    }
+    case 'invalid_format':
+      code = 'wrong_value';
+      message = `${name}: ${issue.message}`;
+      break;
+    default:
+      code = 'wrong_value';
+      message = `${name}: ${issue.message}`;
+  }
+  return reason(code, path, message);
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function toRecord(key: string, event: CheckInEvent): CheckInRecord {
+  const d = event.data;
+  return {
+    key,
+    checkInId: d.check_in_id,
+    ticketId: d.ticket_id,
+    eventId: d.event_id,
+    productId: d.event_product_id,
+    sessionId: d.scanner_session_id,
+    deviceId: d.device_id ?? null,
+    gate: d.gate ?? null,
+    attendeeName: d.attendee.name ?? null,
+    attendeeEmail: d.attendee.email ?? null,
+    checkedInAt: parseRfc3339(d.checked_in_at)!,
+    occurredAt: parseRfc3339(d.occurred_at)!,
+    time: event.time === undefined ? null : parseRfc3339(event.time),
+    source: event.source,
+    ceId: event.id,
+    sequence: event.sequence ?? null,
+    schemaVersion: d.schema_version,
+    fingerprint: fingerprint(d),
+  };
+}

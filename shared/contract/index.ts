@@ -1,0 +1,6 @@
+export * from './canonical';
+export * from './check-in';
+export * from './classify';
+export * from './reasons';
+export * from './schemas';
+export * from './timestamp';
