@@ -13,7 +13,9 @@ export const CHECK_IN_DATASCHEMA_PREFIX =
   'https://schemas.cope.com/events/ticketing.check_in.created/v';
 
 /** Upper bounds for identifiers: they become index keys, so a hostile megabyte id is refused. */
-export const MAX_ID_LENGTH = 256;
+export const MAX_ID_LENGTH = 128;
+export const MAX_SOURCE_LENGTH = 256;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 export const MAX_TEXT_LENGTH = 1024;
 
 function fail(ctx: z.RefinementCtx, code: ReasonCode, message: string): void {
@@ -74,13 +76,13 @@ export const cloudEventEnvelopeSchema = z.looseObject({
       fail(ctx, 'unsupported_specversion', `CloudEvents spec version "${clip(value)}" is not 1.0`);
   }),
   id,
-  source: z.string().min(1).max(MAX_TEXT_LENGTH),
+  source: z.string().min(1).max(MAX_SOURCE_LENGTH),
   type: z.string().min(1).max(MAX_ID_LENGTH),
   time: timestamp.optional(),
   subject: text.optional(),
   datacontenttype: text.optional(),
   dataschema: text.optional(),
-  idempotency_key: z.string().max(MAX_TEXT_LENGTH).optional(),
+  idempotency_key: z.string().max(MAX_IDEMPOTENCY_KEY_LENGTH).optional(),
   sequence: z.string().max(MAX_ID_LENGTH).optional(),
 });
 

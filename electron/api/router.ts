@@ -1,0 +1,115 @@
+/**
+ * The transport-independent side of the API in main: handlers registered per channel, every
+ * request validated with the channel's zod schema before a service sees it, every failure turned
+ * into a typed error result. Electron IPC and the headless websocket both call into this.
+ */
+import type { z } from 'zod';
+import {
+  channels,
+  isChannelName,
+  ServiceError,
+  type ApiError,
+  type ApiResult,
+  type EventOf,
+  type ParsedRequestOf,
+  type QueryChannel,
+  type ResponseOf,
+  type SubscriptionChannel,
+} from '../../shared/api';
+
+/** Who is calling: lets handlers (and the Electron binding) tell callers apart. */
+export interface CallContext {
+  readonly origin: 'ipc' | 'headless' | 'test';
+}
+
+export type QueryHandler<C extends QueryChannel> = (
+  request: ParsedRequestOf<C>,
+  ctx: CallContext,
+) => Promise<ResponseOf<C>> | ResponseOf<C>;
+
+export type SubscriptionHandler<C extends SubscriptionChannel> = (
+  request: ParsedRequestOf<C>,
+  emit: (event: EventOf<C>) => void,
+  ctx: CallContext,
+) => () => void;
+
+function badRequest(error: z.ZodError): ApiError {
+  return {
+    code: 'bad_request',
+    message: `invalid request: ${error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
+    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  };
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ServiceError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+export class ApiRouter {
+  private readonly queries = new Map<string, QueryHandler<QueryChannel>>();
+  private readonly subscriptions = new Map<string, SubscriptionHandler<SubscriptionChannel>>();
+
+  handle<C extends QueryChannel>(channel: C, handler: QueryHandler<C>): void {
+    if (channels[channel].kind !== 'query') throw new Error(`${channel} is not a query channel`);
+    this.queries.set(channel, handler as unknown as QueryHandler<QueryChannel>);
+  }
+
+  handleSubscription<C extends SubscriptionChannel>(
+    channel: C,
+    handler: SubscriptionHandler<C>,
+  ): void {
+    this.subscriptions.set(channel, handler as unknown as SubscriptionHandler<SubscriptionChannel>);
+  }
+
+  /** Channels with a registered handler. */
+  registered(): string[] {
+    return [...this.queries.keys(), ...this.subscriptions.keys()];
+  }
+
+  async query(channel: string, payload: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
+    const handler = this.queries.get(channel);
+    if (!isChannelName(channel) || !handler) {
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_channel',
+          message: `unknown channel "${String(channel).slice(0, 80)}"`,
+        },
+      };
+    }
+    const parsed = channels[channel].request.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: badRequest(parsed.error) };
+    try {
+      const value = await handler(parsed.data as never, ctx);
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error: toApiError(error) };
+    }
+  }
+
+  subscribe(
+    channel: string,
+    payload: unknown,
+    emit: (event: unknown) => void,
+    ctx: CallContext,
+  ): ApiResult<() => void> {
+    const handler = this.subscriptions.get(channel);
+    if (!isChannelName(channel) || !handler) {
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_channel',
+          message: `unknown channel "${String(channel).slice(0, 80)}"`,
+        },
+      };
+    }
+    const parsed = channels[channel].request.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: badRequest(parsed.error) };
+    try {
+      return { ok: true, value: handler(parsed.data as never, emit as never, ctx) };
+    } catch (error) {
+      return { ok: false, error: toApiError(error) };
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { createHash } from 'node:crypto';
+
+/** Primary key of a check-in: base64url SHA-256 of its dedupe key, cut to 22 characters (132 bits). */
+export function checkInDocId(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 22);
+}
+
+/** Zero-padded so ids sort in arrival order. */
+export function seqId(prefix: 'q' | 'c', ingestSeq: number): string {
+  return `${prefix}${String(ingestSeq).padStart(15, '0')}`;
+}

@@ -1,0 +1,6 @@
+export * from './collections/checkins';
+export * from './collections/conflicts';
+export * from './collections/quarantine';
+export * from './collections/state';
+export * from './database';
+export * from './ids';
