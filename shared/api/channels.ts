@@ -1,22 +1,16 @@
 /**
  * The channel map: every API channel between main and the renderer, `channel → schemas`.
- * Names are `domain:thing`. Add channels here, their methods in ./methods.ts, their handlers in
- * electron/api/<domain>-handlers.ts.
+ * Names are `domain:thing`. Each domain keeps its channels (and its GateOpsApi methods) in
+ * ./channels/<domain>.ts; this file merges them. Handlers live in electron/api/<domain>-handlers.ts.
  */
-import { z } from 'zod';
-import { query, type ChannelDef, type QueryDef, type SubscriptionDef } from './define';
+import type { z } from 'zod';
+import { appChannels } from './channels/app';
+import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
-export const appInfoSchema = z.object({
-  version: z.string(),
-  host: z.enum(['electron', 'headless']),
-  /** True when the built-in relay simulator feeds the app (no relay configured). */
-  demo: z.boolean(),
-  dataDir: z.string(),
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
+export * from './channels/app';
 
 export const channels = {
-  'app:info': query(z.object({}).strict(), appInfoSchema),
+  ...appChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

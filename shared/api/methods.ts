@@ -11,10 +11,11 @@ import type {
   ResponseOf,
   SubscriptionChannel,
 } from './channels';
+import { appMethods } from './channels/app';
 import { ApiCallError, type ApiResult } from './define';
 
 export const apiMethods = {
-  getAppInfo: { kind: 'query', channel: 'app:info' },
+  ...appMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 
 type Methods = typeof apiMethods;
