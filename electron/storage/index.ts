@@ -1,0 +1,31 @@
+/**
+ * Gate Ops' RxStorage on node:sqlite. Design note: docs/storage.md.
+ *
+ *   const db = await createRxDatabase({
+ *     name: 'gate-ops',
+ *     storage: getRxStorageNodeSqlite({ directory: dataDir }), // → <dataDir>/gate-ops.sqlite
+ *     multiInstance: false,
+ *   });
+ *
+ *   // Several writes, any collections, one SQLite transaction; events after COMMIT:
+ *   await runInStorageTransaction(db, async () => {
+ *     await db.checkins.bulkUpsert(docs);
+ *     await db.cursors.upsert({ id: 'relay', sequence });
+ *   });
+ *
+ * Opening a damaged file throws StorageDamagedError after moving the file aside.
+ * Attachments are not supported (AttachmentsUnsupportedError at collection creation).
+ */
+export {
+  getRxStorageNodeSqlite,
+  RX_STORAGE_NAME_NODE_SQLITE,
+  type NodeSqliteStorageSettings,
+  type RxStorageNodeSqlite,
+} from './sqlite-rx-storage';
+export { runInStorageTransaction, type StorageTransactionTarget } from './storage-transaction';
+export {
+  AttachmentsUnsupportedError,
+  StorageClosedError,
+  StorageDamagedError,
+} from './storage-errors';
+export type { NodeSqliteInternals } from './sqlite-storage-instance';
