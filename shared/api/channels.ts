@@ -5,12 +5,15 @@
  */
 import type { z } from 'zod';
 import { appChannels } from './channels/app';
+import { settingsChannels } from './channels/settings';
 import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
 export * from './channels/app';
+export * from './channels/settings';
 
 export const channels = {
   ...appChannels,
+  ...settingsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -12,10 +12,12 @@ import type {
   SubscriptionChannel,
 } from './channels';
 import { appMethods } from './channels/app';
+import { settingsMethods } from './channels/settings';
 import { ApiCallError, type ApiResult } from './define';
 
 export const apiMethods = {
   ...appMethods,
+  ...settingsMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 
 type Methods = typeof apiMethods;

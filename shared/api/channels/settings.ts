@@ -1,0 +1,85 @@
+/**
+ * Settings channels. The relay token is write-only from the renderer: `settings:get` says only
+ * whether one is set and where it comes from, never its value. Updates are partial patches
+ * validated against the same bounds as shared/settings.ts (the defaults are stripped so a patch
+ * never resets a field it does not mention).
+ */
+import { z } from 'zod';
+import { displaySchema, settingsSchema, thresholdsSchema } from '../../settings';
+import { query, subscription } from '../define';
+
+const t = thresholdsSchema.shape;
+const d = displaySchema.shape;
+
+export const thresholdsPatchSchema = z
+  .object({
+    deviceIdleMinutes: t.deviceIdleMinutes.unwrap().optional(),
+    sessionEndMinutes: t.sessionEndMinutes.unwrap().optional(),
+    uploadLagSeconds: t.uploadLagSeconds.unwrap().optional(),
+    relayDownSeconds: t.relayDownSeconds.unwrap().optional(),
+  })
+  .strict();
+
+export const displayPatchSchema = z
+  .object({
+    timezone: d.timezone.unwrap().optional(),
+    theme: d.theme.unwrap().optional(),
+  })
+  .strict();
+
+/** A partial change to the settings; absent fields keep their current value. */
+export const settingsPatchSchema = z
+  .object({
+    relayUrl: settingsSchema.shape.relayUrl.unwrap().optional(),
+    thresholds: thresholdsPatchSchema.optional(),
+    display: displayPatchSchema.optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** Where the relay token lives; it is never sent to the renderer. */
+export const TOKEN_SOURCES = ['secure-storage', 'env', 'file', 'none'] as const;
+export type TokenSource = (typeof TOKEN_SOURCES)[number];
+
+export const relayTokenStatusSchema = z.object({
+  isSet: z.boolean(),
+  source: z.enum(TOKEN_SOURCES),
+  /** False when the renderer cannot set or clear it here (no OS encryption, or set by env). */
+  canChange: z.boolean(),
+  /** A sentence for the user when something limits the token (why it cannot be saved, …). */
+  note: z.string().optional(),
+});
+export type RelayTokenStatus = z.infer<typeof relayTokenStatusSchema>;
+
+export const settingsViewSchema = z.object({
+  settings: settingsSchema,
+  relayToken: relayTokenStatusSchema,
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+/**
+ * A bearer token goes into an HTTP header: visible ASCII only, no spaces. Never echoed back in
+ * errors (the router reports paths and messages, not inputs).
+ */
+export const relayTokenSchema = z
+  .string()
+  .min(1, 'the token is empty')
+  .max(4096, 'the token is too long')
+  .regex(/^[\x21-\x7e]+$/, 'the token must be printable ASCII without spaces');
+
+export const settingsChannels = {
+  'settings:get': query(z.object({}).strict(), settingsViewSchema),
+  'settings:update': query(z.object({ patch: settingsPatchSchema }).strict(), settingsViewSchema),
+  'settings:set-token': query(z.object({ token: relayTokenSchema }).strict(), settingsViewSchema),
+  'settings:clear-token': query(z.object({}).strict(), settingsViewSchema),
+  /** Emits the current view at once, then after every change (from any window or the CLI). */
+  'settings:changes': subscription(z.object({}).strict(), settingsViewSchema),
+};
+
+export const settingsMethods = {
+  getSettings: { kind: 'query', channel: 'settings:get' },
+  updateSettings: { kind: 'query', channel: 'settings:update' },
+  setRelayToken: { kind: 'query', channel: 'settings:set-token' },
+  clearRelayToken: { kind: 'query', channel: 'settings:clear-token' },
+  onSettingsChanged: { kind: 'subscription', channel: 'settings:changes' },
+} as const;
