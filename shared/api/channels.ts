@@ -6,14 +6,29 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app';
 import { settingsChannels } from './channels/settings';
+import { activityChannels } from './channels/activity';
+import { alertsChannels } from './channels/alerts';
+import { checkinsChannels } from './channels/checkins';
+import { quarantineChannels } from './channels/quarantine';
+import { relayChannels } from './channels/relay';
 import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
 export * from './channels/app';
 export * from './channels/settings';
+export * from './channels/activity';
+export * from './channels/alerts';
+export * from './channels/checkins';
+export * from './channels/quarantine';
+export * from './channels/relay';
 
 export const channels = {
   ...appChannels,
   ...settingsChannels,
+  ...activityChannels,
+  ...alertsChannels,
+  ...checkinsChannels,
+  ...quarantineChannels,
+  ...relayChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -13,11 +13,21 @@ import type {
 } from './channels';
 import { appMethods } from './channels/app';
 import { settingsMethods } from './channels/settings';
+import { activityMethods } from './channels/activity';
+import { alertsMethods } from './channels/alerts';
+import { checkinsMethods } from './channels/checkins';
+import { quarantineMethods } from './channels/quarantine';
+import { relayMethods } from './channels/relay';
 import { ApiCallError, type ApiResult } from './define';
 
 export const apiMethods = {
   ...appMethods,
   ...settingsMethods,
+  ...activityMethods,
+  ...alertsMethods,
+  ...checkinsMethods,
+  ...quarantineMethods,
+  ...relayMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 
 type Methods = typeof apiMethods;

@@ -1,0 +1,172 @@
+/**
+ * Activity channels: the supervisor's live picture, as small view models computed in main from
+ * incrementally kept aggregates (never the check-in table). Each list has a query and a `-watch`
+ * subscription taking the same request: it emits the page at once, then again whenever it
+ * changes, at most a few times per second.
+ */
+import { z } from 'zod';
+import { query, subscription } from '../define';
+
+export const ACTIVITY_STATUSES = ['active', 'idle', 'ended'] as const;
+export const activityStatusSchema = z.enum(ACTIVITY_STATUSES);
+export type ActivityStatus = z.infer<typeof activityStatusSchema>;
+
+const id = z.string().max(128);
+const ms = z.number().int().nonnegative();
+
+export const minuteCountSchema = z.object({ t: ms, count: z.number().int().nonnegative() });
+
+export const gateVmSchema = z.object({
+  gate: id,
+  count: z.number().int().nonnegative(),
+  /** Scans per minute over the last 5 minutes. */
+  ratePerMin: z.number().nonnegative(),
+  last5: z.number().int().nonnegative(),
+  lastScanAt: ms.nullable(),
+  devices: z.number().int().nonnegative(),
+  activeDevices: z.number().int().nonnegative(),
+  idleDevices: z.number().int().nonnegative(),
+  sessions: z.number().int().nonnegative(),
+});
+export type GateVm = z.infer<typeof gateVmSchema>;
+
+export const productVmSchema = z.object({
+  productId: id,
+  count: z.number().int().nonnegative(),
+});
+
+export const overviewSchema = z.object({
+  totals: z.object({
+    checkins: z.number().int().nonnegative(),
+    reentries: z.number().int().nonnegative(),
+    quarantined: z.number().int().nonnegative(),
+    gates: z.number().int().nonnegative(),
+    devices: z.number().int().nonnegative(),
+    activeDevices: z.number().int().nonnegative(),
+    sessions: z.number().int().nonnegative(),
+    activeSessions: z.number().int().nonnegative(),
+  }),
+  /** Scans per minute over the last 5 minutes (by check-in time). */
+  ratePerMin: z.number().nonnegative(),
+  /** Arrivals per minute (by check-in time), oldest first, up to `minutes` of the request. */
+  perMinute: z.array(minuteCountSchema),
+  gates: z.array(gateVmSchema),
+  products: z.array(productVmSchema),
+  /** Receive time of the newest stored check-in: "data as of". */
+  dataAsOf: ms.nullable(),
+  lastCheckInAt: ms.nullable(),
+  /** Highest ingest sequence folded in. */
+  lastIngestSeq: z.number().int().nonnegative(),
+  /** The clock of main when this was computed (statuses and rates are relative to it). */
+  computedAt: ms,
+});
+export type Overview = z.infer<typeof overviewSchema>;
+
+export const overviewRequestSchema = z
+  .object({
+    /** How many minutes of the arrivals chart to return (ending at the newest check-in). */
+    minutes: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 60)
+      .default(180),
+  })
+  .strict();
+
+export const sessionVmSchema = z.object({
+  sessionId: id,
+  deviceId: id,
+  gate: id,
+  count: z.number().int().nonnegative(),
+  reentries: z.number().int().nonnegative(),
+  firstScanAt: ms,
+  lastScanAt: ms,
+  /** Scans per minute between first and last scan. */
+  ratePerMin: z.number().nonnegative(),
+  status: activityStatusSchema,
+});
+export type SessionVm = z.infer<typeof sessionVmSchema>;
+
+export const deviceVmSchema = z.object({
+  deviceId: id,
+  gate: id,
+  sessionId: id,
+  count: z.number().int().nonnegative(),
+  firstScanAt: ms,
+  lastScanAt: ms,
+  /** When a check-in of this device last reached us. */
+  lastSeenAt: ms,
+  last5: z.number().int().nonnegative(),
+  last15: z.number().int().nonnegative(),
+  /** Received minus checked-in time of its most recently received check-in. */
+  uploadLagMs: z.number().int(),
+  lagging: z.boolean(),
+  status: activityStatusSchema,
+});
+export type DeviceVm = z.infer<typeof deviceVmSchema>;
+
+const page = {
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+};
+
+export const sessionsRequestSchema = z
+  .object({
+    gate: id.optional(),
+    deviceId: id.optional(),
+    status: activityStatusSchema.optional(),
+    sort: z.enum(['lastScan', 'count', 'firstScan']).default('lastScan'),
+    ...page,
+  })
+  .strict();
+export type SessionsRequest = z.input<typeof sessionsRequestSchema>;
+
+export const sessionsPageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  rows: z.array(sessionVmSchema),
+});
+export type SessionsPage = z.infer<typeof sessionsPageSchema>;
+
+export const devicesRequestSchema = z
+  .object({
+    gate: id.optional(),
+    status: activityStatusSchema.optional(),
+    laggingOnly: z.boolean().default(false),
+    sort: z.enum(['device', 'lastScan', 'lag', 'count']).default('device'),
+    ...page,
+  })
+  .strict();
+export type DevicesRequest = z.input<typeof devicesRequestSchema>;
+
+export const devicesPageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  rows: z.array(deviceVmSchema),
+});
+export type DevicesPage = z.infer<typeof devicesPageSchema>;
+
+export const gatesResponseSchema = z.object({ rows: z.array(gateVmSchema) });
+
+export const activityChannels = {
+  'activity:overview': query(overviewRequestSchema, overviewSchema),
+  'activity:overview-watch': subscription(overviewRequestSchema, overviewSchema),
+  'activity:sessions': query(sessionsRequestSchema, sessionsPageSchema),
+  'activity:sessions-watch': subscription(sessionsRequestSchema, sessionsPageSchema),
+  'activity:devices': query(devicesRequestSchema, devicesPageSchema),
+  'activity:devices-watch': subscription(devicesRequestSchema, devicesPageSchema),
+  'activity:gates': query(z.object({}).strict(), gatesResponseSchema),
+  'activity:gates-watch': subscription(z.object({}).strict(), gatesResponseSchema),
+};
+
+export const activityMethods = {
+  getOverview: { kind: 'query', channel: 'activity:overview' },
+  watchOverview: { kind: 'subscription', channel: 'activity:overview-watch' },
+  getSessions: { kind: 'query', channel: 'activity:sessions' },
+  watchSessions: { kind: 'subscription', channel: 'activity:sessions-watch' },
+  getDevices: { kind: 'query', channel: 'activity:devices' },
+  watchDevices: { kind: 'subscription', channel: 'activity:devices-watch' },
+  getGates: { kind: 'query', channel: 'activity:gates' },
+  watchGates: { kind: 'subscription', channel: 'activity:gates-watch' },
+} as const;

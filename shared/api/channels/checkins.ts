@@ -1,0 +1,80 @@
+/**
+ * Check-in browsing and search: pages read through the database indexes (ticketId, nameLower,
+ * emailLower prefixes; gate/session/device by check-in time), never the whole table.
+ */
+import { z } from 'zod';
+import { query, subscription } from '../define';
+
+const id = z.string().max(128);
+
+export const checkInRowSchema = z.object({
+  id: z.string(),
+  ingestSeq: z.number().int().nonnegative(),
+  ticketId: z.string(),
+  checkInId: z.string(),
+  attendeeName: z.string().optional(),
+  attendeeEmail: z.string().optional(),
+  gate: z.string(),
+  deviceId: z.string(),
+  sessionId: z.string(),
+  productId: z.string(),
+  eventId: z.string(),
+  checkedInAt: z.number().int(),
+  receivedAt: z.number().int(),
+  reentry: z.boolean(),
+});
+export type CheckInRow = z.infer<typeof checkInRowSchema>;
+
+export const SEARCH_FIELDS = ['any', 'ticket', 'name', 'email'] as const;
+
+export const checkinsSearchRequestSchema = z
+  .object({
+    /** Prefix, case-insensitive for name and e-mail. Empty lists everything (newest first). */
+    text: z.string().max(128).default(''),
+    field: z.enum(SEARCH_FIELDS).default('any'),
+    gate: id.optional(),
+    sessionId: id.optional(),
+    deviceId: id.optional(),
+    reentryOnly: z.boolean().default(false),
+    offset: z.number().int().min(0).max(10_000_000).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type CheckinsSearchRequest = z.input<typeof checkinsSearchRequestSchema>;
+
+export const checkinsPageSchema = z.object({
+  /** Matching rows; for a text search over "any" field this is capped (see `capped`). */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  rows: z.array(checkInRowSchema),
+  capped: z.boolean(),
+});
+export type CheckinsPage = z.infer<typeof checkinsPageSchema>;
+
+export const checkInDetailSchema = checkInRowSchema.extend({
+  key: z.string(),
+  source: z.string(),
+  ceId: z.string(),
+  sequence: z.string().optional(),
+  occurredAt: z.number().int(),
+  raw: z.string(),
+  /** Other check-ins of the same ticket, oldest first (a re-entry shows its history). */
+  sameTicket: z.array(checkInRowSchema),
+});
+export type CheckInDetail = z.infer<typeof checkInDetailSchema>;
+
+export const checkinsChannels = {
+  'checkins:search': query(checkinsSearchRequestSchema, checkinsPageSchema),
+  'checkins:get': query(z.object({ id: z.string().max(64) }).strict(), checkInDetailSchema),
+  /** Fires (coalesced) when check-ins were stored: the page in view may have changed. */
+  'checkins:changes': subscription(
+    z.object({}).strict(),
+    z.object({ lastIngestSeq: z.number().int().nonnegative(), total: z.number().int() }),
+  ),
+};
+
+export const checkinsMethods = {
+  searchCheckIns: { kind: 'query', channel: 'checkins:search' },
+  getCheckIn: { kind: 'query', channel: 'checkins:get' },
+  onCheckInsChanged: { kind: 'subscription', channel: 'checkins:changes' },
+} as const;
