@@ -72,7 +72,7 @@ export const settingsChannels = {
   'settings:update': query(z.object({ patch: settingsPatchSchema }).strict(), settingsViewSchema),
   'settings:set-token': query(z.object({ token: relayTokenSchema }).strict(), settingsViewSchema),
   'settings:clear-token': query(z.object({}).strict(), settingsViewSchema),
-  /** Emits the current view at once, then after every change (from any window or the CLI). */
+  /** Emits the current view at once, then after every change (from any window). */
   'settings:changes': subscription(z.object({}).strict(), settingsViewSchema),
 };
 
