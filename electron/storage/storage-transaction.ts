@@ -9,8 +9,8 @@ import type { RxStorageNodeSqlite } from './sqlite-rx-storage';
 
 /** What names the database: an RxDatabase on this storage, or one of its storage instances. */
 export type StorageTransactionTarget =
-  | RxDatabase
-  | RxStorageInstance<unknown, NodeSqliteInternals, unknown>;
+  | Pick<RxDatabase, 'name' | 'storage'>
+  | Pick<RxStorageInstance<unknown, NodeSqliteInternals, unknown>, 'internals'>;
 
 /**
  * Runs `fn` inside one SQLite transaction (BEGIN IMMEDIATE) on the database's file and
@@ -39,7 +39,7 @@ export function runInStorageTransaction<T>(
 function connectionOf(target: StorageTransactionTarget): SqliteConnection {
   const internals = (target as { internals?: Partial<NodeSqliteInternals> }).internals;
   if (internals?.connection) return internals.connection;
-  const database = target as RxDatabase;
+  const database = target as Pick<RxDatabase, 'name' | 'storage'>;
   const storage = database.storage as Partial<RxStorageNodeSqlite> | undefined;
   if (storage?.filePathOf) {
     const connection = findConnection(storage.filePathOf(database.name));

@@ -97,8 +97,8 @@ function plain(doc: Data): TestDoc {
   return rest;
 }
 
-function row(item: fc.Arbitrary<unknown> extends never ? never : { id: string; action: string; fields: Omit<TestDoc, 'id'> }, current?: Data): BulkWriteRow<TestDoc> {
-  const next = { id: item.id, ...item.fields };
+function row(item: WriteItem, current?: Data): BulkWriteRow<TestDoc> {
+  const next: TestDoc = { id: item.id, ...item.fields };
   if (next.tag === undefined) delete next.tag;
   switch (item.action) {
     case 'insert':
@@ -114,7 +114,10 @@ function row(item: fc.Arbitrary<unknown> extends never ? never : { id: string; a
   }
 }
 
-async function runBoth(ops: readonly fc.Infer<typeof operation>[]): Promise<void> {
+type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+type WriteItem = typeof writeItem extends fc.Arbitrary<infer T> ? T : never;
+
+async function runBoth(ops: readonly Operation[]): Promise<void> {
   const name = 'diff' + randomToken(8);
   const ours = await createInstance(getRxStorageNodeSqlite({ directory: temp.dir }), name);
   const reference = await createInstance(getRxStorageMemory(), name);

@@ -82,8 +82,8 @@ describe('bulkWrite', () => {
   });
 
   it('emits change events before bulkWrite resolves, and none for a batch that only failed', async () => {
-    const seen: EventBulk<RxStorageChangeEvent<Data>, unknown>[] = [];
-    const sub = instance.changeStream().subscribe((bulk) => seen.push(bulk));
+    const seen: EventBulk<RxStorageChangeEvent<unknown>, unknown>[] = [];
+    const sub = instance.changeStream().subscribe((bulk) => seen.push(bulk as never));
     await instance.bulkWrite([insertRow(alice), insertRow(bob)], 'ctx');
     expect(seen).toHaveLength(1);
     expect(seen[0]?.context).toBe('ctx');
