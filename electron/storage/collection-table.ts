@@ -72,7 +72,9 @@ export class CollectionTable {
         ' version INTEGER NOT NULL, indexes TEXT NOT NULL)',
     );
     const indexesJson = JSON.stringify(this.indexes);
-    const known = db.prepare(`SELECT indexes FROM ${META_TABLE} WHERE name = ?`).get(this.tableName);
+    const known = db
+      .prepare(`SELECT indexes FROM ${META_TABLE} WHERE name = ?`)
+      .get(this.tableName);
     if (known) {
       // The ixK columns are positional; a different index list would silently misread them.
       if (known.indexes !== indexesJson) {

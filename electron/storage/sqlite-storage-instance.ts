@@ -106,7 +106,10 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     return { error: categorized.errors } as unknown as RxStorageBulkWriteResponse<RxDocType>;
   }
 
-  async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+  async findDocumentsById(
+    ids: string[],
+    withDeleted: boolean,
+  ): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen('findDocumentsById');
     const found = new Map<string, Doc>();
     for (const doc of this.table.getByIds(ids)) {
@@ -147,7 +150,8 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
       documents.push(doc);
       if (!mustSort && documents.length >= enough) break;
     }
-    if (mustSort) documents.sort(
+    if (mustSort)
+      documents.sort(
         getSortComparator(this.schema, query as never) as unknown as (a: Doc, b: Doc) => number,
       );
     if (skip !== 0 || documents.length > enough) documents = documents.slice(skip, enough);
@@ -202,7 +206,9 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     };
   }
 
-  changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>> {
+  changeStream(): Observable<
+    EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>
+  > {
     this.ensureOpen('changeStream');
     return this.state.changes.asObservable() as never;
   }

@@ -8,7 +8,11 @@
  */
 import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../../electron/storage';
-import { type CheckinDoc, checkinSchema, makeCheckin } from '../../electron/storage/testing/checkin-schema';
+import {
+  type CheckinDoc,
+  checkinSchema,
+  makeCheckin,
+} from '../../electron/storage/testing/checkin-schema';
 
 type Cursor = { id: string; batches: number };
 const cursorSchema: RxJsonSchema<Cursor> = {
@@ -19,7 +23,10 @@ const cursorSchema: RxJsonSchema<Cursor> = {
   required: ['id', 'batches'],
 };
 
-export type ChildDb = RxDatabase<{ checkins: RxCollection<CheckinDoc>; cursors: RxCollection<Cursor> }>;
+export type ChildDb = RxDatabase<{
+  checkins: RxCollection<CheckinDoc>;
+  cursors: RxCollection<Cursor>;
+}>;
 
 export async function openChildDb(directory: string): Promise<ChildDb> {
   const db = (await createRxDatabase({
@@ -28,7 +35,10 @@ export async function openChildDb(directory: string): Promise<ChildDb> {
     multiInstance: false,
     closeDuplicates: true,
   })) as ChildDb;
-  await db.addCollections({ checkins: { schema: checkinSchema }, cursors: { schema: cursorSchema } });
+  await db.addCollections({
+    checkins: { schema: checkinSchema },
+    cursors: { schema: cursorSchema },
+  });
   return db;
 }
 
@@ -55,7 +65,9 @@ async function main(): Promise<void> {
     case 'groups':
       for (let batches = stored / n; ; batches++) {
         await runInStorageTransaction(db, async () => {
-          await db.checkins.bulkInsert(Array.from({ length: n }, (_, i) => makeCheckin(stored + i)));
+          await db.checkins.bulkInsert(
+            Array.from({ length: n }, (_, i) => makeCheckin(stored + i)),
+          );
           await db.cursors.upsert({ id: 'cursor', batches: batches + 1 });
         });
         stored += n;

@@ -83,9 +83,13 @@ export function insertRow(fields: TestDoc): BulkWriteRow<TestDoc> {
   return { document: docState(fields) };
 }
 
-export function updateRow(previous: Data, fields: Partial<TestDoc>, deleted = false): BulkWriteRow<TestDoc> {
+export function updateRow(
+  previous: Data,
+  fields: Partial<TestDoc>,
+  deleted = false,
+): BulkWriteRow<TestDoc> {
   const { _deleted, _attachments, _meta, _rev, ...plain } = previous;
-  void _deleted, _attachments, _meta, _rev;
+  (void _deleted, _attachments, _meta, _rev);
   return { previous, document: docState({ ...plain, ...fields }, previous, deleted) };
 }
 

@@ -24,7 +24,12 @@ export type CheckinDoc = {
 };
 
 const id = { type: 'string', maxLength: 256 } as const;
-const epochMs = { type: 'number', minimum: 0, maximum: 100_000_000_000_000, multipleOf: 1 } as const;
+const epochMs = {
+  type: 'number',
+  minimum: 0,
+  maximum: 100_000_000_000_000,
+  multipleOf: 1,
+} as const;
 
 export const checkinSchema: RxJsonSchema<CheckinDoc> = {
   version: 0,
@@ -49,9 +54,22 @@ export const checkinSchema: RxJsonSchema<CheckinDoc> = {
     raw: { type: 'string' },
   },
   required: [
-    'key', 'checkInId', 'ticketId', 'eventId', 'productId', 'sessionId', 'deviceId', 'gate',
-    'attendeeName', 'attendeeEmail', 'checkedInAt', 'occurredAt', 'receivedAt', 'ingestSeq',
-    'reentry', 'raw',
+    'key',
+    'checkInId',
+    'ticketId',
+    'eventId',
+    'productId',
+    'sessionId',
+    'deviceId',
+    'gate',
+    'attendeeName',
+    'attendeeEmail',
+    'checkedInAt',
+    'occurredAt',
+    'receivedAt',
+    'ingestSeq',
+    'reentry',
+    'raw',
   ],
   indexes: [
     'ticketId',
@@ -102,7 +120,12 @@ export function makeCheckin(i: number, start = 1_750_000_000_000): CheckinDoc {
     datacontenttype: 'application/json',
     traceparent: `00-${(i * 2654435761).toString(16).padStart(32, 'a')}-${i.toString(16).padStart(16, 'b')}-01`,
     relay: { node: 'relay-eu-west-1', receivedAt: new Date(doc.receivedAt).toISOString() },
-    data: { ...doc, key: undefined, ingestSeq: undefined, scanner: { firmware: '4.2.1', battery: 0.81 } },
+    data: {
+      ...doc,
+      key: undefined,
+      ingestSeq: undefined,
+      scanner: { firmware: '4.2.1', battery: 0.81 },
+    },
   });
   return { ...doc, raw };
 }

@@ -5,7 +5,13 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/storage';
-import { countRows, integrityCheck, lastAck, runChild, startChild } from '../../helpers/storage-process';
+import {
+  countRows,
+  integrityCheck,
+  lastAck,
+  runChild,
+  startChild,
+} from '../../helpers/storage-process';
 
 const KILLS = process.env.CI ? 6 : 15;
 const CHECKINS = `SELECT count(*) AS n FROM "checkins--v0" WHERE deleted = 0`;
@@ -32,55 +38,47 @@ it('reads back in a new process exactly what another process wrote and closed', 
 });
 
 describe('SIGKILL while writing', () => {
-  it(
-    'keeps every acknowledged batch, whole batches only, and a file that passes integrity_check',
-    async () => {
-      const batch = 200;
-      let acknowledged = 0;
-      for (let kill = 0; kill < KILLS; kill++) {
-        const child = startChild([temp.dir, 'write-batches', String(batch)]);
-        const ready = Number((await child.waitFor('ready ')).slice(6));
-        expect(ready).toBeGreaterThanOrEqual(acknowledged);
-        // Kill at a random moment: some runs die mid-batch, some between batches.
-        await randomDelay(400);
-        child.process.kill('SIGKILL');
-        await child.exited;
-        acknowledged = lastAck(child.lines, acknowledged);
-        expect(integrityCheck(file)).toBe('ok');
-        const stored = countRows(file, CHECKINS);
-        expect(stored).toBeGreaterThanOrEqual(acknowledged);
-        expect(stored % batch).toBe(0);
-      }
-      expect(acknowledged).toBeGreaterThan(0);
-    },
-    180_000,
-  );
+  it('keeps every acknowledged batch, whole batches only, and a file that passes integrity_check', async () => {
+    const batch = 200;
+    let acknowledged = 0;
+    for (let kill = 0; kill < KILLS; kill++) {
+      const child = startChild([temp.dir, 'write-batches', String(batch)]);
+      const ready = Number((await child.waitFor('ready ')).slice(6));
+      expect(ready).toBeGreaterThanOrEqual(acknowledged);
+      // Kill at a random moment: some runs die mid-batch, some between batches.
+      await randomDelay(400);
+      child.process.kill('SIGKILL');
+      await child.exited;
+      acknowledged = lastAck(child.lines, acknowledged);
+      expect(integrityCheck(file)).toBe('ok');
+      const stored = countRows(file, CHECKINS);
+      expect(stored).toBeGreaterThanOrEqual(acknowledged);
+      expect(stored % batch).toBe(0);
+    }
+    expect(acknowledged).toBeGreaterThan(0);
+  }, 180_000);
 
-  it(
-    'keeps grouped writes to two collections all-or-nothing across kills',
-    async () => {
-      const batch = 100;
-      let acknowledged = 0;
-      for (let kill = 0; kill < KILLS; kill++) {
-        const child = startChild([temp.dir, 'groups', String(batch)]);
-        await child.waitFor('ready ');
-        await randomDelay(400);
-        child.process.kill('SIGKILL');
-        await child.exited;
-        acknowledged = lastAck(child.lines, acknowledged);
-        expect(integrityCheck(file)).toBe('ok');
-        const stored = countRows(file, CHECKINS);
-        expect(stored).toBeGreaterThanOrEqual(acknowledged);
-        const cursor = countRows(
-          file,
-          `SELECT coalesce(max(json_extract(data, '$.batches')), 0) AS n FROM "cursors--v0"`,
-        );
-        // The cursor and the check-ins it counts were committed together or not at all.
-        expect(cursor * batch).toBe(stored);
-      }
-    },
-    180_000,
-  );
+  it('keeps grouped writes to two collections all-or-nothing across kills', async () => {
+    const batch = 100;
+    let acknowledged = 0;
+    for (let kill = 0; kill < KILLS; kill++) {
+      const child = startChild([temp.dir, 'groups', String(batch)]);
+      await child.waitFor('ready ');
+      await randomDelay(400);
+      child.process.kill('SIGKILL');
+      await child.exited;
+      acknowledged = lastAck(child.lines, acknowledged);
+      expect(integrityCheck(file)).toBe('ok');
+      const stored = countRows(file, CHECKINS);
+      expect(stored).toBeGreaterThanOrEqual(acknowledged);
+      const cursor = countRows(
+        file,
+        `SELECT coalesce(max(json_extract(data, '$.batches')), 0) AS n FROM "cursors--v0"`,
+      );
+      // The cursor and the check-ins it counts were committed together or not at all.
+      expect(cursor * batch).toBe(stored);
+    }
+  }, 180_000);
 
   it('loses every write of a group that was killed before it committed', async () => {
     await runChild([temp.dir, 'write', '10']);

@@ -55,7 +55,10 @@ const condition = fc.record(
     name: comparison(fc.constantFrom(...names)),
     age: comparison(fc.constantFrom(...ages)),
     flag: fc.boolean().map((b) => ({ $eq: b })),
-    tag: fc.oneof(comparison(fc.constantFrom(...tags)), fc.boolean().map((b) => ({ $exists: b }))),
+    tag: fc.oneof(
+      comparison(fc.constantFrom(...tags)),
+      fc.boolean().map((b) => ({ $exists: b })),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -71,11 +74,20 @@ const selector = fc
 
 const sortField = fc.constantFrom('name', 'age', 'flag', 'tag', 'id');
 const sort = fc
-  .uniqueArray(fc.tuple(sortField, fc.constantFrom('asc', 'desc')), { maxLength: 3, selector: (t) => t[0] })
+  .uniqueArray(fc.tuple(sortField, fc.constantFrom('asc', 'desc')), {
+    maxLength: 3,
+    selector: (t) => t[0],
+  })
   .map((parts) => parts.map(([f, dir]) => ({ [f]: dir })));
 
 const operation = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('write' as const), items: fc.uniqueArray(writeItem, { minLength: 1, maxLength: 6, selector: (w) => w.id }) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      items: fc.uniqueArray(writeItem, { minLength: 1, maxLength: 6, selector: (w) => w.id }),
+    }),
+    weight: 4,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('query' as const),
@@ -87,13 +99,19 @@ const operation = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant('count' as const), selector }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('changes' as const), limit: fc.integer({ min: 1, max: 5 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('changes' as const),
+      limit: fc.integer({ min: 1, max: 5 }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.constant({ kind: 'cleanup' as const }), weight: 1 },
 );
 
 function plain(doc: Data): TestDoc {
   const { _deleted, _attachments, _meta, _rev, ...rest } = doc;
-  void _deleted, _attachments, _meta, _rev;
+  (void _deleted, _attachments, _meta, _rev);
   return rest;
 }
 
@@ -104,13 +122,17 @@ function row(item: WriteItem, current?: Data): BulkWriteRow<TestDoc> {
     case 'insert':
       return { document: docState(next) };
     case 'delete':
-      return current ? { previous: current, document: docState(plain(current), current, true) } : { document: docState(next) };
+      return current
+        ? { previous: current, document: docState(plain(current), current, true) }
+        : { document: docState(next) };
     case 'stale':
       return current
         ? { previous: { ...current, _rev: '1-stale' }, document: docState(next, current) }
         : { document: docState(next) };
     default:
-      return current ? { previous: current, document: docState(next, current) } : { document: docState(next) };
+      return current
+        ? { previous: current, document: docState(next, current) }
+        : { document: docState(next) };
   }
 }
 
@@ -126,12 +148,27 @@ async function runBoth(ops: readonly Operation[]): Promise<void> {
   try {
     for (const op of ops) {
       if (op.kind === 'write') {
-        const current = await reference.findDocumentsById(op.items.map((i) => i.id), true);
-        const rows = op.items.map((item) => row(item, current.find((d) => d.id === item.id)));
-        const [a, b] = await Promise.all(pair.map((s) => s.bulkWrite(structuredClone(rows), 'diff')));
+        const current = await reference.findDocumentsById(
+          op.items.map((i) => i.id),
+          true,
+        );
+        const rows = op.items.map((item) =>
+          row(
+            item,
+            current.find((d) => d.id === item.id),
+          ),
+        );
+        const [a, b] = await Promise.all(
+          pair.map((s) => s.bulkWrite(structuredClone(rows), 'diff')),
+        );
         expect(a?.error).toEqual(b?.error);
       } else if (op.kind === 'query') {
-        const q = preparedQuery({ selector: op.selector, sort: op.sort, skip: op.skip, limit: op.limit } as MangoQuery<TestDoc>);
+        const q = preparedQuery({
+          selector: op.selector,
+          sort: op.sort,
+          skip: op.skip,
+          limit: op.limit,
+        } as MangoQuery<TestDoc>);
         const [a, b] = await Promise.all(pair.map((s) => s.query(q)));
         expect(a?.documents, JSON.stringify(q)).toEqual(b?.documents);
       } else if (op.kind === 'count') {

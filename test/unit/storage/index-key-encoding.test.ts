@@ -5,10 +5,32 @@ import { encodeIndexKey } from '../../../electron/storage/index-key-encoding';
 // Characters chosen around every boundary the encoding cares about: below/at/above the
 // padding space, the UTF-8 length steps, surrogates (paired and lone) and U+E000..U+FFFF.
 const interesting = [
-  '\x00', '\x1f', ' ', '!', '0', 'a', '\x7f', '\x80', 'é', '\u07ff', '\u0800', '\ud7ff',
-  '\ud83d', '\ude00', '😀', '𝄞', '\ue000', '\uff21', '\ufffd', '\uffff',
+  '\x00',
+  '\x1f',
+  ' ',
+  '!',
+  '0',
+  'a',
+  '\x7f',
+  '\x80',
+  'é',
+  '\u07ff',
+  '\u0800',
+  '\ud7ff',
+  '\ud83d',
+  '\ude00',
+  '😀',
+  '𝄞',
+  '\ue000',
+  '\uff21',
+  '\ufffd',
+  '\uffff',
 ];
-const char = fc.oneof(fc.constantFrom(...interesting), fc.constantFrom(' ', ' ', ' '), fc.string({ maxLength: 1, unit: 'binary' }));
+const char = fc.oneof(
+  fc.constantFrom(...interesting),
+  fc.constantFrom(' ', ' ', ' '),
+  fc.string({ maxLength: 1, unit: 'binary' }),
+);
 const keyString = fc.array(char, { maxLength: 24 }).map((parts) => parts.join(''));
 
 function sign(n: number): number {

@@ -54,7 +54,10 @@ describe('bulkWrite', () => {
   it('reports a 409 with documentInDb for an insert over an existing document', async () => {
     await instance.bulkWrite([insertRow(alice)], 'test');
     const stored = await only('a');
-    const result = await instance.bulkWrite([insertRow({ ...alice, age: 99 }), insertRow(bob)], 'test');
+    const result = await instance.bulkWrite(
+      [insertRow({ ...alice, age: 99 }), insertRow(bob)],
+      'test',
+    );
     expect(result.error).toHaveLength(1);
     expect(result.error[0]).toMatchObject({ status: 409, documentId: 'a', documentInDb: stored });
     expect((await only('a'))?.age).toBe(30);
@@ -76,7 +79,10 @@ describe('bulkWrite', () => {
     await instance.bulkWrite([updateRow((await only('a'))!, {}, true)], 'test');
     expect(await only('a')).toBeUndefined();
     expect((await only('a', true))?._deleted).toBe(true);
-    const undeleted = await instance.bulkWrite([updateRow((await only('a', true))!, { age: 1 })], 'test');
+    const undeleted = await instance.bulkWrite(
+      [updateRow((await only('a', true))!, { age: 1 })],
+      'test',
+    );
     expect(undeleted.error).toEqual([]);
     expect((await only('a'))?.age).toBe(1);
   });
@@ -103,7 +109,13 @@ describe('bulkWrite', () => {
 describe('query and count', () => {
   beforeEach(async () => {
     const rows = Array.from({ length: 30 }, (_, i) =>
-      insertRow({ id: `d${String(i).padStart(2, '0')}`, name: `n${i % 5}`, age: i, flag: i % 2 === 0, tag: `t${i % 3}` }),
+      insertRow({
+        id: `d${String(i).padStart(2, '0')}`,
+        name: `n${i % 5}`,
+        age: i,
+        flag: i % 2 === 0,
+        tag: `t${i % 3}`,
+      }),
     );
     await instance.bulkWrite(rows, 'seed');
   });
@@ -125,7 +137,11 @@ describe('query and count', () => {
   });
 
   it('matches and sorts in JavaScript what the index does not cover', async () => {
-    const q = preparedQuery({ selector: { tag: 't1', age: { $gt: 5 } }, sort: [{ name: 'desc' }], limit: 4 });
+    const q = preparedQuery({
+      selector: { tag: 't1', age: { $gt: 5 } },
+      sort: [{ name: 'desc' }],
+      limit: 4,
+    });
     expect(q.queryPlan.selectorSatisfiedByIndex).toBe(false);
     const docs = (await instance.query(q)).documents;
     expect(docs.map((d) => [d.name, d.id])).toEqual([
@@ -137,8 +153,13 @@ describe('query and count', () => {
   });
 
   it('counts fast on a covered selector and exactly otherwise', async () => {
-    expect(await instance.count(preparedQuery({ selector: { _deleted: false, name: 'n1' } as never }))).toEqual({ count: 6, mode: 'fast' });
-    expect(await instance.count(preparedQuery({ selector: { tag: 't0' } }))).toEqual({ count: 10, mode: 'slow' });
+    expect(
+      await instance.count(preparedQuery({ selector: { _deleted: false, name: 'n1' } as never })),
+    ).toEqual({ count: 6, mode: 'fast' });
+    expect(await instance.count(preparedQuery({ selector: { tag: 't0' } }))).toEqual({
+      count: 10,
+      mode: 'slow',
+    });
   });
 
   it('pages through changes with checkpoints', async () => {
@@ -156,7 +177,10 @@ describe('query and count', () => {
 describe('ordering as JavaScript orders', () => {
   it('sorts index ranges above U+FFFF by UTF-16 code units, not UTF-8 bytes', async () => {
     const names = ['😀', '\uff21', 'z', '\ue000', '𝄞x', 'A', 'é'];
-    await instance.bulkWrite(names.map((name, i) => insertRow({ id: `u${i}`, name, age: 1, flag: true })), 't');
+    await instance.bulkWrite(
+      names.map((name, i) => insertRow({ id: `u${i}`, name, age: 1, flag: true })),
+      't',
+    );
     const q = preparedQuery({
       selector: { _deleted: false, name: { $gt: '' } } as never,
       sort: [{ name: 'asc' }],
