@@ -1,0 +1,187 @@
+/**
+ * Summaries of a report (by gate, scanner session, device and hour), accumulated while the rows
+ * stream past. Memory grows with the number of gates, sessions, devices and hours, never with
+ * the number of check-ins: a festival has thousands of sessions at most.
+ */
+import type { CheckInDoc } from '../db';
+import type { ReportClock } from './time-zone';
+
+export interface GroupStats {
+  checkIns: number;
+  reentries: number;
+  first: number;
+  last: number;
+}
+
+export interface GateSummary extends GroupStats {
+  readonly gate: string;
+  readonly devices: number;
+  readonly sessions: number;
+}
+
+export interface SessionSummary extends GroupStats {
+  readonly sessionId: string;
+  /** Comma-separated when a session moved (rare but possible with a shared device). */
+  readonly devices: string;
+  readonly gates: string;
+}
+
+export interface DeviceSummary extends GroupStats {
+  readonly deviceId: string;
+  readonly gates: string;
+  readonly sessions: number;
+  /** Upload lag = received minus checked-in: high means the device scanned offline. */
+  readonly avgLagMs: number;
+  readonly maxLagMs: number;
+}
+
+export interface HourSummary {
+  readonly hourStart: number;
+  readonly label: string;
+  readonly checkIns: number;
+  readonly reentries: number;
+}
+
+export interface ReportSummary {
+  readonly checkIns: number;
+  readonly reentries: number;
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly gates: ReadonlyArray<GateSummary>;
+  readonly sessions: ReadonlyArray<SessionSummary>;
+  readonly devices: ReadonlyArray<DeviceSummary>;
+  /** Every hour from the first to the last check-in, empty hours included (a chart needs them). */
+  readonly hours: ReadonlyArray<HourSummary>;
+}
+
+interface Group extends GroupStats {
+  readonly a: Set<string>;
+  readonly b: Set<string>;
+  lagSum: number;
+  lagMax: number;
+}
+
+const newGroup = (t: number): Group => ({
+  checkIns: 0,
+  reentries: 0,
+  first: t,
+  last: t,
+  a: new Set(),
+  b: new Set(),
+  lagSum: 0,
+  lagMax: 0,
+});
+
+function bump(map: Map<string, Group>, key: string, doc: Readonly<CheckInDoc>): Group {
+  let g = map.get(key);
+  if (!g) map.set(key, (g = newGroup(doc.checkedInAt)));
+  g.checkIns++;
+  if (doc.reentry) g.reentries++;
+  if (doc.checkedInAt < g.first) g.first = doc.checkedInAt;
+  if (doc.checkedInAt > g.last) g.last = doc.checkedInAt;
+  return g;
+}
+
+const stats = (g: Group): GroupStats => ({
+  checkIns: g.checkIns,
+  reentries: g.reentries,
+  first: g.first,
+  last: g.last,
+});
+const byName =
+  <T>(key: (x: T) => string) =>
+  (x: T, y: T) =>
+    key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0;
+/** Beyond this span (about 14 months) empty hours are left out. */
+const MAX_FILLED_SPAN = 10_000 * 3_600_000;
+const joined = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
+
+export class SummaryAccumulator {
+  private checkIns = 0;
+  private reentries = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+  private readonly gates = new Map<string, Group>();
+  private readonly sessions = new Map<string, Group>();
+  private readonly devices = new Map<string, Group>();
+  private readonly hours = new Map<number, { checkIns: number; reentries: number }>();
+
+  constructor(private readonly clock: ReportClock) {}
+
+  add(docs: ReadonlyArray<Readonly<CheckInDoc>>): void {
+    for (const doc of docs) {
+      this.checkIns++;
+      if (doc.reentry) this.reentries++;
+      const t = doc.checkedInAt;
+      if (this.first === null || t < this.first) this.first = t;
+      if (this.last === null || t > this.last) this.last = t;
+      const gate = bump(this.gates, doc.gate, doc);
+      gate.a.add(doc.deviceId);
+      gate.b.add(doc.sessionId);
+      const session = bump(this.sessions, doc.sessionId, doc);
+      session.a.add(doc.deviceId);
+      session.b.add(doc.gate);
+      const device = bump(this.devices, doc.deviceId, doc);
+      device.a.add(doc.gate);
+      device.b.add(doc.sessionId);
+      const lag = Math.max(0, doc.receivedAt - doc.checkedInAt);
+      device.lagSum += lag;
+      if (lag > device.lagMax) device.lagMax = lag;
+      const hour = this.clock.hourStart(t);
+      const h = this.hours.get(hour);
+      if (h) {
+        h.checkIns++;
+        if (doc.reentry) h.reentries++;
+      } else this.hours.set(hour, { checkIns: 1, reentries: doc.reentry ? 1 : 0 });
+    }
+  }
+
+  result(): ReportSummary {
+    const gates = [...this.gates].map(([gate, g]): GateSummary => ({
+      gate,
+      ...stats(g),
+      devices: g.a.size,
+      sessions: g.b.size,
+    }));
+    const sessions = [...this.sessions].map(([sessionId, g]): SessionSummary => ({
+      sessionId,
+      ...stats(g),
+      devices: joined(g.a),
+      gates: joined(g.b),
+    }));
+    const devices = [...this.devices].map(([deviceId, g]): DeviceSummary => ({
+      deviceId,
+      ...stats(g),
+      gates: joined(g.a),
+      sessions: g.b.size,
+      avgLagMs: g.checkIns > 0 ? Math.round(g.lagSum / g.checkIns) : 0,
+      maxLagMs: g.lagMax,
+    }));
+    const hours: HourSummary[] = [];
+    if (this.first !== null && this.last !== null && this.last - this.first > MAX_FILLED_SPAN) {
+      // A scanner with a wrong clock can put one row years away: list only the hours with rows.
+      for (const [h, counts] of [...this.hours].sort((x, y) => x[0] - y[0])) {
+        hours.push({ hourStart: h, label: this.clock.hourLabel(h), ...counts });
+      }
+    } else if (this.first !== null && this.last !== null) {
+      const end = this.clock.hourStart(this.last);
+      // Step by wall-clock hours: across a DST change an hour bucket is not 3,600,000 ms apart.
+      for (let h = this.clock.hourStart(this.first); h <= end;) {
+        const counts = this.hours.get(h) ?? { checkIns: 0, reentries: 0 };
+        hours.push({ hourStart: h, label: this.clock.hourLabel(h), ...counts });
+        const next = this.clock.hourStart(h + 3_600_000);
+        h = next > h ? next : this.clock.hourStart(h + 2 * 3_600_000);
+      }
+    }
+    return {
+      checkIns: this.checkIns,
+      reentries: this.reentries,
+      first: this.first,
+      last: this.last,
+      gates: gates.sort(byName((g) => g.gate)),
+      sessions: sessions.sort(byName((s) => s.sessionId)),
+      devices: devices.sort(byName((d) => d.deviceId)),
+      hours,
+    };
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * XLSX reports through exceljs' streaming workbook writer: the check-ins sheet is written and
+ * committed row by row (no shared-strings table, which would keep every string in memory), then
+ * the summary sheets (by gate, session, device, hour) and a "Report" sheet describing the export.
+ *
+ * Times are real Excel date cells showing wall-clock time in the report's zone (Excel dates have
+ * no zone; the header says which one). Text cells are written as strings, which Excel never
+ * evaluates, so they need no formula neutralisation. A sheet holds at most 1,048,576 rows, so
+ * check-ins continue on "Check-ins (2)", … after a million.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import ExcelJS from 'exceljs';
+import type { CheckInDoc } from '../db';
+import type { ReportSink } from './atomic-file';
+import type { ReportColumn } from './report-columns';
+import type { ReportSummary } from './report-summary';
+import type { ReportClock } from './time-zone';
+
+export const ROWS_PER_SHEET = 1_000_000;
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
+const HOUR_FORMAT = 'yyyy-mm-dd hh:mm';
+
+export interface ReportInfoLine {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface XlsxReportOptions {
+  readonly columns: ReadonlyArray<ReportColumn>;
+  readonly clock: ReportClock;
+  /** Rows per check-ins sheet; tests lower it to see the roll-over. */
+  readonly rowsPerSheet?: number;
+}
+
+type Sheet = ExcelJS.Worksheet;
+
+export function xlsxReport(options: XlsxReportOptions, sink: ReportSink) {
+  const { columns, clock } = options;
+  const rowsPerSheet = options.rowsPerSheet ?? ROWS_PER_SHEET;
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: sink.stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = 'Gate Ops';
+  let sheet: Sheet | undefined;
+  let sheetRows = 0;
+  let sheetCount = 0;
+  const zoneNote = clock.zone === 'UTC' ? 'UTC' : clock.zone;
+  /** Excel shows a Date cell's UTC fields, so shift by the zone offset to show wall-clock time. */
+  const wall = (ms: number): Date => new Date(ms + clock.offsetAt(ms));
+
+  const openSheet = (): Sheet => {
+    sheetCount++;
+    const s = workbook.addWorksheet(sheetCount === 1 ? 'Check-ins' : `Check-ins (${sheetCount})`, {
+      views: [{ state: 'frozen', ySplit: 1 }],
+    });
+    s.columns = columns.map((c) => ({
+      header: c.kind === 'time' ? `${c.title} (${zoneNote})` : c.title,
+      key: c.key,
+      width: c.width,
+      style: c.kind === 'time' ? { numFmt: DATE_FORMAT } : {},
+    }));
+    s.getRow(1).font = { bold: true };
+    s.getRow(1).commit();
+    sheetRows = 0;
+    return s;
+  };
+
+  const summarySheet = (
+    name: string,
+    head: ReadonlyArray<{ header: string; width: number; numFmt?: string }>,
+    rows: ReadonlyArray<ReadonlyArray<string | number | Date>>,
+  ): void => {
+    const s = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    s.columns = head.map((h) => ({
+      header: h.header,
+      width: h.width,
+      style: h.numFmt ? { numFmt: h.numFmt } : {},
+    }));
+    s.getRow(1).font = { bold: true };
+    s.getRow(1).commit();
+    for (const r of rows) s.addRow([...r]).commit();
+    s.commit();
+  };
+
+  const t = (label: string) => ({
+    header: `${label} (${zoneNote})`,
+    width: 22,
+    numFmt: DATE_FORMAT,
+  });
+  const n = (label: string, width = 12) => ({ header: label, width });
+
+  return {
+    async start(): Promise<void> {
+      sheet = openSheet();
+    },
+
+    async rows(docs: ReadonlyArray<Readonly<CheckInDoc>>): Promise<void> {
+      for (const doc of docs) {
+        if (!sheet || sheetRows >= rowsPerSheet) {
+          sheet?.commit();
+          sheet = openSheet();
+        }
+        const values: Array<string | Date | boolean> = new Array(columns.length);
+        for (let c = 0; c < columns.length; c++) {
+          const column = columns[c]!;
+          if (column.text) values[c] = column.text(doc);
+          else if (column.time) values[c] = wall(column.time(doc));
+          else values[c] = doc.reentry;
+        }
+        sheet.addRow(values).commit();
+        sheetRows++;
+      }
+      // Let the zip stream move the page to disk before the next one: bounded memory.
+      await nextTurn();
+      if (sink.stream.writableNeedDrain) await new Promise((r) => sink.stream.once('drain', r));
+    },
+
+    async finish(summary: ReportSummary, info: ReadonlyArray<ReportInfoLine>): Promise<void> {
+      sheet?.commit();
+      const span = (g: { first: number; last: number }) => [wall(g.first), wall(g.last)];
+      summarySheet(
+        'By gate',
+        [
+          n('Gate', 16),
+          n('Check-ins'),
+          n('Re-entries'),
+          n('Devices'),
+          n('Sessions'),
+          t('First'),
+          t('Last'),
+        ],
+        summary.gates.map((g) => [
+          g.gate,
+          g.checkIns,
+          g.reentries,
+          g.devices,
+          g.sessions,
+          ...span(g),
+        ]),
+      );
+      summarySheet(
+        'By session',
+        [
+          n('Scanner session', 24),
+          n('Devices', 16),
+          n('Gates', 16),
+          n('Check-ins'),
+          n('Re-entries'),
+          t('First'),
+          t('Last'),
+        ],
+        summary.sessions.map((s) => [
+          s.sessionId,
+          s.devices,
+          s.gates,
+          s.checkIns,
+          s.reentries,
+          ...span(s),
+        ]),
+      );
+      summarySheet(
+        'By device',
+        [
+          n('Device', 16),
+          n('Gates', 16),
+          n('Sessions'),
+          n('Check-ins'),
+          n('Re-entries'),
+          n('Avg upload lag (s)', 18),
+          n('Max upload lag (s)', 18),
+          t('First'),
+          t('Last'),
+        ],
+        summary.devices.map((d) => [
+          d.deviceId,
+          d.gates,
+          d.sessions,
+          d.checkIns,
+          d.reentries,
+          Math.round(d.avgLagMs / 100) / 10,
+          Math.round(d.maxLagMs / 100) / 10,
+          ...span(d),
+        ]),
+      );
+      summarySheet(
+        'By hour',
+        [
+          { header: `Hour (${zoneNote})`, width: 18, numFmt: HOUR_FORMAT },
+          n('Check-ins'),
+          n('Re-entries'),
+        ],
+        summary.hours.map((h) => [wall(h.hourStart), h.checkIns, h.reentries]),
+      );
+      summarySheet(
+        'Report',
+        [n('', 22), n('', 60)],
+        info.map((line) => [line.label, line.value]),
+      );
+      await workbook.commit();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
