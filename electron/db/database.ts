@@ -14,6 +14,7 @@ import { checkinsSchema, type CheckInDoc } from './collections/checkins';
 import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
 import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';
 import { stateSchema, type StateDoc } from './collections/state';
+import { ticketsSchema, type TicketDoc } from './collections/tickets';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -22,6 +23,7 @@ export interface GateOpsCollections {
   quarantine: RxCollection<QuarantineDoc>;
   conflicts: RxCollection<ConflictDoc>;
   state: RxCollection<StateDoc>;
+  tickets: RxCollection<TicketDoc>;
 }
 
 export type GateOpsDatabase = RxDatabase<GateOpsCollections>;
@@ -46,6 +48,7 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
     quarantine: { schema: quarantineSchema },
     conflicts: { schema: conflictsSchema },
     state: { schema: stateSchema },
+    tickets: { schema: ticketsSchema },
   });
   return db;
 }

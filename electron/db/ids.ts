@@ -9,3 +9,8 @@ export function checkInDocId(dedupeKey: string): string {
 export function seqId(prefix: 'q' | 'c', ingestSeq: number): string {
   return `${prefix}${String(ingestSeq).padStart(15, '0')}`;
 }
+
+/** Primary key of a `tickets` doc: the same digest, over a prefixed ticket id. */
+export function ticketDocId(ticketId: string): string {
+  return checkInDocId(`ticket:${ticketId}`);
+}

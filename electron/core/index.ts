@@ -1,0 +1,3 @@
+export * from './data-dir';
+export * from './open-store';
+export * from './start-core';

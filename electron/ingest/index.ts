@@ -1,0 +1,3 @@
+export * from './batch-commit';
+export * from './ingest-pipeline';
+export * from './ingest-totals';

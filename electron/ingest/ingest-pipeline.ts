@@ -1,0 +1,213 @@
+/**
+ * The ingest pipeline: the relay client's sink. Each message is classified on arrival and queued;
+ * batches (up to `batchSize` messages, or whatever arrived within `batchWindowMs` of the first)
+ * are committed one at a time by commitBatch. The queue is bounded in effect: above `highWater`
+ * messages push() answers false and the relay client stops reading from its socket until the
+ * queue falls under half of it ('drain'), so a slow store slows the relay, not our memory.
+ *
+ * Cursors: the persisted cursor (in the `ingest` state doc) only covers committed messages. The
+ * in-process resume point is the last sequence *accepted* here: what is queued will be committed
+ * by this process, or, if it dies, replayed from the persisted cursor on the next start.
+ */
+import { EventEmitter } from 'node:events';
+import { classify, DEFAULT_MAX_MESSAGE_BYTES, type Classification } from '../../shared/contract';
+import type { GateOpsDatabase } from '../db';
+import type { RelaySink } from '../relay/relay-client';
+import {
+  commitBatch,
+  type BatchResult,
+  type IncomingMessage,
+  type StoreTransaction,
+} from './batch-commit';
+import { readIngestTotals, type IngestTotals } from './ingest-totals';
+
+export interface BatchCommitted extends BatchResult {
+  readonly committedAt: number;
+}
+
+export interface IngestEvents {
+  /** After every commit: the new check-in docs, the batch's counts, the totals and cursor. */
+  'batch-committed': [BatchCommitted];
+  /** A commit failed; the batch is kept and retried. */
+  'commit-error': [Error];
+}
+
+export interface IngestOptions {
+  readonly db: GateOpsDatabase;
+  /** Makes a batch and its state doc one commit; default: run the writes as they come. */
+  readonly transaction?: StoreTransaction;
+  readonly batchSize?: number;
+  readonly batchWindowMs?: number;
+  /** Queued messages above which push() asks the relay client to pause. */
+  readonly highWater?: number;
+  readonly maxMessageBytes?: number;
+  readonly now?: () => number;
+}
+
+const direct: StoreTransaction = (fn) => fn();
+
+export class IngestPipeline extends EventEmitter<IngestEvents> implements RelaySink {
+  private readonly db: GateOpsDatabase;
+  private readonly transaction: StoreTransaction;
+  private readonly batchSize: number;
+  private readonly windowMs: number;
+  private readonly highWater: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  private committed: IngestTotals;
+  private accepted: string | null;
+  private queue: IncomingMessage[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private aboveHighWater = false;
+  private closed = false;
+  private failures = 0;
+  private readonly drainListeners = new Set<() => void>();
+  /** Most messages ever queued at once: tests check memory stays bounded. */
+  peakQueued = 0;
+  lastError: Error | null = null;
+
+  private constructor(options: IngestOptions, totals: IngestTotals) {
+    super();
+    this.db = options.db;
+    this.transaction = options.transaction ?? direct;
+    this.batchSize = options.batchSize ?? 500;
+    this.windowMs = options.batchWindowMs ?? 50;
+    this.highWater = options.highWater ?? 10_000;
+    this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.now = options.now ?? Date.now;
+    this.committed = totals;
+    this.accepted = totals.cursor;
+  }
+
+  static async open(options: IngestOptions): Promise<IngestPipeline> {
+    return new IngestPipeline(options, await readIngestTotals(options.db));
+  }
+
+  /** What is committed: counters and the persisted cursor. */
+  get totals(): IngestTotals {
+    return this.committed;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  resumeCursor(): string | null {
+    return this.accepted;
+  }
+
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
+  }
+
+  push(text: string | Uint8Array, receivedAt: number = this.now()): boolean {
+    if (this.closed) throw new Error('the ingest pipeline is closed');
+    const verdict = classify(text, { maxBytes: this.maxBytes });
+    const sequence = sequenceOf(verdict);
+    if (sequence !== null && (this.accepted === null || sequence > this.accepted)) {
+      this.accepted = sequence;
+    }
+    this.queue.push({ verdict, sequence, receivedAt });
+    const queued = this.queued;
+    if (queued > this.peakQueued) this.peakQueued = queued;
+    if (queued >= this.batchSize) this.kick();
+    else if (this.timer === null && this.running === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.kick();
+      }, this.windowMs);
+    }
+    if (queued >= this.highWater) this.aboveHighWater = true;
+    return !this.aboveHighWater;
+  }
+
+  /** Resolves when everything queued so far is committed. */
+  async flush(): Promise<void> {
+    while (this.queued > 0 || this.running) {
+      this.kick();
+      await this.running;
+    }
+  }
+
+  /** Commits what is queued (retrying a failing store a few times), then refuses new messages. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const giveUpAfter = this.failures + 3;
+    while ((this.queued > 0 || this.running) && this.failures < giveUpAfter) {
+      this.kick();
+      await this.running;
+    }
+    this.drainListeners.clear();
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running || this.queued === 0) return;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    // Group commit: whatever arrived while one batch was being written goes in the next.
+    while (this.queued > 0) {
+      const end = Math.min(this.queue.length, this.head + this.batchSize);
+      const batch = this.queue.slice(this.head, end);
+      let result: BatchResult;
+      try {
+        result = await commitBatch(this.db, this.transaction, batch, this.committed);
+      } catch (error) {
+        this.failures += 1;
+        this.lastError = error instanceof Error ? error : new Error(String(error));
+        this.emit('commit-error', this.lastError);
+        if (this.closed && this.failures >= 3) return;
+        // The batch stays queued; the store gets a moment (up to 5 s) before the retry.
+        await new Promise((r) =>
+          setTimeout(r, Math.min(5000, 50 * 2 ** Math.min(7, this.failures))),
+        );
+        continue;
+      }
+      this.failures = 0;
+      this.lastError = null;
+      this.head = end;
+      if (this.head > 4096 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.committed = result.totals;
+      this.emit('batch-committed', { ...result, committedAt: this.now() });
+      if (this.aboveHighWater && this.queued <= this.highWater / 2) {
+        this.aboveHighWater = false;
+        for (const listener of this.drainListeners) listener();
+      }
+    }
+  }
+}
+
+/** The relay's sequence stamp of a message, when it has one at the top level. */
+function sequenceOf(verdict: Classification): string | null {
+  if (verdict.verdict === 'checkin') return verdict.record.sequence;
+  if (verdict.verdict === 'skipped') {
+    const s = verdict.event['sequence'];
+    return typeof s === 'string' ? s : null;
+  }
+  if (verdict.truncated) return null;
+  try {
+    const parsed: unknown = JSON.parse(verdict.text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const s = (parsed as Record<string, unknown>)['sequence'];
+      if (typeof s === 'string' && s.length > 0 && s.length <= 128) return s;
+    }
+  } catch {
+    // Not JSON: no sequence to read; the next message's covers it.
+  }
+  return null;
+}

@@ -1,0 +1,360 @@
+/**
+ * The relay link: one websocket to the relay (docs/relay-protocol.md), kept alive with ping/pong,
+ * reconnected with capped exponential backoff and full jitter, resumed from the store's committed
+ * cursor (`?after=`). Every message goes to the sink (the ingest pipeline); when the sink is full,
+ * reading from the socket pauses until it drains, so a slow store bounds memory instead of
+ * growing a queue. An authentication failure stops the retries and says so.
+ */
+import { BehaviorSubject } from 'rxjs';
+import WebSocket, { type ClientOptions } from 'ws';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { systemClock, type Clock } from './clock';
+import { AUTH_CLOSE_CODES, CLOUDEVENTS_SUBPROTOCOL } from './relay-protocol';
+
+export type RelayLinkState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'connecting'; readonly attempt: number }
+  | { readonly kind: 'live'; readonly since: number }
+  | {
+      readonly kind: 'reconnecting';
+      readonly attempt: number;
+      readonly nextTryAt: number;
+      readonly reason: string;
+    }
+  | { readonly kind: 'auth-failed'; readonly at: number; readonly reason: string }
+  | { readonly kind: 'stopped' };
+
+export interface RelayCounters {
+  /** Messages received on the socket (replays after a reconnect included). */
+  readonly received: number;
+  readonly stored: number;
+  readonly redelivered: number;
+  readonly conflicts: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  readonly lastEventAt: number | null;
+}
+
+export interface RelayStatus {
+  readonly url: string;
+  readonly state: RelayLinkState;
+  /** When the link was last lost (or the client started), null while live. */
+  readonly offlineSince: number | null;
+  readonly lastError: string | null;
+  /** True while reading is paused because the store is behind. */
+  readonly paused: boolean;
+  readonly counters: RelayCounters;
+}
+
+/** Where messages go: the ingest pipeline. */
+export interface RelaySink {
+  /** Takes one message. False: the sink is above its high-water mark; stop reading until drain. */
+  push(text: string | Uint8Array, receivedAt: number): boolean;
+  /** Calls back when the sink has room again; returns an unsubscribe function. */
+  onDrain(listener: () => void): () => void;
+  /** The last sequence durably stored: where a (re)connection resumes. */
+  resumeCursor(): string | null;
+}
+
+export type WebSocketFactory = (
+  url: string,
+  protocols: string[],
+  options: ClientOptions,
+) => WebSocket;
+
+export interface RelayClientOptions {
+  readonly url: string;
+  readonly token: string;
+  readonly sink: RelaySink;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly createWebSocket?: WebSocketFactory;
+  readonly backoff?: BackoffPolicy;
+  /** Ping every `intervalMs`; no pong (nor any message) by the next ping means a dead link. */
+  readonly heartbeat?: { readonly intervalMs: number };
+  /** Upper bound of one message; a bigger one closes the link (code 1009). Default 16 MiB. */
+  readonly maxPayloadBytes?: number;
+  readonly connectTimeoutMs?: number;
+}
+
+const ZERO_COUNTERS: RelayCounters = {
+  received: 0,
+  stored: 0,
+  redelivered: 0,
+  conflicts: 0,
+  rejected: 0,
+  skipped: 0,
+  lastEventAt: null,
+};
+
+const defaultFactory: WebSocketFactory = (url, protocols, options) =>
+  new WebSocket(url, protocols, options);
+
+export class RelayClient {
+  readonly status$: BehaviorSubject<RelayStatus>;
+  private readonly options: RelayClientOptions;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
+  private readonly pingEvery: number;
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private alive = true;
+  private paused = false;
+  private running = false;
+  private httpStatus: number | null = null;
+  private lastError: string | null = null;
+  private readonly stopDrain: () => void;
+
+  constructor(options: RelayClientOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.pingEvery = options.heartbeat?.intervalMs ?? 10_000;
+    this.status$ = new BehaviorSubject<RelayStatus>({
+      url: redact(options.url),
+      state: { kind: 'idle' },
+      offlineSince: this.clock.now(),
+      lastError: null,
+      paused: false,
+      counters: ZERO_COUNTERS,
+    });
+    this.stopDrain = options.sink.onDrain(() => this.resumeReading());
+  }
+
+  get status(): RelayStatus {
+    return this.status$.value;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.connect();
+  }
+
+  /** Try now instead of waiting out the backoff (after sleep/wake, network up, a user click). */
+  reconnectNow(): void {
+    if (!this.running) return;
+    const kind = this.status.state.kind;
+    if (kind === 'live') {
+      // The link may be dead after a sleep without anyone noticing: probe it right away.
+      this.checkAlive(true);
+      return;
+    }
+    if (kind === 'connecting') return;
+    this.clearRetry();
+    this.attempt = 0;
+    this.connect();
+  }
+
+  /** The ingest side's counters, shown with the link's own. */
+  reportIngest(counts: Partial<Omit<RelayCounters, 'received'>>): void {
+    this.update({ counters: { ...this.status.counters, ...counts } });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearRetry();
+    this.clearPing();
+    this.stopDrain();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+        else ws.close(1000, 'client stopping');
+        // A peer that never answers the close frame must not hold us up.
+        this.clock.setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 2000);
+      });
+    }
+    this.update({ state: { kind: 'stopped' } });
+  }
+
+  private connect(): void {
+    if (!this.running) return;
+    this.attempt += 1;
+    this.httpStatus = null;
+    this.update({ state: { kind: 'connecting', attempt: this.attempt } });
+    const url = new URL(this.options.url);
+    const cursor = this.options.sink.resumeCursor();
+    if (cursor !== null) url.searchParams.set('after', cursor);
+    else url.searchParams.delete('after');
+    const ws = (this.options.createWebSocket ?? defaultFactory)(
+      url.toString(),
+      [CLOUDEVENTS_SUBPROTOCOL],
+      {
+        headers: { Authorization: `Bearer ${this.options.token}` },
+        maxPayload: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+        handshakeTimeout: this.options.connectTimeoutMs ?? 10_000,
+        perMessageDeflate: false,
+      },
+    );
+    this.ws = ws;
+    this.paused = false;
+    ws.on('unexpected-response', (req, res) => {
+      this.httpStatus = res.statusCode ?? null;
+      res.resume();
+      req.destroy();
+      ws.terminate();
+    });
+    ws.on('open', () => this.onOpen(ws));
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (error) => {
+      this.lastError = error.message;
+    });
+    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+  }
+
+  private onOpen(ws: WebSocket): void {
+    if (ws !== this.ws) return;
+    if (ws.protocol !== CLOUDEVENTS_SUBPROTOCOL) {
+      // ws already refuses a missing subprotocol; this guards a different one.
+      this.lastError = `the relay did not agree the ${CLOUDEVENTS_SUBPROTOCOL} subprotocol`;
+      ws.close(1002, 'subprotocol required');
+      return;
+    }
+    this.lastError = null;
+    this.alive = true;
+    this.update({
+      state: { kind: 'live', since: this.clock.now() },
+      offlineSince: null,
+      lastError: null,
+    });
+    this.schedulePing();
+  }
+
+  private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    this.alive = true;
+    // A link that delivers is healthy: the next loss starts the backoff from the bottom.
+    this.attempt = 0;
+    const now = this.clock.now();
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const payload: string | Uint8Array = isBinary ? new Uint8Array(buf) : buf.toString('utf8');
+    const c = this.status.counters;
+    this.status$.next({
+      ...this.status,
+      counters: { ...c, received: c.received + 1, lastEventAt: now },
+    });
+    const room = this.options.sink.push(payload, now);
+    if (!room && !this.paused && this.ws) {
+      this.paused = true;
+      this.ws.pause();
+      this.update({ paused: true });
+    }
+  }
+
+  private resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.alive = true;
+    this.ws?.resume();
+    this.update({ paused: false });
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.clearPing();
+    if (!this.running) return;
+    const now = this.clock.now();
+    const offlineSince = this.status.offlineSince ?? now;
+    if (this.httpStatus === 401 || this.httpStatus === 403 || AUTH_CLOSE_CODES.has(code)) {
+      this.running = false;
+      const why =
+        this.httpStatus !== null
+          ? `the relay refused the token (HTTP ${this.httpStatus})`
+          : `the relay refused the token (close ${code}${reason ? `: ${reason}` : ''})`;
+      this.update({
+        state: { kind: 'auth-failed', at: now, reason: why },
+        offlineSince,
+        lastError: why,
+      });
+      return;
+    }
+    const why =
+      this.httpStatus !== null
+        ? `HTTP ${this.httpStatus}`
+        : (this.lastError ?? `closed (${code}${reason ? `: ${reason}` : ''})`);
+    const delay = backoffDelay(this.attempt + 1, this.backoff, this.random);
+    const nextTryAt = now + delay;
+    this.update({
+      state: { kind: 'reconnecting', attempt: this.attempt + 1, nextTryAt, reason: why },
+      offlineSince,
+      lastError: why,
+    });
+    this.lastError = null;
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private schedulePing(): void {
+    this.clearPing();
+    this.pingTimer = this.clock.setTimeout(() => {
+      this.pingTimer = null;
+      this.checkAlive(false);
+    }, this.pingEvery);
+  }
+
+  /** Dead-link check: nothing heard since the last ping means the peer is gone. */
+  private checkAlive(probeNow: boolean): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    // While we hold reading back, pongs queue unread behind data: that is not a dead link.
+    if (this.paused) this.alive = true;
+    if (!this.alive && !probeNow) {
+      this.lastError = 'no pong from the relay: the link is dead';
+      ws.terminate();
+      return;
+    }
+    this.alive = false;
+    ws.ping();
+    if (probeNow) {
+      this.clearPing();
+      this.pingTimer = this.clock.setTimeout(
+        () => {
+          this.pingTimer = null;
+          this.checkAlive(false);
+        },
+        Math.min(this.pingEvery, 3000),
+      );
+      return;
+    }
+    this.schedulePing();
+  }
+
+  private clearPing(): void {
+    if (this.pingTimer !== null) this.clock.clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private update(patch: Partial<RelayStatus>): void {
+    this.status$.next({ ...this.status, ...patch });
+  }
+}
+
+/** A URL for display: never the credentials that may sit in it. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
