@@ -2,7 +2,7 @@
  * The simulated venue: gates, the devices scanning at them, their scanner sessions (which start,
  * rotate and end), the products on sale and a pool of attendees. Deterministic for a seed.
  */
-import { Prng } from './prng';
+import type { Prng } from './prng';
 
 export type VenuePreset = 'stadium' | 'small';
 
