@@ -1,0 +1,39 @@
+/**
+ * Reads plain document data straight from a collection's storage, skipping RxDocument
+ * construction and the query cache: the activity model and the list pages only need the fields,
+ * and a million-row table must not be cached. Mirrors what RxQuery does before it asks the
+ * storage (`_deleted` false, `_deleted` first in a forced index).
+ */
+import {
+  normalizeMangoQuery,
+  prepareQuery,
+  type MangoQuery,
+  type PreparedQuery,
+  type RxCollection,
+  type RxDocumentData,
+} from 'rxdb';
+
+function prepared<T>(collection: RxCollection<T>, query: MangoQuery<T>): PreparedQuery<T> {
+  const schema = collection.schema.jsonSchema;
+  const normalized = normalizeMangoQuery<T>(schema, query);
+  (normalized.selector as Record<string, unknown>)['_deleted'] = { $eq: false };
+  if (normalized.index) normalized.index.unshift('_deleted');
+  return prepareQuery<T>(schema, normalized);
+}
+
+export async function queryRaw<T>(
+  collection: RxCollection<T>,
+  query: MangoQuery<T>,
+): Promise<RxDocumentData<T>[]> {
+  const result = await collection.storageInstance.query(prepared(collection, query));
+  return result.documents;
+}
+
+export async function countRaw<T>(
+  collection: RxCollection<T>,
+  query: MangoQuery<T>,
+): Promise<number> {
+  const { limit: _l, skip: _s, ...rest } = query;
+  const result = await collection.storageInstance.count(prepared(collection, rest));
+  return result.count;
+}

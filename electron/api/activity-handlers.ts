@@ -1,0 +1,28 @@
+/** `activity:*` channels: overview, sessions, devices, gates; each with a coalesced `-watch`. */
+import type { ActivityService } from '../activity/activity-service';
+import type { ApiRouter } from './router';
+import { watch } from './watch';
+
+export function registerActivityHandlers(
+  router: ApiRouter,
+  services: { activity: ActivityService },
+): void {
+  const { activity } = services;
+  const changes = activity.changes$;
+  router.handle('activity:overview', (req) => activity.overview(req.minutes));
+  router.handleSubscription('activity:overview-watch', (req, emit) =>
+    watch(changes, () => activity.overview(req.minutes), emit),
+  );
+  router.handle('activity:sessions', (req) => activity.sessions(req));
+  router.handleSubscription('activity:sessions-watch', (req, emit) =>
+    watch(changes, () => activity.sessions(req), emit, { minIntervalMs: 500 }),
+  );
+  router.handle('activity:devices', (req) => activity.devices(req));
+  router.handleSubscription('activity:devices-watch', (req, emit) =>
+    watch(changes, () => activity.devices(req), emit, { minIntervalMs: 500 }),
+  );
+  router.handle('activity:gates', () => ({ rows: activity.gates() }));
+  router.handleSubscription('activity:gates-watch', (_req, emit) =>
+    watch(changes, () => ({ rows: activity.gates() }), emit, { minIntervalMs: 500 }),
+  );
+}

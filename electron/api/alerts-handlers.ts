@@ -1,0 +1,21 @@
+/** `alerts:*` channels: the open alerts (live) and acknowledging them. */
+import type { AlertService } from '../alerts/alert-service';
+import type { ApiRouter } from './router';
+import { watch } from './watch';
+
+export function registerAlertsHandlers(
+  router: ApiRouter,
+  services: { alerts: AlertService },
+): void {
+  const { alerts } = services;
+  router.handle('alerts:list', (req) => alerts.list(req.includeAcknowledged));
+  router.handleSubscription('alerts:watch', (req, emit) =>
+    watch(alerts.changes$, () => alerts.list(req.includeAcknowledged), emit, { refreshMs: 0 }),
+  );
+  router.handle('alerts:acknowledge', async (req) => ({
+    acknowledged: await alerts.acknowledge(req.ids),
+  }));
+  router.handle('alerts:acknowledge-all', async () => ({
+    acknowledged: await alerts.acknowledgeAll(),
+  }));
+}

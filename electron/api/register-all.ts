@@ -1,0 +1,21 @@
+/**
+ * Registers every domain's handlers on a router. Both hosts call this (Electron main binds the
+ * router to IPC, headless mode to its loopback websocket). A domain whose service is absent is
+ * not registered, and its channels answer `unknown_channel`.
+ */
+import { registerActivityHandlers } from './activity-handlers';
+import { registerAlertsHandlers } from './alerts-handlers';
+import { registerCheckinsHandlers, registerQuarantineHandlers } from './checkins-handlers';
+import { registerRelayHandlers } from './relay-handlers';
+import type { ApiRouter } from './router';
+import type { ApiServices } from './services';
+
+export function registerAllHandlers(router: ApiRouter, services: ApiServices): void {
+  const { appInfo, activity, alerts, checkins, quarantine, relay } = services;
+  if (appInfo) router.handle('app:info', () => appInfo());
+  if (activity) registerActivityHandlers(router, { activity });
+  if (alerts) registerAlertsHandlers(router, { alerts });
+  if (checkins && activity) registerCheckinsHandlers(router, { checkins, activity });
+  if (quarantine) registerQuarantineHandlers(router, { quarantine });
+  if (relay) registerRelayHandlers(router, { relay });
+}

@@ -1,0 +1,11 @@
+/**
+ * Everything the API handlers call into, as one object both hosts build. It grows by domain:
+ * add your service as a field here and your `registerXHandlers` call in register-all.ts.
+ */
+import type { AppInfo } from '../../shared/api/channels/app';
+import type { DashboardServices } from '../activity/dashboard-services';
+
+export interface ApiServices extends Partial<DashboardServices> {
+  /** `app:info`: what host runs the core and whether the data is simulated. */
+  readonly appInfo?: () => AppInfo;
+}
