@@ -1,4 +1,13 @@
-/** Preload: exposes the typed GateOpsApi to the renderer, and nothing else. */
-import { contextBridge } from 'electron';
+/**
+ * Preload (sandboxed, bundled to one CommonJS file): exposes the typed GateOpsApi to the renderer
+ * as `window.gateOps`, and nothing else: named methods only, no ipcRenderer, no generic invoke.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { buildApi } from '../../shared/api';
+import { bridgeSafeApi } from './bridge-safe-api';
+import { createIpcTransport } from './ipc-transport';
 
-contextBridge.exposeInMainWorld('gateOps', { version: '0.1.0' });
+contextBridge.exposeInMainWorld(
+  'gateOps',
+  bridgeSafeApi(buildApi(createIpcTransport(ipcRenderer))),
+);
