@@ -3,14 +3,14 @@
  * first indexed query. Prints one JSON line { openMs, firstQueryMs, rows }.
  */
 import { performance } from 'node:perf_hooks';
-import { createRxDatabase } from 'rxdb';
+import { createRxDatabase, type RxCollection } from 'rxdb';
 import { getRxStorageNodeSqlite } from '../electron/storage';
-import { checkinSchema } from '../electron/storage/testing/checkin-schema';
+import { type CheckinDoc, checkinSchema } from '../electron/storage/testing/checkin-schema';
 
 const [directory] = process.argv.slice(2);
 if (!directory) throw new Error('usage: storage-open-child.ts <dir>');
 const t0 = performance.now();
-const db = await createRxDatabase({
+const db = await createRxDatabase<{ checkins: RxCollection<CheckinDoc> }>({
   name: 'bench',
   storage: getRxStorageNodeSqlite({ directory }),
   multiInstance: false,

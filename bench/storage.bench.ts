@@ -55,7 +55,7 @@ try {
   const docs = Array.from({ length: N }, (_, i) => makeCheckin(i));
   const [, rawMs] = time(() => rawInsert(path.join(dir, 'raw.sqlite'), docs, BATCH));
 
-  const memoryDb = await createRxDatabase({
+  const memoryDb = await createRxDatabase<{ checkins: RxCollection<CheckinDoc> }>({
     name: 'benchmem',
     storage: getRxStorageMemory(),
     multiInstance: false,
@@ -64,13 +64,13 @@ try {
   const [, memoryMs] = await timeAsync(() => rxdbInsert(memoryDb.checkins, 0, N));
   await memoryDb.remove();
 
-  const db = await createRxDatabase({
+  const db = await createRxDatabase<{ checkins: RxCollection<CheckinDoc> }>({
     name: 'bench',
     storage: getRxStorageNodeSqlite({ directory: dir }),
     multiInstance: false,
   });
   await db.addCollections({ checkins: { schema: checkinSchema } });
-  const checkins = db.checkins as RxCollection<CheckinDoc>;
+  const checkins = db.checkins;
   const [, oursMs] = await timeAsync(() => rxdbInsert(checkins, 0, N));
 
   const rate = (ms: number) => N / (ms / 1000);

@@ -16,7 +16,10 @@ import { StorageDamagedError } from './storage-errors';
 const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
 
-type Group = { pendingEmits: (() => void)[] };
+type Group = { pendingEmits: (() => void)[]; touched: Map<string, Set<string>> };
+
+/** Document ids written per collection name, for callers that must forget rolled-back state. */
+export type TouchedDocuments = ReadonlyMap<string, ReadonlySet<string>>;
 
 export class SqliteConnection {
   readonly db: DatabaseSync;
@@ -55,7 +58,11 @@ export class SqliteConnection {
    * Runs `work` atomically: its own transaction, or a savepoint of the open group. `emit` runs
    * once the writes are committed (so never for work that threw or a group rolled back).
    */
-  write<T>(work: () => T, emit: (result: T) => void): T {
+  write<T>(
+    work: () => T,
+    emit: (result: T) => void,
+    touched?: { collection: string; ids: (result: T) => readonly string[] },
+  ): T {
     const group = this.group;
     if (group) {
       this.db.exec('SAVEPOINT bulk_write');
@@ -69,6 +76,11 @@ export class SqliteConnection {
       }
       this.db.exec('RELEASE bulk_write');
       group.pendingEmits.push(() => emit(result));
+      if (touched) {
+        let ids = group.touched.get(touched.collection);
+        if (!ids) group.touched.set(touched.collection, (ids = new Set()));
+        for (const id of touched.ids(result)) ids.add(id);
+      }
       return result;
     }
     this.db.exec('BEGIN IMMEDIATE');
@@ -85,7 +97,10 @@ export class SqliteConnection {
   }
 
   /** One transaction around everything `fn` writes; groups queue behind each other. */
-  async runGroup<T>(fn: () => Promise<T>): Promise<T> {
+  async runGroup<T>(
+    fn: () => Promise<T>,
+    onRollback: (touched: TouchedDocuments) => void = () => undefined,
+  ): Promise<T> {
     // A nested call from inside a group simply joins it.
     if (this.groupContext.getStore() === this) return fn();
     const previous = this.groupTail;
@@ -95,7 +110,7 @@ export class SqliteConnection {
     try {
       if (this.closed) throw new Error(`runInStorageTransaction: ${this.filePath} is closed`);
       this.db.exec('BEGIN IMMEDIATE');
-      const group: Group = { pendingEmits: [] };
+      const group: Group = { pendingEmits: [], touched: new Map() };
       this.group = group;
       let result: T;
       try {
@@ -103,6 +118,7 @@ export class SqliteConnection {
       } catch (error) {
         this.group = undefined;
         if (!this.closed && this.db.isTransaction) this.db.exec('ROLLBACK');
+        onRollback(group.touched);
         throw error;
       }
       this.group = undefined;
@@ -113,6 +129,7 @@ export class SqliteConnection {
         this.db.exec('COMMIT');
       } catch (error) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        onRollback(group.touched);
         throw error;
       }
       for (const emit of group.pendingEmits) emit();

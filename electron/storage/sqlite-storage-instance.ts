@@ -102,6 +102,13 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
         };
         this.state.changes.next(result.eventBulk as Changes);
       },
+      {
+        collection: this.collectionName,
+        ids: (result) =>
+          [...result.bulkInsertDocs, ...result.bulkUpdateDocs].map(
+            (row) => row.document[primaryPath] as string,
+          ),
+      },
     );
     return { error: categorized.errors } as unknown as RxStorageBulkWriteResponse<RxDocType>;
   }

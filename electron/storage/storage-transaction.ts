@@ -3,7 +3,7 @@
  * collections of one RxDB database (they share one connection, see sqlite-connection.ts).
  */
 import type { RxDatabase, RxStorageInstance } from 'rxdb';
-import { findConnection, type SqliteConnection } from './sqlite-connection';
+import { findConnection, type SqliteConnection, type TouchedDocuments } from './sqlite-connection';
 import type { NodeSqliteInternals } from './sqlite-storage-instance';
 import type { RxStorageNodeSqlite } from './sqlite-rx-storage';
 
@@ -23,9 +23,11 @@ export type StorageTransactionTarget =
  * - Change-stream events of those writes (so RxDB queries, `$` observables) are emitted only
  *   after the COMMIT, and never for a rolled-back group.
  * - Caveat: writes issued by *other* code while `fn` is pending (another service, RxDB
- *   internals) also join, and are rolled back with the group if `fn` throws. After a
- *   rollback, RxDocument objects returned inside `fn` describe writes that did not happen:
- *   re-read them.
+ *   internals) also join, and are rolled back with the group if `fn` throws.
+ * - After a rollback (target = RxDatabase) RxDB's document cache forgets the rolled-back
+ *   states, so findOne/findByIds read storage again. RxDocument objects returned inside `fn`
+ *   and results of queries *run inside* the failed group still describe writes that did not
+ *   happen: drop them and query again.
  * - Groups on one database run one after another; a nested call inside `fn` joins the outer
  *   group. Reads inside `fn` see the group's own uncommitted writes.
  */
@@ -33,7 +35,23 @@ export function runInStorageTransaction<T>(
   target: StorageTransactionTarget,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return connectionOf(target).runGroup(fn);
+  return connectionOf(target).runGroup(fn, (touched) => forgetRolledBack(target, touched));
+}
+
+/**
+ * RxDB caches the document states its own writes returned (collection._docCache) and serves
+ * findOne/findByIds from that cache. After a rollback those states never happened, so drop
+ * them: the next read goes to storage. (RxDB internals; only reachable with an RxDatabase.)
+ */
+function forgetRolledBack(target: StorageTransactionTarget, touched: TouchedDocuments): void {
+  const collections = (target as { collections?: Record<string, unknown> }).collections;
+  if (!collections) return;
+  for (const [name, ids] of touched) {
+    const cache = (collections[name] as { _docCache?: { cacheItemByDocId?: Map<string, unknown> } })
+      ?._docCache?.cacheItemByDocId;
+    if (!cache) continue;
+    for (const id of ids) cache.delete(id);
+  }
 }
 
 function connectionOf(target: StorageTransactionTarget): SqliteConnection {

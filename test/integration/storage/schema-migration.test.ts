@@ -1,4 +1,6 @@
 /** An RxDB schema migration (v0 → v1) on a file-backed database, across a reopen. */
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { addRxPlugin, createRxDatabase, type RxJsonSchema } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -72,6 +74,11 @@ it('migrates stored v0 documents to v1 and drops the old table', async () => {
   ]);
   expect(await after.people!.find({ selector: { firstName: 'Ada' } }).exec()).toHaveLength(1);
   await after.close();
+  const file = new DatabaseSync(path.join(temp.dir, 'migrate.sqlite'), { readOnly: true });
+  const tables = file.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+  file.close();
+  expect(tables.map((t) => t.name)).toContain('people--v1');
+  expect(tables.map((t) => t.name)).not.toContain('people--v0');
 
   const reopened = await open();
   await reopened.addCollections({
