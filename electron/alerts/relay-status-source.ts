@@ -3,7 +3,9 @@
  * The relay client (electron/relay) is adapted to this in one place; tests pass a fixed or
  * hand-driven source.
  */
+import type { BehaviorSubject } from 'rxjs';
 import type { RelayStatus } from '../../shared/api/channels/relay';
+import type { RelayStatus as ClientStatus } from '../relay/relay-client';
 
 export interface RelayStatusSource {
   current(): RelayStatus;
@@ -26,4 +28,62 @@ export class ManualRelayStatus implements RelayStatusSource {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** What the UI shows for the relay client's link state. */
+export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
+  const base = {
+    demo,
+    url: s.url || null,
+    ...(s.offlineSince !== null ? { offlineSince: s.offlineSince } : {}),
+    ...(s.counters.lastEventAt !== null ? { lastMessageAt: s.counters.lastEventAt } : {}),
+    ...(s.lastError ? { lastError: s.lastError } : {}),
+  };
+  const st = s.state;
+  switch (st.kind) {
+    case 'idle':
+      return { ...base, state: 'connecting' };
+    case 'connecting':
+      return { ...base, state: 'connecting', attempt: st.attempt };
+    case 'live':
+      return { ...base, state: 'live', liveSince: st.since };
+    case 'reconnecting':
+      return {
+        ...base,
+        state: 'reconnecting',
+        attempt: st.attempt,
+        nextRetryAt: st.nextTryAt,
+        lastError: st.reason,
+      };
+    case 'auth-failed':
+      return { ...base, state: 'offline', lastError: st.reason };
+    case 'stopped':
+      return { ...base, state: 'stopped' };
+  }
+}
+
+/** Adapts the relay client (its `status$` BehaviorSubject) to what the dashboard reads. */
+export function relayStatusFromClient(
+  client: { readonly status$: BehaviorSubject<ClientStatus> },
+  demo: boolean,
+): RelayStatusSource {
+  return {
+    current: () => toRelayStatusVm(client.status$.value, demo),
+    subscribe(listener) {
+      let last = '';
+      const sub = client.status$.subscribe((s) => {
+        const vm = toRelayStatusVm(s, demo);
+        // Counters tick on every message; the banner only needs to hear about real changes
+        // (lastMessageAt is read on demand and at most once a second).
+        const key = JSON.stringify({
+          ...vm,
+          lastMessageAt: Math.floor((vm.lastMessageAt ?? 0) / 1000),
+        });
+        if (key === last) return;
+        last = key;
+        listener(vm);
+      });
+      return () => sub.unsubscribe();
+    },
+  };
 }
