@@ -1,0 +1,160 @@
+/**
+ * `gate-ops headless`: runs the core (relay link + ingest + store) without Electron. With no
+ * --relay it runs on the built-in demo relay and says the data is simulated. Serving the UI on
+ * --port is attached in `attachHosts` below (the dashboard's headless host plugs in there).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, startCore, type Core } from '../core';
+import { readRelayToken } from '../core/relay-token';
+import type { RelayStatus } from '../relay/relay-client';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
+
+const usage = `Usage: gate-ops headless [options]
+
+Runs Gate Ops without a window: keeps the relay link, stores every check-in.
+
+  --relay URL         ws:// or wss:// URL of the relay (none: the built-in demo relay,
+                      with simulated data)
+  --token-file F      file holding the relay's bearer token (readable by its owner only);
+                      or set GATE_OPS_RELAY_TOKEN; --token T works but shows in ps
+  --data-dir DIR      data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
+  --port N            serve the UI on 127.0.0.1:N
+  --quiet             only errors on stderr`;
+
+export interface HeadlessOptions {
+  readonly relayUrl: string | null;
+  readonly token: string | null;
+  readonly dataDir: string;
+  readonly port: number | null;
+  readonly quiet: boolean;
+}
+
+/** Something headless mode runs next to the core (e.g. the UI server); closed before the core. */
+export interface HeadlessAttachment {
+  close(): Promise<void>;
+}
+
+export const headlessCommand: CliCommand = {
+  name: 'headless',
+  summary: 'run Gate Ops without a window (relay link, ingest, store)',
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        relay: { type: 'string' },
+        token: { type: 'string' },
+        'token-file': { type: 'string' },
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    const relayUrl = values.relay ?? null;
+    if (relayUrl !== null && !/^wss?:\/\/\S+$/.test(relayUrl)) {
+      throw new UsageError('--relay must be a ws:// or wss:// URL');
+    }
+    let port: number | null = null;
+    if (values.port !== undefined) {
+      port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError('--port must be a port number');
+      }
+    }
+    const token = await readRelayToken({
+      token: values.token,
+      tokenFile: values['token-file'],
+      env: io.env,
+    });
+    if (relayUrl !== null && token === null) {
+      throw new UsageError('--relay needs a token: --token-file F or GATE_OPS_RELAY_TOKEN');
+    }
+    const options: HeadlessOptions = {
+      relayUrl,
+      token,
+      dataDir: resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env)),
+      port,
+      quiet: values.quiet,
+    };
+    return runHeadless(options, io);
+  },
+};
+
+export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<number> {
+  const say = (line: string): void => {
+    if (!options.quiet) io.stderr.write(`${line}\n`);
+  };
+  const core = await startCore({
+    dataDir: options.dataDir,
+    relayUrl: options.relayUrl,
+    ...(options.token !== null ? { token: options.token } : {}),
+    log: say,
+  });
+  say(`data: ${core.databaseFile ?? '(memory)'}`);
+  const stopWatching = watchLink(core, say);
+  const attachments = await attachHosts(core, options, io);
+  io.stdout.write(
+    `${JSON.stringify({ ready: true, simulated: core.simulated, database: core.databaseFile })}\n`,
+  );
+  await new Promise<void>((resolveStop) => {
+    if (io.stopSignal.aborted) resolveStop();
+    else io.stopSignal.addEventListener('abort', () => resolveStop(), { once: true });
+    // With nothing else to show it on, a refused token ends the run (exit status 1).
+    if (attachments.length === 0) {
+      core.relay.status$.subscribe((s) => {
+        if (s.state.kind === 'auth-failed') resolveStop();
+      });
+    }
+  });
+  const authFailed = core.relay.status.state.kind === 'auth-failed';
+  say('stopping: finishing the batch being written…');
+  for (const a of attachments.reverse()) await a.close();
+  stopWatching();
+  await core.close();
+  const t = core.ingest.totals;
+  say(`stopped: ${t.stored} check-ins stored, cursor ${t.cursor ?? '(none)'}`);
+  return authFailed ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Hosts that run next to the core. The UI server attaches here when --port is given. */
+async function attachHosts(
+  _core: Core,
+  options: HeadlessOptions,
+  io: CliIo,
+): Promise<HeadlessAttachment[]> {
+  const attachments: HeadlessAttachment[] = [];
+  if (options.port !== null) {
+    io.stderr.write(
+      `warning: serving the UI (--port ${options.port}) is not available yet; ingest only\n`,
+    );
+  }
+  return attachments;
+}
+
+/** One stderr line per link state change (never the token: the URL is shown redacted). */
+function watchLink(core: Core, say: (line: string) => void): () => void {
+  let last = '';
+  const sub = core.relay.status$.subscribe((s: RelayStatus) => {
+    const line = describe(s);
+    if (line !== last) say(line);
+    last = line;
+  });
+  return () => sub.unsubscribe();
+}
+
+function describe(s: RelayStatus): string {
+  const st = s.state;
+  switch (st.kind) {
+    case 'live':
+      return `relay: live (${s.url})`;
+    case 'connecting':
+      return `relay: connecting (attempt ${st.attempt})`;
+    case 'reconnecting':
+      return `relay: reconnecting, attempt ${st.attempt} at ${new Date(st.nextTryAt).toISOString()} (${st.reason})`;
+    case 'auth-failed':
+      return `relay: AUTHENTICATION FAILED, not retrying: ${st.reason}`;
+    default:
+      return `relay: ${st.kind}`;
+  }
+}

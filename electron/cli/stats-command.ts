@@ -1,0 +1,88 @@
+/**
+ * `gate-ops stats`: what the store holds. Read-only, and safe while the app runs: SQLite's WAL
+ * lets this second connection read a consistent snapshot next to the writer.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DATABASE_NAME, DEMO_DATABASE_NAME, defaultDataDir, openStore } from '../core';
+import { readStoreStats, type StoreStats } from '../ingest/store-stats';
+import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
+
+const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]
+
+Prints what is stored: check-ins, unique tickets, re-entries, redeliveries, conflicts,
+quarantined and skipped messages, counts per gate, device and session, and the resume cursor.
+
+  --data-dir DIR   data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
+  --demo           the demo database (data from the built-in simulator)
+  --json           one JSON object instead of tables`;
+
+export const statsCommand: CliCommand = {
+  name: 'stats',
+  summary: 'print what the store holds (works while the app runs)',
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const dataDir = resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env));
+    const name = values.demo ? DEMO_DATABASE_NAME : DATABASE_NAME;
+    const file = join(dataDir, `${name}.sqlite`);
+    if (!existsSync(file)) {
+      const demoHint =
+        !values.demo && existsSync(join(dataDir, `${DEMO_DATABASE_NAME}.sqlite`))
+          ? ' (there is a demo database: add --demo)'
+          : '';
+      io.stderr.write(`gate-ops stats: no database in ${dataDir}${demoHint}\n`);
+      return EXIT_USAGE;
+    }
+    const store = await openStore(dataDir, 'sqlite', name);
+    let stats: StoreStats;
+    try {
+      stats = await readStoreStats(store.db);
+    } finally {
+      await store.close();
+    }
+    io.stdout.write(
+      values.json ? `${JSON.stringify({ database: file, ...stats })}\n` : table(file, stats),
+    );
+    return EXIT_OK;
+  },
+};
+
+function table(file: string, s: StoreStats): string {
+  const lines = [
+    `database        ${file}`,
+    `check-ins       ${s.checkins}`,
+    `unique tickets  ${s.uniqueTickets}`,
+    `re-entries      ${s.reentries}`,
+    `redeliveries    ${s.redeliveries}`,
+    `conflicts       ${s.conflicts}`,
+    `quarantined     ${s.quarantined}`,
+    `skipped         ${s.skipped}`,
+    `messages        ${s.messages}`,
+    `cursor          ${s.cursor ?? '(none)'}`,
+    `last received   ${s.lastReceivedAt === null ? '(never)' : new Date(s.lastReceivedAt).toISOString()}`,
+    '',
+    ...section('gate', s.perGate),
+    ...section('device', s.perDevice),
+    ...section('session', s.perSession),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function section(title: string, counts: Readonly<Record<string, number>>): string[] {
+  const rows = Object.entries(counts);
+  const width = Math.max(title.length, ...rows.map(([k]) => (k || '(none)').length));
+  return [
+    `${title.padEnd(width)}  check-ins`,
+    ...rows.map(([k, n]) => `${(k || '(none)').padEnd(width)}  ${String(n).padStart(9)}`),
+    '',
+  ];
+}
