@@ -58,10 +58,15 @@ export async function commitBatch(
     const quarantine: QuarantineDoc[] = [];
     let skipped = 0;
     let cursor = before.cursor;
+    let cursorTail = before.cursorTail;
     let lastReceivedAt = before.lastReceivedAt;
     batch.forEach((m, i) => {
       const seq = before.ingestSeq + i + 1;
-      if (m.sequence !== null && (cursor === null || m.sequence > cursor)) cursor = m.sequence;
+      if (m.sequence === null) cursorTail += 1;
+      else if (cursor === null || m.sequence > cursor) {
+        cursor = m.sequence;
+        cursorTail = 0;
+      }
       lastReceivedAt = m.receivedAt;
       const v = m.verdict;
       if (v.verdict === 'checkin') checkIns.push({ m, v, id: checkInDocId(v.key), seq });
@@ -121,6 +126,7 @@ export async function commitBatch(
     await insertAll(db.conflicts, conflicts);
     const totals: IngestTotals = {
       cursor,
+      cursorTail,
       ingestSeq: before.ingestSeq + batch.length,
       stored: before.stored + newDocs.length,
       redelivered: before.redelivered + redelivered,

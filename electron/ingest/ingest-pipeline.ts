@@ -56,6 +56,10 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private readonly now: () => number;
   private committed: IngestTotals;
   private accepted: string | null;
+  /** Unsequenced messages accepted after `accepted`. */
+  private acceptedTail: number;
+  /** Unsequenced messages the current connection will replay first (see IngestTotals.cursorTail). */
+  private replayTail = 0;
   private queue: IncomingMessage[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -66,6 +70,8 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private readonly drainListeners = new Set<() => void>();
   /** Most messages ever queued at once: tests check memory stays bounded. */
   peakQueued = 0;
+  /** Messages a resumed relay sent again that were already accepted (dropped, not counted). */
+  replayed = 0;
   lastError: Error | null = null;
 
   private constructor(options: IngestOptions, totals: IngestTotals) {
@@ -79,6 +85,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     this.now = options.now ?? Date.now;
     this.committed = totals;
     this.accepted = totals.cursor;
+    this.acceptedTail = totals.cursorTail;
   }
 
   static async open(options: IngestOptions): Promise<IngestPipeline> {
@@ -94,7 +101,9 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     return this.queue.length - this.head;
   }
 
+  /** Called at each (re)connection: the relay will resume right after this sequence. */
   resumeCursor(): string | null {
+    this.replayTail = this.acceptedTail;
     return this.accepted;
   }
 
@@ -107,8 +116,21 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     if (this.closed) throw new Error('the ingest pipeline is closed');
     const verdict = classify(text, { maxBytes: this.maxBytes });
     const sequence = sequenceOf(verdict);
-    if (sequence !== null && (this.accepted === null || sequence > this.accepted)) {
-      this.accepted = sequence;
+    if (sequence === null) {
+      if (this.replayTail > 0) {
+        // Already accepted before the reconnect: the relay resumes after our cursor, and these
+        // unsequenced messages sit right after it.
+        this.replayTail -= 1;
+        this.replayed += 1;
+        return !this.aboveHighWater;
+      }
+      this.acceptedTail += 1;
+    } else {
+      this.replayTail = 0;
+      if (this.accepted === null || sequence > this.accepted) {
+        this.accepted = sequence;
+        this.acceptedTail = 0;
+      }
     }
     this.queue.push({ verdict, sequence, receivedAt });
     const queued = this.queued;

@@ -10,6 +10,11 @@ export const INGEST_STATE_ID = 'ingest';
 export interface IngestTotals {
   /** The last relay sequence whose message is committed (null: nothing yet). */
   readonly cursor: string | null;
+  /**
+   * Messages without a readable sequence (not JSON, over the size limit) committed after
+   * `cursor`. A relay resuming after `cursor` sends them again first; that many are replays.
+   */
+  readonly cursorTail: number;
   /** Messages committed in all: every message gets the next number (check-in, quarantine, …). */
   readonly ingestSeq: number;
   /** Unique check-ins stored. */
@@ -26,6 +31,7 @@ export interface IngestTotals {
 
 export const EMPTY_TOTALS: IngestTotals = {
   cursor: null,
+  cursorTail: 0,
   ingestSeq: 0,
   stored: 0,
   redelivered: 0,
@@ -51,6 +57,7 @@ export function parseTotals(value: Readonly<Record<string, unknown>>): IngestTot
   const last = value['lastReceivedAt'];
   return {
     cursor: typeof cursor === 'string' ? cursor : null,
+    cursorTail: num('cursorTail'),
     ingestSeq: num('ingestSeq'),
     stored: num('stored'),
     redelivered: num('redelivered'),

@@ -63,6 +63,8 @@ export class RelaySimulator extends EventEmitter<RelaySimulatorEvents> {
   /** Messages sent over all connections, replays included. */
   sentCount = 0;
   connectionCount = 0;
+  /** Upgrade requests refused (wrong token, no subprotocol, wrong path). */
+  refusedCount = 0;
   port = 0;
   private readonly options: RelaySimulatorOptions;
   private readonly clock: () => number;
@@ -233,12 +235,17 @@ export class RelaySimulator extends EventEmitter<RelaySimulatorEvents> {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://relay');
-    if (url.pathname !== '/events') return refuse(socket, 404, 'Not Found');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (url.pathname !== '/events') {
+      this.refusedCount += 1;
+      return refuse(socket, 404, 'Not Found');
+    }
     if (!tokenMatches(req.headers.authorization, this.options.token)) {
+      this.refusedCount += 1;
       return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer realm="relay"\r\n');
     }
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(CLOUDEVENTS_SUBPROTOCOL)) {
+      this.refusedCount += 1;
       return refuse(socket, 400, 'Bad Request');
     }
     const after = url.searchParams.get('after');
