@@ -21,8 +21,28 @@ const SPACE = 0x20;
 const MAX_RUN = 0xffff;
 
 let scratch = new Uint8Array(4096);
+const NON_ASCII = /[\u0080-\uffff]/;
+const SPACE_RUNS = / +/g;
 
 export function encodeIndexKey(value: string): Uint8Array {
+  // Hot path (nearly every real key): ASCII, where the native replace/Buffer calls beat a
+  // JavaScript loop over ~500 padded chars. Same bytes as encodeIndexKeyGeneric.
+  if (!NON_ASCII.test(value)) {
+    const latin1 = value.replace(SPACE_RUNS, (run: string, offset: number) => {
+      const length = run.length;
+      if (length > MAX_RUN) {
+        throw new RangeError(`Index string has a run of ${length} spaces; at most ${MAX_RUN}`);
+      }
+      const highFollows = value.charCodeAt(offset + length) > SPACE; // NaN at the end: false
+      const n = highFollows ? MAX_RUN - length : length;
+      return ' ' + String.fromCharCode(highFollows ? 1 : 0, n >>> 8, n & 0xff);
+    });
+    return Buffer.from(latin1, 'latin1');
+  }
+  return encodeIndexKeyGeneric(value);
+}
+
+export function encodeIndexKeyGeneric(value: string): Uint8Array {
   const length = value.length;
   // Worst case: 3 bytes per code unit.
   if (scratch.length < length * 3 + 8) {

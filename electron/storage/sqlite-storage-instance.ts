@@ -4,7 +4,7 @@
  * them onto SQL. Queries follow RxDB's query plan: a range scan on the plan's index column in
  * SQL, and JavaScript matching/sorting only where the plan says the index does not cover it.
  */
-import { Subject, type Observable } from 'rxjs';
+import type { Observable, Subject } from 'rxjs';
 import type {
   BulkWriteRow,
   EventBulk,

@@ -83,14 +83,25 @@ export function insertRow(fields: TestDoc): BulkWriteRow<TestDoc> {
   return { document: docState(fields) };
 }
 
+/** The document's own fields, without RxDB's `_` metadata. */
+export function plainFields(doc: Data): TestDoc {
+  const copy: Partial<Data> = { ...doc };
+  delete copy._deleted;
+  delete copy._attachments;
+  delete copy._meta;
+  delete copy._rev;
+  return copy as TestDoc;
+}
+
 export function updateRow(
   previous: Data,
   fields: Partial<TestDoc>,
   deleted = false,
 ): BulkWriteRow<TestDoc> {
-  const { _deleted, _attachments, _meta, _rev, ...plain } = previous;
-  (void _deleted, _attachments, _meta, _rev);
-  return { previous, document: docState({ ...plain, ...fields }, previous, deleted) };
+  return {
+    previous,
+    document: docState({ ...plainFields(previous), ...fields }, previous, deleted),
+  };
 }
 
 export function preparedQuery(query: MangoQuery<TestDoc>, schema: RxJsonSchema<Data> = testSchema) {

@@ -13,6 +13,7 @@ import {
   docState,
   type Instance,
   makeTempDir,
+  plainFields,
   preparedQuery,
   type TestDoc,
 } from '../../helpers/storage';
@@ -109,12 +110,6 @@ const operation = fc.oneof(
   { arbitrary: fc.constant({ kind: 'cleanup' as const }), weight: 1 },
 );
 
-function plain(doc: Data): TestDoc {
-  const { _deleted, _attachments, _meta, _rev, ...rest } = doc;
-  (void _deleted, _attachments, _meta, _rev);
-  return rest;
-}
-
 function row(item: WriteItem, current?: Data): BulkWriteRow<TestDoc> {
   const next: TestDoc = { id: item.id, ...item.fields };
   if (next.tag === undefined) delete next.tag;
@@ -123,7 +118,7 @@ function row(item: WriteItem, current?: Data): BulkWriteRow<TestDoc> {
       return { document: docState(next) };
     case 'delete':
       return current
-        ? { previous: current, document: docState(plain(current), current, true) }
+        ? { previous: current, document: docState(plainFields(current), current, true) }
         : { document: docState(next) };
     case 'stale':
       return current

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeIndexKey } from '../../../electron/storage/index-key-encoding';
+import {
+  encodeIndexKey,
+  encodeIndexKeyGeneric,
+} from '../../../electron/storage/index-key-encoding';
 
 // Characters chosen around every boundary the encoding cares about: below/at/above the
 // padding space, the UTF-8 length steps, surrogates (paired and lone) and U+E000..U+FFFF.
@@ -53,6 +56,24 @@ describe('encodeIndexKey', () => {
     const bmpHigh = encodeIndexKey('\uff21');
     expect('😀' < '\uff21').toBe(true);
     expect(Buffer.compare(astral, bmpHigh)).toBe(-1);
+  });
+
+  it('gives the same bytes on the ASCII fast path as on the generic path', () => {
+    const ascii = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(' ', ' ', '\x00', '\x1f', '!', '\x7f'),
+          fc.string({ maxLength: 1 }),
+        ),
+        { maxLength: 300 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(ascii, (s) => {
+        expect(Buffer.from(encodeIndexKey(s))).toEqual(Buffer.from(encodeIndexKeyGeneric(s)));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('compresses padding runs', () => {
