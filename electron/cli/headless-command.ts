@@ -20,6 +20,7 @@ Runs Gate Ops without a window: keeps the relay link, stores every check-in.
                       or set GATE_OPS_RELAY_TOKEN; --token T works but shows in ps
   --data-dir DIR      data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
   --port N            serve the UI on 127.0.0.1:N
+  --progress          one JSON line per committed batch on stdout (for scripts)
   --quiet             only errors on stderr`;
 
 export interface HeadlessOptions {
@@ -28,6 +29,7 @@ export interface HeadlessOptions {
   readonly dataDir: string;
   readonly port: number | null;
   readonly quiet: boolean;
+  readonly progress: boolean;
 }
 
 /** Something headless mode runs next to the core (e.g. the UI server); closed before the core. */
@@ -49,6 +51,7 @@ export const headlessCommand: CliCommand = {
         'data-dir': { type: 'string' },
         port: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
       },
     });
     const relayUrl = values.relay ?? null;
@@ -76,6 +79,7 @@ export const headlessCommand: CliCommand = {
       dataDir: resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env)),
       port,
       quiet: values.quiet,
+      progress: values.progress,
     };
     return runHeadless(options, io);
   },
@@ -93,6 +97,13 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   });
   say(`data: ${core.databaseFile ?? '(memory)'}`);
   const stopWatching = watchLink(core, say);
+  if (options.progress) {
+    core.ingest.on('batch-committed', (b) =>
+      io.stdout.write(
+        `${JSON.stringify({ committed: b.totals.ingestSeq, stored: b.totals.stored, cursor: b.totals.cursor })}\n`,
+      ),
+    );
+  }
   const attachments = await attachHosts(core, options, io);
   io.stdout.write(
     `${JSON.stringify({ ready: true, simulated: core.simulated, database: core.databaseFile })}\n`,
