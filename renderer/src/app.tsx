@@ -1,8 +1,253 @@
-export function App() {
-  return (
-    <main data-state="ready">
-      <h1>Gate Ops</h1>
-      <p>The dashboard is on its way.</p>
-    </main>
+/**
+ * The Gate Ops window: relay banner always on top, the views in a keyboard-driven sidebar
+ * (1–9, / to search), drill-down from gate to session to check-ins. All data comes through the
+ * one typed GateOpsApi (Electron preload or headless websocket) as small pushed view models.
+ */
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ComponentType,
+} from 'react';
+import type { Overview } from '../../shared/api/channels/activity';
+import type { AlertsList } from '../../shared/api/channels/alerts';
+import type { RelayStatus } from '../../shared/api/channels/relay';
+import type { SettingsView as SettingsVm } from '../../shared/api/channels/settings';
+import type { GateOpsApi } from '../../shared/api/methods';
+import { connectApi, type ConnectedApi } from './api/connect-api';
+import { RelayBanner } from './components/relay-banner';
+import { FormatContext, makeFormatter } from './format';
+import { useWatch } from './hooks/use-watch';
+import { VIEWS, type Nav, type ViewId } from './nav';
+import { AlertsView } from './views/alerts-view';
+import { CheckinsView } from './views/checkins-view';
+import { DevicesView } from './views/devices-view';
+import { GatesView } from './views/gates-view';
+import { OverviewView } from './views/overview-view';
+import { QuarantineView } from './views/quarantine-view';
+import { SessionsView } from './views/sessions-view';
+import { SettingsView } from './views/settings-view';
+
+// The Reports view is another engineer's file: wired in when it exists, a placeholder until then.
+const reportsModules = import.meta.glob<{ ReportsView?: ComponentType<{ api: GateOpsApi }> }>(
+  './views/reports-view.tsx',
+  { eager: true },
+);
+const ReportsView = Object.values(reportsModules)[0]?.ReportsView;
+
+const connection: ConnectedApi = connectApi();
+
+function useLinkState() {
+  const link = connection.link;
+  return useSyncExternalStore(
+    (cb) => (link ? link.onState(cb) : () => undefined),
+    () => (link ? link.state() : null),
   );
+}
+
+function useSettings(api: GateOpsApi): { settings: SettingsVm | undefined; error: string | null } {
+  const [state, setState] = useState<{ settings: SettingsVm | undefined; error: string | null }>({
+    settings: undefined,
+    error: null,
+  });
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    api
+      .getSettings({})
+      .then((settings) => {
+        if (cancelled) return;
+        setState({ settings, error: null });
+        stop = api.onSettingsChanged({}, (s) => setState({ settings: s, error: null }));
+      })
+      .catch((e: unknown) => {
+        if (!cancelled)
+          setState({ settings: undefined, error: e instanceof Error ? e.message : String(e) });
+      });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [api]);
+  return state;
+}
+
+/** Check-ins that arrived while the window was hidden or unfocused. */
+function useAwayCount(total: number | undefined) {
+  const [shown, setShown] = useState<number | null>(null);
+  const totalRef = useRef(total);
+  const markRef = useRef<number | null>(null);
+  useEffect(() => {
+    totalRef.current = total;
+  }, [total]);
+  useEffect(() => {
+    const away = () => {
+      if (markRef.current === null) markRef.current = totalRef.current ?? null;
+    };
+    const back = () => {
+      if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
+      const mark = markRef.current;
+      markRef.current = null;
+      if (mark !== null && totalRef.current !== undefined && totalRef.current > mark) {
+        setShown(totalRef.current - mark);
+      }
+    };
+    const onVisibility = () => (document.visibilityState === 'hidden' ? away() : back());
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('blur', away);
+    window.addEventListener('focus', back);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('blur', away);
+      window.removeEventListener('focus', back);
+    };
+  }, []);
+  return { count: shown ?? 0, onDismiss: () => setShown(null) };
+}
+
+export function App() {
+  const api = connection.api;
+  const [nav, setNav] = useState<Nav>({ view: 'overview' });
+  const link = useLinkState();
+  const overview = useWatch<Overview>((l) => api.watchOverview({ minutes: 180 }, l), 'overview');
+  const relay = useWatch<RelayStatus>((l) => api.watchRelayStatus({}, l), 'relay');
+  const alerts = useWatch<AlertsList>(
+    (l) => api.watchAlerts({ includeAcknowledged: false }, l),
+    'alerts',
+  );
+  const { settings, error: settingsError } = useSettings(api);
+  const away = useAwayCount(overview?.totals.checkins);
+  const display = settings?.settings.display;
+  const fmt = useMemo(() => makeFormatter(display?.timezone ?? 'local'), [display?.timezone]);
+
+  useEffect(() => {
+    const theme = display?.theme ?? 'system';
+    if (theme === 'system') delete document.documentElement.dataset['theme'];
+    else document.documentElement.dataset['theme'] = theme;
+  }, [display?.theme]);
+
+  const navigate = useCallback((next: Nav) => setNav(next), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      const typing = target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName);
+      if (typing) return;
+      const view = VIEWS.find((v) => v.key === e.key);
+      if (view) {
+        e.preventDefault();
+        setNav({ view: view.id });
+      } else if (e.key === '/') {
+        e.preventDefault();
+        setNav((n) => (n.view === 'checkins' ? n : { view: 'checkins' }));
+        requestAnimationFrame(() => document.getElementById('search')?.focus());
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const ready = overview !== undefined && relay !== undefined;
+  const open = alerts?.openCount ?? 0;
+
+  return (
+    <FormatContext.Provider value={fmt}>
+      <div className="app" data-state={ready ? 'ready' : 'loading'} data-testid="app">
+        <header className="top">
+          <div className="brand">
+            Gate Ops
+            {relay?.demo ? <span className="brand-demo">demo</span> : null}
+          </div>
+          <RelayBanner relay={relay} dataAsOf={overview?.dataAsOf} link={link} away={away} />
+        </header>
+        {connection.error ? <p className="error top-error">{connection.error}</p> : null}
+        <nav className="side" aria-label="Views">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              className={`nav-item${nav.view === v.id ? ' current' : ''}`}
+              aria-current={nav.view === v.id ? 'page' : undefined}
+              data-testid={`nav-${v.id}`}
+              onClick={() => setNav({ view: v.id })}
+            >
+              <span>{v.label}</span>
+              {v.id === 'alerts' && open > 0 ? (
+                <span className="nav-badge" data-testid="nav-alert-count">
+                  {open}
+                </span>
+              ) : null}
+              <kbd aria-label={`shortcut ${v.key}`}>{v.key}</kbd>
+            </button>
+          ))}
+          <p className="muted zone" title="Times are shown in this timezone (Settings)">
+            Times: {fmt.zoneLabel}
+          </p>
+        </nav>
+        <main className="content" data-view={nav.view}>
+          <CurrentView
+            view={nav.view}
+            nav={nav}
+            api={api}
+            overview={overview}
+            alerts={alerts}
+            navigate={navigate}
+            settings={settings}
+            settingsError={settingsError}
+          />
+        </main>
+      </div>
+    </FormatContext.Provider>
+  );
+}
+
+function CurrentView(props: {
+  view: ViewId;
+  nav: Nav;
+  api: GateOpsApi;
+  overview: Overview | undefined;
+  alerts: AlertsList | undefined;
+  navigate: (nav: Nav) => void;
+  settings: SettingsVm | undefined;
+  settingsError: string | null;
+}) {
+  const { view, nav, api, navigate } = props;
+  switch (view) {
+    case 'overview':
+      return (
+        <OverviewView
+          api={api}
+          overview={props.overview}
+          alerts={props.alerts}
+          navigate={navigate}
+        />
+      );
+    case 'gates':
+      return <GatesView api={api} navigate={navigate} />;
+    case 'sessions':
+      return <SessionsView api={api} nav={nav} navigate={navigate} />;
+    case 'devices':
+      return <DevicesView api={api} nav={nav} navigate={navigate} />;
+    case 'checkins':
+      return <CheckinsView key={`${nav.text ?? ''}`} api={api} nav={nav} navigate={navigate} />;
+    case 'alerts':
+      return <AlertsView api={api} navigate={navigate} />;
+    case 'quarantine':
+      return <QuarantineView api={api} />;
+    case 'reports':
+      return ReportsView ? (
+        <ReportsView api={api} />
+      ) : (
+        <div className="view">
+          <h2>Reports</h2>
+          <p className="empty">Attendance reports are not available in this build yet.</p>
+        </div>
+      );
+    case 'settings':
+      return <SettingsView api={api} settings={props.settings} error={props.settingsError} />;
+  }
 }

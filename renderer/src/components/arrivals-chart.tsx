@@ -1,0 +1,81 @@
+/** Arrivals per minute as bars (uPlot): canvas-drawn, cheap to redraw on every push. */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useFormat } from '../format';
+
+export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; count: number }> }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const fmt = useFormat();
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const style = getComputedStyle(el);
+    const accent = style.getPropertyValue('--accent').trim() || '#2563eb';
+    const ink = style.getPropertyValue('--muted').trim() || '#666';
+    const grid = style.getPropertyValue('--line').trim() || '#ddd';
+    const bars = uPlot.paths.bars?.({ size: [0.8, 40] });
+    const u = new uPlot(
+      {
+        width: Math.max(300, el.clientWidth),
+        height: 220,
+        legend: { show: false },
+        cursor: { show: true, points: { show: false } },
+        scales: { x: { time: false } },
+        axes: [
+          {
+            stroke: ink,
+            grid: { stroke: grid, width: 1 },
+            values: (_u, ticks) => ticks.map((t) => fmt.minute(t)),
+            space: 70,
+            incrs: [
+              60_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000,
+              86_400_000,
+            ],
+          },
+          { stroke: ink, grid: { stroke: grid, width: 1 }, size: 50 },
+        ],
+        series: [
+          {},
+          {
+            label: 'Arrivals/min',
+            stroke: accent,
+            fill: `${accent}aa`,
+            ...(bars ? { paths: bars } : {}),
+            points: { show: false },
+          },
+        ],
+      },
+      [[], []],
+      el,
+    );
+    plot.current = u;
+    const ro = new ResizeObserver(() =>
+      u.setSize({ width: Math.max(300, el.clientWidth), height: 220 }),
+    );
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, [fmt]);
+
+  useEffect(() => {
+    plot.current?.setData([points.map((p) => p.t), points.map((p) => p.count)]);
+  }, [points]);
+
+  const total = points.reduce((a, p) => a + p.count, 0);
+  return (
+    <figure className="chart" data-testid="arrivals-chart" data-total={total}>
+      <div
+        ref={box}
+        className="chart-box"
+        role="img"
+        aria-label={`Arrivals per minute, ${total} in the period shown`}
+      />
+    </figure>
+  );
+}

@@ -1,0 +1,61 @@
+/** Small shared pieces: ids that never break the layout, status pills, big figures. */
+import type { ReactNode } from 'react';
+
+/** A long id: one line, ellipsis, the full text on hover and for screen readers. */
+export function Id({ value, empty = '—' }: { value: string; empty?: string }) {
+  const text = value === '' ? empty : value;
+  return (
+    <span className="id" title={text}>
+      {text}
+    </span>
+  );
+}
+
+const STATUS_TEXT: Record<string, string> = { active: 'Active', idle: 'Idle', ended: 'Ended' };
+
+export function StatusPill({ status, title }: { status: string; title?: string }) {
+  return (
+    <span className={`pill pill-${status}`} data-status={status} title={title}>
+      {STATUS_TEXT[status] ?? status}
+    </span>
+  );
+}
+
+export function Stat(props: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  testId: string;
+  tone?: 'good' | 'warn' | 'bad';
+}) {
+  return (
+    <section className={`stat${props.tone ? ` stat-${props.tone}` : ''}`} aria-label={props.label}>
+      <h3>{props.label}</h3>
+      <div className="stat-value" data-testid={props.testId}>
+        {props.value}
+      </div>
+      {props.sub ? <div className="stat-sub">{props.sub}</div> : null}
+    </section>
+  );
+}
+
+export function Chip({
+  label,
+  onClear,
+  testId,
+}: {
+  label: string;
+  onClear: () => void;
+  testId?: string;
+}) {
+  return (
+    <span className="chip" data-testid={testId}>
+      <span className="id" title={label}>
+        {label}
+      </span>
+      <button type="button" aria-label={`Remove filter ${label}`} onClick={onClear}>
+        ×
+      </button>
+    </span>
+  );
+}

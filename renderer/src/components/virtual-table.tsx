@@ -1,0 +1,155 @@
+/**
+ * A virtualized, keyboard-driven table (@tanstack/react-virtual): only the rows in view are in
+ * the DOM, so a million rows scroll as smoothly as ten. Arrow keys, Page Up/Down, Home/End move
+ * the active row; Enter (or a click) opens it. Rows not loaded yet render as placeholders and
+ * `onRange` tells the owner which rows to fetch.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface Column<T> {
+  readonly key: string;
+  readonly header: string;
+  /** A CSS grid track, e.g. '8rem' or 'minmax(10rem, 2fr)'. */
+  readonly width: string;
+  readonly render: (row: T) => ReactNode;
+  readonly align?: 'right';
+}
+
+export interface VirtualTableProps<T> {
+  readonly count: number;
+  readonly row: (index: number) => T | undefined;
+  readonly rowKey: (row: T, index: number) => string;
+  readonly columns: ReadonlyArray<Column<T>>;
+  readonly onActivate?: (row: T, index: number) => void;
+  readonly onRange?: (start: number, end: number) => void;
+  readonly label: string;
+  readonly testId: string;
+  readonly empty: ReactNode;
+  readonly rowHeight?: number;
+  readonly rowClass?: (row: T) => string | undefined;
+}
+
+export function VirtualTable<T>(props: VirtualTableProps<T>) {
+  const { count, row, rowKey, columns, onActivate, onRange, label, testId, empty } = props;
+  const rowHeight = props.rowHeight ?? 40;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  // The virtualizer is re-read on every render on purpose; nothing memoizes it.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) onRange?.(first, last);
+  }, [first, last, onRange]);
+
+  const template = columns.map((c) => c.width).join(' ');
+  const activeIndex = Math.min(active, Math.max(0, count - 1));
+
+  const move = (to: number): void => {
+    const next = Math.max(0, Math.min(count - 1, to));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / rowHeight) - 1);
+    const keys: Record<string, number> = {
+      ArrowDown: activeIndex + 1,
+      ArrowUp: activeIndex - 1,
+      PageDown: activeIndex + page,
+      PageUp: activeIndex - page,
+      Home: 0,
+      End: count - 1,
+    };
+    const to = keys[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      move(to);
+    } else if (e.key === 'Enter') {
+      const r = row(activeIndex);
+      if (r !== undefined) {
+        e.preventDefault();
+        onActivate?.(r, activeIndex);
+      }
+    }
+  };
+
+  return (
+    <div className="vtable" data-testid={testId} data-count={count}>
+      <div className="vtable-head" style={{ gridTemplateColumns: template }} role="row">
+        {columns.map((c) => (
+          <div key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : undefined}>
+            {c.header}
+          </div>
+        ))}
+      </div>
+      {count === 0 ? (
+        <div className="empty" data-testid={`${testId}-empty`}>
+          {empty}
+        </div>
+      ) : (
+        <div
+          ref={scrollRef}
+          className="vtable-body"
+          tabIndex={0}
+          role="grid"
+          aria-label={label}
+          aria-rowcount={count}
+          aria-activedescendant={`${testId}-r${activeIndex}`}
+          onKeyDown={onKeyDown}
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const r = row(item.index);
+              const isActive = item.index === activeIndex;
+              return (
+                <div
+                  key={r === undefined ? `p${item.index}` : rowKey(r, item.index)}
+                  id={`${testId}-r${item.index}`}
+                  role="row"
+                  aria-rowindex={item.index + 1}
+                  aria-selected={isActive}
+                  data-testid={r === undefined ? `${testId}-placeholder` : `${testId}-row`}
+                  className={`vtable-row${isActive ? ' active' : ''}${r && props.rowClass ? ` ${props.rowClass(r) ?? ''}` : ''}`}
+                  style={{
+                    gridTemplateColumns: template,
+                    height: rowHeight,
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                  onClick={() => {
+                    setActive(item.index);
+                    if (r !== undefined) onActivate?.(r, item.index);
+                  }}
+                >
+                  {r === undefined
+                    ? columns.map((c) => (
+                        <div key={c.key} className="loading-cell" aria-hidden>
+                          …
+                        </div>
+                      ))
+                    : columns.map((c) => (
+                        <div
+                          key={c.key}
+                          role="gridcell"
+                          className={c.align === 'right' ? 'num' : undefined}
+                        >
+                          {c.render(r)}
+                        </div>
+                      ))}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

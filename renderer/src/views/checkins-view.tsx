@@ -1,0 +1,268 @@
+/**
+ * Check-ins: search by ticket id, attendee name or e-mail (prefix), filter by gate, session,
+ * device or re-entries, and scroll the whole store page by page. A row opens its detail: every
+ * field, the raw event, and the other scans of the same ticket.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/checkins';
+import type { GateOpsApi } from '../../../shared/api/methods';
+import { Chip, Id } from '../components/bits';
+import { VirtualTable, type Column } from '../components/virtual-table';
+import { usePagedList } from '../hooks/use-paged-list';
+import { useWatch } from '../hooks/use-watch';
+import { duration, num, useFormat } from '../format';
+import type { Nav, Navigate } from '../nav';
+
+type Field = 'any' | 'ticket' | 'name' | 'email';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export function CheckinsView({
+  api,
+  nav,
+  navigate,
+}: {
+  api: GateOpsApi;
+  nav: Nav;
+  navigate: Navigate;
+}) {
+  const fmt = useFormat();
+  const [text, setText] = useState(nav.text ?? '');
+  const [field, setField] = useState<Field>('any');
+  const [reentryOnly, setReentryOnly] = useState(false);
+  const [detail, setDetail] = useState<CheckInDetail | null>(null);
+  const query = useDebounced(text.trim(), 250);
+  const request = useMemo(
+    () => ({
+      text: query,
+      field,
+      reentryOnly,
+      ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
+      ...(nav.sessionId !== undefined ? { sessionId: nav.sessionId } : {}),
+      ...(nav.deviceId !== undefined ? { deviceId: nav.deviceId } : {}),
+    }),
+    [query, field, reentryOnly, nav.gate, nav.sessionId, nav.deviceId],
+  );
+  const changes = useWatch<{ lastIngestSeq: number }>(
+    (l) => api.onCheckInsChanged({}, l),
+    'checkins-changes',
+  );
+  const list = usePagedList<CheckInRow>(
+    (offset, limit) => api.searchCheckIns({ ...request, offset, limit }),
+    JSON.stringify(request),
+    changes?.lastIngestSeq,
+  );
+
+  const open = (row: CheckInRow) => {
+    void api.getCheckIn({ id: row.id }).then(setDetail);
+  };
+
+  const columns: Column<CheckInRow>[] = [
+    { key: 'time', header: 'Checked in', width: '8rem', render: (r) => fmt.time(r.checkedInAt) },
+    {
+      key: 'ticket',
+      header: 'Ticket',
+      width: 'minmax(8rem, 1.5fr)',
+      render: (r) => <Id value={r.ticketId} />,
+    },
+    {
+      key: 'name',
+      header: 'Attendee',
+      width: 'minmax(8rem, 1.5fr)',
+      render: (r) => <Id value={r.attendeeName ?? ''} />,
+    },
+    {
+      key: 'email',
+      header: 'E-mail',
+      width: 'minmax(8rem, 1.5fr)',
+      render: (r) => <Id value={r.attendeeEmail ?? ''} />,
+    },
+    {
+      key: 'gate',
+      header: 'Gate',
+      width: 'minmax(4rem, 0.7fr)',
+      render: (r) => <Id value={r.gate} />,
+    },
+    {
+      key: 'device',
+      header: 'Device',
+      width: 'minmax(5rem, 1fr)',
+      render: (r) => <Id value={r.deviceId} />,
+    },
+    {
+      key: 'product',
+      header: 'Product',
+      width: 'minmax(5rem, 1fr)',
+      render: (r) => <Id value={r.productId} />,
+    },
+    {
+      key: 'flag',
+      header: '',
+      width: '6rem',
+      render: (r) => (r.reentry ? <span className="pill pill-idle">Re-entry</span> : null),
+    },
+  ];
+
+  return (
+    <div className="view view-split">
+      <div className="view-main">
+        <div className="toolbar">
+          <h2>
+            Check-ins{' '}
+            <span className="count" data-testid="checkins-total">
+              {list.total === null ? '…' : num(list.total)}
+            </span>
+          </h2>
+          <input
+            id="search"
+            type="search"
+            className="search"
+            data-testid="search-input"
+            placeholder="Ticket id, name or e-mail (press /)"
+            aria-label="Search check-ins"
+            value={text}
+            maxLength={128}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <select
+            aria-label="Search in"
+            value={field}
+            onChange={(e) => setField(e.target.value as Field)}
+          >
+            <option value="any">Any field</option>
+            <option value="ticket">Ticket id</option>
+            <option value="name">Name</option>
+            <option value="email">E-mail</option>
+          </select>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={reentryOnly}
+              onChange={(e) => setReentryOnly(e.target.checked)}
+            />{' '}
+            Re-entries only
+          </label>
+          {nav.gate !== undefined ? (
+            <Chip
+              testId="filter-gate"
+              label={`Gate ${nav.gate || '(none)'}`}
+              onClear={() => navigate({ ...nav, gate: undefined })}
+            />
+          ) : null}
+          {nav.sessionId !== undefined ? (
+            <Chip
+              testId="filter-session"
+              label={`Session ${nav.sessionId}`}
+              onClear={() => navigate({ ...nav, sessionId: undefined })}
+            />
+          ) : null}
+          {nav.deviceId !== undefined ? (
+            <Chip
+              label={`Device ${nav.deviceId}`}
+              onClear={() => navigate({ ...nav, deviceId: undefined })}
+            />
+          ) : null}
+        </div>
+        {list.error ? <p className="error">{list.error}</p> : null}
+        <VirtualTable
+          label="Check-ins"
+          testId="checkins"
+          count={list.total ?? 0}
+          row={list.row}
+          rowKey={(r) => r.id}
+          columns={columns}
+          onRange={list.onRange}
+          onActivate={open}
+          rowClass={(r) => (r.reentry ? 'row-warn' : undefined)}
+          empty={
+            list.total === null
+              ? 'Loading…'
+              : query
+                ? `Nothing matches “${query}”.`
+                : 'No check-ins stored yet.'
+          }
+        />
+      </div>
+      {detail ? <CheckInPanel detail={detail} onClose={() => setDetail(null)} /> : null}
+    </div>
+  );
+}
+
+function CheckInPanel({ detail, onClose }: { detail: CheckInDetail; onClose: () => void }) {
+  const fmt = useFormat();
+  const raw = useMemo(() => {
+    try {
+      return JSON.stringify(JSON.parse(detail.raw), null, 2);
+    } catch {
+      return detail.raw;
+    }
+  }, [detail.raw]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const rows: Array<[string, string]> = [
+    ['Ticket', detail.ticketId],
+    ['Attendee', detail.attendeeName ?? '—'],
+    ['E-mail', detail.attendeeEmail ?? '—'],
+    ['Checked in', fmt.dateTime(detail.checkedInAt)],
+    [
+      'Received',
+      `${fmt.dateTime(detail.receivedAt)} (lag ${duration(detail.receivedAt - detail.checkedInAt)})`,
+    ],
+    ['Gate', detail.gate || '—'],
+    ['Device', detail.deviceId || '—'],
+    ['Session', detail.sessionId],
+    ['Product', detail.productId],
+    ['Event', detail.eventId],
+    ['Check-in id', detail.checkInId],
+    ['Dedupe key', detail.key],
+  ];
+  return (
+    <aside className="panel detail" data-testid="checkin-detail" aria-label="Check-in detail">
+      <div className="toolbar">
+        <h2>Check-in</h2>
+        <button type="button" className="btn" onClick={onClose} autoFocus>
+          Close (Esc)
+        </button>
+      </div>
+      {detail.reentry ? (
+        <p className="warn-text">Re-entry: this ticket was scanned before.</p>
+      ) : null}
+      <dl className="fields">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>
+              <Id value={v} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {detail.sameTicket.length > 0 ? (
+        <>
+          <h3>Other scans of this ticket</h3>
+          <ul className="plain">
+            {detail.sameTicket.map((s) => (
+              <li key={s.id}>
+                {fmt.dateTime(s.checkedInAt)} · gate {s.gate || '—'} · {s.deviceId || '—'}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h3>Event as received</h3>
+      <pre className="raw" data-testid="checkin-raw">
+        {raw}
+      </pre>
+    </aside>
+  );
+}

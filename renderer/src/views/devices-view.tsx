@@ -1,0 +1,122 @@
+/** Devices: current session and gate, last seen, scans in the last 5/15 min, upload lag, status. */
+import { useState } from 'react';
+import type { DevicesPage, DeviceVm } from '../../../shared/api/channels/activity';
+import type { GateOpsApi } from '../../../shared/api/methods';
+import { Chip, Id, StatusPill } from '../components/bits';
+import { VirtualTable, type Column } from '../components/virtual-table';
+import { useWatch } from '../hooks/use-watch';
+import { duration, num, useFormat } from '../format';
+import type { Nav, Navigate } from '../nav';
+
+export function DevicesView({
+  api,
+  nav,
+  navigate,
+}: {
+  api: GateOpsApi;
+  nav: Nav;
+  navigate: Navigate;
+}) {
+  const fmt = useFormat();
+  const [sort, setSort] = useState<'device' | 'lastScan' | 'lag' | 'count'>('device');
+  const [laggingOnly, setLaggingOnly] = useState(false);
+  const request = {
+    ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
+    sort,
+    laggingOnly,
+    limit: 500,
+  };
+  const page = useWatch<DevicesPage>((l) => api.watchDevices(request, l), JSON.stringify(request));
+  const rows = page?.rows ?? [];
+  const columns: Column<DeviceVm>[] = [
+    {
+      key: 'device',
+      header: 'Device',
+      width: 'minmax(8rem, 2fr)',
+      render: (d) => <Id value={d.deviceId} empty="(no device id)" />,
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      width: '6.5rem',
+      render: (d) => <StatusPill status={d.status} />,
+    },
+    {
+      key: 'gate',
+      header: 'Gate',
+      width: 'minmax(5rem, 1fr)',
+      render: (d) => <Id value={d.gate} />,
+    },
+    {
+      key: 'session',
+      header: 'Current session',
+      width: 'minmax(8rem, 2fr)',
+      render: (d) => <Id value={d.sessionId} />,
+    },
+    { key: 'last', header: 'Last scan', width: '7.5rem', render: (d) => fmt.time(d.lastScanAt) },
+    { key: 'seen', header: 'Last seen', width: '7.5rem', render: (d) => fmt.time(d.lastSeenAt) },
+    { key: 'l5', header: '5 min', width: '4.5rem', align: 'right', render: (d) => num(d.last5) },
+    { key: 'l15', header: '15 min', width: '4.5rem', align: 'right', render: (d) => num(d.last15) },
+    {
+      key: 'lag',
+      header: 'Upload lag',
+      width: '7rem',
+      align: 'right',
+      render: (d) => (
+        <span
+          className={d.lagging ? 'bad-text' : undefined}
+          data-testid="device-lag"
+          title={d.lagging ? 'Lagging: may be buffering offline' : undefined}
+        >
+          {duration(d.uploadLagMs)}
+        </span>
+      ),
+    },
+  ];
+  return (
+    <div className="view">
+      <div className="toolbar">
+        <h2>
+          Devices{' '}
+          <span className="count" data-testid="devices-total">
+            {page ? num(page.total) : '…'}
+          </span>
+        </h2>
+        {nav.gate !== undefined ? (
+          <Chip
+            label={`Gate ${nav.gate || '(none)'}`}
+            onClear={() => navigate({ ...nav, gate: undefined })}
+          />
+        ) : null}
+        <label>
+          Sort{' '}
+          <select value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
+            <option value="device">Device</option>
+            <option value="lastScan">Last scan</option>
+            <option value="lag">Upload lag</option>
+            <option value="count">Scans</option>
+          </select>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={laggingOnly}
+            onChange={(e) => setLaggingOnly(e.target.checked)}
+          />{' '}
+          Lagging only
+        </label>
+      </div>
+      <VirtualTable
+        label="Devices"
+        testId="devices"
+        count={rows.length}
+        row={(i) => rows[i]}
+        rowKey={(d) => d.deviceId}
+        columns={columns}
+        rowClass={(d) => (d.lagging ? 'row-bad' : d.status === 'idle' ? 'row-warn' : undefined)}
+        onActivate={(d) => navigate({ view: 'sessions', deviceId: d.deviceId })}
+        empty={page ? 'No device matches.' : 'Loading…'}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+/** Scanner sessions, newest activity first, filtered by gate or device; a session opens its check-ins. */
+import { useState } from 'react';
+import type {
+  ActivityStatus,
+  SessionsPage,
+  SessionVm,
+} from '../../../shared/api/channels/activity';
+import type { GateOpsApi } from '../../../shared/api/methods';
+import { Chip, Id, StatusPill } from '../components/bits';
+import { VirtualTable, type Column } from '../components/virtual-table';
+import { useWatch } from '../hooks/use-watch';
+import { num, useFormat } from '../format';
+import type { Nav, Navigate } from '../nav';
+
+const LIMIT = 500;
+
+export function SessionsView({
+  api,
+  nav,
+  navigate,
+}: {
+  api: GateOpsApi;
+  nav: Nav;
+  navigate: Navigate;
+}) {
+  const fmt = useFormat();
+  const [status, setStatus] = useState<ActivityStatus | ''>('');
+  const request = {
+    ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
+    ...(nav.deviceId !== undefined ? { deviceId: nav.deviceId } : {}),
+    ...(status ? { status } : {}),
+    limit: LIMIT,
+  };
+  const page = useWatch<SessionsPage>(
+    (l) => api.watchSessions(request, l),
+    JSON.stringify(request),
+  );
+  const rows = page?.rows ?? [];
+  const columns: Column<SessionVm>[] = [
+    {
+      key: 'session',
+      header: 'Session',
+      width: 'minmax(9rem, 2fr)',
+      render: (s) => <Id value={s.sessionId} />,
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      width: '6.5rem',
+      render: (s) => <StatusPill status={s.status} />,
+    },
+    {
+      key: 'device',
+      header: 'Device',
+      width: 'minmax(7rem, 1fr)',
+      render: (s) => <Id value={s.deviceId} />,
+    },
+    {
+      key: 'gate',
+      header: 'Gate',
+      width: 'minmax(5rem, 1fr)',
+      render: (s) => <Id value={s.gate} />,
+    },
+    { key: 'count', header: 'Scans', width: '6rem', align: 'right', render: (s) => num(s.count) },
+    {
+      key: 'rate',
+      header: 'Per min',
+      width: '5.5rem',
+      align: 'right',
+      render: (s) => num(s.ratePerMin),
+    },
+    { key: 'first', header: 'First scan', width: '7.5rem', render: (s) => fmt.time(s.firstScanAt) },
+    { key: 'last', header: 'Last scan', width: '7.5rem', render: (s) => fmt.time(s.lastScanAt) },
+  ];
+  return (
+    <div className="view">
+      <div className="toolbar">
+        <h2>
+          Sessions{' '}
+          <span className="count" data-testid="sessions-total">
+            {page ? num(page.total) : '…'}
+          </span>
+        </h2>
+        {nav.gate !== undefined ? (
+          <Chip
+            testId="filter-gate"
+            label={`Gate ${nav.gate || '(none)'}`}
+            onClear={() => navigate({ ...nav, gate: undefined })}
+          />
+        ) : null}
+        {nav.deviceId !== undefined ? (
+          <Chip
+            label={`Device ${nav.deviceId || '(none)'}`}
+            onClear={() => navigate({ ...nav, deviceId: undefined })}
+          />
+        ) : null}
+        <label>
+          Status{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value as ActivityStatus | '')}>
+            <option value="">All</option>
+            <option value="active">Active</option>
+            <option value="idle">Idle</option>
+            <option value="ended">Ended</option>
+          </select>
+        </label>
+        {page && page.total > LIMIT ? (
+          <span className="muted">showing the {LIMIT} most recent</span>
+        ) : null}
+      </div>
+      <VirtualTable
+        label="Scanner sessions"
+        testId="sessions"
+        count={rows.length}
+        row={(i) => rows[i]}
+        rowKey={(s) => s.sessionId}
+        columns={columns}
+        onActivate={(s) =>
+          navigate({
+            view: 'checkins',
+            sessionId: s.sessionId,
+            ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
+          })
+        }
+        empty={page ? 'No session matches.' : 'Loading…'}
+      />
+    </div>
+  );
+}
