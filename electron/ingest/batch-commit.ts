@@ -160,15 +160,25 @@ export async function commitBatch(
 }
 
 interface Collection<T> {
-  findByIds(ids: string[]): { exec(): Promise<Map<string, { toJSON(): unknown }>> };
+  readonly storageInstance: {
+    findDocumentsById(ids: string[], withDeleted: boolean): Promise<ReadonlyArray<unknown>>;
+  };
   bulkInsert(docs: T[]): Promise<{ error: ReadonlyArray<{ status: number; documentId: string }> }>;
 }
 
-async function findByIds<T>(collection: Collection<T>, ids: string[]): Promise<Map<string, T>> {
+/**
+ * Reads straight from the storage, not through RxDB's document cache: after a rolled-back
+ * transaction the cache still holds the documents the failed batch inserted, and trusting it
+ * would turn the retry's check-ins into "redeliveries" of documents that do not exist.
+ */
+async function findByIds<T extends { id: string }>(
+  collection: Collection<T>,
+  ids: string[],
+): Promise<Map<string, T>> {
   const out = new Map<string, T>();
   if (ids.length === 0) return out;
-  const found = await collection.findByIds(ids).exec();
-  for (const [id, doc] of found) out.set(id, doc.toJSON() as T);
+  const found = await collection.storageInstance.findDocumentsById(ids, false);
+  for (const doc of found as T[]) out.set(doc.id, doc);
   return out;
 }
 

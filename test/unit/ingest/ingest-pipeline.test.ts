@@ -1,0 +1,207 @@
+/** The ingest pipeline on RxDB's memory storage: dedupe, conflicts, re-entries, quarantine, cursor, backpressure. */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../electron/core/open-store';
+import { checkInDocId } from '../../../electron/db';
+import {
+  IngestPipeline,
+  readIngestTotals,
+  type BatchCommitted,
+  type StoreTransaction,
+} from '../../../electron/ingest';
+import { contractExample } from '../../helpers/events';
+
+let stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  stores = [];
+});
+
+async function memoryStore(): Promise<Store> {
+  const store = await openStore('', 'memory', `t${randomUUID().replaceAll('-', '')}`);
+  stores.push(store);
+  return store;
+}
+
+let seq = 0;
+function event(
+  n: number,
+  patch: { ticket?: string; gate?: string; sequence?: string | null } = {},
+): string {
+  const e = contractExample();
+  e.id = `ticketing.check_in.created:${n}`;
+  e.idempotency_key = `key-${n}`;
+  e.data.check_in_id = `ci-${n}`;
+  e.data.ticket_id = patch.ticket ?? `tkt-${n}`;
+  if (patch.gate !== undefined) e.data.gate = patch.gate;
+  if (patch.sequence !== null) e.sequence = patch.sequence ?? String(++seq).padStart(12, '0');
+  return JSON.stringify(e);
+}
+
+function nextSeq(): string {
+  return String(++seq).padStart(12, '0');
+}
+
+async function pipeline(
+  store: Store,
+  extra: Partial<Parameters<typeof IngestPipeline.open>[0]> = {},
+) {
+  const p = await IngestPipeline.open({ db: store.db, transaction: store.transaction, ...extra });
+  const batches: BatchCommitted[] = [];
+  p.on('batch-committed', (b) => batches.push(b));
+  return { p, batches };
+}
+
+describe('IngestPipeline', () => {
+  it('stores each key once, counts redeliveries, flags conflicts and re-entries, within a batch and against the store', async () => {
+    const store = await memoryStore();
+    const { p, batches } = await pipeline(store);
+    p.push(event(1));
+    p.push(event(2, { ticket: 'tkt-1' })); // re-entry within the batch
+    p.push(event(1)); // redelivery within the batch
+    p.push(event(1, { gate: 'Other' })); // conflict within the batch
+    await p.flush();
+    p.push(event(1)); // redelivery against the store
+    p.push(event(2, { gate: 'Elsewhere' })); // conflict against the store
+    p.push(event(3, { ticket: 'tkt-1' })); // re-entry against the store
+    await p.flush();
+
+    const t = p.totals;
+    expect(t).toMatchObject({
+      stored: 3,
+      redelivered: 2,
+      conflicts: 2,
+      reentries: 2,
+      ingestSeq: 7,
+    });
+    expect(await store.db.checkins.count().exec()).toBe(3);
+    expect(await store.db.tickets.count().exec()).toBe(1);
+    const first = (await store.db.checkins.findOne(checkInDocId('key-1')).exec())!;
+    expect(first.reentry).toBe(false);
+    expect(first.gate).toBe('');
+    const second = (await store.db.checkins.findOne(checkInDocId('key-2')).exec())!;
+    expect(second.reentry).toBe(true);
+    expect(second.gate).toBe('');
+    const conflicts = await store.db.conflicts.find({ sort: [{ ingestSeq: 'asc' }] }).exec();
+    expect(conflicts.map((c) => c.key)).toEqual(['key-1', 'key-2']);
+    expect(conflicts[0]!.checkinId).toBe(first.id);
+    expect(conflicts[0]!.storedFingerprint).toBe(first.fingerprint);
+    expect(JSON.parse(conflicts[1]!.text).data.gate).toBe('Elsewhere');
+    // The batch events carry the new docs and the counts.
+    expect(batches.flatMap((b) => b.checkins.map((c) => c.key))).toEqual([
+      'key-1',
+      'key-2',
+      'key-3',
+    ]);
+    expect(batches.reduce((n, b) => n + b.counts.redelivered, 0)).toBe(2);
+  });
+
+  it('keeps the raw event verbatim, unknown fields included', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const e = JSON.parse(event(9));
+    e.x_extension = { nested: [1, 2] };
+    e.data.lane = 4;
+    const text = JSON.stringify(e);
+    p.push(text, 1234);
+    await p.flush();
+    const doc = (await store.db.checkins.findOne(checkInDocId('key-9')).exec())!;
+    expect(doc.raw).toBe(text);
+    expect(doc.receivedAt).toBe(1234);
+    expect(doc.sequence).toBe(e.sequence);
+  });
+
+  it('quarantines rejected messages with their text and reasons, and counts skipped ones', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const bad = JSON.parse(event(5));
+    bad.data.checked_in_at = 'not a time';
+    p.push(JSON.stringify(bad));
+    p.push('{"half a message');
+    const huge = JSON.parse(event(6));
+    huge.data.notes = 'x'.repeat(70 * 1024);
+    const hugeText = JSON.stringify(huge);
+    p.push(hugeText);
+    p.push(
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'hb-1',
+        source: 'cope.devices',
+        type: 'device.heartbeat',
+        sequence: nextSeq(),
+      }),
+    );
+    await p.flush();
+    expect(p.totals).toMatchObject({ quarantined: 3, skipped: 1, stored: 0, ingestSeq: 4 });
+    const q = await store.db.quarantine.find({ sort: [{ ingestSeq: 'asc' }] }).exec();
+    expect(q.map((d) => d.code)).toEqual(['invalid_timestamp', 'not_json', 'too_large']);
+    expect(q[0]!.text).toBe(JSON.stringify(bad));
+    expect(q[0]!.sequence).toBe(bad.sequence);
+    expect(q[1]!.text).toBe('{"half a message');
+    expect(q[2]!.truncated).toBe(true);
+    expect(q[2]!.size).toBe(Buffer.byteLength(hugeText));
+    expect(hugeText.startsWith(q[2]!.text)).toBe(true);
+  });
+
+  it('commits the cursor and counters with the batch and resumes from them', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const texts = [event(20), event(21), '{not json', event(22), 'also not json'];
+    for (const t of texts) p.push(t);
+    await p.flush();
+    const persisted = await readIngestTotals(store.db);
+    expect(persisted).toEqual(p.totals);
+    expect(persisted.cursor).toBe(JSON.parse(texts[3]!).sequence);
+    // One unsequenced message sits after the cursor: a resuming relay sends it again first.
+    expect(persisted.cursorTail).toBe(1);
+
+    const again = await IngestPipeline.open({ db: store.db });
+    expect(again.resumeCursor()).toBe(persisted.cursor);
+    again.push('also not json'); // the replay: dropped, not quarantined twice
+    again.push(event(23));
+    await again.flush();
+    expect(again.replayed).toBe(1);
+    expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, cursorTail: 0 });
+  });
+
+  it('asks the relay to pause above the high-water mark and signals drain', async () => {
+    const store = await memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StoreTransaction = async (fn) => {
+      await gate;
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: slow, highWater: 50, batchSize: 20 });
+    let drained = 0;
+    p.onDrain(() => drained++);
+    const answers: boolean[] = [];
+    for (let i = 0; i < 60; i++) answers.push(p.push(event(100 + i)));
+    expect(answers.slice(0, 49).every(Boolean)).toBe(true);
+    expect(answers.slice(49).some((a) => a)).toBe(false);
+    expect(drained).toBe(0);
+    release();
+    await p.flush();
+    expect(drained).toBe(1);
+    expect(p.totals.stored).toBe(60);
+    expect(p.push(event(999))).toBe(true);
+  });
+
+  it('retries a batch whose commit failed, without losing or double-counting', async () => {
+    const store = await memoryStore();
+    let failures = 1;
+    const flaky: StoreTransaction = async (fn) => {
+      if (failures-- > 0) throw new Error('disk I/O error');
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: flaky });
+    const errors: Error[] = [];
+    p.on('commit-error', (e) => errors.push(e));
+    p.push(event(40));
+    p.push(event(40));
+    p.push(event(41));
+    await p.flush();
+    expect(errors.map((e) => e.message)).toEqual(['disk I/O error']);
+    expect(p.totals).toMatchObject({ stored: 2, redelivered: 1, ingestSeq: 3 });
+  });
+});
