@@ -1,35 +1,137 @@
 /**
- * Electron main entry: the thin glue that hosts the core in a window. Everything it calls is plain
- * Node code under electron/ (also run by headless mode and the tests).
+ * Electron main entry: the thin glue that hosts the core in a window. Everything it composes is
+ * plain Node under electron/ (also run by headless mode and the tests), except the few files here
+ * that touch Electron: the window, the IPC binding, hardening, safeStorage.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  powerMonitor,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
+import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
+import { installCleanShutdown } from './clean-shutdown';
+import { contentSecurityPolicy } from './content-security-policy';
+import { startCoreHost, type CoreHost } from './core-host';
+import { hardenSession, hardenWebContents } from './harden-web-contents';
+import { bindIpc } from './ipc-binding';
+import { createMainWindow, type MainWindow } from './main-window';
+import { watchReconnectTriggers } from './reconnect-triggers';
+import { createRendererUrlPolicy } from './renderer-url-policy';
+import {
+  createSafeStorageSecretStore,
+  ENCRYPTED_TOKEN_FILE_NAME,
+} from './safe-storage-secret-store';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'Gate Ops',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      nodeIntegration: false,
-      sandbox: true,
-      webviewTag: false,
-    },
-  });
-  if (process.env['ELECTRON_RENDERER_URL']) void win.loadURL(process.env['ELECTRON_RENDERER_URL']);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
+const isMac = process.platform === 'darwin';
+const isDev = !app.isPackaged;
+const devServerUrl = isDev ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+if (process.env['GATE_OPS_DATA_DIR']) app.setPath('userData', process.env['GATE_OPS_DATA_DIR']);
+
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, { openExternal: (url) => shell.openExternal(url) });
+});
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Gate Ops runs on this data folder: it gets focused (below) and this one leaves.
+  app.quit();
+} else {
+  void app.whenReady().then(start).catch(fatal);
 }
 
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  const policy = createRendererUrlPolicy({
+    indexHtmlPath: join(import.meta.dirname, '../renderer/index.html'),
+    devServerUrl,
   });
-});
+  const csp = contentSecurityPolicy({
+    devServerOrigin: policy.entry.kind === 'url' ? new URL(policy.entry.url).origin : undefined,
+  });
+  hardenSession(session.defaultSession, { csp });
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  let main: MainWindow | null = null;
+  const host: CoreHost = await startCoreHost({
+    dataDir,
+    version: app.getVersion(),
+    secrets: createSafeStorageSecretStore({
+      safeStorage,
+      file: join(dataDir, ENCRYPTED_TOKEN_FILE_NAME),
+    }),
+    // A new relay means new data: the page re-subscribes from scratch.
+    onRestarted: () => main?.win.webContents.reload(),
+  });
+  const binding = bindIpc({
+    ipc: ipcMain,
+    router: host.api,
+    isOurWebContents: (contents) =>
+      main !== null && !main.win.isDestroyed() && contents === main.win.webContents,
+    isAppUrl: policy.isAppUrl,
+  });
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate({
+        isMac,
+        isDev,
+        appName: app.name,
+        sendShortcut: (shortcut) => {
+          const contents = BrowserWindow.getFocusedWindow()?.webContents;
+          for (const e of shortcutInputEvents(shortcut, isMac)) contents?.sendInputEvent(e);
+        },
+      }),
+    ),
+  );
+
+  const openWindow = async (): Promise<void> => {
+    main = await createMainWindow({
+      dataDir,
+      preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+      policy,
+      isDev,
+    });
+  };
+  app.on('second-instance', () => {
+    if (!main || main.win.isDestroyed()) return void openWindow().catch(fatal);
+    if (main.win.isMinimized()) main.win.restore();
+    main.win.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void openWindow().catch(fatal);
+  });
+  // On macOS the app (and the relay link) keeps running with no window, as Mac apps do.
+  app.on('window-all-closed', () => {
+    if (!isMac) app.quit();
+  });
+
+  const stopTriggers = watchReconnectTriggers({
+    powerMonitor,
+    isOnline: () => net.isOnline(),
+    reconnectNow: () => host.reconnectNow(),
+  });
+  installCleanShutdown(app, async () => {
+    stopTriggers();
+    await main?.tracker.flush();
+    binding.dispose();
+    await host.close();
+  });
+  await openWindow();
+}
+
+/** Startup failed (e.g. a damaged database): say so plainly, then quit. Never a silent reset. */
+function fatal(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error('[gate-ops] fatal:', error);
+  dialog.showErrorBox('Gate Ops could not start', message);
+  app.exit(1);
+}

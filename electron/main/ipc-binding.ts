@@ -46,12 +46,15 @@ export interface IpcLike {
   handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
   on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (...args: never[]) => void): unknown;
+  removeListener(
+    channel: string,
+    listener: (event: IpcEventLike, ...args: unknown[]) => void,
+  ): unknown;
 }
 
 export interface IpcBindingOptions {
   readonly ipc: IpcLike;
-  readonly router: ApiRouter;
+  readonly router: Pick<ApiRouter, 'query' | 'subscribe'>;
   /** The webContents of our own windows; messages from any other are refused. */
   readonly isOurWebContents: (contents: WebContentsLike) => boolean;
   /** Whether a URL is our renderer (the built index.html, or the dev server in development). */

@@ -60,8 +60,8 @@ export class FakeIpcMain implements IpcLike {
     set.add(listener);
     return this;
   }
-  removeListener(channel: string, listener: (...args: never[]) => void): this {
-    this.listeners.get(channel)?.delete(listener as unknown as Handler);
+  removeListener(channel: string, listener: Handler): this {
+    this.listeners.get(channel)?.delete(listener);
     return this;
   }
   /** What ipcRenderer.invoke does: no handler is a rejection, as in Electron. */

@@ -1,0 +1,46 @@
+/**
+ * Opens the settings service on its own small database, `<dataDir>/gate-ops-settings.sqlite`
+ * (the `state` collection, document `settings`). Why not inside the event database: the core
+ * keeps the demo's data and a real event's in separate files, and the relay URL in the settings
+ * decides which of them opens; settings must also outlive a core restart when that URL changes.
+ */
+import { openStore, type StoreKind } from '../core/open-store';
+import type { SecretStore } from './secret-store';
+import { openSettingsService, type SettingsLog, type SettingsService } from './settings-service';
+
+export const SETTINGS_DATABASE_NAME = 'gate-ops-settings';
+
+export interface SettingsStoreOptions {
+  readonly dataDir: string;
+  readonly secrets: SecretStore;
+  /** 'memory' for tests. */
+  readonly storage?: StoreKind;
+  readonly log?: SettingsLog;
+}
+
+export interface SettingsStore {
+  readonly settings: SettingsService;
+  readonly file: string | null;
+  close(): Promise<void>;
+}
+
+export async function openSettingsStore(options: SettingsStoreOptions): Promise<SettingsStore> {
+  const store = await openStore(
+    options.dataDir,
+    options.storage ?? 'sqlite',
+    options.storage === 'memory'
+      ? `${SETTINGS_DATABASE_NAME}-${Math.random().toString(36).slice(2)}`
+      : SETTINGS_DATABASE_NAME,
+  );
+  try {
+    const settings = await openSettingsService({
+      state: store.db.state,
+      secrets: options.secrets,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    return { settings, file: store.file, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
