@@ -9,6 +9,7 @@ import { registerCheckinsHandlers, registerQuarantineHandlers } from './checkins
 import { registerRelayHandlers } from './relay-handlers';
 import type { ApiRouter } from './router';
 import type { ApiServices } from './services';
+import { registerSettingsHandlers } from './settings-handlers';
 
 export function registerAllHandlers(router: ApiRouter, services: ApiServices): void {
   const { appInfo, activity, alerts, checkins, quarantine, relay } = services;
@@ -18,4 +19,5 @@ export function registerAllHandlers(router: ApiRouter, services: ApiServices): v
   if (checkins && activity) registerCheckinsHandlers(router, { checkins, activity });
   if (quarantine) registerQuarantineHandlers(router, { quarantine });
   if (relay) registerRelayHandlers(router, { relay });
+  if (services.settings) registerSettingsHandlers(router, { settings: services.settings });
 }

@@ -4,8 +4,11 @@
  */
 import type { AppInfo } from '../../shared/api/channels/app';
 import type { DashboardServices } from '../activity/dashboard-services';
+import type { SettingsService } from '../settings/settings-service';
 
 export interface ApiServices extends Partial<DashboardServices> {
   /** `app:info`: what host runs the core and whether the data is simulated. */
   readonly appInfo?: () => AppInfo;
+  /** `settings:*`: settings and the write-only relay token (electron/settings). */
+  readonly settings?: SettingsService;
 }

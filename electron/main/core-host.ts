@@ -10,7 +10,6 @@ import { relayStatusFromClient } from '../alerts/relay-status-source';
 import { registerAllHandlers } from '../api/register-all';
 import { ApiRouter, type CallContext } from '../api/router';
 import type { ApiServices } from '../api/services';
-import { registerSettingsHandlers } from '../api/settings-handlers';
 import { startCore, type Core, type CoreOptions } from '../core';
 import type { SecretStore } from '../settings/secret-store';
 import { openSettingsStore, type SettingsStore } from '../settings/open-settings-store';
@@ -107,10 +106,10 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
         dataDir: options.dataDir,
       }),
       ...dashboard,
+      settings,
     };
     const router = new ApiRouter();
     registerAllHandlers(router, services);
-    registerSettingsHandlers(router, { settings });
     return { core, dashboard, router };
   };
 
