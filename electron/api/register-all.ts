@@ -7,6 +7,7 @@ import { registerActivityHandlers } from './activity-handlers';
 import { registerAlertsHandlers } from './alerts-handlers';
 import { registerCheckinsHandlers, registerQuarantineHandlers } from './checkins-handlers';
 import { registerRelayHandlers } from './relay-handlers';
+import { registerReportsHandlers } from './reports-handlers';
 import type { ApiRouter } from './router';
 import type { ApiServices } from './services';
 import { registerSettingsHandlers } from './settings-handlers';
@@ -20,4 +21,5 @@ export function registerAllHandlers(router: ApiRouter, services: ApiServices): v
   if (quarantine) registerQuarantineHandlers(router, { quarantine });
   if (relay) registerRelayHandlers(router, { relay });
   if (services.settings) registerSettingsHandlers(router, { settings: services.settings });
+  if (services.reports) registerReportsHandlers(router, { reports: services.reports });
 }

@@ -4,6 +4,7 @@
  */
 import type { AppInfo } from '../../shared/api/channels/app';
 import type { DashboardServices } from '../activity/dashboard-services';
+import type { ExportService } from '../reports/export-service';
 import type { SettingsService } from '../settings/settings-service';
 
 export interface ApiServices extends Partial<DashboardServices> {
@@ -11,4 +12,6 @@ export interface ApiServices extends Partial<DashboardServices> {
   readonly appInfo?: () => AppInfo;
   /** `settings:*`: settings and the write-only relay token (electron/settings). */
   readonly settings?: SettingsService;
+  /** `reports:*`: attendance exports (electron/reports). */
+  readonly reports?: ExportService;
 }

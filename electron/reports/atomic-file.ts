@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { constants } from 'node:fs';
-import { access, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { close, constants, createWriteStream, fstat, fsync, open as openFd } from 'node:fs';
+import { access, open, rename, stat, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -16,6 +17,8 @@ export interface ReportSink {
   write(chunk: string | Uint8Array): Promise<void>;
   /** For libraries that pipe into a stream (exceljs, pdfkit). */
   readonly stream: Writable;
+  /** Resolves once such a library has ended `stream` and every byte is handed to the file. */
+  ended(): Promise<void>;
 }
 
 /** A problem with the target path the user can fix: not a folder, no permission, … */
@@ -37,7 +40,8 @@ export class AtomicFile implements ReportSink {
   private constructor(
     readonly target: string,
     readonly tempPath: string,
-    private readonly handle: FileHandle,
+    /** A plain descriptor: a FileHandle cannot be closed while a stream made from it is open. */
+    private readonly fd: number,
     readonly stream: Writable,
   ) {
     // Errors surface through write()/commit(); without a listener they would crash the process.
@@ -64,14 +68,14 @@ export class AtomicFile implements ReportSink {
       folder,
       `.gate-ops-${basename(target).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`,
     );
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(tempPath, 'wx', 0o644);
+      fd = await promisify(openFd)(tempPath, 'wx', 0o644);
     } catch (error) {
       throw new TargetPathError(`cannot write in ${folder}: ${describe(error)}`);
     }
-    const stream = handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
-    return new AtomicFile(target, tempPath, handle, stream);
+    const stream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 });
+    return new AtomicFile(target, tempPath, fd, stream);
   }
 
   private failure: Error | undefined;
@@ -106,9 +110,9 @@ export class AtomicFile implements ReportSink {
   async commit(): Promise<number> {
     if (!this.stream.writableEnded) this.stream.end();
     await this.ended();
-    await this.handle.sync();
-    const { size } = await this.handle.stat();
-    await this.handle.close();
+    await promisify(fsync)(this.fd);
+    const { size } = await promisify(fstat)(this.fd);
+    await this.closeFd();
     await rename(this.tempPath, this.target);
     // The rename itself must survive a power cut: sync the folder (not possible on Windows).
     try {
@@ -120,10 +124,18 @@ export class AtomicFile implements ReportSink {
     return size;
   }
 
+  private fdOpen = true;
+
+  private async closeFd(): Promise<void> {
+    if (!this.fdOpen) return;
+    this.fdOpen = false;
+    await promisify(close)(this.fd);
+  }
+
   /** Removes the temp file; safe to call more than once and after a failed commit. */
   async discard(): Promise<void> {
     this.stream.destroy();
-    await this.handle.close().catch(() => {});
+    await this.closeFd().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
   }
 }

@@ -261,6 +261,7 @@ export function pdfReport(options: PdfReportOptions, sink: ReportSink) {
         doc.page.margins.bottom = bottom;
       }
       doc.end();
+      await sink.ended();
     },
   };
 }

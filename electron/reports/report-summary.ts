@@ -88,10 +88,12 @@ const stats = (g: Group): GroupStats => ({
   first: g.first,
   last: g.last,
 });
+/** Natural order, so `sess-2` comes before `sess-10`. */
+const collator = new Intl.Collator('en', { numeric: true });
 const byName =
   <T>(key: (x: T) => string) =>
   (x: T, y: T) =>
-    key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0;
+    collator.compare(key(x), key(y));
 /** Beyond this span (about 14 months) empty hours are left out. */
 const MAX_FILLED_SPAN = 10_000 * 3_600_000;
 const joined = (set: ReadonlySet<string>): string => [...set].sort().join(', ');

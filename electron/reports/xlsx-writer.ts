@@ -199,7 +199,7 @@ export function xlsxReport(options: XlsxReportOptions, sink: ReportSink) {
         info.map((line) => [line.label, line.value]),
       );
       await workbook.commit();
-      await new Promise((r) => setImmediate(r));
+      await sink.ended();
     },
   };
 }

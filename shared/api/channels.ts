@@ -11,6 +11,7 @@ import { alertsChannels } from './channels/alerts';
 import { checkinsChannels } from './channels/checkins';
 import { quarantineChannels } from './channels/quarantine';
 import { relayChannels } from './channels/relay';
+import { reportsChannels } from './channels/reports';
 import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
 export * from './channels/app';
@@ -20,6 +21,7 @@ export * from './channels/alerts';
 export * from './channels/checkins';
 export * from './channels/quarantine';
 export * from './channels/relay';
+export * from './channels/reports';
 
 export const channels = {
   ...appChannels,
@@ -29,6 +31,7 @@ export const channels = {
   ...checkinsChannels,
   ...quarantineChannels,
   ...relayChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -18,6 +18,7 @@ import { alertsMethods } from './channels/alerts';
 import { checkinsMethods } from './channels/checkins';
 import { quarantineMethods } from './channels/quarantine';
 import { relayMethods } from './channels/relay';
+import { reportsMethods } from './channels/reports';
 import { ApiCallError, type ApiResult } from './define';
 
 export const apiMethods = {
@@ -28,6 +29,7 @@ export const apiMethods = {
   ...checkinsMethods,
   ...quarantineMethods,
   ...relayMethods,
+  ...reportsMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 
 type Methods = typeof apiMethods;

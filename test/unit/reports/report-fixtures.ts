@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { checkInDocId, openGateOpsDatabase, type CheckInDoc, type GateOpsDatabase } from '../../../electron/db';
+import {
+  checkInDocId,
+  openGateOpsDatabase,
+  type CheckInDoc,
+  type GateOpsDatabase,
+} from '../../../electron/db';
 
 export const T0 = Date.UTC(2026, 4, 5, 16, 0, 0); // 2026-05-05T16:00:00Z
 
@@ -73,7 +78,7 @@ export function makeCheckIns(options: FixtureOptions): CheckInDoc[] {
       reentry,
       raw: '{}',
     };
-    if (i % 11 !== 7) {
+    if (i % 11 !== 7 || i % 13 === 0) {
       doc.attendeeName = name;
       doc.attendeeEmail = i % 19 === 3 ? '=cmd|" /C calc"!A0' : `guest${i}@example.com`;
     }
@@ -97,7 +102,8 @@ export async function reportFixture(docs: ReadonlyArray<CheckInDoc>): Promise<Re
   });
   for (let i = 0; i < docs.length; i += 5000) {
     const result = await db.checkins.bulkInsert(docs.slice(i, i + 5000));
-    if (result.error.length > 0) throw new Error(`insert failed: ${JSON.stringify(result.error[0])}`);
+    if (result.error.length > 0)
+      throw new Error(`insert failed: ${JSON.stringify(result.error[0])}`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'gate-ops-reports-'));
   return {
