@@ -164,14 +164,17 @@ export class RelayClient {
     this.ws = null;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
       await new Promise<void>((resolve) => {
-        ws.once('close', () => resolve());
-        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-        else ws.close(1000, 'client stopping');
         // A peer that never answers the close frame must not hold us up.
-        this.clock.setTimeout(() => {
+        const fallback = this.clock.setTimeout(() => {
           ws.terminate();
           resolve();
         }, 2000);
+        ws.once('close', () => {
+          this.clock.clearTimeout(fallback);
+          resolve();
+        });
+        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+        else ws.close(1000, 'client stopping');
       });
     }
     this.update({ state: { kind: 'stopped' } });
@@ -283,7 +286,7 @@ export class RelayClient {
       this.httpStatus !== null
         ? `HTTP ${this.httpStatus}`
         : (this.lastError ?? `closed (${code}${reason ? `: ${reason}` : ''})`);
-    const delay = backoffDelay(this.attempt + 1, this.backoff, this.random);
+    const delay = backoffDelay(this.attempt, this.backoff, this.random);
     const nextTryAt = now + delay;
     this.update({
       state: { kind: 'reconnecting', attempt: this.attempt + 1, nextTryAt, reason: why },

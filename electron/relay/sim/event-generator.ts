@@ -20,6 +20,9 @@ export interface GeneratedMessage {
   /** The raw text, for messages that are not a JSON object. */
   readonly raw: string | null;
   readonly key: string | null;
+  /** For new check-ins: the payload fingerprint the store must keep, and whether it was uploaded late. */
+  readonly fingerprint?: string;
+  readonly late?: boolean;
 }
 
 export interface GeneratorMix {
@@ -106,7 +109,17 @@ export class EventGenerator {
   /** The next message, with its timestamps around `at` (epoch ms: when the scan reaches the relay). */
   next(at: number): GeneratedMessage {
     const message = this.pending.shift() ?? this.fresh(at);
-    this.ledger.total += 1;
+    // The ledger counts what is emitted (a late batch is created at once but sent one by one).
+    const l = this.ledger;
+    l.total += 1;
+    if (message.fingerprint !== undefined && message.key !== null) {
+      l.unique.set(message.key, message.fingerprint);
+      if (message.kind === 'reentry') l.reentries += 1;
+      if (message.late) l.late += 1;
+    } else if (message.kind === 'redelivery') l.redeliveries += 1;
+    else if (message.kind === 'conflict') l.conflicts += 1;
+    else if (message.kind === 'invalid') l.invalid += 1;
+    else if (message.kind === 'other-type') l.otherType += 1;
     return message;
   }
 
@@ -174,12 +187,16 @@ export class EventGenerator {
       data['lane'] = { number: this.rng.int(1, 6), accessible: this.rng.chance(0.1) };
     }
     const key = dedupeKey(event)!;
-    this.ledger.unique.set(key, fingerprint(data));
-    if (reentry) this.ledger.reentries += 1;
-    if (kind === 'late') this.ledger.late += 1;
     this.recent.push(event);
     if (this.recent.length > REDELIVERY_WINDOW) this.recent.shift();
-    return { kind: reentry ? 'reentry' : kind, event, raw: null, key };
+    return {
+      kind: reentry ? 'reentry' : kind,
+      event,
+      raw: null,
+      key,
+      fingerprint: fingerprint(data),
+      late: kind === 'late',
+    };
   }
 
   /** A device that was out of reach uploads what it scanned meanwhile, minutes old. */
@@ -194,7 +211,6 @@ export class EventGenerator {
 
   private redelivery(): GeneratedMessage {
     const event = this.rng.pick(this.recent);
-    this.ledger.redeliveries += 1;
     return { kind: 'redelivery', event, raw: null, key: dedupeKey(event) };
   }
 
@@ -207,12 +223,10 @@ export class EventGenerator {
     const event = { ...original, data, time: iso(at) };
     const storedData = original['data'];
     if (fingerprint(data) === fingerprint(storedData)) return this.redelivery();
-    this.ledger.conflicts += 1;
     return { kind: 'conflict', event, raw: null, key: dedupeKey(event) };
   }
 
   private otherType(at: number): GeneratedMessage {
-    this.ledger.otherType += 1;
     const device = this.rng.pick(this.venue.devices);
     const heartbeat = this.rng.chance(0.7);
     const id = `${heartbeat ? 'hb' : 'tr'}-${this.runTag}-${this.ledger.total.toString(36)}`;
@@ -237,7 +251,6 @@ export class EventGenerator {
   }
 
   private invalid(at: number): GeneratedMessage {
-    this.ledger.invalid += 1;
     const base = this.checkInShape(at);
     const data = base['data'] as Record<string, unknown>;
     const variant = this.rng.int(0, 6);
