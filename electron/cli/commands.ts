@@ -1,5 +1,6 @@
 /** The subcommands of `gate-ops`. Each lives in its own file; add new ones to this list. */
 import type { CliCommand } from './io';
+import { exportCommand } from './export-command';
 import { headlessCommand } from './headless-command';
 import { relaySimCommand } from './relay-sim-command';
 import { statsCommand } from './stats-command';
@@ -10,4 +11,5 @@ export const commands: ReadonlyArray<CliCommand> = [
   headlessCommand,
   relaySimCommand,
   statsCommand,
+  exportCommand,
 ];
