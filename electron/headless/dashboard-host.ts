@@ -4,6 +4,7 @@
  * once the core is up; close it before closing the core (it writes the activity snapshot).
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Thresholds } from '../../shared/settings';
 import { startDashboardServices, type DashboardServices } from '../activity/dashboard-services';
@@ -11,6 +12,7 @@ import { registerAllHandlers } from '../api/register-all';
 import { ApiRouter } from '../api/router';
 import type { ApiServices } from '../api/services';
 import { relayStatusFromClient } from '../alerts/relay-status-source';
+import { createHostReports } from '../reports';
 import type { Core } from '../core';
 import { startHeadlessHost, type HeadlessHost, type HostRoute } from './headless-host';
 
@@ -54,6 +56,12 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
     relay: relayStatusFromClient(core.relay, core.simulated),
     ...(options.thresholds ? { thresholds: options.thresholds } : {}),
   });
+  // Reports: finished exports are written under the data folder and downloaded from the host.
+  const reports = createHostReports({
+    checkins: core.db.checkins,
+    dataDir: options.dataDir ?? join(tmpdir(), 'gate-ops'),
+    openAlerts: () => dashboard.alerts.list(false).alerts,
+  });
   const services: ApiServices = {
     appInfo: () => ({
       version: options.version ?? '0.1.0',
@@ -62,6 +70,7 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
       dataDir: options.dataDir ?? '',
     }),
     ...dashboard,
+    reports: reports.service,
     ...options.services,
   };
   const router = new ApiRouter();
@@ -73,10 +82,11 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
       router,
       rendererDir,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.routes ? { routes: options.routes } : {}),
+      routes: [...(options.routes ?? []), reports.route],
       ...(options.token ? { token: options.token } : {}),
     });
   } catch (error) {
+    await reports.close();
     await dashboard.close();
     throw error;
   }
@@ -86,6 +96,7 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
     router,
     async close() {
       await host.close();
+      await reports.close();
       await dashboard.close();
     },
   };

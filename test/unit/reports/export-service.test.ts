@@ -109,15 +109,16 @@ describe('ExportService', () => {
     }
 
     const route = createReportDownloadRoute(service);
+    const token = 'secret-token';
     const server: Server = createServer((req, res) => {
-      void route(req, res).then((handled) => {
-        if (!handled) res.writeHead(418).end();
-      });
+      const authorized = () => new URL(req.url!, 'http://x').searchParams.get('token') === token;
+      if (!route(req, res, { authorized })) res.writeHead(418).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const res = await fetch(base + last.downloadUrl!);
+      expect((await fetch(base + last.downloadUrl!)).status).toBe(403);
+      const res = await fetch(`${base}${last.downloadUrl!}?token=${token}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(res.headers.get('content-disposition')).toContain(`filename="${last.fileName}"`);
@@ -125,8 +126,10 @@ describe('ExportService', () => {
         Record<string, string>
       >;
       expect(records.map((r) => r['check_in_id'])).toEqual(rows.map((d) => d.checkInId));
-      expect((await fetch(`${base}/reports/download/not-a-job`)).status).toBe(404);
-      expect((await fetch(`${base}/reports/download/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+      expect((await fetch(`${base}/reports/download/not-a-job?token=${token}`)).status).toBe(404);
+      expect(
+        (await fetch(`${base}/reports/download/..%2F..%2Fetc%2Fpasswd?token=${token}`)).status,
+      ).toBe(404);
       expect((await fetch(`${base}/elsewhere`)).status).toBe(418);
     } finally {
       await new Promise((r) => server.close(r));

@@ -1,0 +1,65 @@
+/**
+ * Attendance reports (CSV, XLSX, PDF), streamed from the check-ins collection. Docs:
+ * docs/reports.md. Hosts build one `ExportService` and register `registerReportsHandlers`
+ * (electron/api/reports-handlers.ts); headless mode also mounts `createReportDownloadRoute`.
+ *
+ *   // Electron main (the shell plugs in the native dialog):
+ *   const reports = new ExportService({ checkins: db.checkins, downloadsDir, saveDialog, openAlerts });
+ *   // headless: no saveDialog; finished files are downloaded from /reports/download/<jobId>
+ *   const { service, route } = createHostReports({ checkins: db.checkins, dataDir, openAlerts });
+ */
+import { join } from 'node:path';
+import type { CheckInsCollection } from './checkin-pages';
+import { createReportDownloadRoute, type DownloadRoute } from './download-route';
+import { ExportService, type SaveDialog } from './export-service';
+import type { OpenAlertsSource } from './report-alerts';
+
+export { AtomicFile, TargetPathError, type ReportSink } from './atomic-file';
+export {
+  countCheckIns,
+  distinctValues,
+  readCheckInPages,
+  type CheckInRange,
+} from './checkin-pages';
+export { createReportDownloadRoute, type DownloadRoute } from './download-route';
+export {
+  DOWNLOAD_ROUTE_PREFIX,
+  ExportService,
+  type ExportServiceOptions,
+  type SaveDialog,
+  type SaveDialogFilter,
+} from './export-service';
+export { noOpenAlerts, type OpenAlertsSource, type ReportAlert } from './report-alerts';
+export { REPORT_COLUMNS, reportColumns } from './report-columns';
+export {
+  ExportCancelledError,
+  ReportRequestError,
+  resolveExportRequest,
+  runExport,
+  type ExportOutcome,
+  type ExportProgress,
+} from './run-export';
+export { createReportClock, parseReportTime, resolveTimeZone } from './time-zone';
+
+export interface HostReports {
+  readonly service: ExportService;
+  /** Headless only: mount with the host's other routes. */
+  readonly route: DownloadRoute;
+  close(): Promise<void>;
+}
+
+/** The reports domain for a host: exports go to `<dataDir>/exports` unless a dialog is given. */
+export function createHostReports(options: {
+  readonly checkins: CheckInsCollection;
+  readonly dataDir: string;
+  readonly openAlerts?: OpenAlertsSource;
+  readonly saveDialog?: SaveDialog;
+}): HostReports {
+  const service = new ExportService({
+    checkins: options.checkins,
+    downloadsDir: join(options.dataDir, 'exports'),
+    ...(options.openAlerts ? { openAlerts: options.openAlerts } : {}),
+    ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
+  });
+  return { service, route: createReportDownloadRoute(service), close: () => service.close() };
+}
