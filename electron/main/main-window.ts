@@ -51,6 +51,8 @@ export async function createMainWindow(options: MainWindowOptions): Promise<Main
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // A middle click must not open a new window (window.open is denied anyway).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       devTools: options.isDev,
     },
