@@ -11,6 +11,7 @@ import { registerAllHandlers } from '../api/register-all';
 import { ApiRouter, type CallContext } from '../api/router';
 import type { ApiServices } from '../api/services';
 import { startCore, type Core, type CoreOptions } from '../core';
+import { createHostReports, type HostReports, type SaveDialog } from '../reports';
 import type { SecretStore } from '../settings/secret-store';
 import { openSettingsStore, type SettingsStore } from '../settings/open-settings-store';
 import { redactSecrets } from '../settings/redact';
@@ -20,6 +21,8 @@ export interface CoreHostOptions {
   readonly dataDir: string;
   readonly version: string;
   readonly secrets: SecretStore;
+  /** The native save dialog for report exports (without it, files go to <dataDir>/exports). */
+  readonly saveDialog?: SaveDialog;
   /** Test seams: memory storage, simulator settings. */
   readonly core?: Partial<Omit<CoreOptions, 'dataDir' | 'relayUrl' | 'token'>>;
   readonly settingsStorage?: 'sqlite' | 'memory';
@@ -55,6 +58,7 @@ export interface CoreHost {
 interface Generation {
   readonly core: Core;
   readonly dashboard: DashboardServices;
+  readonly reports: HostReports;
   readonly router: ApiRouter;
 }
 
@@ -98,6 +102,12 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
       await core.close();
       throw error;
     }
+    const reports = createHostReports({
+      checkins: core.db.checkins,
+      dataDir: options.dataDir,
+      openAlerts: () => dashboard.alerts.list(false).alerts,
+      ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
+    });
     const services: ApiServices = {
       appInfo: () => ({
         version: options.version,
@@ -106,15 +116,18 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
         dataDir: options.dataDir,
       }),
       ...dashboard,
+      reports: reports.service,
       settings,
     };
     const router = new ApiRouter();
     registerAllHandlers(router, services);
-    return { core, dashboard, router };
+    return { core, dashboard, reports, router };
   };
 
   const stopGeneration = async (g: Generation): Promise<void> => {
-    // The dashboard first: it writes its snapshot into the core's database.
+    // Exports and the dashboard first: they read from (and the dashboard writes its snapshot
+    // into) the core's database.
+    await g.reports.close().catch((e: unknown) => log(`warning: reports close: ${String(e)}`));
     await g.dashboard.close().catch((e: unknown) => log(`warning: dashboard close: ${String(e)}`));
     await g.core.close();
   };

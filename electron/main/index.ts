@@ -29,6 +29,7 @@ import {
   createSafeStorageSecretStore,
   ENCRYPTED_TOKEN_FILE_NAME,
 } from './safe-storage-secret-store';
+import { createSaveDialog } from './save-dialog';
 
 const isMac = process.platform === 'darwin';
 const isDev = !app.isPackaged;
@@ -68,6 +69,10 @@ async function start(): Promise<void> {
       safeStorage,
       file: join(dataDir, ENCRYPTED_TOKEN_FILE_NAME),
     }),
+    saveDialog: createSaveDialog(
+      () => (main && !main.win.isDestroyed() ? main.win : null),
+      () => app.getPath('documents'),
+    ),
     // A new relay means new data: the page re-subscribes from scratch.
     onRestarted: () => main?.win.webContents.reload(),
   });

@@ -55,6 +55,8 @@ describe('core host (Electron main without Electron)', () => {
     const s = await h.api.query('settings:get', {}, ctx);
     expect(s).toMatchObject({ ok: true, value: { settings: { relayUrl: null } } });
     expect(h.core().simulated).toBe(true);
+    // Every domain is wired: reports and the dashboard answer, not `unknown_channel`.
+    expect(await h.api.query('reports:options', {}, ctx)).toMatchObject({ ok: true });
   });
 
   it('restarts on the configured relay when the URL and token are set, and tells the window', async () => {
