@@ -37,6 +37,8 @@ const devServerUrl = isDev ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
+// Windows groups the taskbar entry and the installer's shortcut by this id (electron-builder.yml).
+if (process.platform === 'win32') app.setAppUserModelId('com.gateops.desktop');
 if (process.env['GATE_OPS_DATA_DIR']) app.setPath('userData', process.env['GATE_OPS_DATA_DIR']);
 
 app.on('web-contents-created', (_event, contents) => {
@@ -123,6 +125,12 @@ async function start(): Promise<void> {
     powerMonitor,
     isOnline: () => net.isOnline(),
     reconnectNow: () => host.reconnectNow(),
+  });
+  // Logging out or shutting down (Linux, macOS): delay it so the batch being written finishes.
+  // (The typings omit the event Electron passes; its preventDefault asks the OS to wait.)
+  powerMonitor.on('shutdown', (...args: unknown[]) => {
+    (args[0] as { preventDefault?: () => void } | undefined)?.preventDefault?.();
+    app.quit();
   });
   installCleanShutdown(app, async () => {
     stopTriggers();
