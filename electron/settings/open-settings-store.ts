@@ -5,6 +5,7 @@
  * decides which of them opens; settings must also outlive a core restart when that URL changes.
  */
 import { openStore, type StoreKind } from '../core/open-store';
+import { createHeadlessSecretStore, headlessTokenFile } from './headless-secret-store';
 import type { SecretStore } from './secret-store';
 import { openSettingsService, type SettingsLog, type SettingsService } from './settings-service';
 
@@ -43,4 +44,26 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
     await store.close();
     throw error;
   }
+}
+
+/**
+ * Headless mode's settings: the same store, with the relay token from GATE_OPS_RELAY_TOKEN or an
+ * owner-only token file (GATE_OPS_RELAY_TOKEN_FILE, else <dataDir>/relay-token). Pass
+ * `store.settings` as `services.settings` to the dashboard host to serve the settings channels.
+ */
+export function openHeadlessSettingsStore(options: {
+  readonly dataDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly storage?: StoreKind;
+  readonly log?: SettingsLog;
+}): Promise<SettingsStore> {
+  return openSettingsStore({
+    dataDir: options.dataDir,
+    secrets: createHeadlessSecretStore({
+      env: options.env,
+      tokenFile: headlessTokenFile(options.dataDir, options.env),
+    }),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
