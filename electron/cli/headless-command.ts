@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, startCore, type Core } from '../core';
 import { readRelayToken } from '../core/relay-token';
+import { startDashboardHost } from '../headless/dashboard-host';
 import type { RelayStatus } from '../relay/relay-client';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
 
@@ -130,15 +131,24 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
 
 /** Hosts that run next to the core. The UI server attaches here when --port is given. */
 async function attachHosts(
-  _core: Core,
+  core: Core,
   options: HeadlessOptions,
   io: CliIo,
 ): Promise<HeadlessAttachment[]> {
   const attachments: HeadlessAttachment[] = [];
   if (options.port !== null) {
-    io.stderr.write(
-      `warning: serving the UI (--port ${options.port}) is not available yet; ingest only\n`,
-    );
+    // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
+    const ui = await startDashboardHost({
+      core,
+      port: options.port,
+      dataDir: options.dataDir,
+    }).catch(async (error: unknown) => {
+      await core.close();
+      throw error;
+    });
+    attachments.push(ui);
+    io.stdout.write(`${JSON.stringify({ url: ui.host.url, port: ui.host.port })}\n`);
+    io.stderr.write(`Gate Ops dashboard: open ${ui.host.url}\n`);
   }
   return attachments;
 }

@@ -49,6 +49,12 @@ export interface DeviceAgg {
   lastScanAt: number;
   lastSeenAt: number;
   uploadLagMs: number;
+  /**
+   * How far its latest received check-in was behind the newest scan already stored from any
+   * device. A replay of our own backlog arrives in order (small), a device that buffered offline
+   * uploads scans older than everyone else's (large): this tells the two apart.
+   */
+  behindMs: number;
   /** minute start → scans, for the last RECENT_MINUTES minutes of this device. */
   recent: Map<number, number>;
 }
@@ -119,6 +125,7 @@ function addRecent(recent: Map<number, number>, minute: number, newest: number):
 /** Folds one check-in in. Returns false when it was already covered (seq at or below the mark). */
 export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
   if (c.ingestSeq <= state.lastIngestSeq) return false;
+  const front = state.lastCheckInAt ?? c.checkedInAt;
   state.lastIngestSeq = c.ingestSeq;
   state.checkins += 1;
   const minute = minuteOf(c.checkedInAt);
@@ -161,6 +168,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
       lastScanAt: c.checkedInAt,
       lastSeenAt: c.receivedAt,
       uploadLagMs: 0,
+      behindMs: 0,
       recent: new Map(),
     };
     state.devices.set(c.deviceId, device);
@@ -169,6 +177,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
   device.firstScanAt = Math.min(device.firstScanAt, c.checkedInAt);
   device.lastSeenAt = Math.max(device.lastSeenAt, c.receivedAt);
   device.uploadLagMs = Math.max(0, c.receivedAt - c.checkedInAt);
+  device.behindMs = Math.max(0, front - c.checkedInAt);
   if (c.checkedInAt >= device.lastScanAt) {
     device.lastScanAt = c.checkedInAt;
     if (c.gate) device.gate = c.gate;
@@ -280,7 +289,10 @@ export function fromSnapshot(value: unknown): ActivityState | null {
       minutes: new Map(v.minutes?.map(([a, b]) => [a, b])),
       sessions: new Map(v.sessions.map((x) => [x.sessionId, { ...x }])),
       devices: new Map(
-        (v.devices ?? []).map((d) => [d.deviceId, { ...d, recent: new Map(d.recent) }]),
+        (v.devices ?? []).map((d) => [
+          d.deviceId,
+          { ...d, behindMs: d.behindMs ?? 0, recent: new Map(d.recent) },
+        ]),
       ),
       gates: new Map((v.gates ?? []).map((g) => [g.gate, { ...g, recent: new Map(g.recent) }])),
       products: new Map(v.products?.map(([a, b]) => [a, b])),

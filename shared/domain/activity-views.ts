@@ -47,16 +47,11 @@ export function sessionStatus(
   return statusAt(s.lastScanAt, now, t);
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 /**
- * Devices whose upload lag passes the threshold while the rest of the fleet's does not: a device
- * buffering offline. When every device lags together (our own link was down and the relay is
- * replaying its backlog) nobody is singled out.
+ * Devices whose uploads run behind the rest of the venue by more than the threshold: a device
+ * buffering offline. Measured against the newest scan stored from any device when its check-in
+ * arrived (not against the wall clock), so a backlog the relay replays after our own link was
+ * down, which arrives in order, singles nobody out. Only devices heard from recently count.
  */
 export function laggingDeviceIds(
   state: Readonly<ActivityState>,
@@ -64,14 +59,10 @@ export function laggingDeviceIds(
   t: Thresholds,
 ): Set<string> {
   const limit = t.uploadLagSeconds * 1000;
-  const recent = [...state.devices.values()].filter(
-    (d) => d.deviceId !== '' && now - d.lastSeenAt < t.sessionEndMinutes * MINUTE,
-  );
   const out = new Set<string>();
-  for (const d of recent) {
-    if (d.uploadLagMs <= limit) continue;
-    const others = recent.filter((o) => o !== d).map((o) => o.uploadLagMs);
-    if (others.length === 0 || median(others) <= limit) out.add(d.deviceId);
+  for (const d of state.devices.values()) {
+    if (d.deviceId === '' || now - d.lastSeenAt >= t.sessionEndMinutes * MINUTE) continue;
+    if (d.behindMs > limit) out.add(d.deviceId);
   }
   return out;
 }
@@ -88,6 +79,7 @@ export function deviceVm(d: DeviceAgg, now: number, t: Thresholds, lagging: bool
     last5: scansSince(d.recent, now, 5),
     last15: scansSince(d.recent, now, 15),
     uploadLagMs: d.uploadLagMs,
+    behindMs: d.behindMs,
     lagging,
     status: statusAt(d.lastScanAt, now, t),
   };
@@ -158,7 +150,13 @@ export function overviewVm(
   const last = state.lastCheckInAt;
   // Live: the chart ends now. Reviewing an old event offline: it ends at the last check-in.
   const end = minuteOf(last !== null && last < now - chartMinutes * MINUTE ? last : now);
-  const start = end - (chartMinutes - 1) * MINUTE;
+  let firstMinute = end;
+  for (const m of state.minutes.keys()) if (m < firstMinute) firstMinute = m;
+  // Do not draw hours of nothing before the first arrival: at least 30 minutes, at most asked.
+  const start = Math.max(
+    end - (chartMinutes - 1) * MINUTE,
+    Math.min(firstMinute, end - 29 * MINUTE),
+  );
   const perMinute: Array<{ t: number; count: number }> = [];
   for (let m = start; m <= end; m += MINUTE)
     perMinute.push({ t: m, count: state.minutes.get(m) ?? 0 });

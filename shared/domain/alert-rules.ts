@@ -82,7 +82,7 @@ export function evaluateAlerts(input: AlertInput): OpenAlert[] {
       kind: 'upload-lag',
       severity: 'warning',
       title: `Device ${d.deviceId} uploads late`,
-      detail: `Its latest check-in arrived ${Math.round(d.uploadLagMs / 1000)} s after the scan (threshold ${t.uploadLagSeconds} s): it may be buffering offline.`,
+      detail: `Its latest upload was a scan ${Math.round(d.behindMs / 1000)} s older than the rest of the venue's (threshold ${t.uploadLagSeconds} s; ${Math.round(d.uploadLagMs / 1000)} s after the scan): it may be buffering offline.`,
       since: d.lastSeenAt,
       gate: d.gate,
       deviceId: d.deviceId,

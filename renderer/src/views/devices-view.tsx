@@ -66,7 +66,11 @@ export function DevicesView({
         <span
           className={d.lagging ? 'bad-text' : undefined}
           data-testid="device-lag"
-          title={d.lagging ? 'Lagging: may be buffering offline' : undefined}
+          title={
+            d.lagging
+              ? `Lagging: its latest upload was ${duration(d.behindMs)} behind the rest of the venue; it may be buffering offline`
+              : 'Received minus checked-in time of its latest upload'
+          }
         >
           {duration(d.uploadLagMs)}
         </span>

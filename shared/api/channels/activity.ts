@@ -101,6 +101,8 @@ export const deviceVmSchema = z.object({
   last15: z.number().int().nonnegative(),
   /** Received minus checked-in time of its most recently received check-in. */
   uploadLagMs: z.number().int(),
+  /** How far its latest upload was behind the newest scan from any device (what `lagging` uses). */
+  behindMs: z.number().int().nonnegative(),
   lagging: z.boolean(),
   status: activityStatusSchema,
 });

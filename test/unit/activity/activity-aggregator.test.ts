@@ -97,29 +97,36 @@ describe('activity aggregator', () => {
     });
   });
 
-  it('flags one lagging device but not a fleet that lags together', () => {
-    const docs = [];
-    for (let i = 1; i <= 6; i++) {
-      const lag = i === 6 ? 600_000 : 1000;
-      docs.push(checkIn(i, { deviceId: `D${i}`, checkedInAt: T0, receivedAt: T0 + lag }));
+  it('flags a device uploading behind the venue, not a backlog replayed in order', () => {
+    const page = (state: ReturnType<typeof foldAll>, now: number) =>
+      devicesPage(state, now, t, { laggingOnly: false, sort: 'device', offset: 0, limit: 10 }).rows;
+    // D1..D5 upload at once; D6 was offline and uploads a 9-minute-old scan afterwards.
+    const live = [];
+    for (let i = 1; i <= 5; i++) {
+      const at = T0 + i * 2 * MIN;
+      live.push(checkIn(i, { deviceId: `D${i}`, checkedInAt: at, receivedAt: at + 1000 }));
     }
-    const now = T0 + 11 * MIN;
-    const rows = devicesPage(foldAll(docs), now, t, {
-      laggingOnly: true,
-      sort: 'device',
-      offset: 0,
-      limit: 10,
-    }).rows;
-    expect(rows.map((r) => r.deviceId)).toEqual(['D6']);
-    const together = docs.map((d) => ({ ...d, receivedAt: T0 + 600_000 }));
-    expect(
-      devicesPage(foldAll(together), now, t, {
-        laggingOnly: true,
-        sort: 'device',
-        offset: 0,
-        limit: 10,
-      }).total,
-    ).toBe(0);
+    live.push(checkIn(6, { deviceId: 'D6', checkedInAt: T0 + MIN, receivedAt: T0 + 10 * MIN }));
+    const rows = page(foldAll(live), T0 + 11 * MIN);
+    expect(rows.filter((r) => r.lagging).map((r) => r.deviceId)).toEqual(['D6']);
+    expect(rows.find((r) => r.deviceId === 'D6')).toMatchObject({
+      behindMs: 9 * MIN,
+      uploadLagMs: 9 * MIN,
+    });
+    // Our link was down: 40 minutes of scans arrive at once, in order. Late, but nobody is behind.
+    const replay = [];
+    for (let i = 1; i <= 40; i++) {
+      const at = T0 + i * MIN;
+      replay.push(
+        checkIn(i, { deviceId: `D${i % 6}`, checkedInAt: at, receivedAt: T0 + 45 * MIN }),
+      );
+    }
+    const replayed = page(foldAll(replay), T0 + 46 * MIN);
+    expect(replayed.filter((r) => r.lagging)).toEqual([]);
+    // …while the naive received-minus-scanned lag would flag every one of them.
+    expect(Math.min(...replayed.map((r) => r.uploadLagMs))).toBeGreaterThan(
+      t.uploadLagSeconds * 1000,
+    );
   });
 
   it('snapshot then the rest equals folding everything (any split point)', () => {

@@ -1,0 +1,225 @@
+/**
+ * End-to-end harness: builds the renderer when it is missing or stale, runs a relay simulator in
+ * this process on a port of its own, runs `gate-ops headless --relay … --port 0` in-process (the
+ * real command, with its stdout read line by line), and drives Debian's Chromium with
+ * playwright-core. Every piece listens on 127.0.0.1 port 0 and gets a fresh temp folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { main } from '../../electron/cli/main';
+import type { CliIo } from '../../electron/cli/io';
+import {
+  startRelaySimulator,
+  type RelaySimulator,
+  type RelaySimulatorOptions,
+} from '../../electron/relay/sim';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds out/renderer once if index.html is missing or older than the renderer or shared sources. */
+export function ensureRendererBuilt(): void {
+  const index = join(ROOT, 'out', 'renderer', 'index.html');
+  const sources = Math.max(newest(join(ROOT, 'renderer')), newest(join(ROOT, 'shared')));
+  let built = 0;
+  try {
+    built = statSync(index).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built >= sources) return;
+  // Test files run in parallel: one builds, the others wait on the lock and find it fresh.
+  const script = `
+    const { statSync } = require('node:fs');
+    let built = 0; try { built = statSync(${JSON.stringify(index)}).mtimeMs; } catch {}
+    if (built < ${sources}) {
+      const r = require('node:child_process').spawnSync(process.execPath,
+        [${JSON.stringify(join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'))}, 'build', '-c', 'renderer/vite.config.ts'],
+        { cwd: ${JSON.stringify(ROOT)}, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+      process.exit(r.status ?? 1);
+    }`;
+  const r = spawnSync(
+    'flock',
+    ['/tmp/gateops-renderer-build.lock', process.execPath, '-e', script],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) throw new Error('building the renderer failed');
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `gateops-e2e-${prefix}-`));
+}
+
+export async function startSim(
+  options: Partial<RelaySimulatorOptions> & { token: string },
+): Promise<RelaySimulator> {
+  return startRelaySimulator({
+    host: '127.0.0.1',
+    port: 0,
+    seed: 7,
+    preset: 'stadium',
+    ...options,
+  });
+}
+
+export interface HeadlessRun {
+  readonly url: string;
+  readonly dataDir: string;
+  /** Every JSON line printed on stdout so far (progress lines included). */
+  readonly lines: unknown[];
+  /** Resolves when a stdout line matches. */
+  waitForLine(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  stop(): Promise<number>;
+  stderr(): string;
+}
+
+/** Runs `gate-ops headless` in this process until stop(). */
+export async function startHeadless(args: string[], dataDir: string): Promise<HeadlessRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const controller = new AbortController();
+  let err = '';
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const lines: Record<string, unknown>[] = [];
+  const waiters = new Set<() => void>();
+  let buffered = '';
+  stdout.on('data', (c: Buffer) => {
+    buffered += c.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a JSON line
+      }
+      for (const w of waiters) w();
+    }
+  });
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdin: Readable.from([]),
+    env: {},
+    cwd: ROOT,
+    stopSignal: controller.signal,
+  };
+  let exited = false;
+  const done = main(
+    ['headless', '--data-dir', dataDir, '--port', '0', '--quiet', '--progress', ...args],
+    io,
+  ).finally(() => {
+    exited = true;
+    for (const w of waiters) w();
+  });
+  const waitForLine: HeadlessRun['waitForLine'] = (match, timeoutMs = 60_000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no matching line from gate-ops headless; stderr:\n${err}`));
+      }, timeoutMs);
+      const check = () => {
+        const found = lines.find(match);
+        if (found || exited) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (found) resolve(found);
+          else reject(new Error(`gate-ops headless exited; stderr:\n${err}`));
+        }
+      };
+      waiters.add(check);
+      check();
+    });
+  const first = await waitForLine((l) => typeof l['url'] === 'string');
+  return {
+    url: first['url'] as string,
+    dataDir,
+    lines,
+    waitForLine,
+    stderr: () => err,
+    async stop() {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
+export function writeTokenFile(dir: string, token: string): string {
+  const file = join(dir, 'relay-token');
+  writeFileSync(file, token, { mode: 0o600 });
+  return file;
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBrowser(
+  url: string,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<Browser> {
+  const profile = tempDir('chromium');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1366, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') process.stderr.write(`[page] ${m.text()}\n`);
+  });
+  await page.goto(url);
+  await page.locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      if (errors.length > 0) throw new Error(`errors in the page: ${errors.join('\n')}`);
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** Text of a data-testid element as a number ("12,345" → 12345). */
+export async function numberAt(page: Page, testId: string): Promise<number> {
+  const text = await page.getByTestId(testId).first().innerText();
+  return Number(text.replace(/[^\d.-]/g, ''));
+}
