@@ -17,10 +17,8 @@ export interface SubscribeMessage {
   readonly request: unknown;
 }
 
-/** Main → preload on IPC_EVENT: an event of a subscription, or its end with an error. */
-export type SubscriptionMessage =
-  | { readonly id: string; readonly event: unknown }
-  | {
-      readonly id: string;
-      readonly error: { readonly code: string; readonly message: string };
-    };
+/** Main → preload on IPC_EVENT: one event of a subscription. */
+export interface SubscriptionMessage {
+  readonly id: string;
+  readonly event: unknown;
+}

@@ -4,13 +4,7 @@
  * dispatched by id, with the Electron event dropped. Results are always typed results: an IPC
  * failure (main gone, an uncloneable payload) becomes an error result too.
  */
-import {
-  API_ERROR_CODES,
-  ApiCallError,
-  type ApiError,
-  type ApiResult,
-  type ApiTransport,
-} from '../../shared/api';
+import { ApiCallError, type ApiError, type ApiResult, type ApiTransport } from '../../shared/api';
 import {
   IPC_EVENT,
   IPC_SUBSCRIBE,
@@ -63,14 +57,6 @@ export function createIpcTransport(ipc: IpcRendererLike): ApiTransport {
     if (!msg || typeof msg.id !== 'string') return;
     const sub = subs.get(msg.id);
     if (!sub) return;
-    if ('error' in msg) {
-      subs.delete(msg.id);
-      const code = (API_ERROR_CODES as readonly string[]).includes(msg.error.code)
-        ? (msg.error.code as ApiError['code'])
-        : 'internal';
-      fail(sub, { code, message: String(msg.error.message) });
-      return;
-    }
     try {
       sub.listener(msg.event);
     } catch (error) {

@@ -4,10 +4,9 @@ import { ApiRouter } from '../../../electron/api/router';
 import { registerSettingsHandlers } from '../../../electron/api/settings-handlers';
 import { openGateOpsDatabase, type GateOpsDatabase } from '../../../electron/db';
 import { bindIpc } from '../../../electron/main/ipc-binding';
-import { bridgeSafeApi } from '../../../electron/preload/bridge-safe-api';
 import { createIpcTransport } from '../../../electron/preload/ipc-transport';
 import { createMemorySecretStore, openSettingsService } from '../../../electron/settings';
-import { buildApi, type SettingsView } from '../../../shared/api';
+import { ApiCallError, buildApi, type SettingsView } from '../../../shared/api';
 import { connectRenderer, FakeIpcMain, FakeWebContents, flush } from './fake-electron';
 
 let db: GateOpsDatabase | undefined;
@@ -37,7 +36,7 @@ describe('preload transport ↔ IPC binding ↔ router (fakes for Electron only)
       isAppUrl: (url) => new URL(url).origin === 'http://localhost:5173',
     });
     const ipcRenderer = connectRenderer(ipcMain, contents);
-    const api = bridgeSafeApi(buildApi(createIpcTransport(ipcRenderer)));
+    const api = buildApi(createIpcTransport(ipcRenderer));
 
     const views: SettingsView[] = [];
     const stop = api.onSettingsChanged({}, (v) => views.push(v));
@@ -56,12 +55,55 @@ describe('preload transport ↔ IPC binding ↔ router (fakes for Electron only)
     const bad = await api
       .updateSettings({ patch: { thresholds: { deviceIdleMinutes: -1 } } })
       .catch((e: unknown) => e);
-    expect(bad).toMatchObject({ name: 'ApiCallError', code: 'bad_request' });
+    expect(bad).toBeInstanceOf(ApiCallError);
+    expect(bad).toMatchObject({ code: 'bad_request' });
 
     stop();
     await flush();
     expect(binding.subscriptionCount()).toBe(0);
     await api.updateSettings({ patch: { display: { theme: 'light' } } });
     expect(views).toHaveLength(3);
+  });
+
+  it('a refused subscription reaches onError with its code, and nothing leaks', async () => {
+    const ipcMain = new FakeIpcMain();
+    const contents = new FakeWebContents('http://localhost:5173/');
+    const binding = bindIpc({
+      ipc: ipcMain,
+      router: new ApiRouter(),
+      isOurWebContents: (c) => c === contents,
+      isAppUrl: () => true,
+    });
+    const transport = createIpcTransport(connectRenderer(ipcMain, contents));
+    const errors: ApiCallError[] = [];
+    const events: unknown[] = [];
+    transport.subscribe(
+      'settings:changes',
+      {},
+      (e) => events.push(e),
+      (e) => errors.push(e),
+    );
+    await flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ApiCallError);
+    expect(errors[0]?.code).toBe('unknown_channel');
+    expect(binding.subscriptionCount()).toBe(0);
+    const down = createIpcTransport({
+      invoke: () => Promise.reject(new Error('render process gone')),
+      send: () => undefined,
+      on: () => undefined,
+    });
+    down.subscribe(
+      'settings:changes',
+      {},
+      () => undefined,
+      (e) => errors.push(e),
+    );
+    expect(await down.query('app:info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    await flush();
+    expect(errors[1]?.code).toBe('unavailable');
   });
 });
