@@ -18,6 +18,7 @@ import {
   type TicketDoc,
 } from '../db';
 import { INGEST_STATE_ID, type IngestTotals } from './ingest-totals';
+import { insertNew, put, readByIds } from './storage-writes';
 
 export interface IncomingMessage {
   readonly verdict: Classification;
@@ -74,7 +75,7 @@ export async function commitBatch(
       else quarantine.push(quarantineDoc(m, v, seq));
     });
 
-    const stored = await findByIds(db.checkins, [...new Set(checkIns.map((c) => c.id))]);
+    const stored = await readByIds(db.checkins, [...new Set(checkIns.map((c) => c.id))]);
     const fresh = new Map<string, CheckInDoc>();
     const conflicts: ConflictDoc[] = [];
     let redelivered = 0;
@@ -100,7 +101,7 @@ export async function commitBatch(
     }
 
     const newDocs = [...fresh.values()];
-    const knownTickets = await findByIds(db.tickets, [
+    const knownTickets = await readByIds(db.tickets, [
       ...new Set(newDocs.map((d) => ticketDocId(d.ticketId))),
     ]);
     const newTickets = new Map<string, TicketDoc>();
@@ -120,10 +121,10 @@ export async function commitBatch(
       }
     }
 
-    await insertAll(db.checkins, newDocs);
-    await insertAll(db.tickets, [...newTickets.values()]);
-    await insertAll(db.quarantine, quarantine);
-    await insertAll(db.conflicts, conflicts);
+    await insertNew(db.checkins, newDocs);
+    await insertNew(db.tickets, [...newTickets.values()]);
+    await insertNew(db.quarantine, quarantine);
+    await insertNew(db.conflicts, conflicts);
     const totals: IngestTotals = {
       cursor,
       cursorTail,
@@ -136,7 +137,7 @@ export async function commitBatch(
       reentries: before.reentries + reentries,
       lastReceivedAt,
     };
-    await db.state.upsert({
+    await put(db.state, {
       id: INGEST_STATE_ID,
       value: { version: 1, ...totals },
       updatedAt: Date.now(),
@@ -157,41 +158,6 @@ export async function commitBatch(
       conflicts,
     };
   });
-}
-
-interface Collection<T> {
-  readonly storageInstance: {
-    findDocumentsById(ids: string[], withDeleted: boolean): Promise<ReadonlyArray<unknown>>;
-  };
-  bulkInsert(docs: T[]): Promise<{ error: ReadonlyArray<{ status: number; documentId: string }> }>;
-}
-
-/**
- * Reads straight from the storage, not through RxDB's document cache: after a rolled-back
- * transaction the cache still holds the documents the failed batch inserted, and trusting it
- * would turn the retry's check-ins into "redeliveries" of documents that do not exist.
- */
-async function findByIds<T extends { id: string }>(
-  collection: Collection<T>,
-  ids: string[],
-): Promise<Map<string, T>> {
-  const out = new Map<string, T>();
-  if (ids.length === 0) return out;
-  const found = await collection.storageInstance.findDocumentsById(ids, false);
-  for (const doc of found as T[]) out.set(doc.id, doc);
-  return out;
-}
-
-async function insertAll<T>(collection: Collection<T>, docs: T[]): Promise<void> {
-  if (docs.length === 0) return;
-  const result = await collection.bulkInsert(docs);
-  if (result.error.length > 0) {
-    const first = result.error[0]!;
-    // Throwing rolls the whole batch back; the pipeline retries it from a fresh read.
-    throw new Error(
-      `storing ${result.error.length} document(s) failed (first: ${first.documentId}, status ${first.status})`,
-    );
-  }
 }
 
 function checkInDoc(m: IncomingMessage, v: CheckInVerdict, id: string, seq: number): CheckInDoc {

@@ -1,0 +1,104 @@
+/**
+ * Ingest benchmark (issue 4). `npm run bench -- bench/ingest.bench.ts`, or alone with
+ * `npx tsx bench/ingest.bench.ts`; BENCH_SCALE=0.05 for a quick run.
+ *
+ * 1. Catch-up: a backlog of 200,000 messages from the simulator through the websocket, classified
+ *    and stored (SQLite, one transaction per batch) until the store holds them all; against the
+ *    raw node:sqlite baseline for the same messages in the same run.
+ * 2. Live: 200 events/s for 60 s; time from the relay sending an event to its batch committing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCore, type Core } from '../electron/core';
+import { startRelaySimulator } from '../electron/relay/sim';
+import { fmt, percentile, rawIngest, table } from './ingest-bench-helpers';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const BACKLOG = Math.max(2000, Math.round(200_000 * SCALE));
+const LIVE_RATE = 200;
+const LIVE_SECONDS = Math.max(10, Math.round(60 * Math.min(1, SCALE * 4)));
+const TOKEN = 'bench-token';
+
+function waitForAll(core: Core, total: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (core.ingest.totals.ingestSeq >= total) return resolve();
+    core.ingest.on('batch-committed', (b) => {
+      if (b.totals.ingestSeq >= total) resolve();
+    });
+  });
+}
+
+async function catchUp(
+  dir: string,
+): Promise<{ seconds: number; stored: number; messages: string[] }> {
+  const relay = await startRelaySimulator({ token: TOKEN, seed: 99, backlog: BACKLOG });
+  const messages = Array.from({ length: relay.history.length }, (_, i) => relay.history.at(i)!);
+  const start = performance.now();
+  const core = await startCore({ dataDir: join(dir, 'ours'), relayUrl: relay.url, token: TOKEN });
+  await waitForAll(core, BACKLOG);
+  const seconds = (performance.now() - start) / 1000;
+  const stored = core.ingest.totals.stored;
+  if (stored !== relay.ledger.unique.size) {
+    throw new Error(`stored ${stored}, expected ${relay.ledger.unique.size}`);
+  }
+  await core.close();
+  await relay.stop();
+  return { seconds, stored, messages };
+}
+
+function raw(dir: string, messages: readonly string[]): { seconds: number; stored: number } {
+  const start = performance.now();
+  const stored = rawIngest(join(dir, 'raw.sqlite'), messages, 500);
+  return { seconds: (performance.now() - start) / 1000, stored };
+}
+
+async function live(dir: string): Promise<{ latencies: number[]; count: number }> {
+  const total = LIVE_RATE * LIVE_SECONDS;
+  const relay = await startRelaySimulator({
+    token: TOKEN,
+    seed: 7,
+    rate: LIVE_RATE,
+    maxEvents: total,
+  });
+  const core = await startCore({ dataDir: join(dir, 'live'), relayUrl: relay.url, token: TOKEN });
+  const latencies: number[] = [];
+  core.ingest.on('batch-committed', (b) => {
+    // `time` is stamped by the simulator when it generates and sends the event.
+    for (const doc of b.checkins)
+      if (doc.time !== undefined) latencies.push(b.committedAt - doc.time);
+  });
+  await waitForAll(core, total);
+  await core.close();
+  await relay.stop();
+  return { latencies: latencies.sort((a, b) => a - b), count: latencies.length };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-ops-ingest-bench-'));
+  try {
+    console.log(`backlog ${fmt(BACKLOG)} messages; live ${LIVE_RATE}/s for ${LIVE_SECONDS} s`);
+    const ours = await catchUp(dir);
+    const baseline = raw(dir, ours.messages);
+    const oursRate = BACKLOG / ours.seconds;
+    const rawRate = BACKLOG / baseline.seconds;
+    const l = await live(dir);
+    console.log(
+      table([
+        ['measure', 'value', 'target'],
+        ['catch-up: raw node:sqlite (msgs/s)', fmt(rawRate), ''],
+        ['catch-up: Gate Ops ws → SQLite (msgs/s)', fmt(oursRate), ''],
+        ['catch-up ratio (ours / raw)', fmt(oursRate / rawRate, 2), '≥ 0.30'],
+        ['rows stored (ours / raw)', `${fmt(ours.stored)} / ${fmt(baseline.stored)}`, 'equal'],
+        ['live: check-ins measured', fmt(l.count), ''],
+        ['live: send → committed p50 (ms)', fmt(percentile(l.latencies, 50), 1), ''],
+        ['live: send → committed p99 (ms)', fmt(percentile(l.latencies, 99), 1), '< 100'],
+        ['live: send → committed max (ms)', fmt(l.latencies[l.latencies.length - 1] ?? NaN, 1), ''],
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
