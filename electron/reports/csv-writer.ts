@@ -4,8 +4,9 @@
  *
  * Formula neutralisation: a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, tab or
  * carriage return as a formula (CSV injection), and every text cell here comes from scanners
- * and ticket buyers. Such a text cell gets a single quote in front (`=1+1` → `'=1+1`), which
- * spreadsheets show as text. Times, written by us, never start with one of those characters.
+ * and ticket buyers. Such a cell gets a single quote in front (`=1+1` → `'=1+1`), which
+ * spreadsheets show as text; csv-stringify's `escape_formulas` does it (and also catches the
+ * full-width `＝＋－＠` that some spreadsheets normalise). Times, written by us, start with a digit.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { CheckInDoc } from '../db';
@@ -13,11 +14,7 @@ import type { ReportColumn } from './report-columns';
 import type { ReportClock } from './time-zone';
 import type { ReportSink } from './atomic-file';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
+const OPTIONS = { record_delimiter: '\r\n', escape_formulas: true } as const;
 
 export const UTF8_BOM = '\uFEFF';
 
@@ -35,7 +32,7 @@ export class CsvReportEncoder {
 
   header(): string {
     this.headerDone = true;
-    const head = stringify([this.options.columns.map((c) => c.key)], { record_delimiter: '\r\n' });
+    const head = stringify([this.options.columns.map((c) => c.key)], OPTIONS);
     return (this.options.bom ? UTF8_BOM : '') + head;
   }
 
@@ -47,13 +44,13 @@ export class CsvReportEncoder {
       const record = new Array<string>(columns.length);
       for (let c = 0; c < columns.length; c++) {
         const column = columns[c]!;
-        if (column.text) record[c] = neutraliseFormula(column.text(doc));
+        if (column.text) record[c] = column.text(doc);
         else if (column.time) record[c] = clock.iso(column.time(doc));
         else record[c] = doc.reentry ? 'true' : 'false';
       }
       records[i] = record;
     }
-    const body = stringify(records, { record_delimiter: '\r\n' });
+    const body = stringify(records, OPTIONS);
     return this.headerDone ? body : this.header() + body;
   }
 }

@@ -29,6 +29,7 @@ const NASTY_NAMES = [
   '\rCarriage',
   '李小龍',
   'Renée Ünal',
+  '＝1+1',
 ];
 
 export interface FixtureOptions {

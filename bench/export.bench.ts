@@ -1,0 +1,243 @@
+/**
+ * Export benchmark (issue 6). `npm run bench -- bench/export.bench.ts`; BENCH_SCALE=0.1 for a
+ * quick run. N = 1,000,000 × BENCH_SCALE.
+ *  1. Writer only: N check-ins from the same in-memory row source (a pool of pre-built rows,
+ *     cycled) to a CSV file, by our CSV writer (csv-stringify, neutralisation, time formatting)
+ *     and by plain string joins (no quoting: the floor any CSV writer pays). Both write through
+ *     the same temp-file-fsync-rename sink. Best of two runs each; ratio to the baseline.
+ *  2. End to end: N check-ins in a SQLite data folder (our storage) → CSV, XLSX and PDF files,
+ *     next to a pass that only reads the pages (the database's share of the time).
+ * Memory: the heap after a full GC and the RSS, sampled at 10/25/50/75/100 % of the rows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CheckInDoc } from '../electron/db';
+import { openStore } from '../electron/core';
+import { AtomicFile } from '../electron/reports/atomic-file';
+import { readCheckInPages } from '../electron/reports/checkin-pages';
+import { CsvReportEncoder } from '../electron/reports/csv-writer';
+import { reportColumns } from '../electron/reports/report-columns';
+import { resolveExportRequest, runExport } from '../electron/reports/run-export';
+import { createReportClock } from '../electron/reports/time-zone';
+import { exportRequestSchema } from '../shared/api/channels/reports';
+import {
+  benchCheckIn,
+  fmt,
+  heapGrowth,
+  mb,
+  memorySampler,
+  sampleMemory,
+  table,
+  type MemorySample,
+} from './export-bench-helpers';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const N = Math.max(1000, Math.round(1_000_000 * SCALE));
+const XLSX_N = Math.max(1000, Math.round(200_000 * SCALE));
+const PAGE = 1000;
+const POOL = 10_000;
+const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gate-ops-export-bench-'));
+
+const pool: CheckInDoc[] = Array.from({ length: POOL }, (_, i) => benchCheckIn(i));
+function* pages(total: number): Generator<CheckInDoc[]> {
+  for (let done = 0; done < total; done += PAGE) {
+    const start = done % POOL;
+    yield pool.slice(start, start + Math.min(PAGE, total - done));
+  }
+}
+
+interface Run {
+  readonly ms: number;
+  readonly bytes: number;
+  readonly memory: MemorySample[];
+}
+
+/** Plain string joins: no quoting, no escaping, no neutralisation; ISO times in UTC. */
+async function baseline(path: string): Promise<Run> {
+  const sampler = memorySampler(N);
+  const t = performance.now();
+  const file = await AtomicFile.create(path);
+  await file.write(
+    `${reportColumns(true)
+      .map((c) => c.key)
+      .join(',')}\n`,
+  );
+  let rows = 0;
+  for (const page of pages(N)) {
+    let s = '';
+    for (const d of page) {
+      s +=
+        [
+          d.checkInId,
+          d.ticketId,
+          d.eventId,
+          d.productId,
+          d.attendeeName ?? '',
+          d.attendeeEmail ?? '',
+          d.gate,
+          d.deviceId,
+          d.sessionId,
+          new Date(d.checkedInAt).toISOString(),
+          new Date(d.occurredAt).toISOString(),
+          new Date(d.receivedAt).toISOString(),
+          d.reentry ? 'true' : 'false',
+        ].join(',') + '\n';
+    }
+    await file.write(s);
+    rows += page.length;
+    sampler.at(rows);
+  }
+  const bytes = await file.commit();
+  return { ms: performance.now() - t, bytes, memory: sampler.samples };
+}
+
+async function ours(path: string): Promise<Run> {
+  const sampler = memorySampler(N);
+  const t = performance.now();
+  const file = await AtomicFile.create(path);
+  const encoder = new CsvReportEncoder({
+    columns: reportColumns(true),
+    clock: createReportClock('UTC'),
+    bom: false,
+  });
+  await file.write(encoder.header());
+  let rows = 0;
+  for (const page of pages(N)) {
+    await file.write(encoder.encode(page));
+    rows += page.length;
+    sampler.at(rows);
+  }
+  const bytes = await file.commit();
+  return { ms: performance.now() - t, bytes, memory: sampler.samples };
+}
+
+const best = (a: Run, b: Run): Run => (a.ms <= b.ms ? a : b);
+const rate = (rows: number, ms: number): number => rows / (ms / 1000);
+
+console.log(
+  `Export benchmark: N=${fmt(N)} check-ins (XLSX ${fmt(XLSX_N)}), scale ${SCALE}, dir ${dir}`,
+);
+try {
+  // 1. Writer only.
+  const b1 = await baseline(join(dir, 'baseline.csv'));
+  const o1 = await ours(join(dir, 'ours.csv'));
+  const b2 = await baseline(join(dir, 'baseline.csv'));
+  const o2 = await ours(join(dir, 'ours.csv'));
+  const b = best(b1, b2);
+  const o = best(o1, o2);
+  console.log(`\nWriter only (same in-memory rows, ${fmt(N)} check-ins to CSV, best of 2):`);
+  console.log(
+    table([
+      ['writer', 'rows/s', 'MB/s', 'file MB', 'ratio to baseline'],
+      [
+        'plain string joins (baseline)',
+        fmt(rate(N, b.ms)),
+        mb(b.bytes / 2 ** 20 / (b.ms / 1000)),
+        mb(b.bytes / 2 ** 20),
+        '1.00',
+      ],
+      [
+        'ours (csv-stringify, RFC 4180)',
+        fmt(rate(N, o.ms)),
+        mb(o.bytes / 2 ** 20 / (o.ms / 1000)),
+        mb(o.bytes / 2 ** 20),
+        (b.ms / o.ms).toFixed(2),
+      ],
+    ]),
+  );
+  console.log('\nMemory during our CSV writer (heap after GC, RSS):');
+  console.log(
+    table([
+      ['rows written', 'heap MB', 'RSS MB'],
+      ...o.memory.map((s) => [fmt(s.rows), mb(s.heapMb), mb(s.rssMb)]),
+    ]),
+  );
+  console.log(`heap growth: ${heapGrowth(o.memory)}`);
+
+  // 2. End to end from a SQLite data folder.
+  const dataDir = join(dir, 'data');
+  let store = await openStore(dataDir);
+  const tInsert = performance.now();
+  for (let i = 0; i < N; i += PAGE) {
+    const batch: CheckInDoc[] = [];
+    for (let j = i; j < Math.min(N, i + PAGE); j++) batch.push(benchCheckIn(j));
+    await store.transaction(async () => {
+      const r = await store.db.checkins.bulkInsert(batch);
+      if (r.error.length > 0) throw new Error(`insert failed: ${JSON.stringify(r.error[0])}`);
+    });
+  }
+  const insertMs = performance.now() - tInsert;
+  await store.close();
+  console.log(`\n(setup: stored ${fmt(N)} check-ins in SQLite at ${fmt(rate(N, insertMs))}/s)`);
+  store = await openStore(dataDir);
+
+  const e2e: string[][] = [
+    ['end to end, SQLite → file', 'rows', 'rows/s', 'file MB', 'heap growth'],
+  ];
+  const memoryTables: Array<[string, MemorySample[]]> = [];
+
+  const readSampler = memorySampler(N);
+  const tRead = performance.now();
+  let read = 0;
+  for await (const page of readCheckInPages(store.db.checkins, {})) {
+    read += page.length;
+    readSampler.at(read);
+  }
+  const readMs = performance.now() - tRead;
+  e2e.push([
+    'read pages only (no file)',
+    fmt(read),
+    fmt(rate(read, readMs)),
+    '-',
+    heapGrowth(readSampler.samples),
+  ]);
+
+  const exportTo = async (format: 'csv' | 'xlsx' | 'pdf', rows: number) => {
+    const sampler = memorySampler(rows);
+    const filter =
+      rows < N ? { to: new Date(Date.UTC(2026, 4, 5, 16) + rows * 20).toISOString() } : {};
+    const request = resolveExportRequest(exportRequestSchema.parse({ format, filter }));
+    const t = performance.now();
+    const outcome = await runExport(store.db.checkins, request, {
+      outPath: join(dir, `e2e.${format}`),
+      onProgress: (p) => sampler.at(p.rowsDone),
+    });
+    const ms = performance.now() - t;
+    e2e.push([
+      `${format.toUpperCase()} export`,
+      fmt(outcome.rows),
+      fmt(rate(outcome.rows, ms)),
+      mb(outcome.bytes / 2 ** 20),
+      heapGrowth(sampler.samples),
+    ]);
+    memoryTables.push([format.toUpperCase(), sampler.samples]);
+  };
+  await exportTo('csv', N);
+  await exportTo('xlsx', XLSX_N);
+  await exportTo('pdf', N);
+  await store.close();
+
+  console.log('\nEnd to end (the database read is the larger share):');
+  console.log(table(e2e));
+  for (const [name, samples] of memoryTables) {
+    console.log(`\nMemory during the ${name} export (heap after GC, RSS):`);
+    console.log(
+      table([
+        ['rows exported', 'heap MB', 'RSS MB'],
+        ...samples.map((s) => [fmt(s.rows), mb(s.heapMb), mb(s.rssMb)]),
+      ]),
+    );
+  }
+  const end = sampleMemory(N);
+  console.log(
+    `\npeak RSS of the whole run: ${mb(process.resourceUsage().maxRSS / 1024)} MB (heap now ${mb(end.heapMb)} MB)`,
+  );
+  const ratio = b.ms / o.ms;
+  console.log(
+    `\nTarget: writer ≥ 0.5 × baseline → ${ratio.toFixed(2)} × (${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
