@@ -1,40 +1,28 @@
 /**
- * Keyboard shortcuts for the app's views, shared by the renderer (which handles the keys, in the
- * Electron window and in a browser alike) and the Electron menu (which shows them and, when a
- * menu item is clicked, sends the same key to the renderer). Pure data and one matcher.
+ * The renderer's view keys, as the Electron menu shows them. The renderer handles these keys
+ * itself (bare keys outside text fields; renderer/src/nav.ts), in the window and in a browser
+ * alike; the menu lists them without registering them, and a click sends the same key to the
+ * window. test/unit/electron/app-behaviour.test.ts keeps this list equal to the renderer's.
  */
 export interface ViewShortcut {
-  /** The view the renderer shows (its route name). */
+  /** The renderer's view id. */
   readonly view: string;
   readonly label: string;
-  /** With the platform's primary modifier: Cmd on macOS, Ctrl elsewhere. */
+  /** A bare key, no modifier. */
   readonly key: string;
 }
 
 export const VIEW_SHORTCUTS: ReadonlyArray<ViewShortcut> = [
   { view: 'overview', label: 'Overview', key: '1' },
   { view: 'gates', label: 'Gates', key: '2' },
-  { view: 'sessions', label: 'Scanner sessions', key: '3' },
+  { view: 'sessions', label: 'Sessions', key: '3' },
   { view: 'devices', label: 'Devices', key: '4' },
-  { view: 'alerts', label: 'Alerts', key: '5' },
-  { view: 'checkins', label: 'Search check-ins', key: 'f' },
-  { view: 'quarantine', label: 'Quarantine', key: '6' },
-  { view: 'reports', label: 'Reports', key: '7' },
-  { view: 'settings', label: 'Settings', key: ',' },
+  { view: 'checkins', label: 'Check-ins', key: '5' },
+  { view: 'alerts', label: 'Alerts', key: '6' },
+  { view: 'quarantine', label: 'Quarantine', key: '7' },
+  { view: 'reports', label: 'Reports', key: '8' },
+  { view: 'settings', label: 'Settings', key: '9' },
 ];
 
-export interface KeyLike {
-  readonly key: string;
-  readonly ctrlKey: boolean;
-  readonly metaKey: boolean;
-  readonly altKey: boolean;
-  readonly shiftKey: boolean;
-}
-
-/** The shortcut a key press means, or undefined. `isMac` picks Cmd over Ctrl. */
-export function matchViewShortcut(event: KeyLike, isMac: boolean): ViewShortcut | undefined {
-  const primary = isMac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
-  if (!primary || event.altKey || event.shiftKey) return undefined;
-  const key = event.key.toLowerCase();
-  return VIEW_SHORTCUTS.find((s) => s.key === key);
-}
+/** Jumps to the check-ins view with the search field focused. */
+export const SEARCH_SHORTCUT: ViewShortcut = { view: 'checkins', label: 'Search…', key: '/' };

@@ -5,7 +5,7 @@
  * shows them without registering them, and a click sends the same key press to the window.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import { VIEW_SHORTCUTS, type ViewShortcut } from '../../shared/view-shortcuts';
+import { SEARCH_SHORTCUT, VIEW_SHORTCUTS, type ViewShortcut } from '../../shared/view-shortcuts';
 
 export interface MenuOptions {
   readonly isMac: boolean;
@@ -16,7 +16,7 @@ export interface MenuOptions {
 }
 
 export function acceleratorOf(shortcut: ViewShortcut): string {
-  return `CmdOrCtrl+${shortcut.key === ',' ? ',' : shortcut.key.toUpperCase()}`;
+  return shortcut.key.toUpperCase();
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
@@ -76,9 +76,10 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
 
   template.push({
     label: '&Go',
-    submenu: VIEW_SHORTCUTS.map((shortcut) => ({
+    submenu: [...VIEW_SHORTCUTS, SEARCH_SHORTCUT].map((shortcut) => ({
       label: shortcut.label,
       accelerator: acceleratorOf(shortcut),
+      // Bare keys belong to the page (it ignores them while the user types in a field).
       registerAccelerator: false,
       click: () => options.sendShortcut(shortcut),
     })),
@@ -104,15 +105,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
 /** The key events that make the renderer see the shortcut, for webContents.sendInputEvent. */
 export function shortcutInputEvents(
   shortcut: ViewShortcut,
-  isMac: boolean,
-): Array<{
-  type: 'keyDown' | 'char' | 'keyUp';
-  keyCode: string;
-  modifiers: Array<'meta' | 'control'>;
-}> {
-  const modifiers: Array<'meta' | 'control'> = [isMac ? 'meta' : 'control'];
+): Array<{ type: 'keyDown' | 'keyUp'; keyCode: string }> {
   return [
-    { type: 'keyDown', keyCode: shortcut.key, modifiers },
-    { type: 'keyUp', keyCode: shortcut.key, modifiers },
+    { type: 'keyDown', keyCode: shortcut.key },
+    { type: 'keyUp', keyCode: shortcut.key },
   ];
 }

@@ -94,7 +94,7 @@ async function start(): Promise<void> {
         appName: app.name,
         sendShortcut: (shortcut) => {
           const contents = BrowserWindow.getFocusedWindow()?.webContents;
-          for (const e of shortcutInputEvents(shortcut, isMac)) contents?.sendInputEvent(e);
+          for (const e of shortcutInputEvents(shortcut)) contents?.sendInputEvent(e);
         },
       }),
     ),
