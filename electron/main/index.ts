@@ -76,13 +76,15 @@ async function start(): Promise<void> {
       () => app.getPath('documents'),
     ),
     // A new relay means new data: the page re-subscribes from scratch.
-    onRestarted: () => main?.win.webContents.reload(),
+    onRestarted: () => {
+      if (main && !main.win.isDestroyed()) main.win.webContents.reload();
+    },
   });
   const binding = bindIpc({
     ipc: ipcMain,
     router: host.api,
     isOurWebContents: (contents) =>
-      main !== null && !main.win.isDestroyed() && contents === main.win.webContents,
+      main !== null && !main.win.isDestroyed() && contents.id === main.win.webContents.id,
     isAppUrl: policy.isAppUrl,
   });
 
