@@ -53,6 +53,7 @@ export function RelayBanner(props: {
             ? `offline since ${fmt.time(relay.offlineSince)} (${duration(now - relay.offlineSince)})`
             : '',
           relay.lastError ?? '',
+          'stored data stays browsable',
         ]
           .filter(Boolean)
           .join(' · ');

@@ -15,6 +15,9 @@ import type { Nav, Navigate } from '../nav';
 
 type Field = 'any' | 'ticket' | 'name' | 'email';
 
+/** Columns kept when the detail panel takes half the width. */
+const NARROW = new Set(['time', 'ticket', 'name', 'gate', 'flag']);
+
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -177,7 +180,7 @@ export function CheckinsView({
           count={list.total ?? 0}
           row={list.row}
           rowKey={(r) => r.id}
-          columns={columns}
+          columns={detail ? columns.filter((c) => NARROW.has(c.key)) : columns}
           onRange={list.onRange}
           onActivate={open}
           rowClass={(r) => (r.reentry ? 'row-warn' : undefined)}

@@ -35,13 +35,15 @@ export function OverviewView(props: {
         />
         <Stat
           label="Devices active"
-          value={`${num(t.activeDevices)} / ${num(t.devices)}`}
+          value={num(t.activeDevices)}
+          sub={`of ${num(t.devices)} seen`}
           testId="devices-active"
           tone={t.devices > 0 && t.activeDevices === 0 ? 'warn' : undefined}
         />
         <Stat
           label="Sessions active"
-          value={`${num(t.activeSessions)} / ${num(t.sessions)}`}
+          value={num(t.activeSessions)}
+          sub={`of ${num(t.sessions)}`}
           testId="sessions-active"
         />
         <Stat
