@@ -1,4 +1,6 @@
 import type { Session, WebContents } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { contentSecurityPolicy, withCsp } from '../../../electron/main/content-security-policy';
@@ -187,4 +189,35 @@ describe('renderer URL policy', () => {
       createRendererUrlPolicy({ indexHtmlPath: '/x', devServerUrl: 'https://evil.example/' }),
     ).toThrow(/local http/);
   });
+});
+
+describe('the renderer’s own CSP meta tag (both hosts)', () => {
+  const root = join(import.meta.dirname, '../../..');
+  const metaCsp = (html: string): string =>
+    /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+  const directives = (csp: string): Map<string, string[]> =>
+    new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((parts) => parts[0])
+        .map(([name, ...values]) => [name as string, values]),
+    );
+
+  for (const file of ['renderer/index.html', 'out/renderer/index.html']) {
+    it.skipIf(!existsSync(join(root, file)))(
+      `${file} is strict: self only, no inline script`,
+      () => {
+        const d = directives(metaCsp(readFileSync(join(root, file), 'utf8')));
+        expect(d.get('default-src')).toEqual(["'self'"]);
+        const script = d.get('script-src') ?? d.get('default-src') ?? [];
+        expect(script).not.toContain("'unsafe-inline'");
+        expect(script).not.toContain("'unsafe-eval'");
+        // Headless mode's API websocket on loopback is the one allowed remote connection.
+        for (const source of d.get('connect-src') ?? []) {
+          expect(["'self'", 'ws://127.0.0.1:*']).toContain(source);
+        }
+      },
+    );
+  }
 });
