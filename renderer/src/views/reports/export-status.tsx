@@ -1,4 +1,5 @@
 /** A job's progress bar with Cancel, then its result: where it was saved, or the download. */
+import { useEffect, useRef } from 'react';
 import type { ExportJob } from '../../../../shared/api/channels/reports';
 import { num } from '../../format';
 
@@ -21,6 +22,12 @@ function size(bytes: number | null): string {
 }
 
 export function ExportStatus({ job, onCancel }: { job: ExportJob; onCancel: () => void }) {
+  // When the job ends, move focus to its result (the download link or the message), which also
+  // scrolls it into view: keyboard users press Enter once more to download.
+  const resultRef = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (job.state !== 'running') resultRef.current?.focus();
+  }, [job.state]);
   const pct = job.rowsTotal === 0 ? 0 : Math.min(100, (job.rowsDone / job.rowsTotal) * 100);
   if (job.state === 'running') {
     return (
@@ -50,12 +57,20 @@ export function ExportStatus({ job, onCancel }: { job: ExportJob; onCancel: () =
           Done: {num(job.rowsDone)} check-ins {size(job.bytes) ? `(${size(job.bytes)})` : ''}
         </h3>
         {job.path ? (
-          <p>
+          <p
+            tabIndex={-1}
+            ref={(el) => {
+              resultRef.current = el;
+            }}
+          >
             Saved to <code data-testid="report-path">{job.path}</code>
           </p>
         ) : job.downloadUrl ? (
           <p>
             <a
+              ref={(el) => {
+                resultRef.current = el;
+              }}
               className="btn btn-primary"
               href={downloadHref(job.downloadUrl)}
               download={job.fileName}
@@ -69,7 +84,15 @@ export function ExportStatus({ job, onCancel }: { job: ExportJob; onCancel: () =
     );
   }
   return (
-    <section className="panel reports-status" role="status" data-testid="report-result">
+    <section
+      className="panel reports-status"
+      role="status"
+      data-testid="report-result"
+      tabIndex={-1}
+      ref={(el) => {
+        resultRef.current = el;
+      }}
+    >
       {job.state === 'cancelled' ? (
         <p className="warn-text" data-testid="report-cancelled">
           Export cancelled after {num(job.rowsDone)} check-ins. No file was written.

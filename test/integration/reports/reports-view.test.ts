@@ -1,0 +1,149 @@
+/**
+ * The Reports view end to end: `gate-ops headless` on a relay simulator, driven in Chromium with
+ * the keyboard where a supervisor would use it; the downloaded files must hold what the store
+ * holds (counted by `gate-ops stats --json` in its own process).
+ */
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RelaySimulator } from '../../../electron/relay/sim';
+import {
+  ensureRendererBuilt,
+  openBrowser,
+  ROOT,
+  screenshot,
+  startHeadless,
+  startSim,
+  tempDir,
+  writeTokenFile,
+  type Browser,
+  type HeadlessRun,
+} from '../../helpers/e2e';
+
+const TOKEN = 'reports-e2e-relay-token-0123';
+
+async function stats(dataDir: string) {
+  const r = await promisify(execFile)(process.execPath, [
+    join(ROOT, 'bin', 'gate-ops.mjs'),
+    'stats',
+    '--json',
+    '--data-dir',
+    dataDir,
+  ]);
+  return JSON.parse(r.stdout) as { checkins: number; perGate: Record<string, number> };
+}
+
+describe('Reports view (headless, Chromium)', () => {
+  let sim: RelaySimulator;
+  let run: HeadlessRun;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    dir = tempDir('reports');
+    sim = await startSim({ token: TOKEN, backlog: 1500, backlogSpanMs: 30 * 60_000, rate: 0 });
+    run = await startHeadless(
+      ['--relay', sim.url, '--token-file', writeTokenFile(dir, TOKEN)],
+      dir,
+    );
+    const last = sim.history.sequenceAt(sim.history.length - 1);
+    await run.waitForLine((l) => l['cursor'] === last, 90_000);
+    browser = await openBrowser(run.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await run?.stop();
+    await sim?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exports one gate as CSV with a BOM and downloads it', async () => {
+    const s = await stats(dir);
+    const { page } = browser;
+    await page.keyboard.press('8');
+    const view = page.getByTestId('reports-view');
+    await view.and(page.locator('[data-state="ready"]')).waitFor();
+    const gates = Object.keys(s.perGate).filter((g) => g !== '');
+    const gate = gates[0]!;
+    await page.getByTestId('report-gate').selectOption(gate);
+    await page.getByTestId('report-tz').selectOption('UTC');
+    await page.getByTestId('report-bom').check();
+    await screenshot(page, 'reports-form');
+    // Keyboard: focus the Export button and press Enter.
+    await page.getByTestId('report-start').focus();
+    const downloadLink = page.getByTestId('report-download');
+    await page.keyboard.press('Enter');
+    await downloadLink.waitFor({ timeout: 30_000 });
+    // Focus moves to the result, so the next Enter downloads.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('report-download');
+    await screenshot(page, 'reports-done');
+    const [download] = await Promise.all([page.waitForEvent('download'), downloadLink.click()]);
+    const file = join(dir, 'downloaded.csv');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^attendance-all-events-.+\.csv$/);
+    const bytes = await readFile(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(records.length).toBe(s.perGate[gate]);
+    expect(new Set(records.map((r) => r['gate']))).toEqual(new Set([gate]));
+    expect(records[0]!['checked_in_at']).toMatch(/Z$/);
+    expect(await page.getByTestId('report-result').innerText()).toContain(
+      `${s.perGate[gate]!.toLocaleString()} check-ins`,
+    );
+  }, 90_000);
+
+  it('exports XLSX without personal data, chosen with the keyboard', async () => {
+    const s = await stats(dir);
+    const { page } = browser;
+    await page.getByTestId('report-gate').selectOption('*');
+    await page.getByTestId('report-format-csv').focus();
+    await page.keyboard.press('ArrowDown'); // radio group: next format (Excel)
+    await expect.poll(() => page.getByTestId('report-format-xlsx').isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('report-bom').isDisabled()).toBe(true);
+    await page.getByTestId('report-pii').focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByTestId('report-pii').isChecked()).toBe(false);
+    await page.getByTestId('report-start').click();
+    const link = page.getByTestId('report-download');
+    await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.xlsx$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = join(dir, 'downloaded.xlsx');
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const sheet = wb.getWorksheet('Check-ins')!;
+    expect(sheet.rowCount).toBe(s.checkins + 1);
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).not.toContain('Attendee name');
+    const byGate = wb.getWorksheet('By gate')!;
+    let total = 0;
+    byGate.eachRow((row, n) => {
+      if (n > 1) total += row.getCell(2).value as number;
+    });
+    expect(total).toBe(s.checkins);
+  }, 90_000);
+
+  it('says clearly when the time range is empty or reversed', async () => {
+    const { page } = browser;
+    await page.getByTestId('report-from').fill('2026-05-05T20:00:00');
+    await page.getByTestId('report-to').fill('2026-05-05T19:00:00');
+    await page.getByTestId('report-start').click();
+    await expect.poll(() => page.getByTestId('report-error').innerText()).toMatch(/before/);
+    await screenshot(page, 'reports-error');
+    expect(await page.getByTestId('report-error').getAttribute('role')).toBe('alert');
+  }, 60_000);
+
+  it('refuses a download without the run token', async () => {
+    const origin = new URL(run.url).origin;
+    const res = await fetch(`${origin}/reports/download/00000000-0000-0000-0000-000000000000`);
+    expect(res.status).toBe(403);
+  });
+});
