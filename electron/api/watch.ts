@@ -36,7 +36,9 @@ export function watch<T>(
     dirty = false;
     lastRunAt = Date.now();
     try {
-      const value = await compute();
+      // A plain value is sent in this same tick (the first one "at once"); a promise is awaited.
+      const result = compute();
+      const value = result instanceof Promise ? await result : result;
       const text = JSON.stringify(value);
       if (!stopped && text !== last) {
         last = text;
