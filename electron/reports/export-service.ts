@@ -5,7 +5,7 @@
  * the file is written under `downloadsDir` and the browser downloads it (`download-route.ts`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ServiceError } from '../../shared/api/define';
 import type {
@@ -116,6 +116,7 @@ export class ExportService {
       outPath = chosen;
     } else {
       await mkdir(this.options.downloadsDir, { recursive: true });
+      await this.removeStaleDownloads();
       outPath = join(this.options.downloadsDir, `${jobId}-${fileName}`);
     }
 
@@ -257,6 +258,34 @@ export class ExportService {
         /* a failing listener must not stop the export or the other listeners */
       }
     }
+  }
+
+  private staleRemoved = false;
+
+  /**
+   * Jobs live in memory, so the files a previous run left in `downloadsDir` can no longer be
+   * downloaded: delete them (ours only: `<uuid>-…` names and our temp files) once per run.
+   */
+  private async removeStaleDownloads(): Promise<void> {
+    if (this.staleRemoved) return;
+    this.staleRemoved = true;
+    const ours =
+      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-.+\.(csv|xlsx|pdf)$/;
+    const names = await readdir(this.options.downloadsDir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((name) => {
+          const m = ours.exec(name);
+          if (m) return !this.jobs.has(m[1]!);
+          return /^\.gate-ops-.+\.tmp$/.test(name) && !this.anyRunning();
+        })
+        .map((name) => unlink(join(this.options.downloadsDir, name)).catch(() => {})),
+    );
+  }
+
+  private anyRunning(): boolean {
+    for (const entry of this.jobs.values()) if (entry.job.state === 'running') return true;
+    return false;
   }
 
   private forgetOldJobs(): void {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -134,6 +134,23 @@ describe('ExportService', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('clears downloads a previous run left behind, and only those', async () => {
+    const downloadsDir = join(f.dir, 'stale');
+    await mkdir(downloadsDir);
+    const stale = '0b7e1d2c-1111-4222-8333-944455556666-attendance-all-events-20260505-1800.csv';
+    await writeFile(join(downloadsDir, stale), 'old');
+    await writeFile(join(downloadsDir, '.gate-ops-x.csv.abc123.tmp'), 'half');
+    await writeFile(join(downloadsDir, 'notes.txt'), 'not ours');
+    const service = new ExportService({ checkins: f.db.checkins, downloadsDir });
+    const job = await service.start(exportRequestSchema.parse({ format: 'csv' }));
+    await service.settled(job!.jobId);
+    const names = await readdir(downloadsDir);
+    expect(names).not.toContain(stale);
+    expect(names).not.toContain('.gate-ops-x.csv.abc123.tmp');
+    expect(names).toContain('notes.txt');
+    expect(names).toContain(`${job!.jobId}-${job!.fileName}`);
   });
 
   it('writes where the save dialog says, and does nothing when the dialog is closed', async () => {
