@@ -14,6 +14,7 @@ import { startCore, type Core, type CoreOptions } from '../core';
 import { createHostReports, type HostReports, type SaveDialog } from '../reports';
 import type { SecretStore } from '../settings/secret-store';
 import { openSettingsStore, type SettingsStore } from '../settings/open-settings-store';
+import type { RelayTarget } from '../settings/settings-service';
 import { redactSecrets } from '../settings/redact';
 import type { ApiResult } from '../../shared/api';
 
@@ -56,6 +57,9 @@ export interface CoreHost {
 }
 
 interface Generation {
+  /** The relay it connects to (null: the demo) and with which token. */
+  readonly url: string | null;
+  readonly token: string | null;
   readonly core: Core;
   readonly dashboard: DashboardServices;
   readonly reports: HostReports;
@@ -72,16 +76,23 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   });
   const { settings } = settingsStore;
 
+  // Without a token the relay would refuse us; the demo keeps the app usable meanwhile,
+  // clearly marked as simulated, and Settings shows that the token is missing.
+  const warnTokenMissing = (target: RelayTarget): void =>
+    log(
+      `warning: a relay is configured but no relay token is set${target.tokenProblem ? ` (${target.tokenProblem})` : ''}; showing the demo relay until one is set`,
+    );
+
+  /** Where the core should connect now: null (the demo) when no relay or no token is set. */
+  const effectiveTarget = (target: RelayTarget): string | null =>
+    target.token === null ? null : target.url;
+
   /** `demoOnly`: the fallback when the configured relay cannot be started. */
   const startGeneration = async (demoOnly = false): Promise<Generation> => {
     const target = await settings.relayTarget();
     let relayUrl = demoOnly ? null : target.url;
     if (relayUrl !== null && target.token === null) {
-      // Without a token the relay would refuse us; the demo keeps the app usable meanwhile,
-      // clearly marked as simulated, and Settings shows that the token is missing.
-      log(
-        `warning: a relay is configured but no relay token is set${target.tokenProblem ? ` (${target.tokenProblem})` : ''}; showing the demo relay until one is set`,
-      );
+      warnTokenMissing(target);
       relayUrl = null;
     }
     const core = await startCore({
@@ -121,7 +132,14 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     };
     const router = new ApiRouter();
     registerAllHandlers(router, services);
-    return { core, dashboard, reports, router };
+    return {
+      url: relayUrl,
+      token: relayUrl === null ? null : target.token,
+      core,
+      dashboard,
+      reports,
+      router,
+    };
   };
 
   const stopGeneration = async (g: Generation): Promise<void> => {
@@ -147,25 +165,40 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   const restart = (): Promise<void> => {
     restartWanted = true;
     // Coalesce: URL and token set in quick succession give one restart on the final target.
-    restarting = restarting.then(async () => {
-      if (!restartWanted || closed) return;
-      restartWanted = false;
-      log('relay settings changed: restarting the core on the new relay');
-      await stopGeneration(current);
-      try {
-        current = await startGeneration();
-      } catch (error) {
-        log(`error: could not start on the new relay: ${redactSecrets(String(error))}`);
-        // Stay usable on the demo relay rather than with no core at all.
-        current = await startGeneration(true);
-      }
-      options.onRestarted?.();
-    });
+    // A failed restart is logged and never blocks the next one.
+    restarting = restarting
+      .catch(() => undefined)
+      .then(async () => {
+        if (!restartWanted || closed) return;
+        restartWanted = false;
+        const target = await settings.relayTarget();
+        const url = effectiveTarget(target);
+        // A token set while on the demo, or the same target again: nothing to reconnect.
+        if (url === current.url && (url === null || target.token === current.token)) {
+          if (target.url !== null && target.token === null) warnTokenMissing(target);
+          return;
+        }
+        log('relay settings changed: restarting the core on the new relay');
+        await stopGeneration(current);
+        try {
+          current = await startGeneration();
+        } catch (error) {
+          log(`error: could not start on the new relay: ${redactSecrets(String(error))}`);
+          // Stay usable on the demo relay rather than with no core at all.
+          try {
+            current = await startGeneration(true);
+          } catch (fallbackError) {
+            log(`error: the demo relay did not start either: ${String(fallbackError)}`);
+            throw fallbackError;
+          }
+        }
+        options.onRestarted?.();
+      });
     return restarting;
   };
 
   const stopWatching = settings.onRelayTargetChange(() => {
-    void restart();
+    restart().catch(() => undefined); // logged above
   });
 
   let closing: Promise<void> | null = null;
@@ -178,7 +211,7 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     },
     core: () => current.core,
     reconnectNow: () => current.core.relay.reconnectNow(),
-    idle: () => restarting,
+    idle: () => restarting.catch(() => undefined),
     close() {
       closing ??= (async () => {
         closed = true;

@@ -91,6 +91,17 @@ describe('core host (Electron main without Electron)', () => {
     expect(lines.join('\n')).toContain('no relay token is set');
   });
 
+  it('does not restart (or reload the window) when the effective target is unchanged', async () => {
+    let restarts = 0;
+    const h = await host([], () => restarts++);
+    const demo = h.core();
+    await h.api.query('settings:set-token', { token: 'a-token-while-on-demo' }, ctx);
+    await h.api.query('settings:clear-token', {}, ctx);
+    await h.idle();
+    expect(restarts).toBe(0);
+    expect(h.core()).toBe(demo);
+  });
+
   it('reconnectNow reaches the relay client; close is idempotent', async () => {
     const h = await host();
     expect(() => h.reconnectNow()).not.toThrow();
