@@ -201,7 +201,8 @@ export async function openBrowser(
     if (m.type() === 'error') process.stderr.write(`[page] ${m.text()}\n`);
   });
   await page.goto(url);
-  await page.locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
+  if (options.waitReady !== false)
+    await page.locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
   return {
     context,
     page,

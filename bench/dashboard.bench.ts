@@ -1,0 +1,261 @@
+/**
+ * Dashboard benchmark (`npm run bench -- bench/dashboard.bench.ts`; BENCH_SCALE=0.1 for a
+ * tenth): with 1,000,000 check-ins stored,
+ *   1. start to dashboard populated: core + dashboard + headless host started on the stored data
+ *      and Chromium showing the total (target < 2 s); baselines from the same run: opening the
+ *      database and counting the check-ins, and rebuilding the activity model without its snapshot;
+ *   2. a live stream of 100 events/s: time from the relay sending an event to the total on the
+ *      page including it, p50/p99 (target p99 < 250 ms); baseline: relay send → committed;
+ *   3. the main process's memory, RSS and heap after a full GC (target RSS < 400 MB); baseline:
+ *      this process before the core started (Node, tsx, Playwright's client, the simulator).
+ * Browser launch is outside the timings: it is not part of the app.
+ */
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ActivityService, ACTIVITY_SNAPSHOT_ID } from '../electron/activity/activity-service';
+import { DATABASE_NAME, openStore, startCore } from '../electron/core';
+import { startDashboardHost } from '../electron/headless/dashboard-host';
+import { readIngestTotals } from '../electron/ingest/ingest-totals';
+import { ensureRendererBuilt, openBrowser, startSim } from '../test/helpers/e2e';
+import { dashboardFixture } from './dashboard-fixture';
+import { percentile, table } from './ingest-bench-helpers';
+
+const ROOT = join(import.meta.dirname, '..');
+const SCALE = Number(process.env['BENCH_SCALE'] ?? '1');
+const N = Math.max(1000, Math.round(1_000_000 * SCALE));
+const RATE = 100;
+const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? '20');
+const TOKEN = 'bench-dashboard-token-0123456789';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const log = (s: string): void => console.log(s);
+const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+function memory() {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+async function main(): Promise<void> {
+  ensureRendererBuilt();
+  const dir = await dashboardFixture(ROOT, N, log);
+
+  // Baseline 1: open the database and count the check-ins (no model, no UI).
+  let t = performance.now();
+  {
+    const store = await openStore(dir, 'sqlite', DATABASE_NAME);
+    await store.db.checkins.count().exec();
+    await store.close();
+  }
+  const openCount = performance.now() - t;
+
+  // Baseline 2: the activity model rebuilt from every stored check-in (what the snapshot saves).
+  let rebuild: number;
+  let stored: number;
+  let cursor: string | null;
+  {
+    const store = await openStore(dir, 'sqlite', DATABASE_NAME);
+    await (await store.db.state.findOne(ACTIVITY_SNAPSHOT_ID).exec())?.remove();
+    t = performance.now();
+    const activity = await ActivityService.start({ db: store.db, snapshotEveryMs: 0 });
+    stored = activity.overview().totals.checkins;
+    rebuild = performance.now() - t;
+    await activity.close(); // writes the snapshot the app starts from below
+    cursor = (await readIngestTotals(store.db)).cursor;
+    await store.close();
+  }
+  log(`stored check-ins: ${stored}; rebuild without snapshot ${ms(rebuild)}`);
+
+  const before = memory();
+  const sim = await startSim({
+    token: TOKEN,
+    rate: 0,
+    backlog: 0,
+    seed: 42,
+    sequenceBase: cursor !== null && /^\d+$/.test(cursor) ? Number(cursor) : 0,
+    mix: {
+      redelivery: 0,
+      reentry: 0,
+      invalid: 0,
+      otherType: 0,
+      conflict: 0,
+      lateBatch: 0,
+      extraFields: 0,
+      oversize: 0,
+    },
+  });
+  const browser = await openBrowser('about:blank', { waitReady: false });
+  const { page } = browser;
+
+  // 1. Start to dashboard populated.
+  t = performance.now();
+  const core = await startCore({ dataDir: dir, relayUrl: sim.url, token: TOKEN });
+  const host = await startDashboardHost({ core, port: 0 });
+  const startInfo = host.services.activity.startInfo;
+  await page.goto(host.host.url);
+  await page.waitForFunction(
+    (n) =>
+      Number(
+        document.querySelector('[data-testid="total-checkins"]')?.textContent?.replace(/\D/g, '') ??
+          0,
+      ) >= n,
+    stored,
+    { timeout: 120_000, polling: 'raf' },
+  );
+  const startToPopulated = performance.now() - t;
+  const afterStart = memory();
+  log(
+    `start to dashboard populated: ${ms(startToPopulated)} (snapshot: ${startInfo.fromSnapshot}, folded on start: ${startInfo.foldedOnStart})`,
+  );
+
+  // Wait for the relay link before streaming, so the first events do not wait for a connection.
+  await new Promise<void>((resolve) => {
+    const sub = core.relay.status$.subscribe((s) => {
+      if (s.state.kind === 'live') {
+        queueMicrotask(() => sub.unsubscribe());
+        resolve();
+      }
+    });
+  });
+
+  // 2. Live stream: record when each event was handed to the relay and when the page showed it.
+  const base = Number((await page.getByTestId('total-checkins').innerText()).replace(/\D/g, ''));
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="total-checkins"]')!;
+    const samples: Array<[number, number]> = [];
+    (window as unknown as { __samples: typeof samples }).__samples = samples;
+    new MutationObserver(() =>
+      samples.push([Date.now(), Number(el.textContent?.replace(/\D/g, '') ?? 0)]),
+    ).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  const sentAt: number[] = [];
+  const committedAt: number[] = [];
+  core.ingest.on('batch-committed', (b) => {
+    for (let i = 0; i < b.checkins.length; i++) committedAt.push(Date.now());
+  });
+  const total = RATE * STREAM_SECONDS;
+  const streamStart = Date.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((Date.now() - streamStart) / 1000) * RATE));
+      while (sentAt.length < due) {
+        sim.generate(1);
+        sentAt.push(Date.now());
+      }
+      if (sentAt.length >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  await page.waitForFunction(
+    (n) =>
+      Number(
+        document.querySelector('[data-testid="total-checkins"]')?.textContent?.replace(/\D/g, '') ??
+          0,
+      ) >= n,
+    base + total,
+    { timeout: 60_000 },
+  );
+  const afterStream = memory();
+  const samples = await page.evaluate(
+    () => (window as unknown as { __samples: Array<[number, number]> }).__samples,
+  );
+  const visible: number[] = [];
+  let s = 0;
+  for (let k = 0; k < total; k++) {
+    while (s < samples.length && samples[s]![1] < base + k + 1) s++;
+    const at = samples[s]?.[0];
+    if (at !== undefined) visible.push(at - sentAt[k]!);
+  }
+  const commit = committedAt.slice(0, total).map((c, k) => c - sentAt[k]!);
+  visible.sort((a, b) => a - b);
+  commit.sort((a, b) => a - b);
+
+  await browser.close();
+  await host.close();
+  await core.close();
+  await sim.stop();
+
+  log('');
+  log(
+    `Dashboard with ${stored.toLocaleString('en')} check-ins stored (BENCH_SCALE=${SCALE}); stream ${RATE}/s for ${STREAM_SECONDS} s`,
+  );
+  log(
+    table([
+      ['measure', 'value', 'target', 'baseline (same run)', 'ratio'],
+      [
+        'start → dashboard populated',
+        ms(startToPopulated),
+        '< 2000 ms',
+        `open + count ${ms(openCount)}`,
+        `${(startToPopulated / openCount).toFixed(1)}×`,
+      ],
+      [
+        '  (activity rebuild without snapshot)',
+        ms(rebuild),
+        '',
+        '',
+        `${(rebuild / startToPopulated).toFixed(1)}× the start`,
+      ],
+      [
+        'relay send → visible, p50',
+        ms(percentile(visible, 50)),
+        '',
+        `→ committed ${ms(percentile(commit, 50))}`,
+        `+${ms(percentile(visible, 50) - percentile(commit, 50))}`,
+      ],
+      [
+        'relay send → visible, p99',
+        ms(percentile(visible, 99)),
+        '< 250 ms',
+        `→ committed ${ms(percentile(commit, 99))}`,
+        `+${ms(percentile(visible, 99) - percentile(commit, 99))}`,
+      ],
+      [
+        'RSS after start',
+        mb(afterStart.rss),
+        '< 400 MB',
+        `before core ${mb(before.rss)}`,
+        `+${mb(afterStart.rss - before.rss)}`,
+      ],
+      [
+        'RSS after stream',
+        mb(afterStream.rss),
+        '< 400 MB',
+        `before core ${mb(before.rss)}`,
+        `+${mb(afterStream.rss - before.rss)}`,
+      ],
+      [
+        'heap after start (after GC)',
+        mb(afterStart.heap),
+        '',
+        `before core ${mb(before.heap)}`,
+        `+${mb(afterStart.heap - before.heap)}`,
+      ],
+      [
+        'heap after stream (after GC)',
+        mb(afterStream.heap),
+        '',
+        `before core ${mb(before.heap)}`,
+        `+${mb(afterStream.heap - before.heap)}`,
+      ],
+    ]),
+  );
+  log(`events measured: ${visible.length}/${total}; page updates: ${samples.length}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
