@@ -90,6 +90,14 @@ describe.skipIf(!built)('the build output packages cleanly', () => {
       if (!name || !(name in pkg.dependencies)) missing.push(spec);
     }
     expect(missing).toEqual([]);
+    // What the package leaves out of node_modules, the app must not import.
+    const excluded = (config['files'] as string[])
+      .map((f) => /^!node_modules\/((?:@[^/]+)|[^/]+)\/\*\*$/.exec(f)?.[1])
+      .filter((name): name is string => name !== undefined);
+    expect(excluded.length).toBeGreaterThan(0);
+    for (const spec of specifiers) {
+      for (const name of excluded) expect(spec === name || spec.startsWith(`${name}/`)).toBe(false);
+    }
   });
 
   it('the preload is one sandbox-compatible CommonJS file that requires only electron', () => {
