@@ -8,13 +8,11 @@
  * spreadsheets show as text; csv-stringify's `escape_formulas` does it (and also catches the
  * full-width `＝＋－＠` that some spreadsheets normalise). Times, written by us, start with a digit.
  */
-import { stringify } from 'csv-stringify/sync';
+import { encodeCsvRecords } from './csv-encode';
 import type { CheckInDoc } from '../db';
 import type { ReportColumn } from './report-columns';
 import type { ReportClock } from './time-zone';
 import type { ReportSink } from './atomic-file';
-
-const OPTIONS = { record_delimiter: '\r\n', escape_formulas: true } as const;
 
 export const UTF8_BOM = '\uFEFF';
 
@@ -32,7 +30,7 @@ export class CsvReportEncoder {
 
   header(): string {
     this.headerDone = true;
-    const head = stringify([this.options.columns.map((c) => c.key)], OPTIONS);
+    const head = encodeCsvRecords([this.options.columns.map((c) => c.key)]);
     return (this.options.bom ? UTF8_BOM : '') + head;
   }
 
@@ -50,7 +48,7 @@ export class CsvReportEncoder {
       }
       records[i] = record;
     }
-    const body = stringify(records, OPTIONS);
+    const body = encodeCsvRecords(records);
     return this.headerDone ? body : this.header() + body;
   }
 }

@@ -82,15 +82,29 @@ export function createReportClock(zoneInput?: string): ReportClock {
   const wallIso = (ms: number, offset: number): string =>
     new Date(ms + offset).toISOString().slice(0, -1);
 
+  // Rows of a report come in time order, so consecutive times share their minute: keep the
+  // formatted `YYYY-MM-DDTHH:MM:` and the offset of the last minute and append seconds.
+  let lastMinute = NaN;
+  let prefix = '';
+  let suffix = '';
+  const iso = (ms: number): string => {
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== lastMinute) {
+      const offset = offsetAt(ms);
+      prefix = wallIso(minute * 60_000, offset).slice(0, 17);
+      suffix = offsetText(offset);
+      lastMinute = minute;
+    }
+    const rest = ms - minute * 60_000;
+    const sec = Math.floor(rest / 1000);
+    const milli = rest - sec * 1000;
+    return `${prefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}${suffix}`;
+  };
+
   return {
     zone,
     offsetAt,
-    iso: utc
-      ? (ms) => new Date(ms).toISOString()
-      : (ms) => {
-          const offset = offsetAt(ms);
-          return wallIso(ms, offset) + offsetText(offset);
-        },
+    iso,
     hourStart(ms) {
       const offset = offsetAt(ms);
       return Math.floor((ms + offset) / HOUR) * HOUR - offset;

@@ -84,6 +84,9 @@ describe('CSV export', () => {
     expect(names).toContain(`'\rCarriage`);
     expect(names).toContain(`'＝1+1`);
     expect(names).toContain('Multi\nLine');
+    // RFC 4180: a field with a line break is quoted (a reader splitting on bare LF stays right).
+    expect(bytes.toString('utf8')).toContain('"Multi\nLine"');
+    expect(bytes.toString('utf8')).toContain(`"'\rCarriage"`);
     expect(names).toContain('李小龍');
     expect(records.map((r) => r['attendee_email'])).toContain(`'=cmd|" /C calc"!A0`);
     for (const r of records)
