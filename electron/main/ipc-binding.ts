@@ -29,10 +29,6 @@ export interface WebContentsLike {
   isDestroyed(): boolean;
   send(channel: string, ...args: unknown[]): void;
   once(event: 'destroyed', listener: () => void): unknown;
-  on(
-    event: 'did-start-navigation',
-    listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void,
-  ): unknown;
 }
 
 export interface IpcEventLike {
@@ -73,11 +69,25 @@ export interface IpcBinding {
 
 const subscribeSchema = z
   .object({
+    page: z.string().regex(SUBSCRIPTION_ID_PATTERN),
     id: z.string().regex(SUBSCRIPTION_ID_PATTERN),
     channel: z.string().max(128),
     request: z.unknown(),
   })
   .strict();
+
+const unsubscribeSchema = z
+  .object({
+    page: z.string().regex(SUBSCRIPTION_ID_PATTERN),
+    id: z.string().regex(SUBSCRIPTION_ID_PATTERN),
+  })
+  .strict();
+
+/** The live subscriptions of one window: those of the page it shows now. */
+interface PageSubscriptions {
+  readonly page: string;
+  readonly subs: Map<string, () => void>;
+}
 
 const forbidden: ApiError = {
   code: 'forbidden',
@@ -89,9 +99,9 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
   const log = options.log ?? { warn: (m: string) => console.warn(`[ipc] ${m}`) };
   const maxSubs = options.maxSubscriptionsPerContents ?? 500;
   const ctx = { origin: 'ipc' } as const;
-  /** webContents id → subscription id → unsubscribe. */
-  const live = new Map<number, Map<string, () => void>>();
-  /** webContents whose 'destroyed' / navigation events we already listen to. */
+  /** webContents id → its current page's subscriptions. */
+  const live = new Map<number, PageSubscriptions>();
+  /** webContents whose 'destroyed' event we already listen to. */
   const hooked = new Set<number>();
 
   const trusted = (event: IpcEventLike): boolean => {
@@ -110,10 +120,10 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
   };
 
   const endAll = (contentsId: number): void => {
-    const subs = live.get(contentsId);
-    if (!subs) return;
+    const current = live.get(contentsId);
+    if (!current) return;
     live.delete(contentsId);
-    for (const stop of subs.values()) safeStop(stop);
+    for (const stop of current.subs.values()) safeStop(stop);
   };
 
   const safeStop = (stop: () => void): void => {
@@ -146,13 +156,8 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
     if (!msg.success) {
       return { ok: false, error: { code: 'bad_request', message: 'malformed subscribe message' } };
     }
-    const { id, channel, request } = msg.data;
+    const { page, id, channel, request } = msg.data;
     const sender = event.sender;
-    let subs = live.get(sender.id);
-    if (!subs) {
-      subs = new Map();
-      live.set(sender.id, subs);
-    }
     if (!hooked.has(sender.id)) {
       hooked.add(sender.id);
       const contentsId = sender.id;
@@ -160,11 +165,18 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
         hooked.delete(contentsId);
         endAll(contentsId);
       });
-      // A reload or navigation starts a new page that knows nothing of the old subscriptions.
-      sender.on('did-start-navigation', (details) => {
-        if (details.isMainFrame && !details.isSameDocument) endAll(contentsId);
-      });
     }
+    let current = live.get(sender.id);
+    if (current && current.page !== page) {
+      // A new page in this window (a reload): the old page's subscriptions have no reader.
+      endAll(sender.id);
+      current = undefined;
+    }
+    if (!current) {
+      current = { page, subs: new Map() };
+      live.set(sender.id, current);
+    }
+    const subs = current.subs;
     const existing = subs.get(id);
     if (existing) {
       subs.delete(id);
@@ -188,7 +200,7 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
     const result = router.subscribe(channel, request, emit, ctx);
     if (!result.ok) return result;
     // The window may have gone (or reloaded) while the handler ran.
-    if (live.get(sender.id) !== subs || sender.isDestroyed()) {
+    if (live.get(sender.id) !== current || sender.isDestroyed()) {
       safeStop(result.value);
       return { ok: false, error: { code: 'cancelled', message: 'the page went away' } };
     }
@@ -196,18 +208,21 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
     return { ok: true, value: null };
   });
 
-  const onUnsubscribe = (event: IpcEventLike, id: unknown): void => {
-    if (!trusted(event) || typeof id !== 'string') return;
-    const subs = live.get(event.sender.id);
-    const stop = subs?.get(id);
-    if (!subs || !stop) return;
-    subs.delete(id);
+  const onUnsubscribe = (event: IpcEventLike, raw: unknown): void => {
+    if (!trusted(event)) return;
+    const msg = unsubscribeSchema.safeParse(raw);
+    if (!msg.success) return;
+    const current = live.get(event.sender.id);
+    if (!current || current.page !== msg.data.page) return;
+    const stop = current.subs.get(msg.data.id);
+    if (!stop) return;
+    current.subs.delete(msg.data.id);
     safeStop(stop);
   };
   ipc.on(IPC_UNSUBSCRIBE, onUnsubscribe);
 
   return {
-    subscriptionCount: () => [...live.values()].reduce((n, subs) => n + subs.size, 0),
+    subscriptionCount: () => [...live.values()].reduce((n, p) => n + p.subs.size, 0),
     dispose() {
       for (const channel of queryChannels) ipc.removeHandler(channel);
       ipc.removeHandler(IPC_SUBSCRIBE);

@@ -11,6 +11,7 @@ import {
   IPC_UNSUBSCRIBE,
   type SubscribeMessage,
   type SubscriptionMessage,
+  type UnsubscribeMessage,
 } from './ipc-protocol';
 
 /** The part of Electron's ipcRenderer the transport uses. */
@@ -42,7 +43,10 @@ function isResult(value: unknown): value is ApiResult<unknown> {
 
 export function createIpcTransport(ipc: IpcRendererLike): ApiTransport {
   const subs = new Map<string, LocalSubscription>();
-  // Unique within this page; main scopes ids per window and drops them all on reload.
+  // This page load's id (see ipc-protocol.ts); subscription ids are unique within it.
+  const page = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   let next = 0;
   const newId = (): string => `s${(next++).toString(36)}`;
 
@@ -81,7 +85,7 @@ export function createIpcTransport(ipc: IpcRendererLike): ApiTransport {
       const id = newId();
       const sub: LocalSubscription = { listener, onError };
       subs.set(id, sub);
-      const message: SubscribeMessage = { id, channel, request: payload };
+      const message: SubscribeMessage = { page, id, channel, request: payload };
       ipc.invoke(IPC_SUBSCRIBE, message).then(
         (result) => {
           if (isResult(result) && result.ok) return;
@@ -106,7 +110,8 @@ export function createIpcTransport(ipc: IpcRendererLike): ApiTransport {
         done = true;
         subs.delete(id);
         // Same IPC pipe as the subscribe, so main always sees this after it.
-        ipc.send(IPC_UNSUBSCRIBE, id);
+        const bye: UnsubscribeMessage = { page, id };
+        ipc.send(IPC_UNSUBSCRIBE, bye);
       };
     },
   };

@@ -39,9 +39,6 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
     this.destroyed = true;
     this.emit('destroyed');
   }
-  reload(): void {
-    this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
-  }
 }
 
 export class FakeIpcMain implements IpcLike {

@@ -109,7 +109,12 @@ describe('IPC binding', () => {
         error: { code: 'forbidden' },
       });
       expect(
-        await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} }),
+        await r.invoke(IPC_SUBSCRIBE, {
+          page: 'p1',
+          id: 'a',
+          channel: 'settings:changes',
+          request: {},
+        }),
       ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     expect(appInfo).not.toHaveBeenCalled();
@@ -133,17 +138,25 @@ describe('IPC binding', () => {
     const received: unknown[] = [];
     r.on(IPC_EVENT, (_e, msg) => received.push(msg));
     expect(
-      await r.invoke(IPC_SUBSCRIBE, { id: 's1', channel: 'settings:changes', request: {} }),
+      await r.invoke(IPC_SUBSCRIBE, {
+        page: 'p1',
+        id: 's1',
+        channel: 'settings:changes',
+        request: {},
+      }),
     ).toEqual({ ok: true, value: null });
     expect(binding.subscriptionCount()).toBe(1);
     for (const emit of emitters) emit(view);
     expect(received).toEqual([{ id: 's1', event: view }]);
-    r.send(IPC_UNSUBSCRIBE, 's1');
-    expect(stops).toHaveLength(1);
-    expect(binding.subscriptionCount()).toBe(0);
-    // Unknown or malformed unsubscribes are ignored.
+    // Another page's unsubscribe, or a malformed one, is ignored.
+    r.send(IPC_UNSUBSCRIBE, { page: 'p0', id: 's1' });
     r.send(IPC_UNSUBSCRIBE, 's1');
     r.send(IPC_UNSUBSCRIBE, { id: 's1' });
+    expect(stops).toHaveLength(0);
+    r.send(IPC_UNSUBSCRIBE, { page: 'p1', id: 's1' });
+    expect(stops).toHaveLength(1);
+    expect(binding.subscriptionCount()).toBe(0);
+    r.send(IPC_UNSUBSCRIBE, { page: 'p1', id: 's1' });
     expect(stops).toHaveLength(1);
   });
 
@@ -153,10 +166,10 @@ describe('IPC binding', () => {
     for (const msg of [
       null,
       'settings:changes',
-      { id: 's1', channel: 'settings:changes', request: {}, extra: 1 },
-      { id: '../../x', channel: 'settings:changes', request: {} },
-      { id: 'x'.repeat(65), channel: 'settings:changes', request: {} },
-      { id: 's1', channel: 42, request: {} },
+      { page: 'p1', id: 's1', channel: 'settings:changes', request: {}, extra: 1 },
+      { page: 'p1', id: '../../x', channel: 'settings:changes', request: {} },
+      { page: 'p1', id: 'x'.repeat(65), channel: 'settings:changes', request: {} },
+      { page: 'p1', id: 's1', channel: 42, request: {} },
     ]) {
       expect(await r.invoke(IPC_SUBSCRIBE, msg)).toMatchObject({
         ok: false,
@@ -164,38 +177,65 @@ describe('IPC binding', () => {
       });
     }
     expect(
-      await r.invoke(IPC_SUBSCRIBE, { id: 's2', channel: 'nope:nothing', request: {} }),
+      await r.invoke(IPC_SUBSCRIBE, { page: 'p1', id: 's2', channel: 'nope:nothing', request: {} }),
     ).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
     expect(
-      await r.invoke(IPC_SUBSCRIBE, { id: 's3', channel: 'settings:changes', request: { a: 1 } }),
+      await r.invoke(IPC_SUBSCRIBE, {
+        page: 'p1',
+        id: 's3',
+        channel: 'settings:changes',
+        request: { a: 1 },
+      }),
     ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(binding.subscriptionCount()).toBe(0);
   });
 
-  it('cleans up every subscription when the window is destroyed or reloads', async () => {
+  it('cleans up every subscription when the window reloads (a new page id) or is destroyed', async () => {
     const { ipcMain, ours, emitters, binding } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} });
-    await r.invoke(IPC_SUBSCRIBE, { id: 'b', channel: 'settings:changes', request: {} });
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p1',
+      id: 'a',
+      channel: 'settings:changes',
+      request: {},
+    });
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p1',
+      id: 'b',
+      channel: 'settings:changes',
+      request: {},
+    });
     expect(emitters.size).toBe(2);
-    ours.reload();
-    expect(emitters.size).toBe(0);
-    await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} });
-    expect(binding.subscriptionCount()).toBe(1);
-    // An in-page (hash) navigation keeps them.
-    ours.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    // The reloaded page subscribes with its own page id: the old page's subscriptions end.
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p2',
+      id: 'a',
+      channel: 'settings:changes',
+      request: {},
+    });
+    expect(emitters.size).toBe(1);
     expect(binding.subscriptionCount()).toBe(1);
     ours.destroy();
     expect(emitters.size).toBe(0);
     expect(binding.subscriptionCount()).toBe(0);
-    expect(ours.listenerCount('did-start-navigation')).toBe(1);
+    expect(ours.listenerCount('destroyed')).toBe(0);
   });
 
   it('re-subscribing with the same id replaces the old subscription', async () => {
     const { ipcMain, ours, emitters, stops } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} });
-    await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} });
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p1',
+      id: 'a',
+      channel: 'settings:changes',
+      request: {},
+    });
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p1',
+      id: 'a',
+      channel: 'settings:changes',
+      request: {},
+    });
     expect(emitters.size).toBe(1);
     expect(stops).toHaveLength(1);
   });
@@ -216,7 +256,9 @@ describe('IPC binding', () => {
     const r = connectRenderer(ipcMain, ours);
     const results = [];
     for (const id of ['a', 'b', 'c']) {
-      results.push(await r.invoke(IPC_SUBSCRIBE, { id, channel: 'settings:changes', request: {} }));
+      results.push(
+        await r.invoke(IPC_SUBSCRIBE, { page: 'p1', id, channel: 'settings:changes', request: {} }),
+      );
     }
     expect(results.map((x) => (x as { ok: boolean }).ok)).toEqual([true, true, false]);
   });
@@ -224,7 +266,12 @@ describe('IPC binding', () => {
   it('does not send to a destroyed window and disposes cleanly', async () => {
     const { ipcMain, ours, emitters, binding } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, { id: 'a', channel: 'settings:changes', request: {} });
+    await r.invoke(IPC_SUBSCRIBE, {
+      page: 'p1',
+      id: 'a',
+      channel: 'settings:changes',
+      request: {},
+    });
     const [emit] = [...emitters];
     ours.destroyed = true; // destroyed, 'destroyed' event not yet delivered
     expect(() => emit?.(view)).not.toThrow();

@@ -81,7 +81,7 @@ describe('preload', () => {
     expect(typeof stop).toBe('function');
     const [subscribeChannel, msg] = ipcRenderer.invoke.mock.calls.at(-1) as unknown as [
       string,
-      { id: string; channel: string; request: unknown },
+      { page: string; id: string; channel: string; request: unknown },
     ];
     expect(subscribeChannel).toBe('gateops:subscribe');
     expect(msg).toMatchObject({ channel: 'settings:changes', request: {} });
@@ -92,7 +92,11 @@ describe('preload', () => {
     stop();
     stop();
     expect(ipcRenderer.send).toHaveBeenCalledTimes(1);
-    expect(ipcRenderer.send).toHaveBeenCalledWith('gateops:unsubscribe', msg.id);
+    expect(ipcRenderer.send).toHaveBeenCalledWith('gateops:unsubscribe', {
+      page: msg.page,
+      id: msg.id,
+    });
+    expect(msg.page).toMatch(/^[0-9a-f]{24}$/);
     dispatch(electronEvent, { id: msg.id, event: { hello: 3 } });
     expect(seen).toHaveLength(1);
   });
