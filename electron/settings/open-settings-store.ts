@@ -4,7 +4,8 @@
  * keeps the demo's data and a real event's in separate files, and the relay URL in the settings
  * decides which of them opens; settings must also outlive a core restart when that URL changes.
  */
-import { openStore, type StoreKind } from '../core/open-store';
+import { openStore, type Store, type StoreKind } from '../core/open-store';
+import { StorageDamagedError } from '../storage';
 import { createHeadlessSecretStore, headlessTokenFile } from './headless-secret-store';
 import type { SecretStore } from './secret-store';
 import { openSettingsService, type SettingsLog, type SettingsService } from './settings-service';
@@ -26,13 +27,22 @@ export interface SettingsStore {
 }
 
 export async function openSettingsStore(options: SettingsStoreOptions): Promise<SettingsStore> {
-  const store = await openStore(
-    options.dataDir,
-    options.storage ?? 'sqlite',
+  const name =
     options.storage === 'memory'
       ? `${SETTINGS_DATABASE_NAME}-${Math.random().toString(36).slice(2)}`
-      : SETTINGS_DATABASE_NAME,
-  );
+      : SETTINGS_DATABASE_NAME;
+  let store: Store;
+  try {
+    store = await openStore(options.dataDir, options.storage ?? 'sqlite', name);
+  } catch (error) {
+    if (!(error instanceof StorageDamagedError)) throw error;
+    // Settings are a few small values with defaults: better to start with defaults than not to
+    // start. The damaged file was kept aside (never deleted) and the message says where.
+    (options.log ?? { warn: (m: string) => console.warn(`[settings] ${m}`) }).warn(
+      `${error.message} Gate Ops continues with default settings.`,
+    );
+    store = await openStore(options.dataDir, options.storage ?? 'sqlite', name);
+  }
   try {
     const settings = await openSettingsService({
       state: store.db.state,

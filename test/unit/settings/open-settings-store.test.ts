@@ -47,3 +47,27 @@ describe('settings store', () => {
     await fromFile.close();
   });
 });
+
+describe('a damaged settings file', () => {
+  it('is kept aside, and the app starts with default settings and a warning', async () => {
+    const { writeFile, readdir } = await import('node:fs/promises');
+    await writeFile(
+      join(dir, 'gate-ops-settings.sqlite'),
+      'this is not a SQLite database'.repeat(200),
+    );
+    const warnings: string[] = [];
+    const store = await openSettingsStore({
+      dataDir: dir,
+      secrets: createMemorySecretStore(),
+      log: { warn: (m) => warnings.push(m) },
+    });
+    expect(store.settings.get().relayUrl).toBeNull();
+    expect(warnings.join()).toMatch(/damaged.*default settings/s);
+    await store.settings.update({ display: { theme: 'dark' } });
+    await store.close();
+    const files = await readdir(dir);
+    expect(
+      files.some((f) => f.startsWith('gate-ops-settings') && f !== 'gate-ops-settings.sqlite'),
+    ).toBe(true);
+  });
+});
