@@ -16,6 +16,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { StorageDamagedError } from '../storage';
 import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
 import { installCleanShutdown } from './clean-shutdown';
 import { contentSecurityPolicy } from './content-security-policy';
@@ -147,6 +148,21 @@ async function start(): Promise<void> {
 function fatal(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   console.error('[gate-ops] fatal:', error);
+  if (error instanceof StorageDamagedError) {
+    // The damaged file is already kept aside; the user decides whether to go on without it.
+    const choice = dialog.showMessageBoxSync({
+      type: 'error',
+      title: 'Gate Ops',
+      message: 'The Gate Ops database is damaged',
+      detail: message,
+      buttons: ['Start with an empty database', 'Quit'],
+      defaultId: 1,
+      cancelId: 1,
+    });
+    if (choice === 0) app.relaunch();
+    app.exit(choice === 0 ? 0 : 1);
+    return;
+  }
   dialog.showErrorBox('Gate Ops could not start', message);
   app.exit(1);
 }
