@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
-  dialog,
   ipcMain,
   Menu,
   net,
@@ -16,7 +15,6 @@ import {
   session,
   shell,
 } from 'electron';
-import { StorageDamagedError } from '../storage';
 import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
 import { installCleanShutdown } from './clean-shutdown';
 import { contentSecurityPolicy } from './content-security-policy';
@@ -31,6 +29,7 @@ import {
   ENCRYPTED_TOKEN_FILE_NAME,
 } from './safe-storage-secret-store';
 import { createSaveDialog } from './save-dialog';
+import { reportStartupFailure as fatal } from './startup-failure';
 
 const isMac = process.platform === 'darwin';
 const isDev = !app.isPackaged;
@@ -142,27 +141,4 @@ async function start(): Promise<void> {
     await host.close();
   });
   await openWindow();
-}
-
-/** Startup failed (e.g. a damaged database): say so plainly, then quit. Never a silent reset. */
-function fatal(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error('[gate-ops] fatal:', error);
-  if (error instanceof StorageDamagedError) {
-    // The damaged file is already kept aside; the user decides whether to go on without it.
-    const choice = dialog.showMessageBoxSync({
-      type: 'error',
-      title: 'Gate Ops',
-      message: 'The Gate Ops database is damaged',
-      detail: message,
-      buttons: ['Start with an empty database', 'Quit'],
-      defaultId: 1,
-      cancelId: 1,
-    });
-    if (choice === 0) app.relaunch();
-    app.exit(choice === 0 ? 0 : 1);
-    return;
-  }
-  dialog.showErrorBox('Gate Ops could not start', message);
-  app.exit(1);
 }
