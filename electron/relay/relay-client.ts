@@ -137,8 +137,12 @@ export class RelayClient {
 
   /** Try now instead of waiting out the backoff (after sleep/wake, network up, a user click). */
   reconnectNow(): void {
-    if (!this.running) return;
     const kind = this.status.state.kind;
+    if (kind === 'auth-failed') {
+      // Someone fixed the token on the relay side (or wants to see the refusal again).
+      this.running = true;
+    }
+    if (!this.running) return;
     if (kind === 'live') {
       // The link may be dead after a sleep without anyone noticing: probe it right away.
       this.checkAlive(true);
@@ -189,16 +193,24 @@ export class RelayClient {
     const cursor = this.options.sink.resumeCursor();
     if (cursor !== null) url.searchParams.set('after', cursor);
     else url.searchParams.delete('after');
-    const ws = (this.options.createWebSocket ?? defaultFactory)(
-      url.toString(),
-      [CLOUDEVENTS_SUBPROTOCOL],
-      {
-        headers: { Authorization: `Bearer ${this.options.token}` },
-        maxPayload: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
-        handshakeTimeout: this.options.connectTimeoutMs ?? 10_000,
-        perMessageDeflate: false,
-      },
-    );
+    let ws: WebSocket;
+    try {
+      ws = (this.options.createWebSocket ?? defaultFactory)(
+        url.toString(),
+        [CLOUDEVENTS_SUBPROTOCOL],
+        {
+          headers: { Authorization: `Bearer ${this.options.token}` },
+          maxPayload: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+          handshakeTimeout: this.options.connectTimeoutMs ?? 10_000,
+          perMessageDeflate: false,
+        },
+      );
+    } catch (error) {
+      // e.g. an unusable URL: report it and keep to the backoff rhythm rather than throw.
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.scheduleRetry(null, 1006, '');
+      return;
+    }
     this.ws = ws;
     this.paused = false;
     ws.on('unexpected-response', (req, res) => {
@@ -239,7 +251,11 @@ export class RelayClient {
     // A link that delivers is healthy: the next loss starts the backoff from the bottom.
     this.attempt = 0;
     const now = this.clock.now();
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const buf = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
     const payload: string | Uint8Array = isBinary ? new Uint8Array(buf) : buf.toString('utf8');
     const c = this.status.counters;
     this.status$.next({
@@ -267,13 +283,17 @@ export class RelayClient {
     this.ws = null;
     this.clearPing();
     if (!this.running) return;
+    this.scheduleRetry(this.httpStatus, code, reason);
+  }
+
+  private scheduleRetry(httpStatus: number | null, code: number, reason: string): void {
     const now = this.clock.now();
     const offlineSince = this.status.offlineSince ?? now;
-    if (this.httpStatus === 401 || this.httpStatus === 403 || AUTH_CLOSE_CODES.has(code)) {
+    if (httpStatus === 401 || httpStatus === 403 || AUTH_CLOSE_CODES.has(code)) {
       this.running = false;
       const why =
-        this.httpStatus !== null
-          ? `the relay refused the token (HTTP ${this.httpStatus})`
+        httpStatus !== null
+          ? `the relay refused the token (HTTP ${httpStatus})`
           : `the relay refused the token (close ${code}${reason ? `: ${reason}` : ''})`;
       this.update({
         state: { kind: 'auth-failed', at: now, reason: why },
@@ -283,8 +303,8 @@ export class RelayClient {
       return;
     }
     const why =
-      this.httpStatus !== null
-        ? `HTTP ${this.httpStatus}`
+      httpStatus !== null
+        ? `HTTP ${httpStatus}`
         : (this.lastError ?? `closed (${code}${reason ? `: ${reason}` : ''})`);
     const delay = backoffDelay(this.attempt, this.backoff, this.random);
     const nextTryAt = now + delay;

@@ -92,6 +92,33 @@ describe('RelayClient', () => {
     expect(sockets.length).toBe(1);
   });
 
+  it('tries again after an auth failure only when asked to', () => {
+    const { client, last, sockets } = setup();
+    client.start();
+    last().refuse(403);
+    expect(client.status.state.kind).toBe('auth-failed');
+    client.reconnectNow();
+    expect(sockets.length).toBe(2);
+    last().accept();
+    expect(client.status.state.kind).toBe('live');
+  });
+
+  it('reports a websocket that cannot even be created and keeps to the backoff', () => {
+    let calls = 0;
+    const { client, clock } = setup({
+      createWebSocket: () => {
+        calls += 1;
+        throw new SyntaxError('Invalid URL');
+      },
+    });
+    client.start();
+    const state = client.status.state;
+    if (state.kind !== 'reconnecting') throw new Error(`expected reconnecting, got ${state.kind}`);
+    expect(state.reason).toBe('Invalid URL');
+    clock.advance(state.nextTryAt - clock.now());
+    expect(calls).toBe(2);
+  });
+
   it('stops retrying on an authentication close code', () => {
     const { client, clock, last } = setup();
     client.start();
