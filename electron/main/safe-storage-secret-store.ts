@@ -3,7 +3,8 @@
  * (Keychain on macOS, DPAPI on Windows, libsecret/kwallet on Linux), the encrypted blob kept in
  * the data folder (owner-only, atomic write). When no real encryption is available (no keyring,
  * or Linux's "basic_text" fallback, which is a hard-coded key), the token is refused with a
- * message rather than stored recoverably in plain text.
+ * message rather than stored recoverably in plain text. Electron 45's asynchronous API is used
+ * when present (the synchronous one is deprecated), including re-encryption after a key rotation.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { ServiceError, type RelayTokenStatus } from '../../shared/api';
@@ -15,6 +16,9 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  isAsyncEncryptionAvailable?(): Promise<boolean>;
+  encryptStringAsync?(plainText: string): Promise<Buffer>;
+  decryptStringAsync?(encrypted: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }>;
   /** Linux only. */
   getSelectedStorageBackend?(): string;
 }
@@ -24,17 +28,25 @@ export interface SafeStorageSecretStoreOptions {
   /** e.g. <userData>/relay-token.enc */
   readonly file: string;
   readonly platform?: NodeJS.Platform;
+  readonly log?: { warn(message: string): void };
 }
 
 export const ENCRYPTED_TOKEN_FILE_NAME = 'relay-token.enc';
 
+const UNDECRYPTABLE =
+  'the saved relay token cannot be decrypted (the keychain changed); set it again';
+
 export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOptions): SecretStore {
   const { safeStorage, file } = options;
   const platform = options.platform ?? process.platform;
+  const log = options.log ?? { warn: (m: string) => console.warn(`[secrets] ${m}`) };
 
   /** null when encryption is real; otherwise why not, in words for the user. */
-  const unavailableReason = (): string | null => {
-    if (!safeStorage.isEncryptionAvailable()) {
+  const unavailableReason = async (): Promise<string | null> => {
+    const available = safeStorage.isAsyncEncryptionAvailable
+      ? await safeStorage.isAsyncEncryptionAvailable()
+      : safeStorage.isEncryptionAvailable();
+    if (!available) {
       return 'the system keychain is not available, so the relay token cannot be saved securely';
     }
     if (platform === 'linux') {
@@ -49,6 +61,19 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
     return null;
   };
 
+  const encrypt = (token: string): Promise<Buffer> =>
+    safeStorage.encryptStringAsync
+      ? safeStorage.encryptStringAsync(token)
+      : Promise.resolve().then(() => safeStorage.encryptString(token));
+
+  const decrypt = (blob: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> =>
+    safeStorage.decryptStringAsync
+      ? safeStorage.decryptStringAsync(blob)
+      : Promise.resolve().then(() => ({
+          shouldReEncrypt: false,
+          result: safeStorage.decryptString(blob),
+        }));
+
   const readBlob = async (): Promise<Buffer | null> => {
     try {
       return await readFile(file);
@@ -58,9 +83,22 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
     }
   };
 
+  const save = async (token: string): Promise<void> => {
+    let blob: Buffer;
+    try {
+      blob = await encrypt(token);
+    } catch {
+      throw new ServiceError(
+        'unavailable',
+        'the system keychain refused to encrypt the relay token',
+      );
+    }
+    await writeFileAtomic(file, blob, { mode: 0o600 });
+  };
+
   return {
     async status(): Promise<RelayTokenStatus> {
-      const reason = unavailableReason();
+      const reason = await unavailableReason();
       const blob = await readBlob();
       if (reason !== null) {
         return {
@@ -72,46 +110,38 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       }
       if (!blob) return { isSet: false, source: 'none', canChange: true };
       try {
-        safeStorage.decryptString(blob);
+        await decrypt(blob);
         return { isSet: true, source: 'secure-storage', canChange: true };
       } catch {
-        return {
-          isSet: false,
-          source: 'secure-storage',
-          canChange: true,
-          note: 'the saved relay token cannot be decrypted (the keychain changed); set it again',
-        };
+        return { isSet: false, source: 'secure-storage', canChange: true, note: UNDECRYPTABLE };
       }
     },
 
     async read(): Promise<string | null> {
       const blob = await readBlob();
       if (!blob) return null;
-      const reason = unavailableReason();
+      const reason = await unavailableReason();
       if (reason !== null) throw new Error(reason);
+      let decrypted: { shouldReEncrypt: boolean; result: string };
       try {
-        return safeStorage.decryptString(blob);
+        decrypted = await decrypt(blob);
       } catch {
-        // The OS message may quote nothing secret, but there is nothing useful in it either.
-        throw new Error(
-          'the saved relay token cannot be decrypted (the keychain changed); set it again',
+        // The OS message says nothing the user can act on beyond this.
+        throw new Error(UNDECRYPTABLE);
+      }
+      if (decrypted.shouldReEncrypt) {
+        // The key was rotated: store it under the new key, so the old one can go.
+        await save(decrypted.result).catch(() =>
+          log.warn('could not re-encrypt the relay token under the new key; will retry'),
         );
       }
+      return decrypted.result;
     },
 
     async write(token: string): Promise<void> {
-      const reason = unavailableReason();
+      const reason = await unavailableReason();
       if (reason !== null) throw new ServiceError('unavailable', reason);
-      let blob: Buffer;
-      try {
-        blob = safeStorage.encryptString(token);
-      } catch {
-        throw new ServiceError(
-          'unavailable',
-          'the system keychain refused to encrypt the relay token',
-        );
-      }
-      await writeFileAtomic(file, blob, { mode: 0o600 });
+      await save(token);
     },
 
     async clear(): Promise<void> {

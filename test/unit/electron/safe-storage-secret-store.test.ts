@@ -118,4 +118,41 @@ describe('safeStorage secret store', () => {
     await expect(store.write('relay-secret-42')).rejects.toMatchObject({ code: 'unavailable' });
     await expect(stat(file)).rejects.toThrow();
   });
+
+  it('uses the asynchronous API when present, and re-encrypts after a key rotation', async () => {
+    let keyVersion = 1;
+    const sync = fakeSafeStorage({
+      isEncryptionAvailable: () => {
+        throw new Error('the deprecated sync API must not be used');
+      },
+      encryptString: () => {
+        throw new Error('the deprecated sync API must not be used');
+      },
+    });
+    const asyncStorage: SafeStorageLike = {
+      ...sync,
+      isAsyncEncryptionAvailable: async () => true,
+      encryptStringAsync: async (text) => Buffer.from(`v${keyVersion}:${text}`),
+      decryptStringAsync: async (blob) => {
+        const [version, ...rest] = blob.toString().split(':');
+        if (!version?.startsWith('v')) throw new Error('bad blob');
+        return { shouldReEncrypt: version !== `v${keyVersion}`, result: rest.join(':') };
+      },
+    };
+    const store = createSafeStorageSecretStore({
+      safeStorage: asyncStorage,
+      file,
+      platform: 'darwin',
+    });
+    await store.write('rotating-token');
+    expect(await readFile(file, 'utf8')).toBe('v1:rotating-token');
+    keyVersion = 2;
+    expect(await store.read()).toBe('rotating-token');
+    expect(await readFile(file, 'utf8')).toBe('v2:rotating-token');
+    expect(await store.status()).toEqual({
+      isSet: true,
+      source: 'secure-storage',
+      canChange: true,
+    });
+  });
 });
