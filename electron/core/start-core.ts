@@ -75,6 +75,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         // Continue after what the demo database already holds.
         sequenceBase: cursor !== null && /^\d+$/.test(cursor) ? Number(cursor) : 0,
       });
+      ingest.startingNewRelayHistory();
       url = simulator.url;
       log(`No relay configured: showing SIMULATED data from the built-in demo relay (${url}).`);
     } else if (!token) {

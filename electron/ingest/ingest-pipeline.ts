@@ -107,6 +107,15 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     return this.queue.length - this.head;
   }
 
+  /**
+   * The relay we are about to read from never held the unsequenced messages that follow our
+   * cursor (a fresh demo relay continuing after it): none of what it sends is a replay.
+   */
+  startingNewRelayHistory(): void {
+    this.acceptedTail = 0;
+    this.replayTail = 0;
+  }
+
   /** Called at each (re)connection: the relay will resume right after this sequence. */
   resumeCursor(): string | null {
     this.replayTail = this.acceptedTail;
