@@ -144,12 +144,13 @@ export async function runExport(
         : req.format === 'xlsx'
           ? xlsxReport({ columns, clock: req.clock, rowsPerSheet: options.rowsPerSheet }, file)
           : pdfReport({ clock: req.clock, title: 'Attendance report' }, file);
-    const summary = new SummaryAccumulator(req.clock);
+    // CSV has no summaries: skip the bookkeeping (and its memory) there.
+    const summary = req.format === 'csv' ? null : new SummaryAccumulator(req.clock);
     await writer.start();
     let rowsDone = 0;
     for await (const page of readCheckInPages(collection, req.range, options.pageSize)) {
       if (signal?.aborted) throw new ExportCancelledError();
-      summary.add(page);
+      summary?.add(page);
       await writer.rows(page);
       rowsDone += page.length;
       // Rows stored after the count are exported too; never report more done than total.
@@ -157,7 +158,11 @@ export async function runExport(
     }
     if (signal?.aborted) throw new ExportCancelledError();
     const alerts = req.format === 'pdf' ? await (options.openAlerts ?? noOpenAlerts)() : [];
-    await writer.finish(summary.result(), infoLines(req, rowsDone, now()), alerts);
+    await writer.finish(
+      (summary ?? new SummaryAccumulator(req.clock)).result(),
+      infoLines(req, rowsDone, now()),
+      alerts,
+    );
     if (signal?.aborted) throw new ExportCancelledError();
     const bytes = await file.commit();
     return { path: options.outPath, rows: rowsDone, bytes };

@@ -8,6 +8,7 @@
  * evaluates, so they need no formula neutralisation. A sheet holds at most 1,048,576 rows, so
  * check-ins continue on "Check-ins (2)", … after a million.
  */
+import { once, type EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { CheckInDoc } from '../db';
@@ -33,6 +34,7 @@ export interface XlsxReportOptions {
 }
 
 type Sheet = ExcelJS.Worksheet;
+type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
 
 export function xlsxReport(options: XlsxReportOptions, sink: ReportSink) {
   const { columns, clock } = options;
@@ -112,9 +114,15 @@ export function xlsxReport(options: XlsxReportOptions, sink: ReportSink) {
         sheet.addRow(values).commit();
         sheetRows++;
       }
-      // Let the zip stream move the page to disk before the next one: bounded memory.
+      // Backpressure. exceljs writes a sheet into a buffer that archiver pipes into a PassThrough
+      // without heeding its return value, so rows pile up in memory whenever deflate is slower
+      // than we are. Wait for that PassThrough (and the file) to drain before the next page.
       await nextTurn();
-      if (sink.stream.writableNeedDrain) await new Promise((r) => sink.stream.once('drain', r));
+      // (archiver's PassThrough is readable-stream 2: no `writableNeedDrain` getter.)
+      const zipInput = (sheet as unknown as { stream?: { pipes?: ZipInput[] } } | undefined)?.stream
+        ?.pipes?.[0];
+      if (zipInput?._writableState?.needDrain) await once(zipInput, 'drain');
+      if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
     },
 
     async finish(summary: ReportSummary, info: ReadonlyArray<ReportInfoLine>): Promise<void> {
