@@ -102,7 +102,7 @@ function arrivalsChart(doc: PDFKit.PDFDocument, summary: ReportSummary): void {
       doc.rect(x0 + i * step + step * 0.12, base - h, step * 0.76, h).fill(PDF_COLORS.accent);
   });
   // Label a handful of bars: the hour (HH:00), with the date where the day changes.
-  const every = Math.max(1, Math.ceil(bars.length / 12));
+  const every = Math.max(1, Math.ceil(bars.length / 10));
   doc.font('Helvetica').fontSize(6.5).fillColor(PDF_COLORS.muted);
   let lastDay = '';
   bars.forEach((b, i) => {
@@ -110,7 +110,7 @@ function arrivalsChart(doc: PDFKit.PDFDocument, summary: ReportSummary): void {
     const day = b.label.slice(0, 10);
     const text = day !== lastDay ? `${day.slice(5)} ${b.label.slice(11)}` : b.label.slice(11);
     lastDay = day;
-    doc.text(text, x0 + i * step - 10, base + 3, { width: 60, lineBreak: false });
+    doc.text(text, x0 + i * step, base + 3, { width: 60, lineBreak: false });
   });
   doc.x = doc.page.margins.left;
   doc.y = base + 16;
