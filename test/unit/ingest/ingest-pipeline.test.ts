@@ -10,6 +10,7 @@ import {
   type StoreTransaction,
 } from '../../../electron/ingest';
 import { contractExample } from '../../helpers/events';
+import { waitForValue } from '../../helpers/relay';
 
 let stores: Store[] = [];
 afterEach(async () => {
@@ -94,6 +95,21 @@ describe('IngestPipeline', () => {
       'key-3',
     ]);
     expect(batches.reduce((n, b) => n + b.counts.redelivered, 0)).toBe(2);
+  });
+
+  it("feeds the collections' change streams, so reactive queries see ingested check-ins", async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const counted = waitForValue(store.db.checkins.count().$, (n) => n === 3);
+    const changed = new Set<string>();
+    const sub = store.db.checkins.$.subscribe((e) => changed.add(e.documentId));
+    p.push(event(61));
+    p.push(event(62));
+    p.push(event(63));
+    await p.flush();
+    expect(await counted).toBe(3);
+    sub.unsubscribe();
+    expect(changed).toEqual(new Set(['key-61', 'key-62', 'key-63'].map(checkInDocId)));
   });
 
   it('keeps the raw event verbatim, unknown fields included', async () => {
