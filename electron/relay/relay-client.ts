@@ -10,51 +10,9 @@ import WebSocket, { type ClientOptions } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock } from './clock';
 import { AUTH_CLOSE_CODES, CLOUDEVENTS_SUBPROTOCOL } from './relay-protocol';
+import type { RelayCounters, RelaySink, RelayStatus } from './relay-status';
 
-export type RelayLinkState =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'connecting'; readonly attempt: number }
-  | { readonly kind: 'live'; readonly since: number }
-  | {
-      readonly kind: 'reconnecting';
-      readonly attempt: number;
-      readonly nextTryAt: number;
-      readonly reason: string;
-    }
-  | { readonly kind: 'auth-failed'; readonly at: number; readonly reason: string }
-  | { readonly kind: 'stopped' };
-
-export interface RelayCounters {
-  /** Messages received on the socket (replays after a reconnect included). */
-  readonly received: number;
-  readonly stored: number;
-  readonly redelivered: number;
-  readonly conflicts: number;
-  readonly rejected: number;
-  readonly skipped: number;
-  readonly lastEventAt: number | null;
-}
-
-export interface RelayStatus {
-  readonly url: string;
-  readonly state: RelayLinkState;
-  /** When the link was last lost (or the client started), null while live. */
-  readonly offlineSince: number | null;
-  readonly lastError: string | null;
-  /** True while reading is paused because the store is behind. */
-  readonly paused: boolean;
-  readonly counters: RelayCounters;
-}
-
-/** Where messages go: the ingest pipeline. */
-export interface RelaySink {
-  /** Takes one message. False: the sink is above its high-water mark; stop reading until drain. */
-  push(text: string | Uint8Array, receivedAt: number): boolean;
-  /** Calls back when the sink has room again; returns an unsubscribe function. */
-  onDrain(listener: () => void): () => void;
-  /** The last sequence durably stored: where a (re)connection resumes. */
-  resumeCursor(): string | null;
-}
+export type { RelayCounters, RelayLinkState, RelaySink, RelayStatus } from './relay-status';
 
 export type WebSocketFactory = (
   url: string,
