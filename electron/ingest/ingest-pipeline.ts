@@ -47,6 +47,8 @@ export interface IngestOptions {
   /** Queued messages above which push() asks the relay client to pause. */
   readonly highWater?: number;
   readonly maxMessageBytes?: number;
+  /** First wait before retrying a failed commit (doubles up to 5 s; default 50 ms). */
+  readonly retryDelayMs?: number;
   readonly now?: () => number;
 }
 
@@ -60,6 +62,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private readonly highWater: number;
   private readonly maxBytes: number;
   private readonly now: () => number;
+  private readonly retryMs: number;
   private committed: IngestTotals;
   private accepted: string | null;
   /** Unsequenced messages accepted after `accepted`. */
@@ -89,6 +92,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     this.highWater = options.highWater ?? 10_000;
     this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.now = options.now ?? Date.now;
+    this.retryMs = options.retryDelayMs ?? 50;
     this.committed = totals;
     this.accepted = totals.cursor;
     this.acceptedTail = totals.cursorTail;
@@ -208,7 +212,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         if (this.closed && this.failures >= 3) return;
         // The batch stays queued; the store gets a moment (up to 5 s) before the retry.
         await new Promise((r) =>
-          setTimeout(r, Math.min(5000, 50 * 2 ** Math.min(7, this.failures))),
+          setTimeout(r, Math.min(5000, this.retryMs * 2 ** Math.min(7, this.failures))),
         );
         continue;
       }

@@ -33,6 +33,7 @@ it('matches the reference model for any batching, failures and replays', async (
             transaction: flaky,
             batchSize,
             batchWindowMs: 1,
+            retryDelayMs: 1,
           });
           const generator = new EventGenerator({
             seed,
