@@ -18,7 +18,7 @@ Runs a simulated venue relay (CloudEvents over WebSocket, subprotocol cloudevent
                       or GATE_OPS_RELAY_TOKEN, or --token T; default: a random one, printed
   --seed N            venue and traffic seed (default 1): same seed, same events
   --preset P          stadium (36 gates, 150 devices) or small (4 gates, 12 devices)
-  --rate N            live check-ins per second (default 20; 0: none)
+  --rate N            live messages per second (default 20; 0.2 is one every 5 s; 0: none)
   --no-curve          constant rate instead of an arrival curve (doors, peak, tail)
   --backlog N         messages buffered before the first client connects (default 0)
   --max-events N      stop generating after N messages
@@ -80,7 +80,7 @@ export const relaySimCommand: CliCommand = {
       token,
       seed: int(values.seed, '--seed', 0),
       preset,
-      rate: int(values.rate, '--rate', 0),
+      rate: positive(values.rate, '--rate'),
       arrivalCurve: !values['no-curve'],
       backlog: int(values.backlog, '--backlog', 0),
       ...(values['max-events'] ? { maxEvents: int(values['max-events'], '--max-events', 0) } : {}),
@@ -102,6 +102,12 @@ export const relaySimCommand: CliCommand = {
 function int(text: string, name: string, min: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer ≥ ${min}`);
+  return n;
+}
+
+function positive(text: string, name: string): number {
+  const n = Number(text);
+  if (!(Number.isFinite(n) && n >= 0)) throw new UsageError(`${name} must be a number ≥ 0`);
   return n;
 }
 
