@@ -74,44 +74,48 @@ function startHeadless(url: string, dataDir: string): Headless {
 }
 
 describe('crash safety', () => {
-  it('loses nothing and duplicates nothing when the ingesting process is SIGKILLed mid-stream', async () => {
-    const relay = await startRelaySimulator({
-      token: TOKEN,
-      seed: 21,
-      backlog: TOTAL,
-      mix: { redelivery: 0.08, invalid: 0.03, otherType: 0.02, conflict: 0.01, oversize: 0.1 },
-    });
-    cleanups.push(() => relay.stop());
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+  it(
+    'loses nothing and duplicates nothing when the ingesting process is SIGKILLed mid-stream',
+    { timeout: 120_000 },
+    async () => {
+      const relay = await startRelaySimulator({
+        token: TOKEN,
+        seed: 21,
+        backlog: TOTAL,
+        mix: { redelivery: 0.08, invalid: 0.03, otherType: 0.02, conflict: 0.01, oversize: 0.1 },
+      });
+      cleanups.push(() => relay.stop());
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
 
-    const committedBeforeKill: number[] = [];
-    for (const killAt of [2000, 5000]) {
-      const run = startHeadless(relay.url, dir);
-      await run.committed(killAt);
-      run.child.kill('SIGKILL');
-      await run.exited;
-      const stats = await runCli(['stats', '--data-dir', dir, '--json']);
-      expect(stats.code).toBe(0);
-      const partial = JSON.parse(stats.stdout) as { messages: number; checkins: number };
-      expect(partial.messages).toBeGreaterThanOrEqual(killAt);
-      expect(partial.messages).toBeLessThan(TOTAL);
-      committedBeforeKill.push(partial.messages);
-    }
-    expect(committedBeforeKill[1]).toBeGreaterThan(committedBeforeKill[0]!);
+      const committedBeforeKill: number[] = [];
+      for (const killAt of [2000, 5000]) {
+        const run = startHeadless(relay.url, dir);
+        await run.committed(killAt);
+        run.child.kill('SIGKILL');
+        await run.exited;
+        const stats = await runCli(['stats', '--data-dir', dir, '--json']);
+        expect(stats.code).toBe(0);
+        const partial = JSON.parse(stats.stdout) as { messages: number; checkins: number };
+        expect(partial.messages).toBeGreaterThanOrEqual(killAt);
+        expect(partial.messages).toBeLessThan(TOTAL);
+        committedBeforeKill.push(partial.messages);
+      }
+      expect(committedBeforeKill[1]).toBeGreaterThan(committedBeforeKill[0]!);
 
-    const last = startHeadless(relay.url, dir);
-    await last.committed(TOTAL);
-    last.child.kill('SIGTERM');
-    expect(await last.exited).toBe(0);
+      const last = startHeadless(relay.url, dir);
+      await last.committed(TOTAL);
+      last.child.kill('SIGTERM');
+      expect(await last.exited).toBe(0);
 
-    const store = await openStore(dir);
-    cleanups.push(() => store.close());
-    expect(pickTotals(await readIngestTotals(store.db))).toEqual(expectedTotals(relay.ledger));
-    expect(await storedFingerprints(store.db)).toEqual(relay.ledger.unique);
-    expect(await store.db.quarantine.count().exec()).toBe(relay.ledger.invalid);
-    expect(await store.db.conflicts.count().exec()).toBe(relay.ledger.conflicts);
-    // The relay was asked to resume from the stored cursor, not from the start.
-    expect(relay.connectionCount).toBe(3);
-  });
+      const store = await openStore(dir);
+      cleanups.push(() => store.close());
+      expect(pickTotals(await readIngestTotals(store.db))).toEqual(expectedTotals(relay.ledger));
+      expect(await storedFingerprints(store.db)).toEqual(relay.ledger.unique);
+      expect(await store.db.quarantine.count().exec()).toBe(relay.ledger.invalid);
+      expect(await store.db.conflicts.count().exec()).toBe(relay.ledger.conflicts);
+      // The relay was asked to resume from the stored cursor, not from the start.
+      expect(relay.connectionCount).toBe(3);
+    },
+  );
 });

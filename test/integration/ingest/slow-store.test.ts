@@ -23,45 +23,49 @@ afterEach(async () => {
   cleanups = [];
 });
 
-it('keeps memory bounded when the store falls behind, and loses nothing', async () => {
-  const relay = await startRelaySimulator({
-    token: TOKEN,
-    seed: 41,
-    backlog: 8000,
-    highWaterBytes: 64 * 1024,
-  });
-  cleanups.push(() => relay.stop());
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const store = await openStore(dir);
-  cleanups.push(() => store.close());
-  // Every commit takes at least 15 ms more than it needs: a store on a slow disk.
-  const slow: StoreTransaction = (fn) =>
-    store.transaction(async () => {
-      await sleep(15);
-      return fn();
+it(
+  'keeps memory bounded when the store falls behind, and loses nothing',
+  { timeout: 120_000 },
+  async () => {
+    const relay = await startRelaySimulator({
+      token: TOKEN,
+      seed: 41,
+      backlog: 8000,
+      highWaterBytes: 64 * 1024,
     });
-  const HIGH_WATER = 500;
-  const ingest = await IngestPipeline.open({
-    db: store.db,
-    transaction: slow,
-    batchSize: 100,
-    highWater: HIGH_WATER,
-  });
-  const client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
-  cleanups.push(() => client.stop());
-  let pauses = 0;
-  const sub = client.status$.subscribe((s) => {
-    if (s.paused) pauses += 1;
-  });
-  cleanups.push(() => sub.unsubscribe());
-  client.start();
-  await waitForCommit(ingest, (b) => b.totals.ingestSeq >= 8000);
+    cleanups.push(() => relay.stop());
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const store = await openStore(dir);
+    cleanups.push(() => store.close());
+    // Every commit takes at least 15 ms more than it needs: a store on a slow disk.
+    const slow: StoreTransaction = (fn) =>
+      store.transaction(async () => {
+        await sleep(15);
+        return fn();
+      });
+    const HIGH_WATER = 500;
+    const ingest = await IngestPipeline.open({
+      db: store.db,
+      transaction: slow,
+      batchSize: 100,
+      highWater: HIGH_WATER,
+    });
+    const client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
+    cleanups.push(() => client.stop());
+    let pauses = 0;
+    const sub = client.status$.subscribe((s) => {
+      if (s.paused) pauses += 1;
+    });
+    cleanups.push(() => sub.unsubscribe());
+    client.start();
+    await waitForCommit(ingest, (b) => b.totals.ingestSeq >= 8000);
 
-  expect(pauses).toBeGreaterThan(5);
-  // Bounded: the high-water mark plus what was already in flight when reading paused.
-  expect(ingest.peakQueued).toBeLessThan(HIGH_WATER + 400);
-  expect(pickTotals(ingest.totals)).toEqual(expectedTotals(relay.ledger));
-  expect(await storedFingerprints(store.db)).toEqual(relay.ledger.unique);
-  expect(relay.connectionCount).toBe(1);
-});
+    expect(pauses).toBeGreaterThan(5);
+    // Bounded: the high-water mark plus what was already in flight when reading paused.
+    expect(ingest.peakQueued).toBeLessThan(HIGH_WATER + 400);
+    expect(pickTotals(ingest.totals)).toEqual(expectedTotals(relay.ledger));
+    expect(await storedFingerprints(store.db)).toEqual(relay.ledger.unique);
+    expect(relay.connectionCount).toBe(1);
+  },
+);
