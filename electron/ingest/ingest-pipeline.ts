@@ -194,6 +194,9 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     if (this.running || this.queued === 0) return;
     this.running = this.loop().finally(() => {
       this.running = null;
+      // A message pushed between the loop's last check and now found `running` set and left
+      // the commit to it: pick it up.
+      if (this.queued > 0 && !(this.closed && this.failures >= 3)) this.kick();
     });
   }
 
