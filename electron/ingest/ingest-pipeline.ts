@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { classify, DEFAULT_MAX_MESSAGE_BYTES, type Classification } from '../../shared/contract';
 import type { GateOpsDatabase } from '../db';
-import type { RelaySink } from '../relay/relay-client';
+import type { RelaySink } from '../relay/relay-status';
 import {
   commitBatch,
   type BatchResult,
@@ -227,7 +227,12 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         this.head = 0;
       }
       this.committed = result.totals;
-      this.emit('batch-committed', { ...result, committedAt: this.now() });
+      try {
+        this.emit('batch-committed', { ...result, committedAt: this.now() });
+      } catch (error) {
+        // A subscriber's bug must not stop ingest: the batch is committed either way.
+        process.emitWarning(`a batch-committed listener threw: ${String(error)}`);
+      }
       if (this.aboveHighWater && this.queued <= this.highWater / 2) {
         this.aboveHighWater = false;
         for (const listener of this.drainListeners) listener();

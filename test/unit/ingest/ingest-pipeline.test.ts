@@ -203,6 +203,23 @@ describe('IngestPipeline', () => {
     expect(p.push(event(999))).toBe(true);
   });
 
+  it('keeps ingesting when a batch-committed listener throws', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    p.on('batch-committed', () => {
+      throw new Error('a dashboard bug');
+    });
+    const warned = new Promise<string>((resolve) =>
+      process.once('warning', (w) => resolve(w.message)),
+    );
+    p.push(event(70));
+    await p.flush();
+    p.push(event(71));
+    await p.flush();
+    expect(await warned).toMatch(/a dashboard bug/);
+    expect(p.totals.stored).toBe(2);
+  });
+
   it('retries a batch whose commit failed, without losing or double-counting', async () => {
     const store = await memoryStore();
     let failures = 1;
