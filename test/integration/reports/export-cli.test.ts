@@ -10,7 +10,9 @@ import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../electron/core';
-import { readCheckInPages } from '../../../electron/reports/checkin-pages';
+import { PassThrough, Readable } from 'node:stream';
+import { exportCommand } from '../../../electron/cli/export-command';
+import { distinctValues, readCheckInPages } from '../../../electron/reports/checkin-pages';
 import { runCli } from '../../helpers/cli';
 import { expected, makeCheckIns, T0 } from '../../unit/reports/report-fixtures';
 
@@ -60,6 +62,39 @@ describe('gate-ops export (SQLite data folder)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('lists events and gates from the SQLite indexes', async () => {
+    const store = await openStore(dataDir);
+    try {
+      expect(await distinctValues(store.db.checkins, 'eventId')).toEqual(['ev-1', 'ev-2']);
+      expect(await distinctValues(store.db.checkins, 'gate')).toEqual([
+        '',
+        'East',
+        'North',
+        'South',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('on a terminal, rewrites one progress line in place', async () => {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    let err = '';
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await exportCommand.run(['--data-dir', dataDir, '--out', 'tty.csv'], {
+      stdout: new PassThrough(),
+      stderr,
+      stdin: Readable.from([]),
+      env: {},
+      cwd: out,
+      stopSignal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    expect(err).toMatch(/^\r\x1b\[2Kexporting: 0 \/ 3,040 check-ins \(0%\)/);
+    expect(err).toContain('\r\x1b[2Kexporting: 3,040 / 3,040 check-ins (100%)\n');
+    expect(err.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
   it('writes a CSV equal to the stored check-ins, with progress lines on stderr', async () => {
