@@ -48,7 +48,11 @@ function fit(doc: Doc, text: string, width: number): string {
   return `${text.slice(0, lo)}…`;
 }
 
+/** The section a table belongs to, repeated as "… (continued)" on the pages it runs onto. */
+const currentSection = new WeakMap<Doc, string>();
+
 export function sectionTitle(doc: Doc, title: string, needBelow = ROW_HEIGHT * 3): void {
+  currentSection.set(doc, title);
   ensureRoom(doc, 28 + needBelow);
   doc.moveDown(0.6);
   doc.font('Helvetica-Bold').fontSize(12).fillColor(PDF_COLORS.accent);
@@ -108,6 +112,12 @@ export function drawTable(
   rows.forEach((row, i) => {
     if (roomLeft(doc) < ROW_HEIGHT) {
       doc.addPage();
+      const section = currentSection.get(doc);
+      if (section) {
+        doc.font('Helvetica-Oblique').fontSize(8).fillColor(PDF_COLORS.muted);
+        doc.text(`${section} (continued)`, left, doc.y);
+        doc.moveDown(0.3);
+      }
       header();
     }
     line(row, i % 2 === 1 ? PDF_COLORS.zebra : null, false);
