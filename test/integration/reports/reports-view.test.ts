@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelaySimulator } from '../../../electron/relay/sim';
 import {
@@ -129,6 +130,24 @@ describe('Reports view (headless, Chromium)', () => {
       if (n > 1) total += row.getCell(2).value as number;
     });
     expect(total).toBe(s.checkins);
+  }, 90_000);
+
+  it('exports the PDF summary with the store’s totals', async () => {
+    const s = await stats(dir);
+    const { page } = browser;
+    await page.getByTestId('report-format-pdf').check();
+    await page.getByTestId('report-start').click();
+    const link = page.getByTestId('report-download');
+    await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.pdf$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = join(dir, 'downloaded.pdf');
+    await download.saveAs(file);
+    const parser = new PDFParse({ data: await readFile(file) });
+    const { text } = await parser.getText();
+    await parser.destroy();
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(`Check-ins ${s.checkins.toLocaleString('en-US')}`);
+    for (const gate of Object.keys(s.perGate).filter((g) => g !== '')) expect(flat).toContain(gate);
   }, 90_000);
 
   it('says clearly when the time range is empty or reversed', async () => {
