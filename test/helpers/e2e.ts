@@ -178,7 +178,7 @@ export interface Browser {
 
 export async function openBrowser(
   url: string,
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: { colorScheme?: 'light' | 'dark'; waitReady?: boolean } = {},
 ): Promise<Browser> {
   const profile = tempDir('chromium');
   const context = await chromium.launchPersistentContext(profile, {

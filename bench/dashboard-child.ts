@@ -1,0 +1,48 @@
+/**
+ * The benchmark's "main process": core + dashboard services + headless host on the fixture, in a
+ * process of its own so its memory is its own (not the fixture builder's, the simulator's or
+ * Playwright's). Talks to the benchmark over IPC: `ready` (URL, timings), `committed` (per batch),
+ * and answers `memory` with RSS and heap after a full GC.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startCore } from '../electron/core';
+import { startDashboardHost } from '../electron/headless/dashboard-host';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const [dataDir, relayUrl, token] = process.argv.slice(2);
+if (!dataDir || !relayUrl || !token || !process.send)
+  throw new Error('usage: dashboard-child DIR URL TOKEN (with IPC)');
+const send = (m: unknown): void => void process.send?.(m);
+
+const coreStartAt = Date.now();
+const core = await startCore({ dataDir, relayUrl, token });
+const host = await startDashboardHost({ core, port: 0 });
+core.ingest.on('batch-committed', (b) =>
+  send({ t: 'committed', n: b.checkins.length, at: Date.now() }),
+);
+core.relay.status$.subscribe((s) => {
+  if (s.state.kind === 'live') send({ t: 'live' });
+});
+send({
+  t: 'ready',
+  url: host.host.url,
+  coreStartAt,
+  readyAt: Date.now(),
+  startInfo: host.services.activity.startInfo,
+});
+
+process.on('message', (m: { t: string }) => {
+  if (m.t === 'memory') {
+    gc();
+    const u = process.memoryUsage();
+    send({ t: 'memory', rss: u.rss, heap: u.heapUsed });
+  } else if (m.t === 'stop') {
+    void host
+      .close()
+      .then(() => core.close())
+      .then(() => process.exit(0));
+  }
+});
