@@ -3,7 +3,7 @@
  * are committed, and stored with the data. On start it loads the snapshot from the `state`
  * collection (tagged with the last ingest sequence it covers) and folds in only the check-ins
  * above it, a range query on the `ingestSeq` index, so a restart with a million check-ins does
- * not re-read them. The snapshot is rewritten every few seconds while something changed, and at
+ * not re-read them. The snapshot is rewritten every 15 s while something changed, and at
  * close.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
@@ -143,7 +143,9 @@ export class ActivityService {
     this.ingest(pending);
     if (folded > 0 && !restored) await this.saveSnapshot();
 
-    const every = this.options.snapshotEveryMs ?? 5000;
+    // Writing the model (hundreds of KB at a festival's size) costs the event loop a few ms; a
+    // stale snapshot only costs reading what came after it at the next start.
+    const every = this.options.snapshotEveryMs ?? 15_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.saveSnapshot().catch(() => undefined), every);
       this.timer.unref?.();

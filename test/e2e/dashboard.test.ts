@@ -232,7 +232,19 @@ describe('relay link loss', () => {
       await expect
         .poll(() => numberAt(page, 'total-checkins'), { timeout: 20_000 })
         .toBeGreaterThanOrEqual(300);
+      // Looking elsewhere: the banner counts what arrived meanwhile.
+      await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+      const away = await numberAt(page, 'total-checkins');
+      await expect
+        .poll(() => numberAt(page, 'total-checkins'), { timeout: 20_000 })
+        .toBeGreaterThan(away + 3);
+      await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+      const badge = page.getByTestId('away-count');
+      await badge.waitFor();
+      expect(Number((await badge.innerText()).replace(/\D/g, ''))).toBeGreaterThan(3);
       await screenshot(page, 'overview-dark-live');
+      await badge.click();
+      await badge.waitFor({ state: 'detached' });
       const back = sim.restart(6000);
       await expect
         .poll(() => banner.getAttribute('data-relay-state'), { timeout: 20_000 })

@@ -90,6 +90,7 @@ export function AlertList(props: {
 export function AlertsView(props: { api: GateOpsApi; navigate: Navigate }) {
   const { api } = props;
   const [withAcked, setWithAcked] = useState(false);
+  const [kind, setKind] = useState<AlertVm['kind'] | ''>('');
   const alerts = useWatch<AlertsList>(
     (l) => api.watchAlerts({ includeAcknowledged: withAcked }, l),
     `alerts:${withAcked}`,
@@ -104,6 +105,17 @@ export function AlertsView(props: { api: GateOpsApi; navigate: Navigate }) {
           </span>{' '}
           open
         </h2>
+        <label>
+          Kind{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value as AlertVm['kind'] | '')}>
+            <option value="">All</option>
+            {(Object.keys(KIND) as AlertVm['kind'][]).map((k) => (
+              <option key={k} value={k}>
+                {KIND[k]}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="check">
           <input
             type="checkbox"
@@ -122,7 +134,15 @@ export function AlertsView(props: { api: GateOpsApi; navigate: Navigate }) {
           Acknowledge all
         </button>
       </div>
-      <AlertList api={api} alerts={alerts} navigate={props.navigate} />
+      <AlertList
+        api={api}
+        alerts={
+          alerts && kind
+            ? { ...alerts, alerts: alerts.alerts.filter((a) => a.kind === kind) }
+            : alerts
+        }
+        navigate={props.navigate}
+      />
       {alerts && alerts.omitted > 0 ? (
         <p className="muted">{alerts.omitted} more not shown.</p>
       ) : null}

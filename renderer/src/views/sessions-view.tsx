@@ -1,5 +1,9 @@
-/** Scanner sessions, newest activity first, filtered by gate or device; a session opens its check-ins. */
-import { useState } from 'react';
+/**
+ * Scanner sessions, newest activity first, filtered by gate or device; a session opens its
+ * check-ins. Paged as it scrolls (a festival has thousands); the pages in view are re-read when
+ * the head of the list changes and every few seconds (statuses move with time).
+ */
+import { useEffect, useState } from 'react';
 import type {
   ActivityStatus,
   SessionsPage,
@@ -8,11 +12,10 @@ import type {
 import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, Id, StatusPill } from '../components/bits';
 import { VirtualTable, type Column } from '../components/virtual-table';
+import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { num, useFormat } from '../format';
 import type { Nav, Navigate } from '../nav';
-
-const LIMIT = 500;
 
 export function SessionsView({
   api,
@@ -29,13 +32,19 @@ export function SessionsView({
     ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
     ...(nav.deviceId !== undefined ? { deviceId: nav.deviceId } : {}),
     ...(status ? { status } : {}),
-    limit: LIMIT,
   };
-  const page = useWatch<SessionsPage>(
-    (l) => api.watchSessions(request, l),
-    JSON.stringify(request),
+  const key = JSON.stringify(request);
+  const head = useWatch<SessionsPage>((l) => api.watchSessions({ ...request, limit: 1 }, l), key);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  const list = usePagedList<SessionVm>(
+    (offset, limit) => api.getSessions({ ...request, offset, limit }),
+    key,
+    `${JSON.stringify(head)}|${tick}`,
   );
-  const rows = page?.rows ?? [];
   const columns: Column<SessionVm>[] = [
     {
       key: 'session',
@@ -78,7 +87,7 @@ export function SessionsView({
         <h2>
           Sessions{' '}
           <span className="count" data-testid="sessions-total">
-            {page ? num(page.total) : '…'}
+            {list.total === null ? '…' : num(list.total)}
           </span>
         </h2>
         {nav.gate !== undefined ? (
@@ -103,15 +112,13 @@ export function SessionsView({
             <option value="ended">Ended</option>
           </select>
         </label>
-        {page && page.total > LIMIT ? (
-          <span className="muted">showing the {LIMIT} most recent</span>
-        ) : null}
       </div>
       <VirtualTable
         label="Scanner sessions"
         testId="sessions"
-        count={rows.length}
-        row={(i) => rows[i]}
+        count={list.total ?? 0}
+        row={list.row}
+        onRange={list.onRange}
         rowKey={(s) => s.sessionId}
         columns={columns}
         onActivate={(s) =>
@@ -121,7 +128,7 @@ export function SessionsView({
             ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
           })
         }
-        empty={page ? 'No session matches.' : 'Loading…'}
+        empty={list.total === null ? 'Loading…' : 'No session matches.'}
       />
     </div>
   );
