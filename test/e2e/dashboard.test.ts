@@ -319,3 +319,33 @@ describe('offline review', () => {
     }
   }, 180_000);
 });
+
+describe('demo relay', () => {
+  it('says clearly that the data is simulated', async () => {
+    ensureRendererBuilt();
+    const dir = tempDir('demo');
+    const run = await startHeadless([], dir);
+    const browser = await openBrowser(run.url);
+    try {
+      const { page } = browser;
+      await page.getByTestId('demo-badge').waitFor();
+      expect(await page.getByTestId('demo-badge').innerText()).toMatch(/SIMULATED/);
+      await expect
+        .poll(() => page.getByTestId('relay-banner').getAttribute('data-relay-state'), {
+          timeout: 20_000,
+        })
+        .toBe('live');
+      await expect
+        .poll(() => numberAt(page, 'total-checkins'), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await screenshot(page, 'demo-overview');
+      await page.keyboard.press('4');
+      await page.getByTestId('devices-row').first().waitFor();
+      await screenshot(page, 'devices');
+    } finally {
+      await browser.close();
+      await run.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
