@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir, startCore, type Core } from '../core';
 import { readRelayToken } from '../core/relay-token';
 import { startDashboardHost } from '../headless/dashboard-host';
+import { openHeadlessSettingsStore } from '../settings';
 import type { RelayStatus } from '../relay/relay-client';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
 
@@ -137,16 +138,26 @@ async function attachHosts(
 ): Promise<HeadlessAttachment[]> {
   const attachments: HeadlessAttachment[] = [];
   if (options.port !== null) {
-    // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
+    // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment; the
+    // settings store serves the settings view and the alert thresholds.
+    const store = await openHeadlessSettingsStore({ dataDir: options.dataDir, env: io.env });
     const ui = await startDashboardHost({
       core,
       port: options.port,
       dataDir: options.dataDir,
+      services: { settings: store.settings },
+      thresholds: () => store.settings.get().thresholds,
     }).catch(async (error: unknown) => {
+      await store.close();
       await core.close();
       throw error;
     });
-    attachments.push(ui);
+    attachments.push({
+      async close() {
+        await ui.close();
+        await store.close();
+      },
+    });
     io.stdout.write(`${JSON.stringify({ url: ui.host.url, port: ui.host.port })}\n`);
     io.stderr.write(`Gate Ops dashboard: open ${ui.host.url}\n`);
   }

@@ -119,6 +119,13 @@ export function App() {
     'alerts',
   );
   const { settings, error: settingsError } = useSettings(api);
+  const [host, setHost] = useState<'electron' | 'headless' | null>(null);
+  useEffect(() => {
+    api
+      .getAppInfo({})
+      .then((info) => setHost(info.host))
+      .catch(() => setHost(null));
+  }, [api]);
   const away = useAwayCount(overview?.totals.checkins);
   const display = settings?.settings.display;
   const fmt = useMemo(() => makeFormatter(display?.timezone ?? 'local'), [display?.timezone]);
@@ -198,6 +205,7 @@ export function App() {
             navigate={navigate}
             settings={settings}
             settingsError={settingsError}
+            host={host}
           />
         </main>
       </div>
@@ -214,6 +222,7 @@ function CurrentView(props: {
   navigate: (nav: Nav) => void;
   settings: SettingsVm | undefined;
   settingsError: string | null;
+  host: 'electron' | 'headless' | null;
 }) {
   const { view, nav, api, navigate } = props;
   switch (view) {
@@ -248,6 +257,13 @@ function CurrentView(props: {
         </div>
       );
     case 'settings':
-      return <SettingsView api={api} settings={props.settings} error={props.settingsError} />;
+      return (
+        <SettingsView
+          api={api}
+          settings={props.settings}
+          error={props.settingsError}
+          host={props.host}
+        />
+      );
   }
 }

@@ -342,6 +342,21 @@ describe('demo relay', () => {
       await page.keyboard.press('4');
       await page.getByTestId('devices-row').first().waitFor();
       await screenshot(page, 'devices');
+      // Settings: saved by main, applied at once (theme), kept for the next page.
+      await page.keyboard.press('9');
+      const form = page.getByTestId('settings-form');
+      await form.waitFor();
+      await form.getByLabel('Theme').selectOption('dark');
+      await form.getByRole('spinbutton').first().fill('7');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() => page.evaluate(() => document.documentElement.dataset['theme']))
+        .toBe('dark');
+      await screenshot(page, 'settings-dark');
+      await page.reload();
+      await page.locator('[data-state="ready"]').waitFor();
+      await page.keyboard.press('9');
+      await expect.poll(() => form.getByRole('spinbutton').first().inputValue()).toBe('7');
     } finally {
       await browser.close();
       await run.stop();

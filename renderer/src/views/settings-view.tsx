@@ -43,10 +43,12 @@ export function SettingsView({
   api,
   settings,
   error,
+  host,
 }: {
   api: GateOpsApi;
   settings: SettingsVm | undefined;
   error: string | null;
+  host: 'electron' | 'headless' | null;
 }) {
   if (error) {
     return (
@@ -59,10 +61,18 @@ export function SettingsView({
     );
   }
   if (!settings) return <p className="empty">Loading…</p>;
-  return <SettingsForm key={JSON.stringify(settings)} api={api} vm={settings} />;
+  return <SettingsForm key={JSON.stringify(settings)} api={api} vm={settings} host={host} />;
 }
 
-function SettingsForm({ api, vm }: { api: GateOpsApi; vm: SettingsVm }) {
+function SettingsForm({
+  api,
+  vm,
+  host,
+}: {
+  api: GateOpsApi;
+  vm: SettingsVm;
+  host: 'electron' | 'headless' | null;
+}) {
   const s = vm.settings;
   const [relayUrl, setRelayUrl] = useState(s.relayUrl ?? '');
   const [token, setToken] = useState('');
@@ -101,6 +111,12 @@ function SettingsForm({ api, vm }: { api: GateOpsApi; vm: SettingsVm }) {
       ) : null}
       <fieldset>
         <legend>Relay</legend>
+        {host === 'headless' ? (
+          <p className="muted" data-testid="settings-headless-note">
+            Headless mode connects to the relay given on the gate-ops headless command line; the
+            relay saved here is what the desktop app uses.
+          </p>
+        ) : null}
         <label>
           Relay URL
           <input
@@ -149,7 +165,7 @@ function SettingsForm({ api, vm }: { api: GateOpsApi; vm: SettingsVm }) {
       <fieldset>
         <legend>Alert thresholds</legend>
         {THRESHOLDS.map((t) => (
-          <label key={t.key} className="row">
+          <label key={t.key} className="row threshold">
             <span className="grow">{t.label}</span>
             <input
               type="number"
