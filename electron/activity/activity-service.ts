@@ -31,7 +31,7 @@ import type {
   Overview,
   SessionsPage,
 } from '../../shared/api/channels/activity';
-import { countRaw, queryRaw } from './raw-query';
+import { newestFirstPage, queryRaw } from './raw-query';
 
 export const ACTIVITY_SNAPSHOT_ID = 'activity';
 const CATCH_UP_PAGE = 5000;
@@ -130,10 +130,12 @@ export class ActivityService {
     }
     this.startInfo = { fromSnapshot: restored !== null, foldedOnStart: folded };
 
-    const [qCount, qLast] = await Promise.all([
-      countRaw(db.quarantine, { selector: {} }),
-      queryRaw(db.quarantine, { selector: {}, sort: [{ ingestSeq: 'desc' }], limit: 1 }),
-    ]);
+    const { total: qCount, docs: qLast } = await newestFirstPage(
+      db.quarantine,
+      { selector: {}, sort: [{ ingestSeq: 'desc' }] },
+      0,
+      1,
+    );
     this.quarantine.count = qCount;
     this.quarantine.lastSeq = Math.max(this.quarantine.lastSeq, qLast[0]?.ingestSeq ?? 0);
     this.quarantine.lastReceivedAt = qLast[0]?.receivedAt ?? null;

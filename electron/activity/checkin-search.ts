@@ -13,7 +13,7 @@ import type {
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
 import type { CheckInDoc, GateOpsDatabase } from '../db';
-import { countRaw, queryRaw } from './raw-query';
+import { countRaw, newestFirstPage, queryRaw } from './raw-query';
 import type { z } from 'zod';
 
 export type CheckinsSearch = z.output<typeof checkinsSearchRequestSchema>;
@@ -65,7 +65,15 @@ export class CheckinSearch {
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
-    if (text === '') return this.page(listQuery(req), req.offset, req.limit);
+    if (text === '') {
+      const { total, docs } = await newestFirstPage(
+        this.db.checkins,
+        listQuery(req) as MangoQuery<CheckInDoc> & { sort: [Record<string, 'asc' | 'desc'>] },
+        req.offset,
+        req.limit,
+      );
+      return { total, offset: req.offset, rows: docs.map(toRow), capped: false };
+    }
     if (req.field !== 'any') {
       const field: Field =
         req.field === 'ticket' ? 'ticketId' : req.field === 'name' ? 'nameLower' : 'emailLower';

@@ -3,7 +3,7 @@ import type { MangoQuery } from 'rxdb';
 import { ServiceError } from '../../shared/api/define';
 import type { QuarantineRow } from '../../shared/api/channels/quarantine';
 import type { GateOpsDatabase, QuarantineDoc } from '../db';
-import { countRaw, queryRaw } from './raw-query';
+import { newestFirstPage, queryRaw } from './raw-query';
 
 const PREVIEW = 200;
 
@@ -24,14 +24,11 @@ export class QuarantineBrowser {
   constructor(private readonly db: GateOpsDatabase) {}
 
   async list(req: { code?: string | undefined; offset: number; limit: number }) {
-    const query: MangoQuery<QuarantineDoc> = {
+    const query = {
       selector: req.code !== undefined ? { code: req.code } : {},
       sort: [{ ingestSeq: 'desc' }],
-    };
-    const [total, docs] = await Promise.all([
-      countRaw(this.db.quarantine, query),
-      queryRaw(this.db.quarantine, { ...query, skip: req.offset, limit: req.limit }),
-    ]);
+    } as MangoQuery<QuarantineDoc> & { sort: [Record<string, 'asc' | 'desc'>] };
+    const { total, docs } = await newestFirstPage(this.db.quarantine, query, req.offset, req.limit);
     return { total, offset: req.offset, rows: docs.map(toRow) };
   }
 

@@ -37,3 +37,23 @@ export async function countRaw<T>(
   const result = await collection.storageInstance.count(prepared(collection, rest));
   return result.count;
 }
+
+/**
+ * A page of a newest-first list, read as an ascending index walk from the other end: RxDB's
+ * query planner only lets an index satisfy an ascending sort, and a descending one would sort
+ * the whole matching set in memory (seconds at a million rows). `total` comes from a count.
+ */
+export async function newestFirstPage<T>(
+  collection: RxCollection<T>,
+  query: MangoQuery<T> & { sort: [Record<string, 'asc' | 'desc'>] },
+  offset: number,
+  limit: number,
+): Promise<{ total: number; docs: RxDocumentData<T>[] }> {
+  const total = await countRaw(collection, query);
+  const take = Math.max(0, Math.min(limit, total - offset));
+  if (take === 0) return { total, docs: [] };
+  const [field] = Object.keys(query.sort[0]);
+  const asc = { ...query, sort: [{ [field as string]: 'asc' }] } as MangoQuery<T>;
+  const docs = await queryRaw(collection, { ...asc, skip: total - offset - take, limit: take });
+  return { total, docs: docs.reverse() };
+}

@@ -118,3 +118,26 @@ describe('CheckinSearch', () => {
     expect(detail.raw).toBe('{}');
   });
 });
+
+describe('newest-first paging', () => {
+  it('pages through every check-in newest first without gaps or repeats', async () => {
+    const db = await memoryDb();
+    open.push(db);
+    // Check-in times out of ingest order on purpose.
+    await db.checkins.bulkInsert(
+      Array.from({ length: 250 }, (_, i) =>
+        checkIn(i + 1, { checkedInAt: T0 + ((i * 7919) % 250) * 1000 }),
+      ),
+    );
+    const search = new CheckinSearch(db);
+    const base = { text: '', field: 'any', reentryOnly: false, limit: 100 } as const;
+    const pages = await Promise.all(
+      [0, 100, 200, 300].map((offset) => search.search({ ...base, offset })),
+    );
+    expect(pages.map((p) => p.rows.length)).toEqual([100, 100, 50, 0]);
+    expect(pages.every((p) => p.total === 250)).toBe(true);
+    const times = pages.flatMap((p) => p.rows.map((r) => r.checkedInAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(new Set(pages.flatMap((p) => p.rows.map((r) => r.id))).size).toBe(250);
+  });
+});
