@@ -42,6 +42,7 @@ export class AlertService {
   private readonly cleanups: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private evaluating: Promise<void> = Promise.resolve();
+  private queued = false;
 
   /** Fires when the set of alerts or their acknowledgements changed. */
   readonly changes$: Observable<void> = this.changed.asObservable();
@@ -72,8 +73,16 @@ export class AlertService {
     }
   }
 
+  /** Coalesces: while one evaluation is queued, more changes ride along with it. */
   private schedule(): void {
-    this.evaluating = this.evaluating.then(() => this.evaluate()).catch(() => undefined);
+    if (this.queued) return;
+    this.queued = true;
+    this.evaluating = this.evaluating
+      .then(() => {
+        this.queued = false;
+        return this.evaluate();
+      })
+      .catch(() => undefined);
   }
 
   /** Re-evaluates now; resolves when done (tests await it instead of sleeping). */
