@@ -9,7 +9,14 @@ import { registerAllHandlers } from '../../../electron/api/register-all';
 import { ApiRouter } from '../../../electron/api/router';
 import { watch } from '../../../electron/api/watch';
 import type { GateOpsDatabase } from '../../../electron/db';
-import { ApiCallError, buildApi, type ApiTransport, type GateOpsApi } from '../../../shared/api';
+import {
+  ApiCallError,
+  buildApi,
+  type AlertsList,
+  type ApiTransport,
+  type GateOpsApi,
+  type Overview,
+} from '../../../shared/api';
 import { checkIn, memoryDb, quarantined, T0 } from '../activity/activity-fixtures';
 
 const ctx = { origin: 'test' } as const;
@@ -71,7 +78,7 @@ describe('dashboard API', () => {
   it('answers queries with view models and pushes changes to watchers', async () => {
     await setup();
     expect((await api.getOverview({})).totals.checkins).toBe(0);
-    const seen = next(
+    const seen = next<Overview>(
       (l) => api.watchOverview({ minutes: 30 }, l),
       (o) => o.totals.checkins === 3,
     );
@@ -108,7 +115,7 @@ describe('dashboard API', () => {
   it('lists quarantine and alerts, acknowledges, and follows the relay status', async () => {
     const { relay } = await setup();
     await db.quarantine.insert(quarantined(5));
-    const alerts = await next(
+    const alerts = await next<AlertsList>(
       (l) => api.watchAlerts({}, l),
       (a) => a.openCount === 1,
     );
