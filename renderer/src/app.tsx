@@ -128,7 +128,8 @@ export function App() {
   }, [api]);
   const away = useAwayCount(overview?.totals.checkins);
   const display = settings?.settings.display;
-  const fmt = useMemo(() => makeFormatter(display?.timezone ?? 'local'), [display?.timezone]);
+  const timezone = display?.timezone ?? 'local';
+  const fmt = useMemo(() => makeFormatter(timezone), [timezone]);
 
   useEffect(() => {
     const theme = display?.theme ?? 'system';

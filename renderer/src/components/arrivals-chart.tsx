@@ -7,7 +7,11 @@ import { useFormat } from '../format';
 export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; count: number }> }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(points);
   const fmt = useFormat();
+  useEffect(() => {
+    latest.current = points;
+  }, [points]);
 
   useEffect(() => {
     const el = box.current;
@@ -48,7 +52,8 @@ export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; c
           },
         ],
       },
-      [[], []],
+      // A plot re-created (new time format) starts with the data already shown, not empty.
+      [latest.current.map((p) => p.t), latest.current.map((p) => p.count)],
       el,
     );
     plot.current = u;

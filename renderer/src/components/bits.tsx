@@ -27,9 +27,12 @@ export function Stat(props: {
   sub?: ReactNode;
   testId: string;
   tone?: 'good' | 'warn' | 'bad';
+  /** The headline figure: twice as wide, so a seven-digit total never gets cut. */
+  primary?: boolean;
 }) {
+  const cls = `stat${props.tone ? ` stat-${props.tone}` : ''}${props.primary ? ' stat-primary' : ''}`;
   return (
-    <section className={`stat${props.tone ? ` stat-${props.tone}` : ''}`} aria-label={props.label}>
+    <section className={cls} aria-label={props.label}>
       <h3>{props.label}</h3>
       <div className="stat-value" data-testid={props.testId}>
         {props.value}

@@ -25,6 +25,7 @@ export function OverviewView(props: {
           label="Checked in"
           value={num(t.checkins)}
           testId="total-checkins"
+          primary
           sub={`last at ${fmt.time(o.lastCheckInAt)}`}
         />
         <Stat
