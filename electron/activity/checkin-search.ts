@@ -61,7 +61,14 @@ function listQuery(req: CheckinsSearch): MangoQuery<CheckInDoc> {
 }
 
 export class CheckinSearch {
-  constructor(private readonly db: GateOpsDatabase) {}
+  /**
+   * `storedCount`, when given, is the number of stored check-ins (the activity model keeps it):
+   * the unfiltered list then skips a count over a million rows on every refresh.
+   */
+  constructor(
+    private readonly db: GateOpsDatabase,
+    private readonly storedCount?: () => number,
+  ) {}
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
@@ -71,6 +78,7 @@ export class CheckinSearch {
         listQuery(req) as MangoQuery<CheckInDoc> & { sort: [Record<string, 'asc' | 'desc'>] },
         req.offset,
         req.limit,
+        Object.keys(filters(req)).length === 0 ? this.storedCount?.() : undefined,
       );
       return { total, offset: req.offset, rows: docs.map(toRow), capped: false };
     }

@@ -49,7 +49,7 @@ export async function startDashboardServices(
   return {
     activity,
     alerts,
-    checkins: new CheckinSearch(options.db),
+    checkins: new CheckinSearch(options.db, () => activity.model.checkins),
     quarantine: new QuarantineBrowser(options.db),
     relay: options.relay,
     async close() {

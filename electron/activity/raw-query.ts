@@ -48,8 +48,10 @@ export async function newestFirstPage<T>(
   query: MangoQuery<T> & { sort: [Record<string, 'asc' | 'desc'>] },
   offset: number,
   limit: number,
+  /** The count when the caller already knows it (it saves a count over the whole range). */
+  knownTotal?: number,
 ): Promise<{ total: number; docs: RxDocumentData<T>[] }> {
-  const total = await countRaw(collection, query);
+  const total = knownTotal ?? (await countRaw(collection, query));
   const take = Math.max(0, Math.min(limit, total - offset));
   if (take === 0) return { total, docs: [] };
   const [field] = Object.keys(query.sort[0]);

@@ -96,6 +96,11 @@ describe('dashboard API', () => {
     expect((await api.getSessions({ gate: 'G2' })).rows.map((s) => s.sessionId)).toEqual(['S1']);
     const devices = await api.getDevices({ sort: 'count' });
     expect(devices.rows[0]).toMatchObject({ deviceId: 'D1', count: 2 });
+    // Unfiltered: the total comes from the activity model, the rows newest first.
+    const all = await api.searchCheckIns({ limit: 2 });
+    expect(all.total).toBe(3);
+    expect(all.rows.map((r) => r.ticketId)).toEqual(['T-3', 'T-2']);
+    expect((await api.searchCheckIns({ offset: 2 })).rows.map((r) => r.ticketId)).toEqual(['T-1']);
     const page = await api.searchCheckIns({ text: 'T-2', field: 'ticket' });
     expect(page.rows.map((r) => r.ticketId)).toEqual(['T-2']);
     expect((await api.getCheckIn({ id: page.rows[0]!.id })).raw).toBe('{}');
