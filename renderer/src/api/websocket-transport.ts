@@ -23,7 +23,13 @@ export interface WebSocketTransport extends ApiTransport {
   close(): void;
 }
 
-export function createWebSocketTransport(url: string): WebSocketTransport {
+/** The browser's WebSocket; tests pass a compatible one that can set an Origin. */
+export type WebSocketLike = new (url: string) => WebSocket;
+
+export function createWebSocketTransport(
+  url: string,
+  WebSocketImpl: WebSocketLike = WebSocket,
+): WebSocketTransport {
   let ws: WebSocket | null = null;
   let state: LinkState = 'connecting';
   let nextId = 1;
@@ -41,14 +47,14 @@ export function createWebSocketTransport(url: string): WebSocketTransport {
   };
 
   const send = (msg: ClientMessage): void => {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+    if (ws && ws.readyState === 1 /* OPEN */) ws.send(JSON.stringify(msg));
     else if (msg.t === 'q') queued.push(msg);
   };
 
   const connect = (): void => {
     if (closed) return;
     setState('connecting');
-    const socket = new WebSocket(url);
+    const socket = new WebSocketImpl(url);
     ws = socket;
     socket.onopen = () => {
       retry = 0;
