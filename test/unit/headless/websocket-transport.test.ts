@@ -25,7 +25,7 @@ function router(state: { n: number }) {
   const r = new ApiRouter();
   r.handle('app:info', () => ({
     version: String(state.n),
-    host: 'headless',
+    host: 'headless' as const,
     demo: false,
     dataDir: '',
   }));
