@@ -245,6 +245,17 @@ describe('relay link loss', () => {
       await screenshot(page, 'overview-dark-live');
       await badge.click();
       await badge.waitFor({ state: 'detached' });
+      // Scrolled down the live check-in list holds still and says there is more above.
+      await page.keyboard.press('5');
+      const grid = page.getByTestId('checkins').getByRole('grid');
+      await page.getByTestId('checkins-row').first().waitFor();
+      await grid.focus();
+      await page.keyboard.press('End');
+      const above = page.getByTestId('checkins-new-above');
+      await above.waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Home');
+      await above.waitFor({ state: 'detached' });
+      await page.keyboard.press('1');
       const back = sim.restart(6000);
       await expect
         .poll(() => banner.getAttribute('data-relay-state'), { timeout: 20_000 })

@@ -3,7 +3,7 @@
  * device or re-entries, and scroll the whole store page by page. A row opens its detail: every
  * field, the raw event, and the other scans of the same ticket.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/checkins';
 import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, Id } from '../components/bits';
@@ -57,11 +57,24 @@ export function CheckinsView({
     (l) => api.onCheckInsChanged({}, l),
     'checkins-changes',
   );
+  // Live at the top of the list; scrolled down, the rows hold still (new arrivals would shift
+  // what the supervisor is reading) and a note says there is more above.
+  const [pausedAt, setPausedAt] = useState<number | null>(null);
   const list = usePagedList<CheckInRow>(
     (offset, limit) => api.searchCheckIns({ ...request, offset, limit }),
     JSON.stringify(request),
-    changes?.lastIngestSeq,
+    pausedAt === null ? changes?.lastIngestSeq : `paused-${pausedAt}`,
   );
+  const listOnRange = list.onRange;
+  const seq = changes?.lastIngestSeq ?? 0;
+  const onRange = useCallback(
+    (start: number, end: number) => {
+      listOnRange(start, end);
+      setPausedAt((p) => (start === 0 ? null : (p ?? seq)));
+    },
+    [listOnRange, seq],
+  );
+  const newAbove = pausedAt !== null && seq > pausedAt;
 
   const open = (row: CheckInRow) => {
     void api.getCheckIn({ id: row.id }).then(setDetail);
@@ -123,6 +136,11 @@ export function CheckinsView({
               {list.total === null ? '…' : num(list.total)}
             </span>
           </h2>
+          {newAbove ? (
+            <span className="badge badge-away" data-testid="checkins-new-above" role="status">
+              New check-ins above (Home)
+            </span>
+          ) : null}
           <input
             id="search"
             type="search"
@@ -181,7 +199,7 @@ export function CheckinsView({
           row={list.row}
           rowKey={(r) => r.id}
           columns={detail ? columns.filter((c) => NARROW.has(c.key)) : columns}
-          onRange={list.onRange}
+          onRange={onRange}
           onActivate={open}
           rowClass={(r) => (r.reentry ? 'row-warn' : undefined)}
           empty={
