@@ -68,10 +68,17 @@ export class CheckinSearch {
   constructor(
     private readonly db: GateOpsDatabase,
     private readonly storedCount?: () => number,
+    /** Ids of every re-entry in ingest order (the activity model keeps them). */
+    private readonly reentryIds?: () => ReadonlyArray<string>,
   ) {}
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
+    const narrowed =
+      req.gate !== undefined || req.sessionId !== undefined || req.deviceId !== undefined;
+    if (text === '' && req.reentryOnly && !narrowed && this.reentryIds) {
+      return this.reentryPage(this.reentryIds(), req.offset, req.limit);
+    }
     if (text === '') {
       const { total, docs } = await newestFirstPage(
         this.db.checkins,
@@ -109,6 +116,25 @@ export class CheckinSearch {
       skip = 0;
     }
     return { total, offset: req.offset, rows, capped: false };
+  }
+
+  /**
+   * "Re-entries only" over the whole store: primary-key reads of the newest ids instead of a
+   * scan of a million rows for an unindexed flag. Newest by arrival, then by check-in time.
+   */
+  private async reentryPage(
+    ids: ReadonlyArray<string>,
+    offset: number,
+    limit: number,
+  ): Promise<CheckinsPage> {
+    const end = Math.max(0, ids.length - offset);
+    const slice = ids.slice(Math.max(0, end - limit), end);
+    // By primary key, one lookup each: a `$in` query would range over every id in between.
+    const docs = slice.length
+      ? await this.db.checkins.storageInstance.findDocumentsById([...slice], false)
+      : [];
+    docs.sort((a, b) => b.checkedInAt - a.checkedInAt || b.ingestSeq - a.ingestSeq);
+    return { total: ids.length, offset, rows: docs.map(toRow), capped: false };
   }
 
   private async page(

@@ -49,7 +49,11 @@ export async function startDashboardServices(
   return {
     activity,
     alerts,
-    checkins: new CheckinSearch(options.db, () => activity.model.checkins),
+    checkins: new CheckinSearch(
+      options.db,
+      () => activity.model.checkins,
+      () => activity.model.reentryIds,
+    ),
     quarantine: new QuarantineBrowser(options.db),
     relay: options.relay,
     async close() {

@@ -16,6 +16,8 @@ const RECENT_REENTRIES = 200;
 
 /** The fields of a stored check-in the model reads. */
 export interface ActivityCheckIn {
+  /** Primary key of the stored check-in (kept for re-entries: the "re-entries only" list). */
+  readonly id?: string;
   readonly ingestSeq: number;
   readonly ticketId: string;
   readonly checkInId: string;
@@ -89,6 +91,11 @@ export interface ActivityState {
   gates: Map<string, GateAgg>;
   products: Map<string, number>;
   recentReentries: ReentryRecord[];
+  /**
+   * Ids of every re-entry check-in, in ingest order: the "re-entries only" list without a scan
+   * of the whole table (the `reentry` field has no index). 22 characters each.
+   */
+  reentryIds: string[];
 }
 
 export function emptyActivity(): ActivityState {
@@ -104,6 +111,7 @@ export function emptyActivity(): ActivityState {
     gates: new Map(),
     products: new Map(),
     recentReentries: [],
+    reentryIds: [],
   };
 }
 
@@ -212,6 +220,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
       checkedInAt: c.checkedInAt,
     });
     if (state.recentReentries.length > RECENT_REENTRIES) state.recentReentries.shift();
+    if (c.id !== undefined) state.reentryIds.push(c.id);
   }
   return true;
 }
@@ -242,7 +251,7 @@ export function ratePerMinute(
 // Snapshot: a JSON-safe copy of the state (Maps as entry arrays).
 
 export interface ActivitySnapshot {
-  readonly v: 1;
+  readonly v: 2;
   readonly lastIngestSeq: number;
   readonly checkins: number;
   readonly reentries: number;
@@ -254,11 +263,12 @@ export interface ActivitySnapshot {
   readonly gates: ReadonlyArray<Omit<GateAgg, 'recent'> & { recent: Array<[number, number]> }>;
   readonly products: ReadonlyArray<readonly [string, number]>;
   readonly recentReentries: ReadonlyArray<ReentryRecord>;
+  readonly reentryIds: ReadonlyArray<string>;
 }
 
 export function toSnapshot(s: ActivityState): ActivitySnapshot {
   return {
-    v: 1,
+    v: 2,
     lastIngestSeq: s.lastIngestSeq,
     checkins: s.checkins,
     reentries: s.reentries,
@@ -270,13 +280,21 @@ export function toSnapshot(s: ActivityState): ActivitySnapshot {
     gates: [...s.gates.values()].map((g) => ({ ...g, recent: [...g.recent] })),
     products: [...s.products],
     recentReentries: [...s.recentReentries],
+    reentryIds: [...s.reentryIds],
   };
 }
 
 /** Reads a snapshot back; anything unexpected gives null (the caller rebuilds from the store). */
 export function fromSnapshot(value: unknown): ActivityState | null {
   const v = value as Partial<ActivitySnapshot> | null;
-  if (!v || v.v !== 1 || typeof v.lastIngestSeq !== 'number' || !Array.isArray(v.sessions)) {
+  // Another version (v1 had no re-entry ids) is rebuilt from the store, never half-trusted.
+  if (
+    !v ||
+    v.v !== 2 ||
+    typeof v.lastIngestSeq !== 'number' ||
+    !Array.isArray(v.sessions) ||
+    !Array.isArray(v.reentryIds)
+  ) {
     return null;
   }
   try {
@@ -297,6 +315,7 @@ export function fromSnapshot(value: unknown): ActivityState | null {
       gates: new Map((v.gates ?? []).map((g) => [g.gate, { ...g, recent: new Map(g.recent) }])),
       products: new Map(v.products?.map(([a, b]) => [a, b])),
       recentReentries: [...(v.recentReentries ?? [])],
+      reentryIds: [...v.reentryIds],
     };
   } catch {
     return null;
