@@ -1,8 +1,9 @@
 /**
- * The renderer's view keys, as the Electron menu shows them. The renderer handles these keys
- * itself (bare keys outside text fields; renderer/src/nav.ts), in the window and in a browser
- * alike; the menu lists them without registering them, and a click sends the same key to the
- * window. test/unit/electron/app-behaviour.test.ts keeps this list equal to the renderer's.
+ * The renderer's views and their keys: the one list both the renderer's navigation (its side bar
+ * and bare-key handling, renderer/src/nav.ts) and the Electron menu (electron/main/app-menu.ts)
+ * are built from. The renderer handles these keys itself (bare keys outside text fields), in the
+ * window and in a browser alike; the menu lists them without registering them, and a click sends
+ * the same key to the window.
  */
 export interface ViewShortcut {
   /** The renderer's view id. */
@@ -12,7 +13,7 @@ export interface ViewShortcut {
   readonly key: string;
 }
 
-export const VIEW_SHORTCUTS: ReadonlyArray<ViewShortcut> = [
+export const VIEW_SHORTCUTS = [
   { view: 'overview', label: 'Overview', key: '1' },
   { view: 'gates', label: 'Gates', key: '2' },
   { view: 'sessions', label: 'Sessions', key: '3' },
@@ -22,7 +23,14 @@ export const VIEW_SHORTCUTS: ReadonlyArray<ViewShortcut> = [
   { view: 'quarantine', label: 'Quarantine', key: '7' },
   { view: 'reports', label: 'Reports', key: '8' },
   { view: 'settings', label: 'Settings', key: '9' },
-];
+] as const satisfies ReadonlyArray<ViewShortcut>;
+
+/** A view of the renderer. */
+export type ViewId = (typeof VIEW_SHORTCUTS)[number]['view'];
 
 /** Jumps to the check-ins view with the search field focused. */
-export const SEARCH_SHORTCUT: ViewShortcut = { view: 'checkins', label: 'Search…', key: '/' };
+export const SEARCH_SHORTCUT = {
+  view: 'checkins',
+  label: 'Search…',
+  key: '/',
+} as const satisfies ViewShortcut;

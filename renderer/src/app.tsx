@@ -21,7 +21,7 @@ import { connectApi, type ConnectedApi } from './api/connect-api';
 import { RelayBanner } from './components/relay-banner';
 import { FormatContext, makeFormatter } from './format';
 import { useWatch } from './hooks/use-watch';
-import { VIEWS, type Nav, type ViewId } from './nav';
+import { keyCommand, VIEWS, type Nav, type ViewId } from './nav';
 import { AlertsView } from './views/alerts-view';
 import { CheckinsView } from './views/checkins-view';
 import { DevicesView } from './views/devices-view';
@@ -145,14 +145,14 @@ export function App() {
       const target = e.target as HTMLElement | null;
       const typing = target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName);
       if (typing) return;
-      const view = VIEWS.find((v) => v.key === e.key);
-      if (view) {
-        e.preventDefault();
-        setNav({ view: view.id });
-      } else if (e.key === '/') {
-        e.preventDefault();
-        setNav((n) => (n.view === 'checkins' ? n : { view: 'checkins' }));
+      const command = keyCommand(e.key);
+      if (!command) return;
+      e.preventDefault();
+      if (command.search) {
+        setNav((n) => (n.view === command.view ? n : { view: command.view }));
         requestAnimationFrame(() => document.getElementById('search')?.focus());
+      } else {
+        setNav({ view: command.view });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -176,15 +176,15 @@ export function App() {
         <nav className="side" aria-label="Views">
           {VIEWS.map((v) => (
             <button
-              key={v.id}
+              key={v.view}
               type="button"
-              className={`nav-item${nav.view === v.id ? ' current' : ''}`}
-              aria-current={nav.view === v.id ? 'page' : undefined}
-              data-testid={`nav-${v.id}`}
-              onClick={() => setNav({ view: v.id })}
+              className={`nav-item${nav.view === v.view ? ' current' : ''}`}
+              aria-current={nav.view === v.view ? 'page' : undefined}
+              data-testid={`nav-${v.view}`}
+              onClick={() => setNav({ view: v.view })}
             >
               <span>{v.label}</span>
-              {v.id === 'alerts' && open > 0 ? (
+              {v.view === 'alerts' && open > 0 ? (
                 <span className="nav-badge" data-testid="nav-alert-count">
                   {open}
                 </span>

@@ -1,17 +1,10 @@
 /** Where the supervisor is: the view and the drill-down filters it carries. */
-export const VIEWS = [
-  { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'gates', label: 'Gates', key: '2' },
-  { id: 'sessions', label: 'Sessions', key: '3' },
-  { id: 'devices', label: 'Devices', key: '4' },
-  { id: 'checkins', label: 'Check-ins', key: '5' },
-  { id: 'alerts', label: 'Alerts', key: '6' },
-  { id: 'quarantine', label: 'Quarantine', key: '7' },
-  { id: 'reports', label: 'Reports', key: '8' },
-  { id: 'settings', label: 'Settings', key: '9' },
-] as const;
+import { SEARCH_SHORTCUT, VIEW_SHORTCUTS, type ViewId } from '../../shared/view-shortcuts';
 
-export type ViewId = (typeof VIEWS)[number]['id'];
+export type { ViewId };
+
+/** The views in side-bar order, with their keys (shared with the Electron menu). */
+export const VIEWS = VIEW_SHORTCUTS;
 
 export interface Nav {
   readonly view: ViewId;
@@ -22,3 +15,16 @@ export interface Nav {
 }
 
 export type Navigate = (nav: Nav) => void;
+
+/** What a bare key press does: open a view, or (`search`) open it with the search field focused. */
+export interface KeyCommand {
+  readonly view: ViewId;
+  readonly search: boolean;
+}
+
+export function keyCommand(key: string): KeyCommand | undefined {
+  const shortcut = VIEWS.find((v) => v.key === key);
+  if (shortcut) return { view: shortcut.view, search: false };
+  if (key === SEARCH_SHORTCUT.key) return { view: SEARCH_SHORTCUT.view, search: true };
+  return undefined;
+}

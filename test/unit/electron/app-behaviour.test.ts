@@ -4,7 +4,7 @@ import { buildMenuTemplate, shortcutInputEvents } from '../../../electron/main/a
 import { installCleanShutdown } from '../../../electron/main/clean-shutdown';
 import { watchReconnectTriggers } from '../../../electron/main/reconnect-triggers';
 import { SEARCH_SHORTCUT, VIEW_SHORTCUTS } from '../../../shared/view-shortcuts';
-import { VIEWS } from '../../../renderer/src/nav';
+import { keyCommand, VIEWS } from '../../../renderer/src/nav';
 
 function roles(items: MenuItemConstructorOptions[]): string[] {
   return items.flatMap((i) => [
@@ -63,10 +63,22 @@ describe('application menu', () => {
     ]);
   });
 
-  it('lists exactly the keys the renderer handles', () => {
-    expect(VIEW_SHORTCUTS.map((s) => ({ id: s.view, label: s.label, key: s.key }))).toEqual(
-      VIEWS.map((v) => ({ id: v.id, label: v.label, key: v.key })),
-    );
+  it('lists exactly the keys the renderer handles, each opening the view it names', () => {
+    const template = buildMenuTemplate({ ...base, isMac: false, isDev: false });
+    const go = template.find((i) => i.label === '&Go');
+    const items = go?.submenu as MenuItemConstructorOptions[];
+    // The menu lists every view of the side bar, in its order, under the same label.
+    expect(items.slice(0, -1).map((i) => i.label)).toEqual(VIEWS.map((v) => v.label));
+    for (const s of VIEW_SHORTCUTS) {
+      expect(keyCommand(s.key)).toEqual({ view: s.view, search: false });
+    }
+    expect(keyCommand(SEARCH_SHORTCUT.key)).toEqual({ view: 'checkins', search: true });
+    // One key, one view: no key is listed twice, no view has two keys.
+    const keys = [...VIEW_SHORTCUTS, SEARCH_SHORTCUT].map((s) => s.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(new Set(VIEW_SHORTCUTS.map((s) => s.view)).size).toBe(VIEW_SHORTCUTS.length);
+    // Keys the menu does not list do nothing.
+    for (const key of ['0', 'a', 'Enter', ' ']) expect(keyCommand(key)).toBeUndefined();
   });
 });
 
