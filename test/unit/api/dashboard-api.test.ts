@@ -9,28 +9,9 @@ import { registerAllHandlers } from '../../../electron/api/register-all';
 import { ApiRouter } from '../../../electron/api/router';
 import { watch } from '../../../electron/api/watch';
 import type { GateOpsDatabase } from '../../../electron/db';
-import {
-  ApiCallError,
-  buildApi,
-  type AlertsList,
-  type ApiTransport,
-  type GateOpsApi,
-  type Overview,
-} from '../../../shared/api';
+import { buildApi, type AlertsList, type GateOpsApi, type Overview } from '../../../shared/api';
 import { checkIn, memoryDb, quarantined, T0 } from '../activity/activity-fixtures';
-
-const ctx = { origin: 'test' } as const;
-
-function transport(router: ApiRouter): ApiTransport {
-  return {
-    query: (channel, payload) => router.query(channel, payload, ctx),
-    subscribe: (channel, payload, listener) => {
-      const r = router.subscribe(channel, payload, listener, ctx);
-      if (!r.ok) throw new ApiCallError(r.error);
-      return r.value;
-    },
-  };
-}
+import { inProcessTransport } from '../../helpers/api';
 
 /** Resolves with the first event that satisfies `until`. */
 function next<T>(
@@ -65,7 +46,7 @@ async function setup(relay = new ManualRelayStatus({ state: 'live', demo: true, 
     ...services,
     appInfo: () => ({ version: '1', host: 'headless', demo: true, dataDir: '/d' }),
   });
-  api = buildApi(transport(router));
+  api = buildApi(inProcessTransport(router));
   return { relay };
 }
 

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../../../electron/api/router';
-import { ApiCallError, buildApi, ServiceError, type ApiTransport } from '../../../shared/api';
-
-const ctx = { origin: 'test' } as const;
-
-function inProcess(router: ApiRouter): ApiTransport {
-  return {
-    query: (channel, payload) => router.query(channel, payload, ctx),
-    subscribe: (channel, payload, listener) => {
-      const r = router.subscribe(channel, payload, listener, ctx);
-      if (!r.ok) throw new ApiCallError(r.error);
-      return r.value;
-    },
-  };
-}
+import { ApiCallError, buildApi, ServiceError } from '../../../shared/api';
+import { inProcessTransport, testCallContext as ctx } from '../../helpers/api';
 
 describe('ApiRouter', () => {
   const info = { version: '1', host: 'headless', demo: true, dataDir: '/tmp/x' } as const;
@@ -50,13 +38,15 @@ describe('ApiRouter', () => {
   it('buildApi exposes named methods that unwrap results', async () => {
     const router = new ApiRouter();
     router.handle('app:info', () => info);
-    const api = buildApi(inProcess(router));
+    const api = buildApi(inProcessTransport(router));
     expect(await api.getAppInfo({})).toEqual(info);
     expect(Object.isFrozen(api)).toBe(true);
     const failing = new ApiRouter();
     failing.handle('app:info', () => {
       throw new Error('boom');
     });
-    await expect(buildApi(inProcess(failing)).getAppInfo({})).rejects.toBeInstanceOf(ApiCallError);
+    await expect(buildApi(inProcessTransport(failing)).getAppInfo({})).rejects.toBeInstanceOf(
+      ApiCallError,
+    );
   });
 });

@@ -14,27 +14,9 @@ import {
   runExport,
   ExportCancelledError,
 } from '../../../electron/reports/run-export';
-import {
-  ApiCallError,
-  buildApi,
-  exportRequestSchema,
-  type ApiTransport,
-  type ExportJob,
-} from '../../../shared/api';
+import { buildApi, exportRequestSchema, type ExportJob } from '../../../shared/api';
 import { expected, makeCheckIns, reportFixture, type ReportFixture } from './report-fixtures';
-
-const ctx = { origin: 'test' } as const;
-
-function inProcess(router: ApiRouter): ApiTransport {
-  return {
-    query: (channel, payload) => router.query(channel, payload, ctx),
-    subscribe: (channel, payload, listener) => {
-      const r = router.subscribe(channel, payload, listener, ctx);
-      if (!r.ok) throw new ApiCallError(r.error);
-      return r.value;
-    },
-  };
-}
+import { inProcessTransport } from '../../helpers/api';
 
 /** Resolves with the first job event that satisfies `until`. */
 function follow(service: ExportService, jobId: string, until: (j: ExportJob) => boolean) {
@@ -209,7 +191,7 @@ describe('ExportService', () => {
       progressIntervalMs: 0,
     });
     registerReportsHandlers(router, { reports: service });
-    const api = buildApi(inProcess(router));
+    const api = buildApi(inProcessTransport(router));
 
     const options = await api.getReportOptions({});
     expect(options.events).toEqual(['ev-1', 'ev-2']);
