@@ -17,7 +17,7 @@ import { DATABASE_NAME, openStore } from '../electron/core';
 import { readIngestTotals } from '../electron/ingest/ingest-totals';
 import { ensureRendererBuilt, openBrowser, startSim } from '../test/helpers/e2e';
 import { dashboardFixture } from './dashboard-fixture';
-import { percentile, table } from './ingest-bench-helpers';
+import { percentile, table } from './bench-common';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1');

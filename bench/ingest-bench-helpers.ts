@@ -1,5 +1,5 @@
-/** Shared bits of the ingest benchmark: the raw node:sqlite baseline, percentiles, a table. */
-import { DatabaseSync } from 'node:sqlite';
+/** The ingest benchmark's raw node:sqlite baseline. */
+import { openRawCheckins } from './bench-common';
 
 /** The same indexes as the `checkins` collection (electron/db/collections/checkins.ts). */
 const RAW_INDEXES: readonly string[][] = [
@@ -21,13 +21,7 @@ const RAW_INDEXES: readonly string[][] = [
  * Returns the number of rows stored.
  */
 export function rawIngest(file: string, messages: readonly string[], batch: number): number {
-  const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536');
-  db.exec('CREATE TABLE checkins (key TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL)');
-  RAW_INDEXES.forEach((fields, i) => {
-    const columns = fields.map((f) => `json_extract(data, '$.${f}')`).join(', ');
-    db.exec(`CREATE INDEX raw_ix${i} ON checkins (${columns})`);
-  });
+  const db = openRawCheckins(file, RAW_INDEXES);
   const insert = db.prepare('INSERT OR IGNORE INTO checkins (key, data) VALUES (?, ?)');
   let seq = 0;
   for (let start = 0; start < messages.length; start += batch) {
@@ -65,18 +59,3 @@ export function rawIngest(file: string, messages: readonly string[], batch: numb
   db.close();
   return rows;
 }
-
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]): string =>
-    `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
-}
-
-export const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

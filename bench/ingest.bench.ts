@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCore, type Core } from '../electron/core';
 import { startRelaySimulator } from '../electron/relay/sim';
-import { fmt, percentile, rawIngest, table } from './ingest-bench-helpers';
+import { fmt, percentile, table } from './bench-common';
+import { rawIngest } from './ingest-bench-helpers';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const BACKLOG = Math.max(2000, Math.round(200_000 * SCALE));

@@ -17,7 +17,8 @@ import {
   checkinSchema,
   makeCheckin,
 } from '../electron/storage/testing/checkin-schema';
-import { fmt, percentile, rawInsert, table } from './storage-bench-helpers';
+import { fmt, percentile, table } from './bench-common';
+import { rawInsert } from './storage-bench-helpers';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(100_000 * SCALE);
