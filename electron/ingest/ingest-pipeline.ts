@@ -122,7 +122,10 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
 
   /** Called at each (re)connection: the relay will resume right after this sequence. */
   resumeCursor(): string | null {
-    this.replayTail = this.acceptedTail;
+    // Only a relay resuming *after a sequence* sends the unsequenced tail again first. With no
+    // cursor (a relay that does not stamp sequence, or nothing sequenced yet) nothing it sends
+    // is known to be a replay: dropping any would lose it; at worst one is quarantined twice.
+    this.replayTail = this.accepted === null ? 0 : this.acceptedTail;
     return this.accepted;
   }
 

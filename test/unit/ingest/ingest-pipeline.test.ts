@@ -180,6 +180,30 @@ describe('IngestPipeline', () => {
     expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, cursorTail: 0 });
   });
 
+  it('drops nothing as a replay on a relay that does not stamp sequence (reconnect or restart)', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    expect(p.resumeCursor()).toBeNull();
+    p.push(event(80, { sequence: null }));
+    p.push(event(81, { sequence: null }));
+    await p.flush();
+    // Reconnect: with no cursor there is nothing to resume after; the relay sends what is new.
+    expect(p.resumeCursor()).toBeNull();
+    p.push(event(82, { sequence: null }));
+    p.push('not json, no sequence either');
+    await p.flush();
+    expect(p.replayed).toBe(0);
+    expect(p.totals).toMatchObject({ stored: 3, quarantined: 1, ingestSeq: 4 });
+
+    const again = await IngestPipeline.open({ db: store.db });
+    expect(again.resumeCursor()).toBeNull();
+    again.push(event(83, { sequence: null }));
+    await again.flush();
+    expect(again.replayed).toBe(0);
+    expect(again.totals).toMatchObject({ stored: 4, ingestSeq: 5 });
+    expect(await store.db.checkins.count().exec()).toBe(4);
+  });
+
   it('asks the relay to pause above the high-water mark and signals drain', async () => {
     const store = await memoryStore();
     let release!: () => void;
