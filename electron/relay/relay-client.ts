@@ -178,7 +178,12 @@ export class RelayClient {
       ws.terminate();
     });
     ws.on('open', () => this.onOpen(ws));
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      // A link we let go of (stop() gave up waiting for its close) still surfaces the frames
+      // buffered in its socket when it finally closes; the sink may be closed by then. They were
+      // never accepted, so the relay sends them again on the next start.
+      if (ws === this.ws) this.onMessage(data, isBinary);
+    });
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => {
       this.lastError = error.message;

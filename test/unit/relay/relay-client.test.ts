@@ -198,4 +198,26 @@ describe('RelayClient', () => {
     expect(client.status.state.kind).toBe('stopped');
     expect(clock.timers.size).toBe(0);
   });
+
+  it('passes nothing on from a link stop() has let go of (the sink is closed after stop)', async () => {
+    const { client, clock, sink, last } = setup();
+    client.start();
+    const ws = last();
+    ws.accept();
+    // A paused socket never reads the relay's close frame: stop() waits 2 s, then terminates,
+    // and (like ws) the close event and the frames still buffered in the socket come later.
+    ws.close = (code: number) => void (ws.closedWith = code);
+    ws.terminate = () => void (ws.terminated = true);
+    const stopped = client.stop();
+    clock.advance(2000);
+    await stopped;
+    expect(ws.terminated).toBe(true);
+    sink.push = () => {
+      throw new Error('the ingest pipeline is closed');
+    };
+    expect(() => ws.deliver('{"buffered":1}')).not.toThrow();
+    ws.serverClose(1006);
+    expect(client.status.state.kind).toBe('stopped');
+    expect(client.status.counters.received).toBe(0);
+  });
 });
