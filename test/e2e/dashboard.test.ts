@@ -2,85 +2,46 @@
  * The dashboard end to end: `gate-ops headless` on a relay simulator, driven in Chromium.
  * The figures on screen must equal `gate-ops stats --json` once the store is quiescent.
  */
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelaySimulator } from '../../electron/relay/sim';
 import {
   ensureRendererBuilt,
-  ROOT,
   numberAt,
   openBrowser,
   screenshot,
   startHeadless,
+  startQuiescentDashboard,
   startSim,
+  storeStats,
   tempDir,
+  waitQuiescent,
   writeTokenFile,
-  type Browser,
-  type HeadlessRun,
+  type QuiescentDashboard,
 } from '../helpers/e2e';
 
-const execFileAsync = promisify(execFile);
 const TOKEN = 'e2e-relay-token-0123456789';
 
-/**
- * `gate-ops stats --json` in its own process, as a user would run it next to the app (in this
- * process RxDB would close the running app's database of the same name).
- */
-async function stats(dataDir: string) {
-  const r = await execFileAsync(process.execPath, [
-    join(ROOT, 'bin', 'gate-ops.mjs'),
-    'stats',
-    '--json',
-    '--data-dir',
-    dataDir,
-  ]);
-  return JSON.parse(r.stdout) as {
-    checkins: number;
-    reentries: number;
-    quarantined: number;
-    perGate: Record<string, number>;
-    perSession: Record<string, number>;
-  };
-}
-
-/** Waits until everything the relay holds is committed (the cursor reached its last sequence). */
-async function quiescent(sim: RelaySimulator, run: HeadlessRun) {
-  const last = sim.history.sequenceAt(sim.history.length - 1);
-  await run.waitForLine((l) => l['cursor'] === last, 90_000);
-}
-
 describe('dashboard on a quiescent store', () => {
-  let sim: RelaySimulator;
-  let run: HeadlessRun;
-  let browser: Browser;
-  let dir: string;
+  let app: QuiescentDashboard;
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    dir = tempDir('quiet');
-    sim = await startSim({ token: TOKEN, backlog: 2500, backlogSpanMs: 40 * 60_000, rate: 0 });
-    run = await startHeadless(
-      ['--relay', sim.url, '--token-file', writeTokenFile(dir, TOKEN)],
-      dir,
-    );
-    await quiescent(sim, run);
-    browser = await openBrowser(run.url);
+    app = await startQuiescentDashboard({
+      prefix: 'quiet',
+      token: TOKEN,
+      backlog: 2500,
+      backlogSpanMs: 40 * 60_000,
+    });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await run?.stop();
-    await sim?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('shows the same totals and per-gate counts as gate-ops stats', async () => {
-    const s = await stats(dir);
+    const s = await storeStats(app.dir);
     expect(s.checkins).toBeGreaterThan(1000);
-    const { page } = browser;
+    const { page } = app.browser;
     await expect.poll(() => numberAt(page, 'total-checkins'), { timeout: 20_000 }).toBe(s.checkins);
     expect(await numberAt(page, 'total-reentries')).toBe(s.reentries);
     expect(await numberAt(page, 'total-quarantined')).toBe(s.quarantined);
@@ -100,8 +61,8 @@ describe('dashboard on a quiescent store', () => {
   }, 90_000);
 
   it('drills down from gate to session to its check-ins', async () => {
-    const s = await stats(dir);
-    const { page } = browser;
+    const s = await storeStats(app.dir);
+    const { page } = app.browser;
     await page.keyboard.press('2');
     const gates = page.getByTestId('gates');
     await gates.getByTestId('gates-row').first().waitFor();
@@ -127,7 +88,7 @@ describe('dashboard on a quiescent store', () => {
   }, 90_000);
 
   it('searches check-ins by ticket id, name and e-mail prefix', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     // Reopening the view from the nav clears the drill-down filters.
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('nav-checkins').click();
@@ -173,7 +134,7 @@ describe('dashboard on a quiescent store', () => {
   }, 90_000);
 
   it('lists alerts, acknowledges one, and keeps the acknowledgement after a reload', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     await page.getByTestId('nav-alerts').click();
     await page.getByTestId('alert').first().waitFor();
     const before = await numberAt(page, 'alerts-open-count');
@@ -201,8 +162,8 @@ describe('dashboard on a quiescent store', () => {
   }, 90_000);
 
   it('shows quarantined messages with the reason and raw payload', async () => {
-    const s = await stats(dir);
-    const { page } = browser;
+    const s = await storeStats(app.dir);
+    const { page } = app.browser;
     await page.getByTestId('nav-quarantine').click();
     await expect.poll(() => numberAt(page, 'quarantine-total')).toBe(s.quarantined);
     if (s.quarantined === 0) return;
@@ -287,12 +248,12 @@ describe('offline review', () => {
     const sim = await startSim({ token: TOKEN, backlog: 800, rate: 0 });
     const port = sim.port;
     const first = await startHeadless(['--relay', sim.url, '--token-file', tokenFile], dir);
-    await quiescent(sim, first);
+    await waitQuiescent(sim, first);
     await first.stop();
     const cursor = sim.history.sequenceAt(sim.history.length - 1)!;
     const url = sim.url;
     await sim.stop();
-    const stored = (await stats(dir)).checkins;
+    const stored = (await storeStats(dir)).checkins;
 
     const run = await startHeadless(['--relay', url, '--token-file', tokenFile], dir);
     const browser = await openBrowser(run.url);

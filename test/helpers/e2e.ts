@@ -4,11 +4,12 @@
  * real command, with its stdout read line by line), and drives Debian's Chromium with
  * playwright-core. Every piece listens on 127.0.0.1 port 0 and gets a fresh temp folder.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { main } from '../../electron/cli/main';
 import type { CliIo } from '../../electron/cli/io';
@@ -223,4 +224,85 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function numberAt(page: Page, testId: string): Promise<number> {
   const text = await page.getByTestId(testId).first().innerText();
   return Number(text.replace(/[^\d.-]/g, ''));
+}
+
+/** What `gate-ops stats --json` prints, as far as the tests read it. */
+export interface StoreStats {
+  readonly checkins: number;
+  readonly reentries: number;
+  readonly quarantined: number;
+  readonly perGate: Record<string, number>;
+  readonly perSession: Record<string, number>;
+}
+
+/**
+ * `gate-ops stats --json` in its own process, as a user would run it next to the app (in this
+ * process RxDB would close the running app's database of the same name).
+ */
+export async function storeStats(dataDir: string): Promise<StoreStats> {
+  const r = await promisify(execFile)(process.execPath, [
+    join(ROOT, 'bin', 'gate-ops.mjs'),
+    'stats',
+    '--json',
+    '--data-dir',
+    dataDir,
+  ]);
+  return JSON.parse(r.stdout) as StoreStats;
+}
+
+/** Waits until everything the relay holds is committed (the cursor reached its last sequence). */
+export async function waitQuiescent(sim: RelaySimulator, run: HeadlessRun): Promise<void> {
+  const last = sim.history.sequenceAt(sim.history.length - 1);
+  await run.waitForLine((l) => l['cursor'] === last, 90_000);
+}
+
+export interface QuiescentDashboard {
+  readonly sim: RelaySimulator;
+  readonly run: HeadlessRun;
+  readonly browser: Browser;
+  /** The headless run's data folder (also a place for downloads). */
+  readonly dir: string;
+  /** Closes the browser, stops the run and the simulator, removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * A relay simulator holding a backlog and sending nothing live, `gate-ops headless` on it until
+ * the store holds all of it, and Chromium on the dashboard (light scheme, ready).
+ */
+export async function startQuiescentDashboard(options: {
+  readonly prefix: string;
+  readonly token: string;
+  readonly backlog: number;
+  readonly backlogSpanMs: number;
+}): Promise<QuiescentDashboard> {
+  ensureRendererBuilt();
+  const dir = tempDir(options.prefix);
+  let sim: RelaySimulator | undefined;
+  let run: HeadlessRun | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await run?.stop();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    sim = await startSim({
+      token: options.token,
+      backlog: options.backlog,
+      backlogSpanMs: options.backlogSpanMs,
+      rate: 0,
+    });
+    run = await startHeadless(
+      ['--relay', sim.url, '--token-file', writeTokenFile(dir, options.token)],
+      dir,
+    );
+    await waitQuiescent(sim, run);
+    browser = await openBrowser(run.url);
+    return { sim, run, browser, dir, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
 }

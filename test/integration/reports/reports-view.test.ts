@@ -3,70 +3,40 @@
  * the keyboard where a supervisor would use it; the downloaded files must hold what the store
  * holds (counted by `gate-ops stats --json` in its own process).
  */
-import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelaySimulator } from '../../../electron/relay/sim';
 import {
-  ensureRendererBuilt,
-  openBrowser,
-  ROOT,
   screenshot,
-  startHeadless,
-  startSim,
-  tempDir,
-  writeTokenFile,
-  type Browser,
-  type HeadlessRun,
+  startQuiescentDashboard,
+  storeStats,
+  type QuiescentDashboard,
 } from '../../helpers/e2e';
 
 const TOKEN = 'reports-e2e-relay-token-0123';
 
-async function stats(dataDir: string) {
-  const r = await promisify(execFile)(process.execPath, [
-    join(ROOT, 'bin', 'gate-ops.mjs'),
-    'stats',
-    '--json',
-    '--data-dir',
-    dataDir,
-  ]);
-  return JSON.parse(r.stdout) as { checkins: number; perGate: Record<string, number> };
-}
-
 describe('Reports view (headless, Chromium)', () => {
-  let sim: RelaySimulator;
-  let run: HeadlessRun;
-  let browser: Browser;
-  let dir: string;
+  let app: QuiescentDashboard;
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    dir = tempDir('reports');
-    sim = await startSim({ token: TOKEN, backlog: 1500, backlogSpanMs: 30 * 60_000, rate: 0 });
-    run = await startHeadless(
-      ['--relay', sim.url, '--token-file', writeTokenFile(dir, TOKEN)],
-      dir,
-    );
-    const last = sim.history.sequenceAt(sim.history.length - 1);
-    await run.waitForLine((l) => l['cursor'] === last, 90_000);
-    browser = await openBrowser(run.url);
+    app = await startQuiescentDashboard({
+      prefix: 'reports',
+      token: TOKEN,
+      backlog: 1500,
+      backlogSpanMs: 30 * 60_000,
+    });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await run?.stop();
-    await sim?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('exports one gate as CSV with a BOM and downloads it', async () => {
-    const s = await stats(dir);
-    const { page } = browser;
+    const s = await storeStats(app.dir);
+    const { page } = app.browser;
     await page.keyboard.press('8');
     const view = page.getByTestId('reports-view');
     await view.and(page.locator('[data-state="ready"]')).waitFor();
@@ -87,7 +57,7 @@ describe('Reports view (headless, Chromium)', () => {
       .toBe('report-download');
     await screenshot(page, 'reports-done');
     const [download] = await Promise.all([page.waitForEvent('download'), downloadLink.click()]);
-    const file = join(dir, 'downloaded.csv');
+    const file = join(app.dir, 'downloaded.csv');
     await download.saveAs(file);
     expect(download.suggestedFilename()).toMatch(/^attendance-all-events-.+\.csv$/);
     const bytes = await readFile(file);
@@ -102,8 +72,8 @@ describe('Reports view (headless, Chromium)', () => {
   }, 90_000);
 
   it('exports XLSX without personal data, chosen with the keyboard', async () => {
-    const s = await stats(dir);
-    const { page } = browser;
+    const s = await storeStats(app.dir);
+    const { page } = app.browser;
     await page.getByTestId('report-gate').selectOption('*');
     await page.getByTestId('report-format-csv').focus();
     await page.keyboard.press('ArrowDown'); // radio group: next format (Excel)
@@ -116,7 +86,7 @@ describe('Reports view (headless, Chromium)', () => {
     const link = page.getByTestId('report-download');
     await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.xlsx$/);
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const file = join(dir, 'downloaded.xlsx');
+    const file = join(app.dir, 'downloaded.xlsx');
     await download.saveAs(file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
@@ -133,14 +103,14 @@ describe('Reports view (headless, Chromium)', () => {
   }, 90_000);
 
   it('exports the PDF summary with the store’s totals', async () => {
-    const s = await stats(dir);
-    const { page } = browser;
+    const s = await storeStats(app.dir);
+    const { page } = app.browser;
     await page.getByTestId('report-format-pdf').check();
     await page.getByTestId('report-start').click();
     const link = page.getByTestId('report-download');
     await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.pdf$/);
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const file = join(dir, 'downloaded.pdf');
+    const file = join(app.dir, 'downloaded.pdf');
     await download.saveAs(file);
     const parser = new PDFParse({ data: await readFile(file) });
     const { text } = await parser.getText();
@@ -151,7 +121,7 @@ describe('Reports view (headless, Chromium)', () => {
   }, 90_000);
 
   it('says clearly when the time range is empty or reversed', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     await page.getByTestId('report-from').fill('2026-05-05T20:00:00');
     await page.getByTestId('report-to').fill('2026-05-05T19:00:00');
     await page.getByTestId('report-start').click();
@@ -161,7 +131,7 @@ describe('Reports view (headless, Chromium)', () => {
   }, 60_000);
 
   it('refuses a download without the run token', async () => {
-    const origin = new URL(run.url).origin;
+    const origin = new URL(app.run.url).origin;
     const res = await fetch(`${origin}/reports/download/00000000-0000-0000-0000-000000000000`);
     expect(res.status).toBe(403);
   });
