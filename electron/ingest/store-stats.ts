@@ -26,9 +26,10 @@ const PAGE = 5000;
 
 export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
   const totals: IngestTotals = await readIngestTotals(db);
-  const perGate: Record<string, number> = {};
-  const perDevice: Record<string, number> = {};
-  const perSession: Record<string, number> = {};
+  // Maps, not plain objects: a gate, device or session may be called `__proto__` or `constructor`.
+  const perGate = new Map<string, number>();
+  const perDevice = new Map<string, number>();
+  const perSession = new Map<string, number>();
   let checkins = 0;
   let reentries = 0;
   let after = -1;
@@ -39,9 +40,9 @@ export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
     for (const doc of page) {
       checkins += 1;
       if (doc.reentry) reentries += 1;
-      perGate[doc.gate] = (perGate[doc.gate] ?? 0) + 1;
-      perDevice[doc.deviceId] = (perDevice[doc.deviceId] ?? 0) + 1;
-      perSession[doc.sessionId] = (perSession[doc.sessionId] ?? 0) + 1;
+      perGate.set(doc.gate, (perGate.get(doc.gate) ?? 0) + 1);
+      perDevice.set(doc.deviceId, (perDevice.get(doc.deviceId) ?? 0) + 1);
+      perSession.set(doc.sessionId, (perSession.get(doc.sessionId) ?? 0) + 1);
     }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.ingestSeq;
@@ -68,8 +69,7 @@ export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
   };
 }
 
-function sorted(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
+/** Sorted by name; Object.fromEntries defines own properties, `__proto__` included. */
+function sorted(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

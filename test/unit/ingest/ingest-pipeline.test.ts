@@ -6,6 +6,7 @@ import { checkInDocId } from '../../../electron/db';
 import {
   IngestPipeline,
   readIngestTotals,
+  readStoreStats,
   type BatchCommitted,
   type StoreTransaction,
 } from '../../../electron/ingest';
@@ -260,5 +261,30 @@ describe('IngestPipeline', () => {
     await p.flush();
     expect(errors.map((e) => e.message)).toEqual(['disk I/O error']);
     expect(p.totals).toMatchObject({ stored: 2, redelivered: 1, ingestSeq: 3 });
+  });
+
+  it('counts gates, devices and sessions whose names are Object.prototype keys', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    for (const [n, name] of [
+      [90, '__proto__'],
+      [91, 'constructor'],
+      [92, 'toString'],
+    ] as const) {
+      const e = JSON.parse(event(n));
+      e.data.gate = name;
+      e.data.device_id = name;
+      e.data.scanner_session_id = name;
+      p.push(JSON.stringify(e));
+    }
+    await p.flush();
+    const stats = await readStoreStats(store.db);
+    for (const counts of [stats.perGate, stats.perDevice, stats.perSession]) {
+      expect(Object.entries(counts)).toEqual([
+        ['__proto__', 1],
+        ['constructor', 1],
+        ['toString', 1],
+      ]);
+    }
   });
 });
