@@ -1,5 +1,6 @@
-/** Small shared pieces: ids that never break the layout, status pills, big figures. */
+/** Small shared pieces: ids that never break the layout, status pills, big figures, list titles. */
 import type { ReactNode } from 'react';
+import { num } from '../format';
 
 /** A long id: one line, ellipsis, the full text on hover and for screen readers. */
 export function Id({ value, empty = '—' }: { value: string; empty?: string }) {
@@ -60,5 +61,25 @@ export function Chip({
         ×
       </button>
     </span>
+  );
+}
+
+/** A list view's heading with how many rows it holds ('…' until that is known). */
+export function CountTitle({
+  title,
+  count,
+  testId,
+}: {
+  title: string;
+  count: number | null;
+  testId: string;
+}) {
+  return (
+    <h2>
+      {title}{' '}
+      <span className="count" data-testid={testId}>
+        {count === null ? '…' : num(count)}
+      </span>
+    </h2>
   );
 }

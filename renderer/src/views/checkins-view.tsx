@@ -6,11 +6,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/checkins';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Chip, Id } from '../components/bits';
+import { Chip, CountTitle, Id } from '../components/bits';
+import { DetailPanel } from '../components/detail-panel';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
-import { duration, num, useFormat } from '../format';
+import { duration, useFormat } from '../format';
 import type { Nav, Navigate } from '../nav';
 
 type Field = 'any' | 'ticket' | 'name' | 'email';
@@ -130,12 +131,7 @@ export function CheckinsView({
     <div className="view view-split">
       <div className="view-main">
         <div className="toolbar">
-          <h2>
-            Check-ins{' '}
-            <span className="count" data-testid="checkins-total">
-              {list.total === null ? '…' : num(list.total)}
-            </span>
-          </h2>
+          <CountTitle title="Check-ins" count={list.total} testId="checkins-total" />
           {newAbove ? (
             <span className="badge badge-away" data-testid="checkins-new-above" role="status">
               New check-ins above (Home)
@@ -225,11 +221,6 @@ function CheckInPanel({ detail, onClose }: { detail: CheckInDetail; onClose: () 
       return detail.raw;
     }
   }, [detail.raw]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   const rows: Array<[string, string]> = [
     ['Ticket', detail.ticketId],
     ['Attendee', detail.attendeeName ?? '—'],
@@ -248,13 +239,7 @@ function CheckInPanel({ detail, onClose }: { detail: CheckInDetail; onClose: () 
     ['Dedupe key', detail.key],
   ];
   return (
-    <aside className="panel detail" data-testid="checkin-detail" aria-label="Check-in detail">
-      <div className="toolbar">
-        <h2>Check-in</h2>
-        <button type="button" className="btn" onClick={onClose} autoFocus>
-          Close (Esc)
-        </button>
-      </div>
+    <DetailPanel title="Check-in" label="Check-in detail" testId="checkin-detail" onClose={onClose}>
       {detail.reentry ? (
         <p className="warn-text">Re-entry: this ticket was scanned before.</p>
       ) : null}
@@ -284,6 +269,6 @@ function CheckInPanel({ detail, onClose }: { detail: CheckInDetail; onClose: () 
       <pre className="raw" data-testid="checkin-raw">
         {raw}
       </pre>
-    </aside>
+    </DetailPanel>
   );
 }

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { DevicesPage, DeviceVm } from '../../../shared/api/channels/activity';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Chip, Id, StatusPill } from '../components/bits';
+import { Chip, CountTitle, Id, StatusPill } from '../components/bits';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { useWatch } from '../hooks/use-watch';
 import { duration, num, useFormat } from '../format';
@@ -80,12 +80,7 @@ export function DevicesView({
   return (
     <div className="view">
       <div className="toolbar">
-        <h2>
-          Devices{' '}
-          <span className="count" data-testid="devices-total">
-            {page ? num(page.total) : '…'}
-          </span>
-        </h2>
+        <CountTitle title="Devices" count={page ? page.total : null} testId="devices-total" />
         {nav.gate !== undefined ? (
           <Chip
             label={`Gate ${nav.gate || '(none)'}`}

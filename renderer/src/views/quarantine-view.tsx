@@ -1,8 +1,9 @@
 /** Quarantine: every rejected message with its reasons and raw text, newest first. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { QuarantineRow } from '../../../shared/api/channels/quarantine';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Id } from '../components/bits';
+import { CountTitle, Id } from '../components/bits';
+import { DetailPanel } from '../components/detail-panel';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
@@ -20,12 +21,6 @@ export function QuarantineView({ api }: { api: GateOpsApi }) {
     'quarantine',
     overview?.totals.quarantined,
   );
-  useEffect(() => {
-    if (!detail) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setDetail(null);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [detail]);
   const columns: Column<QuarantineRow>[] = [
     { key: 'time', header: 'Received', width: '8rem', render: (r) => fmt.time(r.receivedAt) },
     {
@@ -58,12 +53,7 @@ export function QuarantineView({ api }: { api: GateOpsApi }) {
     <div className="view view-split">
       <div className="view-main">
         <div className="toolbar">
-          <h2>
-            Quarantine{' '}
-            <span className="count" data-testid="quarantine-total">
-              {list.total === null ? '…' : num(list.total)}
-            </span>
-          </h2>
+          <CountTitle title="Quarantine" count={list.total} testId="quarantine-total" />
           <span className="muted">
             Messages that failed validation are never dropped: they wait here with the reason.
           </span>
@@ -81,17 +71,12 @@ export function QuarantineView({ api }: { api: GateOpsApi }) {
         />
       </div>
       {detail ? (
-        <aside
-          className="panel detail"
-          data-testid="quarantine-detail"
-          aria-label="Quarantined message"
+        <DetailPanel
+          title="Quarantined message"
+          label="Quarantined message"
+          testId="quarantine-detail"
+          onClose={() => setDetail(null)}
         >
-          <div className="toolbar">
-            <h2>Quarantined message</h2>
-            <button type="button" className="btn" onClick={() => setDetail(null)} autoFocus>
-              Close (Esc)
-            </button>
-          </div>
           <p>
             Received {fmt.dateTime(detail.receivedAt)} · {num(detail.size)} bytes
             {detail.truncated ? ' (truncated)' : ''}
@@ -108,7 +93,7 @@ export function QuarantineView({ api }: { api: GateOpsApi }) {
           <pre className="raw" data-testid="quarantine-raw">
             {detail.text}
           </pre>
-        </aside>
+        </DetailPanel>
       ) : null}
     </div>
   );

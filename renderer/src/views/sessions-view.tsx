@@ -10,7 +10,7 @@ import type {
   SessionVm,
 } from '../../../shared/api/channels/activity';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Chip, Id, StatusPill } from '../components/bits';
+import { Chip, CountTitle, Id, StatusPill } from '../components/bits';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
@@ -84,12 +84,7 @@ export function SessionsView({
   return (
     <div className="view">
       <div className="toolbar">
-        <h2>
-          Sessions{' '}
-          <span className="count" data-testid="sessions-total">
-            {list.total === null ? '…' : num(list.total)}
-          </span>
-        </h2>
+        <CountTitle title="Sessions" count={list.total} testId="sessions-total" />
         {nav.gate !== undefined ? (
           <Chip
             testId="filter-gate"
