@@ -46,6 +46,31 @@ export function toApiError(error: unknown): ApiError {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * The handler registered for `channel` and the request validated with the channel's schema, or
+ * the error to answer with: `unknown_channel` (no such channel, or no handler of this kind for
+ * it) or `bad_request`.
+ */
+function resolveCall<H>(
+  handlers: ReadonlyMap<string, H>,
+  channel: string,
+  payload: unknown,
+): { ok: true; handler: H; request: unknown } | { ok: false; error: ApiError } {
+  const handler = handlers.get(channel);
+  if (!isChannelName(channel) || !handler) {
+    return {
+      ok: false,
+      error: {
+        code: 'unknown_channel',
+        message: `unknown channel "${String(channel).slice(0, 80)}"`,
+      },
+    };
+  }
+  const parsed = channels[channel].request.safeParse(payload);
+  if (!parsed.success) return { ok: false, error: badRequest(parsed.error) };
+  return { ok: true, handler, request: parsed.data };
+}
+
 export class ApiRouter {
   private readonly queries = new Map<string, QueryHandler<QueryChannel>>();
   private readonly subscriptions = new Map<string, SubscriptionHandler<SubscriptionChannel>>();
@@ -68,20 +93,10 @@ export class ApiRouter {
   }
 
   async query(channel: string, payload: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
-    const handler = this.queries.get(channel);
-    if (!isChannelName(channel) || !handler) {
-      return {
-        ok: false,
-        error: {
-          code: 'unknown_channel',
-          message: `unknown channel "${String(channel).slice(0, 80)}"`,
-        },
-      };
-    }
-    const parsed = channels[channel].request.safeParse(payload);
-    if (!parsed.success) return { ok: false, error: badRequest(parsed.error) };
+    const call = resolveCall(this.queries, channel, payload);
+    if (!call.ok) return { ok: false, error: call.error };
     try {
-      const value = await handler(parsed.data as never, ctx);
+      const value = await call.handler(call.request as never, ctx);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toApiError(error) };
@@ -94,20 +109,10 @@ export class ApiRouter {
     emit: (event: unknown) => void,
     ctx: CallContext,
   ): ApiResult<() => void> {
-    const handler = this.subscriptions.get(channel);
-    if (!isChannelName(channel) || !handler) {
-      return {
-        ok: false,
-        error: {
-          code: 'unknown_channel',
-          message: `unknown channel "${String(channel).slice(0, 80)}"`,
-        },
-      };
-    }
-    const parsed = channels[channel].request.safeParse(payload);
-    if (!parsed.success) return { ok: false, error: badRequest(parsed.error) };
+    const call = resolveCall(this.subscriptions, channel, payload);
+    if (!call.ok) return { ok: false, error: call.error };
     try {
-      return { ok: true, value: handler(parsed.data as never, emit as never, ctx) };
+      return { ok: true, value: call.handler(call.request as never, emit as never, ctx) };
     } catch (error) {
       return { ok: false, error: toApiError(error) };
     }
