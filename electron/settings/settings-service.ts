@@ -159,6 +159,14 @@ export async function openSettingsService(
     }
   };
 
+  /** Refuses (forbidden) when the secret store says the token cannot be changed from here. */
+  const requireTokenChangeable = async (): Promise<void> => {
+    const status = await tokenStatus();
+    if (!status.canChange) {
+      throw new ServiceError('forbidden', status.note ?? 'the relay token cannot be changed here');
+    }
+  };
+
   const view = async (): Promise<SettingsView> => ({
     settings: current,
     relayToken: await tokenStatus(),
@@ -218,26 +226,14 @@ export async function openSettingsService(
 
     setRelayToken: (token) =>
       serialize(async () => {
-        const status = await tokenStatus();
-        if (!status.canChange) {
-          throw new ServiceError(
-            'forbidden',
-            status.note ?? 'the relay token cannot be changed here',
-          );
-        }
+        await requireTokenChangeable();
         await secrets.write(token);
         return notify(current, true);
       }),
 
     clearRelayToken: () =>
       serialize(async () => {
-        const status = await tokenStatus();
-        if (!status.canChange) {
-          throw new ServiceError(
-            'forbidden',
-            status.note ?? 'the relay token cannot be changed here',
-          );
-        }
+        await requireTokenChangeable();
         await secrets.clear();
         return notify(current, true);
       }),
