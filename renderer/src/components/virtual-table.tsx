@@ -6,6 +6,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Id } from './bits';
 
 export interface Column<T> {
   readonly key: string;
@@ -14,6 +15,18 @@ export interface Column<T> {
   readonly width: string;
   readonly render: (row: T) => ReactNode;
   readonly align?: 'right';
+}
+
+/** A column showing one id-like text of the row (<Id>: one line, full text on hover). */
+export function idColumn<T>(
+  key: string,
+  header: string,
+  width: string,
+  value: (row: T) => string,
+  /** What an empty text shows (Id's default: '—'). */
+  empty?: string,
+): Column<T> {
+  return { key, header, width, render: (row) => <Id value={value(row)} empty={empty} /> };
 }
 
 export interface VirtualTableProps<T> {

@@ -8,7 +8,7 @@ import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/che
 import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, CountTitle, Id } from '../components/bits';
 import { DetailPanel } from '../components/detail-panel';
-import { VirtualTable, type Column } from '../components/virtual-table';
+import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { duration, useFormat } from '../format';
@@ -83,42 +83,12 @@ export function CheckinsView({
 
   const columns: Column<CheckInRow>[] = [
     { key: 'time', header: 'Checked in', width: '8rem', render: (r) => fmt.time(r.checkedInAt) },
-    {
-      key: 'ticket',
-      header: 'Ticket',
-      width: 'minmax(8rem, 1.5fr)',
-      render: (r) => <Id value={r.ticketId} />,
-    },
-    {
-      key: 'name',
-      header: 'Attendee',
-      width: 'minmax(8rem, 1.5fr)',
-      render: (r) => <Id value={r.attendeeName ?? ''} />,
-    },
-    {
-      key: 'email',
-      header: 'E-mail',
-      width: 'minmax(8rem, 1.5fr)',
-      render: (r) => <Id value={r.attendeeEmail ?? ''} />,
-    },
-    {
-      key: 'gate',
-      header: 'Gate',
-      width: 'minmax(4rem, 0.7fr)',
-      render: (r) => <Id value={r.gate} />,
-    },
-    {
-      key: 'device',
-      header: 'Device',
-      width: 'minmax(5rem, 1fr)',
-      render: (r) => <Id value={r.deviceId} />,
-    },
-    {
-      key: 'product',
-      header: 'Product',
-      width: 'minmax(5rem, 1fr)',
-      render: (r) => <Id value={r.productId} />,
-    },
+    idColumn('ticket', 'Ticket', 'minmax(8rem, 1.5fr)', (r) => r.ticketId),
+    idColumn('name', 'Attendee', 'minmax(8rem, 1.5fr)', (r) => r.attendeeName ?? ''),
+    idColumn('email', 'E-mail', 'minmax(8rem, 1.5fr)', (r) => r.attendeeEmail ?? ''),
+    idColumn('gate', 'Gate', 'minmax(4rem, 0.7fr)', (r) => r.gate),
+    idColumn('device', 'Device', 'minmax(5rem, 1fr)', (r) => r.deviceId),
+    idColumn('product', 'Product', 'minmax(5rem, 1fr)', (r) => r.productId),
     {
       key: 'flag',
       header: '',

@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import type { DevicesPage, DeviceVm } from '../../../shared/api/channels/activity';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Chip, CountTitle, Id, StatusPill } from '../components/bits';
-import { VirtualTable, type Column } from '../components/virtual-table';
+import { Chip, CountTitle, StatusPill } from '../components/bits';
+import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { useWatch } from '../hooks/use-watch';
 import { duration, num, useFormat } from '../format';
 import type { Nav, Navigate } from '../nav';
@@ -29,30 +29,15 @@ export function DevicesView({
   const page = useWatch<DevicesPage>((l) => api.watchDevices(request, l), JSON.stringify(request));
   const rows = page?.rows ?? [];
   const columns: Column<DeviceVm>[] = [
-    {
-      key: 'device',
-      header: 'Device',
-      width: 'minmax(8rem, 2fr)',
-      render: (d) => <Id value={d.deviceId} empty="(no device id)" />,
-    },
+    idColumn('device', 'Device', 'minmax(8rem, 2fr)', (d) => d.deviceId, '(no device id)'),
     {
       key: 'status',
       header: 'Status',
       width: '6.5rem',
       render: (d) => <StatusPill status={d.status} />,
     },
-    {
-      key: 'gate',
-      header: 'Gate',
-      width: 'minmax(5rem, 1fr)',
-      render: (d) => <Id value={d.gate} />,
-    },
-    {
-      key: 'session',
-      header: 'Current session',
-      width: 'minmax(8rem, 2fr)',
-      render: (d) => <Id value={d.sessionId} />,
-    },
+    idColumn('gate', 'Gate', 'minmax(5rem, 1fr)', (d) => d.gate),
+    idColumn('session', 'Current session', 'minmax(8rem, 2fr)', (d) => d.sessionId),
     { key: 'last', header: 'Last scan', width: '7.5rem', render: (d) => fmt.time(d.lastScanAt) },
     { key: 'seen', header: 'Last seen', width: '7.5rem', render: (d) => fmt.time(d.lastSeenAt) },
     { key: 'l5', header: '5 min', width: '4.5rem', align: 'right', render: (d) => num(d.last5) },

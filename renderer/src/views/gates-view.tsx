@@ -1,8 +1,7 @@
 /** Every gate at a glance; a gate opens its sessions (drill-down gate → session → check-ins). */
 import type { GateOpsApi } from '../../../shared/api/methods';
 import type { GateVm } from '../../../shared/api/channels/activity';
-import { Id } from '../components/bits';
-import { VirtualTable, type Column } from '../components/virtual-table';
+import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { useWatch } from '../hooks/use-watch';
 import { num, useFormat } from '../format';
 import type { Navigate } from '../nav';
@@ -12,12 +11,7 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
   const gates = useWatch<{ rows: GateVm[] }>((l) => api.watchGates({}, l), 'gates');
   const rows = gates?.rows ?? [];
   const columns: Column<GateVm>[] = [
-    {
-      key: 'gate',
-      header: 'Gate',
-      width: 'minmax(8rem, 2fr)',
-      render: (g) => <Id value={g.gate} empty="(no gate)" />,
-    },
+    idColumn('gate', 'Gate', 'minmax(8rem, 2fr)', (g) => g.gate, '(no gate)'),
     {
       key: 'count',
       header: 'Checked in',

@@ -4,7 +4,7 @@ import type { QuarantineRow } from '../../../shared/api/channels/quarantine';
 import type { GateOpsApi } from '../../../shared/api/methods';
 import { CountTitle, Id } from '../components/bits';
 import { DetailPanel } from '../components/detail-panel';
-import { VirtualTable, type Column } from '../components/virtual-table';
+import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { num, useFormat } from '../format';
@@ -23,12 +23,7 @@ export function QuarantineView({ api }: { api: GateOpsApi }) {
   );
   const columns: Column<QuarantineRow>[] = [
     { key: 'time', header: 'Received', width: '8rem', render: (r) => fmt.time(r.receivedAt) },
-    {
-      key: 'code',
-      header: 'Reason',
-      width: 'minmax(9rem, 1fr)',
-      render: (r) => <Id value={r.code} />,
-    },
+    idColumn('code', 'Reason', 'minmax(9rem, 1fr)', (r) => r.code),
     {
       key: 'msg',
       header: 'Detail',

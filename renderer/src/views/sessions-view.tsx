@@ -10,8 +10,8 @@ import type {
   SessionVm,
 } from '../../../shared/api/channels/activity';
 import type { GateOpsApi } from '../../../shared/api/methods';
-import { Chip, CountTitle, Id, StatusPill } from '../components/bits';
-import { VirtualTable, type Column } from '../components/virtual-table';
+import { Chip, CountTitle, StatusPill } from '../components/bits';
+import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { num, useFormat } from '../format';
@@ -46,30 +46,15 @@ export function SessionsView({
     `${JSON.stringify(head)}|${tick}`,
   );
   const columns: Column<SessionVm>[] = [
-    {
-      key: 'session',
-      header: 'Session',
-      width: 'minmax(9rem, 2fr)',
-      render: (s) => <Id value={s.sessionId} />,
-    },
+    idColumn('session', 'Session', 'minmax(9rem, 2fr)', (s) => s.sessionId),
     {
       key: 'status',
       header: 'Status',
       width: '6.5rem',
       render: (s) => <StatusPill status={s.status} />,
     },
-    {
-      key: 'device',
-      header: 'Device',
-      width: 'minmax(7rem, 1fr)',
-      render: (s) => <Id value={s.deviceId} />,
-    },
-    {
-      key: 'gate',
-      header: 'Gate',
-      width: 'minmax(5rem, 1fr)',
-      render: (s) => <Id value={s.gate} />,
-    },
+    idColumn('device', 'Device', 'minmax(7rem, 1fr)', (s) => s.deviceId),
+    idColumn('gate', 'Gate', 'minmax(5rem, 1fr)', (s) => s.gate),
     { key: 'count', header: 'Scans', width: '6rem', align: 'right', render: (s) => num(s.count) },
     {
       key: 'rate',
