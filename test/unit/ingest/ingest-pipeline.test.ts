@@ -228,6 +228,34 @@ describe('IngestPipeline', () => {
     expect(p.push(event(999))).toBe(true);
   });
 
+  it('bounds the queue by size too: large messages ask the relay to pause long before the count would', async () => {
+    const store = await memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StoreTransaction = async (fn) => {
+      await gate;
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: slow, highWaterBytes: 1024 * 1024 });
+    let drained = 0;
+    p.onDrain(() => drained++);
+    const big = (n: number): string => {
+      const e = JSON.parse(event(n));
+      e.data.notes = 'x'.repeat(60 * 1024);
+      return JSON.stringify(e);
+    };
+    const answers: boolean[] = [];
+    for (let i = 0; i < 40; i++) answers.push(p.push(big(300 + i)));
+    // ~61 KiB each: the 1 MiB mark is passed at the 17th, far below the 10,000-message mark.
+    expect(answers.indexOf(false)).toBe(16);
+    expect(answers.slice(16).some((a) => a)).toBe(false);
+    release();
+    await p.flush();
+    expect(drained).toBe(1);
+    expect(p.totals.stored).toBe(40);
+    expect(p.push(event(998))).toBe(true);
+  });
+
   it('keeps ingesting when a batch-committed listener throws', async () => {
     const store = await memoryStore();
     const { p } = await pipeline(store);
