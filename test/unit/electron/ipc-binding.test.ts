@@ -16,6 +16,11 @@ const view: SettingsView = {
   relayToken: { isSet: false, source: 'none', canChange: true },
 };
 
+/** The IPC_SUBSCRIBE message for a settings:changes subscription `id` of page `page`. */
+function settingsChanges(page: string, id: string) {
+  return { page, id, channel: 'settings:changes', request: {} };
+}
+
 function setup() {
   const ipcMain = new FakeIpcMain();
   const router = new ApiRouter();
@@ -108,14 +113,10 @@ describe('IPC binding', () => {
         ok: false,
         error: { code: 'forbidden' },
       });
-      expect(
-        await r.invoke(IPC_SUBSCRIBE, {
-          page: 'p1',
-          id: 'a',
-          channel: 'settings:changes',
-          request: {},
-        }),
-      ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'))).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
     }
     expect(appInfo).not.toHaveBeenCalled();
     expect(emitters.size).toBe(0);
@@ -137,14 +138,10 @@ describe('IPC binding', () => {
     const r = connectRenderer(ipcMain, ours);
     const received: unknown[] = [];
     r.on(IPC_EVENT, (_e, msg) => received.push(msg));
-    expect(
-      await r.invoke(IPC_SUBSCRIBE, {
-        page: 'p1',
-        id: 's1',
-        channel: 'settings:changes',
-        request: {},
-      }),
-    ).toEqual({ ok: true, value: null });
+    expect(await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 's1'))).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(binding.subscriptionCount()).toBe(1);
     for (const emit of emitters) emit(view);
     expect(received).toEqual([{ id: 's1', event: view }]);
@@ -193,26 +190,11 @@ describe('IPC binding', () => {
   it('cleans up every subscription when the window reloads (a new page id) or is destroyed', async () => {
     const { ipcMain, ours, emitters, binding } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p1',
-      id: 'a',
-      channel: 'settings:changes',
-      request: {},
-    });
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p1',
-      id: 'b',
-      channel: 'settings:changes',
-      request: {},
-    });
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'));
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'b'));
     expect(emitters.size).toBe(2);
     // The reloaded page subscribes with its own page id: the old page's subscriptions end.
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p2',
-      id: 'a',
-      channel: 'settings:changes',
-      request: {},
-    });
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p2', 'a'));
     expect(emitters.size).toBe(1);
     expect(binding.subscriptionCount()).toBe(1);
     ours.destroy();
@@ -224,18 +206,8 @@ describe('IPC binding', () => {
   it('re-subscribing with the same id replaces the old subscription', async () => {
     const { ipcMain, ours, emitters, stops } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p1',
-      id: 'a',
-      channel: 'settings:changes',
-      request: {},
-    });
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p1',
-      id: 'a',
-      channel: 'settings:changes',
-      request: {},
-    });
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'));
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'));
     expect(emitters.size).toBe(1);
     expect(stops).toHaveLength(1);
   });
@@ -256,9 +228,7 @@ describe('IPC binding', () => {
     const r = connectRenderer(ipcMain, ours);
     const results = [];
     for (const id of ['a', 'b', 'c']) {
-      results.push(
-        await r.invoke(IPC_SUBSCRIBE, { page: 'p1', id, channel: 'settings:changes', request: {} }),
-      );
+      results.push(await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', id)));
     }
     expect(results.map((x) => (x as { ok: boolean }).ok)).toEqual([true, true, false]);
   });
@@ -266,12 +236,7 @@ describe('IPC binding', () => {
   it('does not send to a destroyed window and disposes cleanly', async () => {
     const { ipcMain, ours, emitters, binding } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, {
-      page: 'p1',
-      id: 'a',
-      channel: 'settings:changes',
-      request: {},
-    });
+    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'));
     const [emit] = [...emitters];
     ours.destroyed = true; // destroyed, 'destroyed' event not yet delivered
     expect(() => emit?.(view)).not.toThrow();
