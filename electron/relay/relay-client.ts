@@ -5,6 +5,7 @@
  * reading from the socket pauses until it drains, so a slow store bounds memory instead of
  * growing a queue. An authentication failure stops the retries and says so.
  */
+import { isUtf8 } from 'node:buffer';
 import { BehaviorSubject } from 'rxjs';
 import WebSocket, { type ClientOptions } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -161,6 +162,9 @@ export class RelayClient {
           maxPayload: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
           handshakeTimeout: this.options.connectTimeoutMs ?? 10_000,
           perMessageDeflate: false,
+          // A text frame that is not UTF-8 is quarantined (onMessage), not a reason to close
+          // the link (1007): the relay would resend it on every reconnect, forever.
+          skipUTF8Validation: true,
         },
       );
     } catch (error) {
@@ -219,7 +223,9 @@ export class RelayClient {
       : Array.isArray(data)
         ? Buffer.concat(data)
         : Buffer.from(data);
-    const payload: string | Uint8Array = isBinary ? new Uint8Array(buf) : buf.toString('utf8');
+    // Bytes unless they are valid UTF-8 text: classify quarantines invalid UTF-8 with its bytes.
+    const payload: string | Uint8Array =
+      isBinary || !isUtf8(buf) ? new Uint8Array(buf) : buf.toString('utf8');
     const c = this.status.counters;
     this.status$.next({
       ...this.status,
