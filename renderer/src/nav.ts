@@ -1,4 +1,5 @@
 /** Where the supervisor is: the view and the drill-down filters it carries. */
+import type { GateOpsApi } from '../../shared/api/methods';
 import { SEARCH_SHORTCUT, VIEW_SHORTCUTS, type ViewId } from '../../shared/view-shortcuts';
 
 export type { ViewId };
@@ -15,6 +16,13 @@ export interface Nav {
 }
 
 export type Navigate = (nav: Nav) => void;
+
+/** The props of a view that reads its drill-down filters from `nav` and can navigate on. */
+export interface DrillDownViewProps {
+  api: GateOpsApi;
+  nav: Nav;
+  navigate: Navigate;
+}
 
 /** What a bare key press does: open a view, or (`search`) open it with the search field focused. */
 export interface KeyCommand {

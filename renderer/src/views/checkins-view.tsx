@@ -5,14 +5,13 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/checkins';
-import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, CountTitle, Id } from '../components/bits';
 import { DetailPanel } from '../components/detail-panel';
 import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { duration, useFormat } from '../format';
-import type { Nav, Navigate } from '../nav';
+import type { DrillDownViewProps } from '../nav';
 
 type Field = 'any' | 'ticket' | 'name' | 'email';
 
@@ -28,15 +27,7 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function CheckinsView({
-  api,
-  nav,
-  navigate,
-}: {
-  api: GateOpsApi;
-  nav: Nav;
-  navigate: Navigate;
-}) {
+export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
   const fmt = useFormat();
   const [text, setText] = useState(nav.text ?? '');
   const [field, setField] = useState<Field>('any');

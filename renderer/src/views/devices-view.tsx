@@ -1,22 +1,13 @@
 /** Devices: current session and gate, last seen, scans in the last 5/15 min, upload lag, status. */
 import { useState } from 'react';
 import type { DevicesPage, DeviceVm } from '../../../shared/api/channels/activity';
-import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, CountTitle, StatusPill } from '../components/bits';
 import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { useWatch } from '../hooks/use-watch';
 import { duration, num, useFormat } from '../format';
-import type { Nav, Navigate } from '../nav';
+import type { DrillDownViewProps } from '../nav';
 
-export function DevicesView({
-  api,
-  nav,
-  navigate,
-}: {
-  api: GateOpsApi;
-  nav: Nav;
-  navigate: Navigate;
-}) {
+export function DevicesView({ api, nav, navigate }: DrillDownViewProps) {
   const fmt = useFormat();
   const [sort, setSort] = useState<'device' | 'lastScan' | 'lag' | 'count'>('device');
   const [laggingOnly, setLaggingOnly] = useState(false);

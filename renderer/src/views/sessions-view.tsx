@@ -9,23 +9,14 @@ import type {
   SessionsPage,
   SessionVm,
 } from '../../../shared/api/channels/activity';
-import type { GateOpsApi } from '../../../shared/api/methods';
 import { Chip, CountTitle, StatusPill } from '../components/bits';
 import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { num, useFormat } from '../format';
-import type { Nav, Navigate } from '../nav';
+import type { DrillDownViewProps } from '../nav';
 
-export function SessionsView({
-  api,
-  nav,
-  navigate,
-}: {
-  api: GateOpsApi;
-  nav: Nav;
-  navigate: Navigate;
-}) {
+export function SessionsView({ api, nav, navigate }: DrillDownViewProps) {
   const fmt = useFormat();
   const [status, setStatus] = useState<ActivityStatus | ''>('');
   const request = {
