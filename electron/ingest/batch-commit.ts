@@ -63,8 +63,11 @@ export async function commitBatch(
     let lastReceivedAt = before.lastReceivedAt;
     batch.forEach((m, i) => {
       const seq = before.ingestSeq + i + 1;
-      if (m.sequence === null) cursorTail += 1;
-      else if (cursor === null || m.sequence > cursor) {
+      if (m.sequence === null) {
+        // Only unreadable messages form the tail; a check-in without a sequence ends it (a relay
+        // that does not stamp sequence: see IngestPipeline.push).
+        cursorTail = m.verdict.verdict === 'checkin' ? 0 : cursorTail + 1;
+      } else if (cursor === null || m.sequence > cursor) {
         cursor = m.sequence;
         cursorTail = 0;
       }

@@ -136,10 +136,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
 
   /** Called at each (re)connection: the relay will resume right after this sequence. */
   resumeCursor(): string | null {
-    // Only a relay resuming *after a sequence* sends the unsequenced tail again first. With no
-    // cursor (a relay that does not stamp sequence, or nothing sequenced yet) nothing it sends
-    // is known to be a replay: dropping any would lose it; at worst one is quarantined twice.
-    this.replayTail = this.accepted === null ? 0 : this.acceptedTail;
+    this.replayTail = this.acceptedTail;
     return this.accepted;
   }
 
@@ -152,7 +149,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     if (this.closed) throw new Error('the ingest pipeline is closed');
     const verdict = classify(text, { maxBytes: this.maxBytes });
     const sequence = sequenceOf(verdict);
-    if (sequence === null) {
+    if (sequence === null && verdict.verdict !== 'checkin') {
       if (this.replayTail > 0) {
         // Already accepted before the reconnect: the relay resumes after our cursor, and these
         // unsequenced messages sit right after it.
@@ -161,6 +158,12 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         return !this.aboveHighWater;
       }
       this.acceptedTail += 1;
+    } else if (sequence === null) {
+      // A check-in without a sequence: the relay does not stamp them, so it resumes nowhere in
+      // particular and nothing it sends is known to be a replay (dropping would lose messages).
+      // A check-in sent again is harmless anyway: the store dedupes it by key.
+      this.replayTail = 0;
+      this.acceptedTail = 0;
     } else {
       this.replayTail = 0;
       if (this.accepted === null || sequence > this.accepted) {

@@ -228,6 +228,21 @@ describe('IngestPipeline', () => {
     expect(p.push(event(999))).toBe(true);
   });
 
+  it('drops the unsequenced tail a relay replays from its start when there is no cursor yet', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    expect(p.resumeCursor()).toBeNull();
+    p.push('garbage before any sequence');
+    await p.flush();
+    // Reconnect with no `after`: a relay that stamps sequence sends its history from the start.
+    expect(p.resumeCursor()).toBeNull();
+    p.push('garbage before any sequence');
+    p.push(event(85));
+    await p.flush();
+    expect(p.replayed).toBe(1);
+    expect(p.totals).toMatchObject({ quarantined: 1, stored: 1, cursorTail: 0 });
+  });
+
   it('bounds the queue by size too: large messages ask the relay to pause long before the count would', async () => {
     const store = await memoryStore();
     let release!: () => void;
