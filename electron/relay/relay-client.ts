@@ -174,7 +174,6 @@ export class RelayClient {
       return;
     }
     this.ws = ws;
-    this.paused = false;
     ws.on('unexpected-response', (req, res) => {
       this.httpStatus = res.statusCode ?? null;
       res.resume();
@@ -205,6 +204,9 @@ export class RelayClient {
     }
     this.lastError = null;
     this.alive = true;
+    // The sink is still full from the previous link: hold this one back too until it drains
+    // (else every reconnect while the store is behind reads another socketful past the mark).
+    if (this.paused) ws.pause();
     this.update({
       state: { kind: 'live', since: this.clock.now() },
       offlineSince: null,

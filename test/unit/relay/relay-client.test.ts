@@ -173,6 +173,25 @@ describe('RelayClient', () => {
     expect(client.status.paused).toBe(false);
   });
 
+  it('keeps reading held back across a reconnect while the sink is still full', () => {
+    const { client, clock, sink, last, sockets } = setup();
+    client.start();
+    last().accept();
+    sink.room = false;
+    last().deliver('{"n":1}');
+    expect(last().paused).toBe(true);
+    // The relay drops the slow reader; the store is still behind.
+    last().serverClose(1006);
+    clock.advance(1000);
+    expect(sockets.length).toBe(2);
+    last().accept();
+    expect(last().paused).toBe(true);
+    expect(client.status.paused).toBe(true);
+    sink.drain();
+    expect(last().paused).toBe(false);
+    expect(client.status.paused).toBe(false);
+  });
+
   it('reconnectNow skips the wait; on a live link it probes with a ping', () => {
     const { client, clock, last, sockets } = setup({ backoff: { baseMs: 60_000, capMs: 60_000 } });
     client.start();
