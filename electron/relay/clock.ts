@@ -7,10 +7,9 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
+  // Not unref'd: while the relay is down, the retry timer is what keeps a process with nothing
+  // else pending (`gate-ops headless --relay` without a UI port) alive to reconnect. The client
+  // clears every timer it set on stop().
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
