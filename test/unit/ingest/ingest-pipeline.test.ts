@@ -271,6 +271,16 @@ describe('IngestPipeline', () => {
     expect(p.push(event(998))).toBe(true);
   });
 
+  it('lets go of committed messages (the queue holds only what is not yet committed)', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store, { batchSize: 500 });
+    for (let i = 0; i < 1500; i++) p.push(event(2000 + i));
+    await p.flush();
+    expect(p.totals.stored).toBe(1500);
+    // White-box: the array behind the queue, where committed messages would stay reachable.
+    expect((p as unknown as { queue: unknown[] }).queue).toHaveLength(0);
+  });
+
   it('keeps ingesting when a batch-committed listener throws', async () => {
     const store = await memoryStore();
     const { p } = await pipeline(store);
