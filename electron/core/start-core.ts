@@ -51,6 +51,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   let relay: RelayClient | null = null;
   try {
     const ingest = await IngestPipeline.open({
+      relay: simulated ? 'demo' : (options.relayUrl ?? ''),
       ...options.ingest,
       db: store.db,
       transaction: store.transaction,

@@ -131,6 +131,7 @@ export async function commitBatch(
     const totals: IngestTotals = {
       cursor,
       cursorTail,
+      cursorRelay: before.cursorRelay,
       ingestSeq: before.ingestSeq + batch.length,
       stored: before.stored + newDocs.length,
       redelivered: before.redelivered + redelivered,

@@ -60,6 +60,12 @@ export interface IngestOptions {
   /** First wait before retrying a failed commit (doubles up to 5 s; default 50 ms). */
   readonly retryDelayMs?: number;
   readonly now?: () => number;
+  /**
+   * Identity of the relay this pipeline reads from (its URL, or 'demo'). When the stored cursor
+   * belongs to another relay it is not resumed from: the new relay starts from its beginning
+   * (the store dedupes what was already seen) and its own sequences become the cursor.
+   */
+  readonly relay?: string;
 }
 
 const direct: StoreTransaction = (fn) => fn();
@@ -107,9 +113,12 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.now = options.now ?? Date.now;
     this.retryMs = options.retryDelayMs ?? 50;
-    this.committed = totals;
-    this.accepted = totals.cursor;
-    this.acceptedTail = totals.cursorTail;
+    const sameRelay = options.relay === undefined || totals.cursorRelay === options.relay;
+    this.committed = sameRelay
+      ? totals
+      : { ...totals, cursor: null, cursorTail: 0, cursorRelay: options.relay ?? null };
+    this.accepted = this.committed.cursor;
+    this.acceptedTail = this.committed.cursorTail;
   }
 
   static async open(options: IngestOptions): Promise<IngestPipeline> {

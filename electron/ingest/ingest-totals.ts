@@ -15,6 +15,11 @@ export interface IngestTotals {
    * `cursor`. A relay resuming after `cursor` sends them again first; that many are replays.
    */
   readonly cursorTail: number;
+  /**
+   * Which relay `cursor` belongs to (its URL, or 'demo'). Sequences of one relay mean nothing to
+   * another, so a cursor is only sent back to the relay that stamped it.
+   */
+  readonly cursorRelay: string | null;
   /** Messages committed in all: every message gets the next number (check-in, quarantine, …). */
   readonly ingestSeq: number;
   /** Unique check-ins stored. */
@@ -32,6 +37,7 @@ export interface IngestTotals {
 export const EMPTY_TOTALS: IngestTotals = {
   cursor: null,
   cursorTail: 0,
+  cursorRelay: null,
   ingestSeq: 0,
   stored: 0,
   redelivered: 0,
@@ -55,9 +61,11 @@ export function parseTotals(value: Readonly<Record<string, unknown>>): IngestTot
   };
   const cursor = value['cursor'];
   const last = value['lastReceivedAt'];
+  const cursorRelay = value['cursorRelay'];
   return {
     cursor: typeof cursor === 'string' ? cursor : null,
     cursorTail: num('cursorTail'),
+    cursorRelay: typeof cursorRelay === 'string' ? cursorRelay : null,
     ingestSeq: num('ingestSeq'),
     stored: num('stored'),
     redelivered: num('redelivered'),

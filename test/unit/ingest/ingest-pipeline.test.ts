@@ -181,6 +181,60 @@ describe('IngestPipeline', () => {
     expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, cursorTail: 0 });
   });
 
+  it("never sends one relay's cursor to another relay", async () => {
+    const store = await memoryStore();
+    const a = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: 'wss://a',
+    });
+    a.push(event(40, { sequence: '000000009000' }));
+    a.push(event(41, { sequence: '000000009001' }));
+    await a.flush();
+    expect(a.totals).toMatchObject({ cursor: '000000009001', cursorRelay: 'wss://a' });
+
+    // Switched to relay B (e.g. in settings): its sequences are its own and start low.
+    const b = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: 'wss://b',
+    });
+    expect(b.resumeCursor()).toBeNull();
+    b.push(event(41, { sequence: '000000000001' })); // B also carries one A had: a redelivery
+    b.push(event(42, { sequence: '000000000002' }));
+    await b.flush();
+    expect(b.totals).toMatchObject({
+      cursor: '000000000002',
+      cursorRelay: 'wss://b',
+      stored: 3,
+      redelivered: 1,
+    });
+
+    // A crash before B's first commit must not resurrect A's cursor for B either.
+    const store2 = await memoryStore();
+    const a2 = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://a',
+    });
+    a2.push(event(50, { sequence: '000000009000' }));
+    await a2.flush();
+    await IngestPipeline.open({ db: store2.db, transaction: store2.transaction, relay: 'wss://b' });
+    const reopened = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://b',
+    });
+    expect(reopened.resumeCursor()).toBeNull();
+    // Back on A, with nothing committed from B: A's cursor is still good.
+    const backOnA = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://a',
+    });
+    expect(backOnA.resumeCursor()).toBe('000000009000');
+  });
+
   it('drops nothing as a replay on a relay that does not stamp sequence (reconnect or restart)', async () => {
     const store = await memoryStore();
     const { p } = await pipeline(store);
