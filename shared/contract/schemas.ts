@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ReasonCode } from './reasons';
-import { parseRfc3339 } from './timestamp';
+import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, parseRfc3339 } from './timestamp';
 
 export const CHECK_IN_TYPE = 'ticketing.check_in.created';
 export const CHECK_IN_SOURCE = 'cope.ticketing';
@@ -26,11 +26,18 @@ const id = z.string().min(1).max(MAX_ID_LENGTH);
 const text = z.string().max(MAX_TEXT_LENGTH);
 
 const timestamp = z.string().superRefine((value, ctx) => {
-  if (parseRfc3339(value) === null) {
+  const ms = parseRfc3339(value);
+  if (ms === null) {
     fail(
       ctx,
       'invalid_timestamp',
       `"${clip(value)}" is not an RFC 3339 timestamp with a time zone`,
+    );
+  } else if (ms < MIN_TIMESTAMP_MS || ms >= MAX_TIMESTAMP_MS) {
+    fail(
+      ctx,
+      'invalid_timestamp',
+      `"${clip(value)}" is outside the supported range (1970 to 2099)`,
     );
   }
 });

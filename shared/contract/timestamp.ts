@@ -18,7 +18,7 @@ export function parseRfc3339(value: string): number | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = utc(year, month, 0).getUTCDate();
   if (day > daysInMonth) return null;
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
@@ -29,6 +29,18 @@ export function parseRfc3339(value: string): number | null {
   }
   // A leap second (:60) is folded onto the next second; ordering is what matters here.
   const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, 0, 0) + second * 1000 + ms;
-  return utc - offsetMinutes * 60_000;
+  const at = utc(year, month - 1, day, hour, minute).getTime() + second * 1000 + ms;
+  return at - offsetMinutes * 60_000;
 }
+
+/** Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written. */
+function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0): Date {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  d.setUTCHours(hour, minute, 0, 0);
+  return d;
+}
+
+/** Timestamps the store can index: 1970-01-01 up to (not including) 2100-01-01, UTC. */
+export const MIN_TIMESTAMP_MS = 0;
+export const MAX_TIMESTAMP_MS = 4_102_444_800_000;

@@ -225,6 +225,9 @@ describe('classify: rejected check-ins', () => {
       '2026-02-30T12:00:00Z', // day
       '2026-05-05T24:00:00Z', // hour
       '2026-05-05T12:00:00+25:00', // offset
+      '1969-12-31T23:59:59Z', // before the indexable range
+      '2100-01-01T00:00:00Z', // after it
+      '0026-05-05T12:00:00Z', // year 26, not 1926
       '05/05/2026',
       '1777982400000',
       '',
@@ -379,5 +382,14 @@ describe('classify: hostile input', () => {
       expect(r.reasons[0]!.code).toBe('invalid_utf8');
       expect(r.text.length).toBeGreaterThan(100);
     }
+  });
+});
+
+describe('parseRfc3339', () => {
+  it('reads years below 100 as written', async () => {
+    const { parseRfc3339 } = await import('../../../shared/contract');
+    expect(new Date(parseRfc3339('0026-05-05T12:00:00Z')!).getUTCFullYear()).toBe(26);
+    expect(parseRfc3339('2024-02-29T00:00:00Z')).toBe(Date.parse('2024-02-29T00:00:00Z'));
+    expect(parseRfc3339('2023-02-29T00:00:00Z')).toBeNull();
   });
 });
