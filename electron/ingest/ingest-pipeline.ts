@@ -218,6 +218,13 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     this.drainListeners.clear();
   }
 
+  /** Each listener called on its own: one that throws neither stops ingest nor the others. */
+  private notify<K extends keyof IngestEvents>(event: K, ...args: IngestEvents[K]): void {
+    for (const listener of this.listeners(event)) {
+      guard(event, () => (listener as (...a: IngestEvents[K]) => void)(...args));
+    }
+  }
+
   private kick(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -243,7 +250,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       } catch (error) {
         this.failures += 1;
         this.lastError = error instanceof Error ? error : new Error(String(error));
-        this.emit('commit-error', this.lastError);
+        this.notify('commit-error', this.lastError);
         if (this.closed && this.failures >= 3) return;
         // The batch stays queued; the store gets a moment (up to 5 s) before the retry.
         await new Promise((r) =>
@@ -261,21 +268,25 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       this.queue = this.queue.slice(this.head);
       this.head = 0;
       this.committed = result.totals;
-      try {
-        this.emit('batch-committed', { ...result, committedAt: this.now() });
-      } catch (error) {
-        // A subscriber's bug must not stop ingest: the batch is committed either way.
-        process.emitWarning(`a batch-committed listener threw: ${String(error)}`);
-      }
+      this.notify('batch-committed', { ...result, committedAt: this.now() });
       if (
         this.aboveHighWater &&
         this.queued <= this.highWater / 2 &&
         this.queuedChars <= this.highWaterBytes / 2
       ) {
         this.aboveHighWater = false;
-        for (const listener of this.drainListeners) listener();
+        for (const listener of this.drainListeners) guard('drain', () => listener());
       }
     }
+  }
+}
+
+/** A listener's bug must not stop ingest (the batch is committed either way) nor starve the other listeners. */
+function guard(what: string, call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    process.emitWarning(`a ${what} listener threw: ${String(error)}`);
   }
 }
 

@@ -352,6 +352,38 @@ describe('IngestPipeline', () => {
     expect(p.totals.stored).toBe(2);
   });
 
+  it('calls every listener even when one throws, and survives a throwing commit-error listener', async () => {
+    const store = await memoryStore();
+    let failures = 1;
+    const flaky: StoreTransaction = async (fn) => {
+      if (failures-- > 0) throw new Error('disk I/O error');
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: flaky });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      p.on('commit-error', () => {
+        throw new Error('an error-reporting bug');
+      });
+      p.on('batch-committed', () => {
+        throw new Error('a dashboard bug');
+      });
+      const seen: number[] = [];
+      p.on('batch-committed', (b) => seen.push(b.counts.stored));
+      p.push(event(90));
+      await p.flush();
+      expect(seen).toEqual([1]);
+      expect(p.totals.stored).toBe(1);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.join('\n')).toMatch(/an error-reporting bug/);
+      expect(warnings.join('\n')).toMatch(/a dashboard bug/);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('retries a batch whose commit failed, without losing or double-counting', async () => {
     const store = await memoryStore();
     let failures = 1;
