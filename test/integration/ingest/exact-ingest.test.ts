@@ -89,6 +89,8 @@ describe('ingest through the relay into SQLite', () => {
       const other = await core.db.quarantine
         .find({ selector: { code: { $ne: 'too_large' } } })
         .exec();
+      expect(other.length).toBe(ledger.invalid - big.length);
+      expect(other.length).toBeGreaterThan(0);
       for (const q of other) {
         expect(q.truncated).toBe(false);
         expect(q.reasons.length).toBeGreaterThan(0);

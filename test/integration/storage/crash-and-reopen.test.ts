@@ -78,6 +78,8 @@ describe('SIGKILL while writing', () => {
       // The cursor and the check-ins it counts were committed together or not at all.
       expect(cursor * batch).toBe(stored);
     }
+    // At least one group committed, so the check above compared more than two empty tables.
+    expect(acknowledged).toBeGreaterThan(0);
   }, 180_000);
 
   it('loses every write of a group that was killed before it committed', async () => {

@@ -161,15 +161,25 @@ describe('watch', () => {
     // A change that leaves the value as it was sends nothing.
     let recomputed!: () => void;
     const again = new Promise<void>((r) => (recomputed = r));
+    let computed2 = 0;
+    const emitted2: number[] = [];
     const stop2 = watch(
       changes,
-      () => (recomputed(), value),
-      (v) => emitted.push(v),
+      () => {
+        computed2 += 1;
+        if (computed2 === 2) recomputed();
+        return value;
+      },
+      (v) => emitted2.push(v),
       { minIntervalMs: 0, refreshMs: 0 },
     );
-    await again;
+    expect(emitted2).toEqual([2]); // its first value, at once
+    changes.next();
+    await again; // recomputed after the change, to the same value
     stop2();
     stop();
-    expect(emitted).toEqual([1, 2, 2]);
+    expect(computed2).toBe(2);
+    expect(emitted2).toEqual([2]);
+    expect(emitted).toEqual([1, 2]);
   });
 });

@@ -236,10 +236,13 @@ describe('IPC binding', () => {
   it('does not send to a destroyed window and disposes cleanly', async () => {
     const { ipcMain, ours, emitters, binding } = setup();
     const r = connectRenderer(ipcMain, ours);
-    await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'));
+    expect(await r.invoke(IPC_SUBSCRIBE, settingsChanges('p1', 'a'))).toMatchObject({ ok: true });
+    expect(emitters.size).toBe(1);
     const [emit] = [...emitters];
+    const sentBefore = ours.sent.length;
     ours.destroyed = true; // destroyed, 'destroyed' event not yet delivered
-    expect(() => emit?.(view)).not.toThrow();
+    expect(() => emit!(view)).not.toThrow();
+    expect(ours.sent.length).toBe(sentBefore);
     binding.dispose();
     expect(ipcMain.handlers.size).toBe(0);
     expect(ipcMain.listeners.get(IPC_UNSUBSCRIBE)?.size).toBe(0);

@@ -62,6 +62,7 @@ describe('preload transport ↔ IPC binding ↔ router (fakes for Electron only)
     await flush();
     expect(binding.subscriptionCount()).toBe(0);
     await api.updateSettings({ patch: { display: { theme: 'light' } } });
+    await flush(); // as long as the change took to arrive above, while subscribed
     expect(views).toHaveLength(3);
   });
 

@@ -116,7 +116,7 @@ describe('safeStorage secret store', () => {
       platform: 'linux',
     });
     await expect(store.write('relay-secret-42')).rejects.toMatchObject({ code: 'unavailable' });
-    await expect(stat(file)).rejects.toThrow();
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('uses the asynchronous API when present, and re-encrypts after a key rotation', async () => {

@@ -11,6 +11,7 @@ import {
   trackWindowState,
   type DisplayLike,
   type Rect,
+  type WindowState,
 } from '../../../electron/main/window-state';
 
 const laptop: DisplayLike = { workArea: { x: 0, y: 25, width: 1440, height: 875 } };
@@ -118,14 +119,23 @@ describe('window state file', () => {
       setTimer: (fn) => timers.push(fn),
       clearTimer: () => undefined,
     });
-    listeners.get('move')?.();
+    // Waits for the file itself (not tracker.flush(), which would save by itself).
+    const savedWith = async (x: number): Promise<WindowState> => {
+      for (;;) {
+        const state = await loadWindowState(file);
+        if (state?.bounds.x === x) return state;
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    listeners.get('move')!();
+    expect(timers).toHaveLength(1);
     expect(await loadWindowState(file)).toBeUndefined();
-    timers.at(-1)?.();
-    await tracker.flush();
-    expect((await loadWindowState(file))?.bounds).toEqual(bounds);
+    timers[0]!();
+    expect((await savedWith(10)).bounds).toEqual(bounds);
     bounds = { ...bounds, x: 300 };
-    listeners.get('close')?.();
+    listeners.get('close')!();
+    expect(timers).toHaveLength(1); // on close, no debounce
+    expect((await savedWith(300)).bounds).toEqual(bounds);
     await tracker.flush();
-    expect((await loadWindowState(file))?.bounds.x).toBe(300);
   });
 });

@@ -95,7 +95,7 @@ describe('websocket transport (renderer → headless host)', () => {
   });
 
   it('fails a query in flight when the connection drops, with a typed error', async () => {
-    let release: () => void = () => undefined;
+    let release: (() => void) | undefined;
     const r = new ApiRouter();
     r.handle(
       'app:info',
@@ -113,9 +113,11 @@ describe('websocket transport (renderer → headless host)', () => {
     );
     await waitFor(() => (transport.state() === 'open' ? true : undefined));
     const pending = buildApi(transport).getAppInfo({});
-    await waitFor(() => (host!.connections() === 1 ? true : undefined));
+    // The host is handling the query (not just connected) when it goes away.
+    const inFlight = await waitFor(() => release);
+    expect(host.connections()).toBe(1);
     const closing = host.close();
-    release();
+    inFlight();
     await closing;
     await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
     transport.close();

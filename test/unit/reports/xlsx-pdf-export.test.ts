@@ -183,6 +183,7 @@ describe('XLSX and PDF exports', () => {
       { alerts: true },
     );
     const rows = expected(f.docs, { gate: 'North', from: T0 + HOUR / 2 });
+    expect(rows.length).toBeGreaterThan(0);
     const parser = new PDFParse({ data: await readFile(outPath) });
     const { text, total } = await parser.getText();
     await parser.destroy();
