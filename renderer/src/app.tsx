@@ -3,15 +3,7 @@
  * (1–9, / to search), drill-down from gate to session to check-ins. All data comes through the
  * one typed GateOpsApi (Electron preload or headless websocket) as small pushed view models.
  */
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type ComponentType,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Overview } from '../../shared/api/channels/activity';
 import type { AlertsList } from '../../shared/api/channels/alerts';
 import type { RelayStatus } from '../../shared/api/channels/relay';
@@ -28,15 +20,9 @@ import { DevicesView } from './views/devices-view';
 import { GatesView } from './views/gates-view';
 import { OverviewView } from './views/overview-view';
 import { QuarantineView } from './views/quarantine-view';
+import { ReportsView } from './views/reports-view';
 import { SessionsView } from './views/sessions-view';
 import { SettingsView } from './views/settings-view';
-
-// The Reports view is another engineer's file: wired in when it exists, a placeholder until then.
-const reportsModules = import.meta.glob<{ ReportsView?: ComponentType<{ api: GateOpsApi }> }>(
-  './views/reports-view.tsx',
-  { eager: true },
-);
-const ReportsView = Object.values(reportsModules)[0]?.ReportsView;
 
 const connection: ConnectedApi = connectApi();
 
@@ -249,14 +235,7 @@ function CurrentView(props: {
     case 'quarantine':
       return <QuarantineView api={api} />;
     case 'reports':
-      return ReportsView ? (
-        <ReportsView api={api} />
-      ) : (
-        <div className="view">
-          <h2>Reports</h2>
-          <p className="empty">Attendance reports are not available in this build yet.</p>
-        </div>
-      );
+      return <ReportsView api={api} />;
     case 'settings':
       return (
         <SettingsView
