@@ -189,33 +189,51 @@ function safeKey(event: JsonObject): string | null {
 }
 
 /** Depth limit and prototype-polluting keys, walked iteratively so deep input cannot overflow. */
+interface Frame {
+  readonly value: object;
+  readonly depth: number;
+  readonly parent: Frame | null;
+  readonly key: string | number | null;
+}
+
+/** The JSON path of a frame, built only when a reason needs it (most messages need none). */
+function framePath(frame: Frame, last?: string): string {
+  const segments: Array<string | number> = last === undefined ? [] : [last];
+  for (let f: Frame | null = frame; f !== null && f.key !== null; f = f.parent)
+    segments.push(f.key);
+  return jsonPath(segments.reverse());
+}
+
 function checkStructure(root: object): Reason[] {
   const reasons: Reason[] = [];
-  const stack: Array<{ value: object; path: Array<string | number>; depth: number }> = [
-    { value: root, path: [], depth: 1 },
-  ];
+  const stack: Frame[] = [{ value: root, depth: 1, parent: null, key: null }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (depth > MAX_DEPTH) {
+    const frame = stack.pop()!;
+    if (frame.depth > MAX_DEPTH) {
       reasons.push(
-        reason('too_deep', jsonPath(path), `the message nests deeper than ${MAX_DEPTH} levels`),
+        reason('too_deep', framePath(frame), `the message nests deeper than ${MAX_DEPTH} levels`),
       );
       break;
     }
-    const entries: Array<[string | number, unknown]> = Array.isArray(value)
-      ? value.map((v, i) => [i, v] as [number, unknown])
-      : Object.keys(value).map(
-          (k) => [k, (value as Record<string, unknown>)[k]] as [string, unknown],
-        );
-    for (const [k, v] of entries) {
-      if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) {
-        reasons.push(
-          reason('forbidden_key', jsonPath([...path, k]), `the key "${k}" is not allowed`),
-        );
+    const { value } = frame;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (v !== null && typeof v === 'object') {
+          stack.push({ value: v, depth: frame.depth + 1, parent: frame, key: i });
+        }
+      }
+      continue;
+    }
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) {
+        reasons.push(reason('forbidden_key', framePath(frame, k), `the key "${k}" is not allowed`));
         if (reasons.length >= 20) return reasons;
       }
-      if (v !== null && typeof v === 'object')
-        stack.push({ value: v, path: [...path, k], depth: depth + 1 });
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== null && typeof v === 'object') {
+        stack.push({ value: v, depth: frame.depth + 1, parent: frame, key: k });
+      }
     }
   }
   return reasons;
