@@ -54,6 +54,15 @@ async function pipeline(
   return { p, batches };
 }
 
+/** A store transaction whose first commit fails with an I/O error, then works. */
+function failingOnce(): StoreTransaction {
+  let failures = 1;
+  return async (fn) => {
+    if (failures-- > 0) throw new Error('disk I/O error');
+    return fn();
+  };
+}
+
 describe('IngestPipeline', () => {
   it('stores each key once, counts redeliveries, flags conflicts and re-entries, within a batch and against the store', async () => {
     const store = await memoryStore();
@@ -354,12 +363,7 @@ describe('IngestPipeline', () => {
 
   it('calls every listener even when one throws, and survives a throwing commit-error listener', async () => {
     const store = await memoryStore();
-    let failures = 1;
-    const flaky: StoreTransaction = async (fn) => {
-      if (failures-- > 0) throw new Error('disk I/O error');
-      return fn();
-    };
-    const { p } = await pipeline(store, { transaction: flaky });
+    const { p } = await pipeline(store, { transaction: failingOnce() });
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
@@ -386,12 +390,7 @@ describe('IngestPipeline', () => {
 
   it('retries a batch whose commit failed, without losing or double-counting', async () => {
     const store = await memoryStore();
-    let failures = 1;
-    const flaky: StoreTransaction = async (fn) => {
-      if (failures-- > 0) throw new Error('disk I/O error');
-      return fn();
-    };
-    const { p } = await pipeline(store, { transaction: flaky });
+    const { p } = await pipeline(store, { transaction: failingOnce() });
     const errors: Error[] = [];
     p.on('commit-error', (e) => errors.push(e));
     p.push(event(40));
