@@ -7,7 +7,7 @@ import type { RxJsonSchema } from 'rxdb';
 export interface CheckInDoc {
   /** base64url SHA-256 of `key`, 22 characters (see `checkInId()` in electron/db/ids.ts). */
   id: string;
-  /** The dedupe key: `idempotency_key`, or the JSON pair [source, id]. */
+  /** The dedupe key (`dedupeKey()` in shared/contract): `idempotency_key`, or the JSON pair [source, id]. */
   key: string;
   /** Monotone arrival order across all ingested messages (check-ins, quarantine, conflicts). */
   ingestSeq: number;

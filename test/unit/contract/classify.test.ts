@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, REASON_CODES, type ReasonCode } from '../../../shared/contract';
+import { classify, dedupeKey, REASON_CODES, type ReasonCode } from '../../../shared/contract';
 import { contractExample } from '../../helpers/events';
 
 type Mutation = (e: Record<string, any>) => void;
@@ -144,6 +145,50 @@ describe('classify: valid check-ins', () => {
     expect(classify(JSON.stringify(e)).key).toBe(JSON.stringify(['cope.ticketing', e['id']]));
     delete e['idempotency_key'];
     expect(classify(JSON.stringify(e)).key).toBe(JSON.stringify(['cope.ticketing', e['id']]));
+  });
+
+  it('keeps idempotency keys and (source, id) pair keys in separate spaces', () => {
+    // Event A has no idempotency_key: its key is the pair. Event B's idempotency_key is that
+    // exact text. They are different events and must not share a key.
+    const a = contractExample();
+    delete a['idempotency_key'];
+    a['id'] = 'pair-1';
+    const b = contractExample();
+    b['id'] = 'other-id';
+    b['idempotency_key'] = JSON.stringify(['cope.ticketing', 'pair-1']);
+    const ka = classify(JSON.stringify(a)).key;
+    const kb = classify(JSON.stringify(b)).key;
+    expect(ka).toBe(JSON.stringify(['cope.ticketing', 'pair-1']));
+    expect(kb).not.toBe(ka);
+    expect(kb).toBe('\\' + JSON.stringify(['cope.ticketing', 'pair-1']));
+    // An idempotency key that begins with a backslash is escaped too, so the escape is unique.
+    b['idempotency_key'] = '\\x';
+    expect(classify(JSON.stringify(b)).key).toBe('\\\\x');
+    // Every ordinary key is stored as given.
+    b['idempotency_key'] = 'ticketing.check_in.created:ci-1';
+    expect(classify(JSON.stringify(b)).key).toBe('ticketing.check_in.created:ci-1');
+  });
+
+  it('no idempotency key ever equals a pair key, and distinct keys stay distinct (property)', () => {
+    const text = fc.string({ minLength: 1, unit: 'binary' });
+    const lead = fc.constantFrom('', '[', '\\', '["cope.ticketing","');
+    const ik = fc.tuple(lead, fc.string({ unit: 'binary' })).map(([a, b]) => a + b);
+    fc.assert(
+      fc.property(ik, text, text, (k, source, id) => {
+        expect(dedupeKey({ idempotency_key: k, source: 's', id: 'i' })).not.toBe(
+          dedupeKey({ source, id }),
+        );
+        expect(dedupeKey({ idempotency_key: JSON.stringify([source, id]) })).not.toBe(
+          dedupeKey({ source, id }),
+        );
+      }),
+    );
+    fc.assert(
+      fc.property(ik, ik, (k1, k2) => {
+        fc.pre(k1 !== k2 && k1.length > 0 && k2.length > 0);
+        expect(dedupeKey({ idempotency_key: k1 })).not.toBe(dedupeKey({ idempotency_key: k2 }));
+      }),
+    );
   });
 
   it('fingerprints the payload: equal for a redelivery, different for a changed payload', () => {

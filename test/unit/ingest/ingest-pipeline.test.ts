@@ -107,6 +107,21 @@ describe('IngestPipeline', () => {
     expect(batches.reduce((n, b) => n + b.counts.redelivered, 0)).toBe(2);
   });
 
+  it("stores an event whose idempotency_key is the text of another event's pair key (no false conflict)", async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const a = JSON.parse(event(71));
+    delete a.idempotency_key;
+    a.id = 'pair-1';
+    const b = JSON.parse(event(72));
+    b.idempotency_key = JSON.stringify([a.source, 'pair-1']);
+    p.push(JSON.stringify(a));
+    p.push(JSON.stringify(b));
+    await p.flush();
+    expect(p.totals).toMatchObject({ stored: 2, conflicts: 0, redelivered: 0 });
+    expect(await store.db.checkins.count().exec()).toBe(2);
+  });
+
   it("feeds the collections' change streams, so reactive queries see ingested check-ins", async () => {
     const store = await memoryStore();
     const { p } = await pipeline(store);
