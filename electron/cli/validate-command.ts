@@ -1,13 +1,15 @@
 /**
  * `gate-ops validate FILE|-`: classify every event of a JSON Lines file (or a JSON array) with the
  * contract, one JSON verdict per line on stdout, a summary on stderr. Lines are split on raw
- * bytes so invalid UTF-8 is reported as such, and JSON Lines input is streamed.
+ * bytes so invalid UTF-8 is reported as such, and JSON Lines input is streamed. Array items are
+ * classified as the bytes the file holds, so an event gets the same verdict in either layout.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classify, type Classification } from '../../shared/contract';
+import { jsonArrayItemSpans } from './json-array-items';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
 
 const usage = `Usage: gate-ops validate FILE|-
@@ -160,11 +162,17 @@ function validateWholeDocument(whole: Buffer, io: CliIo, tally: Tally): boolean 
     return false;
   }
   if (Array.isArray(parsed)) {
-    parsed.forEach((item, i) => emit(io, tally, i, classify(JSON.stringify(item) ?? 'null')));
+    // Each item as the bytes the file holds (see json-array-items.ts), not re-serialized.
+    const spans = jsonArrayItemSpans(whole, whole.indexOf(0x5b));
+    if (spans.length !== parsed.length) return false;
+    spans.forEach(([start, end], i) =>
+      emit(io, tally, i, classify(bytesOf(whole.subarray(start, end)))),
+    );
     return true;
   }
   if (parsed !== null && typeof parsed === 'object') {
-    emit(io, tally, 0, classify(bytesOf(whole)));
+    // Surrounding whitespace is layout, not the event (a line's newline is not counted either).
+    emit(io, tally, 0, classify(bytesOf(trimSpace(whole))));
     return true;
   }
   return false;
@@ -178,4 +186,13 @@ function firstSignificantByte(buf: Buffer): number | undefined {
   )
     i++;
   return buf[i];
+}
+
+function trimSpace(buf: Buffer): Buffer {
+  let s = 0;
+  let e = buf.length;
+  const space = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  while (s < e && space(buf[s])) s++;
+  while (e > s && space(buf[e - 1])) e--;
+  return buf.subarray(s, e);
 }

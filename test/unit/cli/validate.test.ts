@@ -68,6 +68,31 @@ describe('gate-ops validate', () => {
     });
   });
 
+  it('classifies the bytes as given: the same verdict for an event in an array or on a line', async () => {
+    // 66,773 bytes of \u00e9 escapes: over the 64 KiB limit as written, under it re-serialized.
+    const big = contractExample();
+    big['data']['attendee']['note'] = '\u00e9'.repeat(11_000);
+    const text = JSON.stringify(big).replace(/\u00e9/g, '\\u00e9');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(64 * 1024);
+    const asLine = await runCli(['validate', tempFile('big.jsonl', text + '\n')]);
+    const asArray = await runCli([
+      'validate',
+      tempFile('big.json', `[\n  ${text},\n  ${JSON.stringify(contractExample())}\n]`),
+    ]);
+    const line = lines(asLine.stdout)[0];
+    const [item, second] = lines(asArray.stdout);
+    expect(line.verdict).toBe('rejected');
+    expect(line.reasons[0].code).toBe('too_large');
+    expect({ ...item, line: undefined }).toEqual({ ...line, line: undefined });
+    expect(second.verdict).toBe('checkin');
+    // Invalid UTF-8 inside an array item is reported as such, not repaired.
+    const raw = Buffer.from(JSON.stringify([contractExample()]));
+    const at = raw.indexOf('"ticket_id"') + 14;
+    const broken = Buffer.concat([raw.subarray(0, at), Buffer.from([0xff]), raw.subarray(at)]);
+    const r = await runCli(['validate', tempFile('bad.json', broken)]);
+    expect(lines(r.stdout)[0].reasons[0].code).toBe('invalid_utf8');
+  });
+
   it('reads stdin with -', async () => {
     const r = await runCli(['validate', '-'], { stdin: JSON.stringify(contractExample()) + '\n' });
     expect(r.code).toBe(0);
