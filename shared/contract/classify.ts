@@ -157,21 +157,28 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
       size,
     );
   }
-  const event = parsed as JsonObject;
-  const structural = checkStructure(event);
-  if (structural.length > 0) return rejected(structural, text, size, safeKey(event));
+  const parsedEvent = parsed as JsonObject;
+  const structural = checkStructure(parsedEvent);
+  // Too deep: stop here (the schema walk must stay bounded). Forbidden keys: every other reason
+  // is still wanted, so the schema checks a copy without them (nothing ever reads such a key).
+  if (structural.some((r) => r.code === 'too_deep')) {
+    return rejected(structural, text, size, safeKey(parsedEvent));
+  }
+  const event = structural.length > 0 ? withoutForbiddenKeys(parsedEvent) : parsedEvent;
+  const refuse = (issues: ReadonlyArray<z.core.$ZodIssue>) =>
+    rejected([...structural, ...toReasons(issues, event)], text, size, safeKey(event));
 
   const envelope = cloudEventEnvelopeSchema.safeParse(event, { reportInput: true });
   const type = event['type'];
   if (typeof type === 'string' && type !== CHECK_IN_TYPE) {
-    if (envelope.success) return { verdict: 'skipped', key: dedupeKey(event), type, event, text };
-    return rejected(toReasons(envelope.error.issues, event), text, size, safeKey(event));
+    if (!envelope.success) return refuse(envelope.error.issues);
+    if (structural.length > 0) return refuse([]);
+    return { verdict: 'skipped', key: dedupeKey(event), type, event, text };
   }
 
   const checkIn = checkInEventSchema.safeParse(event, { reportInput: true });
-  if (!checkIn.success) {
-    return rejected(toReasons(checkIn.error.issues, event), text, size, safeKey(event));
-  }
+  if (!checkIn.success) return refuse(checkIn.error.issues);
+  if (structural.length > 0) return refuse([]);
   const key = dedupeKey(event);
   if (key === null) {
     return rejected(
@@ -237,6 +244,18 @@ function checkStructure(root: object): Reason[] {
     }
   }
   return reasons;
+}
+
+/** A copy without the forbidden keys (depth is already checked: the recursion is bounded). */
+function withoutForbiddenKeys(value: JsonObject): JsonObject {
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(copy);
+    const out: Record<string, unknown> = {};
+    for (const [k, inner] of Object.entries(v)) if (!FORBIDDEN_KEYS.has(k)) out[k] = copy(inner);
+    return out;
+  };
+  return copy(value) as JsonObject;
 }
 
 function describe(value: unknown): string {

@@ -418,6 +418,33 @@ describe('classify: hostile input', () => {
     },
   );
 
+  it('reports every reason next to a forbidden key (a missing ticket_id beside __proto__)', () => {
+    const e = contractExample();
+    delete e['data']['ticket_id'];
+    e['data']['schema_version'] = '2.0';
+    const text = JSON.stringify(e).replace('"data":{', '"data":{"__proto__":{"x":1},');
+    const r = classify(text);
+    expect(r.verdict).toBe('rejected');
+    if (r.verdict !== 'rejected') return;
+    expect(r.reasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'forbidden_key', path: '$.data.__proto__' }),
+        expect.objectContaining({ code: 'required', path: '$.data.ticket_id' }),
+        expect.objectContaining({ code: 'unsupported_major', path: '$.data.schema_version' }),
+      ]),
+    );
+    // The forbidden key is reported first: it is the reason an operator most needs to see.
+    expect(r.reasons[0]!.code).toBe('forbidden_key');
+    expect(r.key).toBe(classify(JSON.stringify(contractExample())).key);
+  });
+
+  it('a forbidden key in an otherwise valid event of another type is still rejected', () => {
+    const other = { specversion: '1.0', id: 'o1', source: 's', type: 'other.type' };
+    const r = classify(JSON.stringify(other).replace('{', '{"constructor":1,'));
+    expect(r.verdict).toBe('rejected');
+    if (r.verdict === 'rejected') expect(r.reasons.map((x) => x.code)).toEqual(['forbidden_key']);
+  });
+
   it('reports invalid UTF-8 and keeps a readable copy', () => {
     const bytes = new TextEncoder().encode(JSON.stringify(contractExample()));
     const broken = new Uint8Array([...bytes.subarray(0, 20), 0xc3, 0x28, ...bytes.subarray(20)]);
