@@ -6,7 +6,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startCore } from '../electron/core';
+import { startCore } from '../electron/app';
 import { startDashboardHost } from '../electron/headless/dashboard-host';
 
 setFlagsFromString('--expose-gc');

@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE_NAME, openStore } from '../electron/core';
+import { DATABASE_NAME, openStore } from '../electron/app';
 import { checkInDocId, type CheckInDoc } from '../electron/db';
-import { INGEST_STATE_ID } from '../electron/ingest/ingest-totals';
+import { INGEST_STATE_ID } from '../electron/db/ingest-totals';
 
 const GATES = 36;
 const DEVICES = 150;

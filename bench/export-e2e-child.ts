@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openStore } from '../electron/core';
-import { readCheckInPages } from '../electron/reports/checkin-pages';
+import { openStore } from '../electron/app';
+import { readCheckInPages } from '../electron/db/checkin-pages';
 import { resolveExportRequest, runExport } from '../electron/reports/run-export';
 import { exportRequestSchema } from '../shared/api/channels/reports';
 import {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckInDoc } from '../electron/db';
-import { openStore } from '../electron/core';
+import { openStore } from '../electron/app';
 import { AtomicFile } from '../electron/reports/atomic-file';
 import { CsvReportEncoder } from '../electron/reports/csv-writer';
 import { reportColumns } from '../electron/reports/report-columns';

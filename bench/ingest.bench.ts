@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCore, type Core } from '../electron/core';
-import { startRelaySimulator } from '../electron/relay/sim';
+import { startCore, type Core } from '../electron/app';
+import { startRelaySimulator } from '../electron/demo-venue';
 import { fmt, percentile, table } from './bench-common';
 import { rawIngest } from './ingest-bench-helpers';
 

@@ -1,5 +1,5 @@
 /** The storage benchmark's raw node:sqlite baseline. */
-import type { CheckinDoc } from '../electron/storage/testing/checkin-schema';
+import type { CheckinDoc } from '../test/helpers/checkin-schema';
 import { openRawCheckins } from './bench-common';
 
 export const RAW_INDEXES: readonly string[][] = [

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { getRxStorageNodeSqlite } from '../electron/storage';
-import { type CheckinDoc, checkinSchema } from '../electron/storage/testing/checkin-schema';
+import { type CheckinDoc, checkinSchema } from '../test/helpers/checkin-schema';
 
 const [directory] = process.argv.slice(2);
 if (!directory) throw new Error('usage: storage-open-child.ts <dir>');

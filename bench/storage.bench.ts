@@ -12,11 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageNodeSqlite } from '../electron/storage';
-import {
-  type CheckinDoc,
-  checkinSchema,
-  makeCheckin,
-} from '../electron/storage/testing/checkin-schema';
+import { type CheckinDoc, checkinSchema, makeCheckin } from '../test/helpers/checkin-schema';
 import { fmt, percentile, table } from './bench-common';
 import { rawInsert } from './storage-bench-helpers';
 

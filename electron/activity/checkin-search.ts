@@ -13,7 +13,7 @@ import type {
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
 import type { CheckInDoc, GateOpsDatabase } from '../db';
-import { countRaw, newestFirstPage, queryRaw } from './raw-query';
+import { countRaw, newestFirstPage, queryRaw } from '../db/raw-query';
 import type { z } from 'zod';
 
 export type CheckinsSearch = z.output<typeof checkinsSearchRequestSchema>;

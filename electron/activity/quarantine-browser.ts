@@ -3,7 +3,7 @@ import type { MangoQuery } from 'rxdb';
 import { ServiceError } from '../../shared/api/define';
 import type { QuarantineRow } from '../../shared/api/channels/quarantine';
 import type { GateOpsDatabase, QuarantineDoc } from '../db';
-import { newestFirstPage, queryRaw } from './raw-query';
+import { newestFirstPage, queryRaw } from '../db/raw-query';
 
 const PREVIEW = 200;
 

@@ -8,7 +8,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { AlertsList, AlertVm } from '../../shared/api/channels/alerts';
 import { evaluateAlerts, type OpenAlert } from '../../shared/domain/alert-rules';
 import type { ActivityService } from '../activity/activity-service';
-import { countRaw, queryRaw } from '../activity/raw-query';
+import { countRaw, queryRaw } from '../db/raw-query';
 import type { GateOpsDatabase } from '../db';
 import type { RelayStatusSource } from './relay-status-source';
 

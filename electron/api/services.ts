@@ -3,7 +3,7 @@
  * add your service as a field here and your `registerXHandlers` call in register-all.ts.
  */
 import type { AppInfo } from '../../shared/api/channels/app';
-import type { DashboardServices } from '../activity/dashboard-services';
+import type { DashboardServices } from '../app/dashboard-services';
 import type { ExportService } from '../reports/export-service';
 import type { SettingsService } from '../settings/settings-service';
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { WriteStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, defaultDataDir, openStore } from '../core';
+import { DATABASE_NAME, DEMO_DATABASE_NAME, defaultDataDir, openStore } from '../app';
 import { TargetPathError } from '../reports/atomic-file';
 import {
   ExportCancelledError,

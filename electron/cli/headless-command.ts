@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, startCore, type Core } from '../core';
-import { readRelayToken } from '../core/relay-token';
+import { defaultDataDir, startCore, type Core } from '../app';
+import { readRelayToken } from '../settings/relay-token';
 import { startDashboardHost } from '../headless/dashboard-host';
 import { openHeadlessSettingsStore } from '../settings';
 import type { RelayStatus } from '../relay/relay-client';

@@ -1,11 +1,11 @@
 /**
- * `gate-ops relay-sim`: runs the relay simulator (electron/relay/sim) until stopped, for demos,
+ * `gate-ops relay-sim`: runs the relay simulator (electron/demo-venue) until stopped, for demos,
  * manual testing of the app against a misbehaving relay, and benchmarks.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { readRelayToken } from '../core/relay-token';
-import { startRelaySimulator, type RelayFaults } from '../relay/sim';
+import { readRelayToken } from '../settings/relay-token';
+import { startRelaySimulator, type RelayFaults } from '../demo-venue';
 import { EXIT_OK, UsageError, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops relay-sim [options]

@@ -7,13 +7,13 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Thresholds } from '../../shared/settings';
-import { startDashboardServices, type DashboardServices } from '../activity/dashboard-services';
+import { startDashboardServices, type DashboardServices } from '../app/dashboard-services';
 import { registerAllHandlers } from '../api/register-all';
 import { ApiRouter } from '../api/router';
 import type { ApiServices } from '../api/services';
 import { relayStatusFromClient } from '../alerts/relay-status-source';
 import { createHostReports } from '../reports';
-import type { Core } from '../core';
+import type { Core } from '../app';
 import { startHeadlessHost, type HeadlessHost, type HostRoute } from './headless-host';
 
 export interface DashboardHostOptions {

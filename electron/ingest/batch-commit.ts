@@ -17,8 +17,8 @@ import {
   type QuarantineDoc,
   type TicketDoc,
 } from '../db';
-import { INGEST_STATE_ID, type IngestTotals } from './ingest-totals';
-import { insertNew, put, readByIds } from './storage-writes';
+import { INGEST_STATE_ID, type IngestTotals } from '../db/ingest-totals';
+import { insertNew, put, readByIds } from '../db/storage-writes';
 
 export interface IncomingMessage {
   readonly verdict: Classification;

@@ -1,4 +1,4 @@
 export * from './batch-commit';
 export * from './ingest-pipeline';
-export * from './ingest-totals';
-export * from './store-stats';
+export * from '../db/ingest-totals';
+export * from '../db/store-stats';

@@ -24,7 +24,7 @@ import {
   type IncomingMessage,
   type StoreTransaction,
 } from './batch-commit';
-import { readIngestTotals, type IngestTotals } from './ingest-totals';
+import { readIngestTotals, type IngestTotals } from '../db/ingest-totals';
 
 export interface BatchCommitted extends BatchResult {
   readonly committedAt: number;

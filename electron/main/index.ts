@@ -18,7 +18,7 @@ import {
 import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
 import { installCleanShutdown } from './clean-shutdown';
 import { contentSecurityPolicy } from './content-security-policy';
-import { startCoreHost, type CoreHost } from './core-host';
+import { startCoreHost, type CoreHost } from '../app/start-app';
 import { hardenSession, hardenWebContents } from './harden-web-contents';
 import { bindIpc } from './ipc-binding';
 import { createMainWindow, type MainWindow } from './main-window';

@@ -15,7 +15,7 @@ import {
   IPC_UNSUBSCRIBE,
   SUBSCRIPTION_ID_PATTERN,
   type SubscriptionMessage,
-} from '../preload/ipc-protocol';
+} from '../../shared/api/ipc-protocol';
 
 export interface FrameLike {
   readonly url: string;

@@ -12,7 +12,7 @@ import {
   type SubscribeMessage,
   type SubscriptionMessage,
   type UnsubscribeMessage,
-} from './ipc-protocol';
+} from '../../shared/api/ipc-protocol';
 
 /** The part of Electron's ipcRenderer the transport uses. */
 export interface IpcRendererLike {

@@ -9,7 +9,7 @@
  *   const { service, route } = createHostReports({ checkins: db.checkins, dataDir, openAlerts });
  */
 import { join } from 'node:path';
-import type { CheckInsCollection } from './checkin-pages';
+import type { CheckInsCollection } from '../db/checkin-pages';
 import { createReportDownloadRoute, type DownloadRoute } from './download-route';
 import { ExportService, type SaveDialog } from './export-service';
 import type { OpenAlertsSource } from './report-alerts';
@@ -20,7 +20,7 @@ export {
   distinctValues,
   readCheckInPages,
   type CheckInRange,
-} from './checkin-pages';
+} from '../db/checkin-pages';
 export { createReportDownloadRoute, type DownloadRoute } from './download-route';
 export {
   DOWNLOAD_ROUTE_PREFIX,

@@ -11,7 +11,7 @@ import {
   readCheckInPages,
   type CheckInRange,
   type CheckInsCollection,
-} from './checkin-pages';
+} from '../db/checkin-pages';
 import { csvReport } from './csv-writer';
 import { pdfReport } from './pdf-writer';
 import { noOpenAlerts, type OpenAlertsSource } from './report-alerts';

@@ -4,7 +4,7 @@
  * keeps the demo's data and a real event's in separate files, and the relay URL in the settings
  * decides which of them opens; settings must also outlive a core restart when that URL changes.
  */
-import { openStore, type Store, type StoreKind } from '../core/open-store';
+import { openStore, type Store, type StoreKind } from '../db/open-store';
 import { StorageDamagedError } from '../storage';
 import { createHeadlessSecretStore, headlessTokenFile } from './headless-secret-store';
 import type { SecretStore } from './secret-store';

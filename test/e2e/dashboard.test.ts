@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelaySimulator } from '../../electron/relay/sim';
+import type { RelaySimulator } from '../../electron/demo-venue';
 import {
   ensureRendererBuilt,
   numberAt,

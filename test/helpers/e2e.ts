@@ -17,7 +17,7 @@ import {
   startRelaySimulator,
   type RelaySimulator,
   type RelaySimulatorOptions,
-} from '../../electron/relay/sim';
+} from '../../electron/demo-venue';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');

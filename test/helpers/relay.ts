@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import type { GateOpsDatabase } from '../../electron/db';
 import type { BatchCommitted, IngestPipeline } from '../../electron/ingest';
-import type { Ledger } from '../../electron/relay/sim';
+import type { Ledger } from '../../electron/demo-venue';
 
 export const TOKEN = 'test-token-0123456789';
 

@@ -8,11 +8,7 @@
  */
 import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../../electron/storage';
-import {
-  type CheckinDoc,
-  checkinSchema,
-  makeCheckin,
-} from '../../electron/storage/testing/checkin-schema';
+import { type CheckinDoc, checkinSchema, makeCheckin } from './checkin-schema';
 
 type Cursor = { id: string; batches: number };
 const cursorSchema: RxJsonSchema<Cursor> = {

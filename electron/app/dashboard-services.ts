@@ -1,0 +1,64 @@
+/**
+ * Starts what the supervisor dashboard needs on top of a running core: the activity model, the
+ * alerts, check-in search and the quarantine browser. Both hosts (Electron main and headless
+ * mode) call this once with the core's database and relay status, then register the API.
+ */
+import type { Thresholds } from '../../shared/settings';
+import { AlertService } from '../alerts/alert-service';
+import type { RelayStatusSource } from '../alerts/relay-status-source';
+import type { GateOpsDatabase } from '../db';
+import { ActivityService } from '../activity/activity-service';
+import { CheckinSearch } from '../activity/checkin-search';
+import { QuarantineBrowser } from '../activity/quarantine-browser';
+
+export interface DashboardServices {
+  readonly activity: ActivityService;
+  readonly alerts: AlertService;
+  readonly checkins: CheckinSearch;
+  readonly quarantine: QuarantineBrowser;
+  readonly relay: RelayStatusSource;
+  /** Stops timers and writes the activity snapshot; call before closing the database. */
+  close(): Promise<void>;
+}
+
+export interface DashboardOptions {
+  readonly db: GateOpsDatabase;
+  readonly relay: RelayStatusSource;
+  readonly now?: () => number;
+  /** Read on every evaluation, so changed settings apply at once. */
+  readonly thresholds?: () => Thresholds;
+  readonly snapshotEveryMs?: number;
+  readonly alertTickMs?: number;
+}
+
+export async function startDashboardServices(
+  options: DashboardOptions,
+): Promise<DashboardServices> {
+  const activity = await ActivityService.start({
+    db: options.db,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
+  });
+  const alerts = await AlertService.start({
+    db: options.db,
+    activity,
+    relay: options.relay,
+    ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
+  });
+  return {
+    activity,
+    alerts,
+    checkins: new CheckinSearch(
+      options.db,
+      () => activity.model.checkins,
+      () => activity.model.reentryIds,
+    ),
+    quarantine: new QuarantineBrowser(options.db),
+    relay: options.relay,
+    async close() {
+      await alerts.close();
+      await activity.close();
+    },
+  };
+}

@@ -1,0 +1,443 @@
+/** The ingest pipeline on RxDB's memory storage: dedupe, conflicts, re-entries, quarantine, cursor, backpressure. */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../../electron/db/open-store';
+import { checkInDocId } from '../../../../electron/db';
+import {
+  IngestPipeline,
+  readIngestTotals,
+  readStoreStats,
+  type BatchCommitted,
+  type StoreTransaction,
+} from '../../../../electron/ingest';
+import { contractExample } from '../../../helpers/events';
+import { waitForValue } from '../../../helpers/relay';
+
+let stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  stores = [];
+});
+
+async function memoryStore(): Promise<Store> {
+  const store = await openStore('', 'memory', `t${randomUUID().replaceAll('-', '')}`);
+  stores.push(store);
+  return store;
+}
+
+let seq = 0;
+function event(
+  n: number,
+  patch: { ticket?: string; gate?: string; sequence?: string | null } = {},
+): string {
+  const e = contractExample();
+  e.id = `ticketing.check_in.created:${n}`;
+  e.idempotency_key = `key-${n}`;
+  e.data.check_in_id = `ci-${n}`;
+  e.data.ticket_id = patch.ticket ?? `tkt-${n}`;
+  if (patch.gate !== undefined) e.data.gate = patch.gate;
+  if (patch.sequence !== null) e.sequence = patch.sequence ?? String(++seq).padStart(12, '0');
+  return JSON.stringify(e);
+}
+
+function nextSeq(): string {
+  return String(++seq).padStart(12, '0');
+}
+
+async function pipeline(
+  store: Store,
+  extra: Partial<Parameters<typeof IngestPipeline.open>[0]> = {},
+) {
+  const p = await IngestPipeline.open({ db: store.db, transaction: store.transaction, ...extra });
+  const batches: BatchCommitted[] = [];
+  p.on('batch-committed', (b) => batches.push(b));
+  return { p, batches };
+}
+
+/** A store transaction whose first commit fails with an I/O error, then works. */
+function failingOnce(): StoreTransaction {
+  let failures = 1;
+  return async (fn) => {
+    if (failures-- > 0) throw new Error('disk I/O error');
+    return fn();
+  };
+}
+
+describe('IngestPipeline', () => {
+  it('stores each key once, counts redeliveries, flags conflicts and re-entries, within a batch and against the store', async () => {
+    const store = await memoryStore();
+    const { p, batches } = await pipeline(store);
+    p.push(event(1));
+    p.push(event(2, { ticket: 'tkt-1' })); // re-entry within the batch
+    p.push(event(1)); // redelivery within the batch
+    p.push(event(1, { gate: 'Other' })); // conflict within the batch
+    await p.flush();
+    p.push(event(1)); // redelivery against the store
+    p.push(event(2, { gate: 'Elsewhere' })); // conflict against the store
+    p.push(event(3, { ticket: 'tkt-1' })); // re-entry against the store
+    await p.flush();
+
+    const t = p.totals;
+    expect(t).toMatchObject({
+      stored: 3,
+      redelivered: 2,
+      conflicts: 2,
+      reentries: 2,
+      ingestSeq: 7,
+    });
+    expect(await store.db.checkins.count().exec()).toBe(3);
+    expect(await store.db.tickets.count().exec()).toBe(1);
+    const first = (await store.db.checkins.findOne(checkInDocId('key-1')).exec())!;
+    expect(first.reentry).toBe(false);
+    expect(first.gate).toBe('');
+    const second = (await store.db.checkins.findOne(checkInDocId('key-2')).exec())!;
+    expect(second.reentry).toBe(true);
+    expect(second.gate).toBe('');
+    const conflicts = await store.db.conflicts.find({ sort: [{ ingestSeq: 'asc' }] }).exec();
+    expect(conflicts.map((c) => c.key)).toEqual(['key-1', 'key-2']);
+    expect(conflicts[0]!.checkinId).toBe(first.id);
+    expect(conflicts[0]!.storedFingerprint).toBe(first.fingerprint);
+    expect(JSON.parse(conflicts[1]!.text).data.gate).toBe('Elsewhere');
+    // The batch events carry the new docs and the counts.
+    expect(batches.flatMap((b) => b.checkins.map((c) => c.key))).toEqual([
+      'key-1',
+      'key-2',
+      'key-3',
+    ]);
+    expect(batches.reduce((n, b) => n + b.counts.redelivered, 0)).toBe(2);
+  });
+
+  it("stores an event whose idempotency_key is the text of another event's pair key (no false conflict)", async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const a = JSON.parse(event(71));
+    delete a.idempotency_key;
+    a.id = 'pair-1';
+    const b = JSON.parse(event(72));
+    b.idempotency_key = JSON.stringify([a.source, 'pair-1']);
+    p.push(JSON.stringify(a));
+    p.push(JSON.stringify(b));
+    await p.flush();
+    expect(p.totals).toMatchObject({ stored: 2, conflicts: 0, redelivered: 0 });
+    expect(await store.db.checkins.count().exec()).toBe(2);
+  });
+
+  it("feeds the collections' change streams, so reactive queries see ingested check-ins", async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const counted = waitForValue(store.db.checkins.count().$, (n) => n === 3);
+    const changed = new Set<string>();
+    const sub = store.db.checkins.$.subscribe((e) => changed.add(e.documentId));
+    p.push(event(61));
+    p.push(event(62));
+    p.push(event(63));
+    await p.flush();
+    expect(await counted).toBe(3);
+    sub.unsubscribe();
+    expect(changed).toEqual(new Set(['key-61', 'key-62', 'key-63'].map(checkInDocId)));
+  });
+
+  it('keeps the raw event verbatim, unknown fields included', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const e = JSON.parse(event(9));
+    e.x_extension = { nested: [1, 2] };
+    e.data.lane = 4;
+    const text = JSON.stringify(e);
+    p.push(text, 1234);
+    await p.flush();
+    const doc = (await store.db.checkins.findOne(checkInDocId('key-9')).exec())!;
+    expect(doc.raw).toBe(text);
+    expect(doc.receivedAt).toBe(1234);
+    expect(doc.sequence).toBe(e.sequence);
+  });
+
+  it('quarantines rejected messages with their text and reasons, and counts skipped ones', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const bad = JSON.parse(event(5));
+    bad.data.checked_in_at = 'not a time';
+    p.push(JSON.stringify(bad));
+    p.push('{"half a message');
+    const huge = JSON.parse(event(6));
+    huge.data.notes = 'x'.repeat(70 * 1024);
+    const hugeText = JSON.stringify(huge);
+    p.push(hugeText);
+    p.push(
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'hb-1',
+        source: 'cope.devices',
+        type: 'device.heartbeat',
+        sequence: nextSeq(),
+      }),
+    );
+    await p.flush();
+    expect(p.totals).toMatchObject({ quarantined: 3, skipped: 1, stored: 0, ingestSeq: 4 });
+    const q = await store.db.quarantine.find({ sort: [{ ingestSeq: 'asc' }] }).exec();
+    expect(q.map((d) => d.code)).toEqual(['invalid_timestamp', 'not_json', 'too_large']);
+    expect(q[0]!.text).toBe(JSON.stringify(bad));
+    expect(q[0]!.sequence).toBe(bad.sequence);
+    expect(q[1]!.text).toBe('{"half a message');
+    expect(q[2]!.truncated).toBe(true);
+    expect(q[2]!.size).toBe(Buffer.byteLength(hugeText));
+    expect(hugeText.startsWith(q[2]!.text)).toBe(true);
+  });
+
+  it('commits the cursor and counters with the batch and resumes from them', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const texts = [event(20), event(21), '{not json', event(22), 'also not json'];
+    for (const t of texts) p.push(t);
+    await p.flush();
+    const persisted = await readIngestTotals(store.db);
+    expect(persisted).toEqual(p.totals);
+    expect(persisted.cursor).toBe(JSON.parse(texts[3]!).sequence);
+    // One unsequenced message sits after the cursor: a resuming relay sends it again first.
+    expect(persisted.cursorTail).toBe(1);
+
+    const again = await IngestPipeline.open({ db: store.db });
+    expect(again.resumeCursor()).toBe(persisted.cursor);
+    again.push('also not json'); // the replay: dropped, not quarantined twice
+    again.push(event(23));
+    await again.flush();
+    expect(again.replayed).toBe(1);
+    expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, cursorTail: 0 });
+  });
+
+  it("never sends one relay's cursor to another relay", async () => {
+    const store = await memoryStore();
+    const a = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: 'wss://a',
+    });
+    a.push(event(40, { sequence: '000000009000' }));
+    a.push(event(41, { sequence: '000000009001' }));
+    await a.flush();
+    expect(a.totals).toMatchObject({ cursor: '000000009001', cursorRelay: 'wss://a' });
+
+    // Switched to relay B (e.g. in settings): its sequences are its own and start low.
+    const b = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: 'wss://b',
+    });
+    expect(b.resumeCursor()).toBeNull();
+    b.push(event(41, { sequence: '000000000001' })); // B also carries one A had: a redelivery
+    b.push(event(42, { sequence: '000000000002' }));
+    await b.flush();
+    expect(b.totals).toMatchObject({
+      cursor: '000000000002',
+      cursorRelay: 'wss://b',
+      stored: 3,
+      redelivered: 1,
+    });
+
+    // A crash before B's first commit must not resurrect A's cursor for B either.
+    const store2 = await memoryStore();
+    const a2 = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://a',
+    });
+    a2.push(event(50, { sequence: '000000009000' }));
+    await a2.flush();
+    await IngestPipeline.open({ db: store2.db, transaction: store2.transaction, relay: 'wss://b' });
+    const reopened = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://b',
+    });
+    expect(reopened.resumeCursor()).toBeNull();
+    // Back on A, with nothing committed from B: A's cursor is still good.
+    const backOnA = await IngestPipeline.open({
+      db: store2.db,
+      transaction: store2.transaction,
+      relay: 'wss://a',
+    });
+    expect(backOnA.resumeCursor()).toBe('000000009000');
+  });
+
+  it('drops nothing as a replay on a relay that does not stamp sequence (reconnect or restart)', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    expect(p.resumeCursor()).toBeNull();
+    p.push(event(80, { sequence: null }));
+    p.push(event(81, { sequence: null }));
+    await p.flush();
+    // Reconnect: with no cursor there is nothing to resume after; the relay sends what is new.
+    expect(p.resumeCursor()).toBeNull();
+    p.push(event(82, { sequence: null }));
+    p.push('not json, no sequence either');
+    await p.flush();
+    expect(p.replayed).toBe(0);
+    expect(p.totals).toMatchObject({ stored: 3, quarantined: 1, ingestSeq: 4 });
+
+    const again = await IngestPipeline.open({ db: store.db });
+    expect(again.resumeCursor()).toBeNull();
+    again.push(event(83, { sequence: null }));
+    await again.flush();
+    expect(again.replayed).toBe(0);
+    expect(again.totals).toMatchObject({ stored: 4, ingestSeq: 5 });
+    expect(await store.db.checkins.count().exec()).toBe(4);
+  });
+
+  it('asks the relay to pause above the high-water mark and signals drain', async () => {
+    const store = await memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StoreTransaction = async (fn) => {
+      await gate;
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: slow, highWater: 50, batchSize: 20 });
+    let drained = 0;
+    p.onDrain(() => drained++);
+    const answers: boolean[] = [];
+    for (let i = 0; i < 60; i++) answers.push(p.push(event(100 + i)));
+    expect(answers.slice(0, 49).every(Boolean)).toBe(true);
+    expect(answers.slice(49).some((a) => a)).toBe(false);
+    expect(drained).toBe(0);
+    release();
+    await p.flush();
+    expect(drained).toBe(1);
+    expect(p.totals.stored).toBe(60);
+    expect(p.push(event(999))).toBe(true);
+  });
+
+  it('drops the unsequenced tail a relay replays from its start when there is no cursor yet', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    expect(p.resumeCursor()).toBeNull();
+    p.push('garbage before any sequence');
+    await p.flush();
+    // Reconnect with no `after`: a relay that stamps sequence sends its history from the start.
+    expect(p.resumeCursor()).toBeNull();
+    p.push('garbage before any sequence');
+    p.push(event(85));
+    await p.flush();
+    expect(p.replayed).toBe(1);
+    expect(p.totals).toMatchObject({ quarantined: 1, stored: 1, cursorTail: 0 });
+  });
+
+  it('bounds the queue by size too: large messages ask the relay to pause long before the count would', async () => {
+    const store = await memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StoreTransaction = async (fn) => {
+      await gate;
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: slow, highWaterBytes: 1024 * 1024 });
+    let drained = 0;
+    p.onDrain(() => drained++);
+    const big = (n: number): string => {
+      const e = JSON.parse(event(n));
+      e.data.notes = 'x'.repeat(60 * 1024);
+      return JSON.stringify(e);
+    };
+    const answers: boolean[] = [];
+    for (let i = 0; i < 40; i++) answers.push(p.push(big(300 + i)));
+    // ~61 KiB each: the 1 MiB mark is passed at the 17th, far below the 10,000-message mark.
+    expect(answers.indexOf(false)).toBe(16);
+    expect(answers.slice(16).some((a) => a)).toBe(false);
+    release();
+    await p.flush();
+    expect(drained).toBe(1);
+    expect(p.totals.stored).toBe(40);
+    expect(p.push(event(998))).toBe(true);
+  });
+
+  it('lets go of committed messages (the queue holds only what is not yet committed)', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store, { batchSize: 500 });
+    for (let i = 0; i < 1500; i++) p.push(event(2000 + i));
+    await p.flush();
+    expect(p.totals.stored).toBe(1500);
+    // White-box: the array behind the queue, where committed messages would stay reachable.
+    expect((p as unknown as { queue: unknown[] }).queue).toHaveLength(0);
+  });
+
+  it('keeps ingesting when a batch-committed listener throws', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    p.on('batch-committed', () => {
+      throw new Error('a dashboard bug');
+    });
+    const warned = new Promise<string>((resolve) =>
+      process.once('warning', (w) => resolve(w.message)),
+    );
+    p.push(event(70));
+    await p.flush();
+    p.push(event(71));
+    await p.flush();
+    expect(await warned).toMatch(/a dashboard bug/);
+    expect(p.totals.stored).toBe(2);
+  });
+
+  it('calls every listener even when one throws, and survives a throwing commit-error listener', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store, { transaction: failingOnce() });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      p.on('commit-error', () => {
+        throw new Error('an error-reporting bug');
+      });
+      p.on('batch-committed', () => {
+        throw new Error('a dashboard bug');
+      });
+      const seen: number[] = [];
+      p.on('batch-committed', (b) => seen.push(b.counts.stored));
+      p.push(event(90));
+      await p.flush();
+      expect(seen).toEqual([1]);
+      expect(p.totals.stored).toBe(1);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.join('\n')).toMatch(/an error-reporting bug/);
+      expect(warnings.join('\n')).toMatch(/a dashboard bug/);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('retries a batch whose commit failed, without losing or double-counting', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store, { transaction: failingOnce() });
+    const errors: Error[] = [];
+    p.on('commit-error', (e) => errors.push(e));
+    p.push(event(40));
+    p.push(event(40));
+    p.push(event(41));
+    await p.flush();
+    expect(errors.map((e) => e.message)).toEqual(['disk I/O error']);
+    expect(p.totals).toMatchObject({ stored: 2, redelivered: 1, ingestSeq: 3 });
+  });
+
+  it('counts gates, devices and sessions whose names are Object.prototype keys', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    for (const [n, name] of [
+      [90, '__proto__'],
+      [91, 'constructor'],
+      [92, 'toString'],
+    ] as const) {
+      const e = JSON.parse(event(n));
+      e.data.gate = name;
+      e.data.device_id = name;
+      e.data.scanner_session_id = name;
+      p.push(JSON.stringify(e));
+    }
+    await p.flush();
+    const stats = await readStoreStats(store.db);
+    for (const counts of [stats.perGate, stats.perDevice, stats.perSession]) {
+      expect(Object.entries(counts)).toEqual([
+        ['__proto__', 1],
+        ['constructor', 1],
+        ['toString', 1],
+      ]);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CSV_OPTIONS, encodeCsvRecords } from '../../../../electron/reports/csv-encode';
+
+/** Strings rich in what CSV and spreadsheets care about. */
+const cell = fc.oneof(
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '1',
+      ' ',
+      ',',
+      '"',
+      '\r',
+      '\n',
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '\0',
+      '\u0001',
+      '＝',
+      '＋',
+      '－',
+      '＠',
+      'é',
+      '李',
+      "'",
+    ),
+  }),
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('', '-', '=', '"', ',', '\r\n', '2026-05-05T16:00:00.000Z', 'true'),
+);
+const records = fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { maxLength: 30 });
+
+describe('encodeCsvRecords', () => {
+  it('writes exactly what csv-stringify writes for the same records', () => {
+    fc.assert(
+      fc.property(records, (rs) => {
+        expect(encodeCsvRecords(rs)).toBe(stringify(rs, CSV_OPTIONS));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads back with csv-parse as the records, formula cells quote-prefixed', () => {
+    fc.assert(
+      fc.property(
+        records.filter((rs) => rs.every((r) => !(r.length === 1 && r[0] === ''))),
+        (rs) => {
+          const back = parse(encodeCsvRecords(rs), { relax_column_count: true }) as string[][];
+          const want = rs.map((r) => r.map((v) => (/^[=+\-@\t\r＝＋－＠]/.test(v) ? `'${v}` : v)));
+          expect(back).toEqual(want);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('falls back to csv-stringify for a page holding the sentinel characters', () => {
+    const rs = [
+      ['a\0\u0001b', 'x,y'],
+      ['\0\u0001', '=1'],
+    ];
+    expect(encodeCsvRecords(rs)).toBe(stringify(rs, CSV_OPTIONS));
+  });
+});

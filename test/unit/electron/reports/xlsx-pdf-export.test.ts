@@ -1,0 +1,247 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { PDFParse } from 'pdf-parse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveExportRequest, runExport } from '../../../../electron/reports/run-export';
+import {
+  exportRequestSchema,
+  type ExportRequestInput,
+} from '../../../../shared/api/channels/reports';
+import type { CheckInDoc } from '../../../../electron/db';
+import {
+  expected,
+  makeCheckIns,
+  reportFixture,
+  T0,
+  type ReportFixture,
+} from '../../../helpers/report-fixtures';
+
+const HOUR = 3_600_000;
+
+function countBy(docs: ReadonlyArray<CheckInDoc>, key: (d: CheckInDoc) => string | number) {
+  const m = new Map<string | number, { n: number; re: number }>();
+  for (const d of docs) {
+    const e = m.get(key(d)) ?? { n: 0, re: 0 };
+    e.n++;
+    if (d.reentry) e.re++;
+    m.set(key(d), e);
+  }
+  return m;
+}
+
+function sheetRows(sheet: ExcelJS.Worksheet): unknown[][] {
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+}
+
+describe('XLSX and PDF exports', () => {
+  let f: ReportFixture;
+  beforeAll(async () => {
+    // 2,000 check-ins 9 s apart: five hours of arrivals.
+    f = await reportFixture(makeCheckIns({ count: 2000, spacingMs: 9_000 }));
+  });
+  afterAll(() => f.close());
+
+  async function exportTo(
+    name: string,
+    input: Omit<ExportRequestInput, 'format'> & { format: 'xlsx' | 'pdf' },
+    extra: { rowsPerSheet?: number; alerts?: boolean } = {},
+  ) {
+    const request = exportRequestSchema.parse(input);
+    const outPath = join(f.dir, name);
+    const outcome = await runExport(f.db.checkins, resolveExportRequest(request), {
+      outPath,
+      pageSize: 300,
+      now: () => Date.UTC(2026, 4, 6, 9, 30),
+      rowsPerSheet: extra.rowsPerSheet,
+      openAlerts: extra.alerts
+        ? () => [
+            {
+              severity: 'warning',
+              title: 'Device idle',
+              detail: 'dev-1-2 at North',
+              since: T0 + HOUR,
+            },
+            { severity: 'critical', title: 'Relay down', since: T0 + 2 * HOUR },
+          ]
+        : undefined,
+    });
+    return { outcome, outPath };
+  }
+
+  it('XLSX holds every check-in and summaries with the right numbers', async () => {
+    const { outPath, outcome } = await exportTo('report.xlsx', {
+      format: 'xlsx',
+      filter: { eventId: 'ev-1' },
+    });
+    const rows = expected(f.docs, { eventId: 'ev-1' });
+    expect(outcome.rows).toBe(rows.length);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(outPath);
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      'Check-ins',
+      'By gate',
+      'By session',
+      'By device',
+      'By hour',
+      'Report',
+    ]);
+
+    const checkins = sheetRows(wb.getWorksheet('Check-ins')!);
+    expect(checkins[0]).toEqual([
+      'Check-in ID',
+      'Ticket ID',
+      'Event',
+      'Product',
+      'Attendee name',
+      'Attendee e-mail',
+      'Gate',
+      'Device',
+      'Scanner session',
+      'Checked in at (UTC)',
+      'Occurred at (UTC)',
+      'Received at (UTC)',
+      'Re-entry',
+    ]);
+    expect(checkins.length).toBe(rows.length + 1);
+    rows.forEach((d, i) => {
+      const r = checkins[i + 1]!;
+      expect(r[0]).toBe(d.checkInId);
+      expect(r[1]).toBe(d.ticketId);
+      // Text is stored as text, never neutralised: Excel does not evaluate string cells. XML
+      // reads a bare carriage return back as a line feed.
+      expect(r[4] ?? '').toBe((d.attendeeName ?? '').replace(/\r/g, '\n'));
+      expect(r[5] ?? '').toBe(d.attendeeEmail ?? '');
+      expect(r[6] ?? '').toBe(d.gate);
+      expect((r[9] as Date).getTime()).toBe(d.checkedInAt);
+      expect((r[11] as Date).getTime()).toBe(d.receivedAt);
+      expect(r[12]).toBe(d.reentry);
+    });
+
+    const byGate = sheetRows(wb.getWorksheet('By gate')!).slice(1);
+    const gates = countBy(rows, (d) => d.gate);
+    expect(byGate.map((r) => [r[0] ?? '', r[1], r[2]])).toEqual(
+      [...gates]
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+        .map(([g, c]) => [g, c.n, c.re]),
+    );
+    const bySession = sheetRows(wb.getWorksheet('By session')!).slice(1);
+    const sessions = countBy(rows, (d) => d.sessionId);
+    expect(bySession.length).toBe(sessions.size);
+    for (const r of bySession) expect(r[3]).toBe(sessions.get(r[0] as string)!.n);
+    const byDevice = sheetRows(wb.getWorksheet('By device')!).slice(1);
+    const devices = countBy(rows, (d) => d.deviceId);
+    expect(byDevice.length).toBe(devices.size);
+    for (const r of byDevice) expect(r[3]).toBe(devices.get((r[0] as string | undefined) ?? '')!.n);
+    const byHour = sheetRows(wb.getWorksheet('By hour')!).slice(1);
+    const hours = countBy(rows, (d) => Math.floor(d.checkedInAt / HOUR) * HOUR);
+    expect(byHour.map((r) => [(r[0] as Date).getTime(), r[1], r[2]])).toEqual(
+      [...hours].map(([h, c]) => [h, c.n, c.re]),
+    );
+    expect(byHour.reduce((s, r) => s + (r[1] as number), 0)).toBe(rows.length);
+
+    const info = new Map(sheetRows(wb.getWorksheet('Report')!).map((r) => [r[0], r[1]]));
+    expect(info.get('Event')).toBe('ev-1');
+    expect(info.get('Check-ins')).toBe(rows.length.toLocaleString('en-US'));
+    expect(info.get('Personal data')).toBe('included');
+    expect(info.get('Generated')).toBe('2026-05-06T09:30:00.000Z');
+    expect(await readdir(f.dir)).toContain('report.xlsx');
+  });
+
+  it('XLSX without PII has no name or e-mail column, and rolls over to a second sheet', async () => {
+    const { outPath } = await exportTo(
+      'nopii.xlsx',
+      { format: 'xlsx', includePii: false },
+      { rowsPerSheet: 1500 },
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(outPath);
+    const first = sheetRows(wb.getWorksheet('Check-ins')!);
+    const second = sheetRows(wb.getWorksheet('Check-ins (2)')!);
+    expect(first.length).toBe(1501);
+    expect(second.length).toBe(2000 - 1500 + 1);
+    expect(first[0]).not.toContain('Attendee name');
+    expect(first[0]).not.toContain('Attendee e-mail');
+    const all = [...first.slice(1), ...second.slice(1)].map((r) => r[0]);
+    expect(all).toEqual(expected(f.docs).map((d) => d.checkInId));
+    const text = JSON.stringify([...first, ...second]);
+    expect(text).not.toContain('@example.com');
+    expect(text).not.toContain('Guest ');
+  });
+
+  it('XLSX times and hours follow the display time zone', async () => {
+    const { outPath } = await exportTo('tz.xlsx', { format: 'xlsx', timeZone: 'America/New_York' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(outPath);
+    const rows = sheetRows(wb.getWorksheet('Check-ins')!);
+    expect(rows[0]![9]).toBe('Checked in at (America/New_York)');
+    const first = expected(f.docs)[0]!;
+    // 16:00Z is 12:00 in New York (EDT, -4h): the cell shows wall-clock time.
+    expect((rows[1]![9] as Date).getTime()).toBe(first.checkedInAt - 4 * HOUR);
+    const hours = sheetRows(wb.getWorksheet('By hour')!);
+    expect(hours[0]![0]).toBe('Hour (America/New_York)');
+    expect((hours[1]![0] as Date).toISOString()).toBe('2026-05-05T12:00:00.000Z');
+  });
+
+  it('PDF text holds the totals, the tables, the alerts and what was exported', async () => {
+    const { outPath } = await exportTo(
+      'summary.pdf',
+      { format: 'pdf', filter: { gate: 'North', from: '2026-05-05T16:30:00Z' } },
+      { alerts: true },
+    );
+    const rows = expected(f.docs, { gate: 'North', from: T0 + HOUR / 2 });
+    expect(rows.length).toBeGreaterThan(0);
+    const parser = new PDFParse({ data: await readFile(outPath) });
+    const { text, total } = await parser.getText();
+    await parser.destroy();
+    const flat = text.replace(/\s+/g, ' ');
+    expect(total).toBeGreaterThanOrEqual(1);
+    expect(flat).toContain('Attendance report');
+    expect(flat).toContain(`Check-ins ${rows.length.toLocaleString('en-US')}`);
+    const reentries = rows.filter((d) => d.reentry).length;
+    expect(flat).toContain(`Re-entries ${reentries}`);
+    expect(flat).toContain(`Tickets admitted ${(rows.length - reentries).toLocaleString('en-US')}`);
+    expect(flat).toContain('Gate: North');
+    expect(flat).toContain('Checked in from: 2026-05-05T16:30:00.000Z');
+    expect(flat).toContain('Generated: 2026-05-06T09:30:00.000Z');
+    expect(flat).toContain('Device idle: dev-1-2 at North');
+    expect(flat).toContain('Relay down');
+    for (const s of new Set(rows.map((d) => d.sessionId))) expect(flat).toContain(s);
+    for (const d of new Set(rows.map((r) => r.deviceId))) expect(flat).toContain(d);
+    expect(flat).toMatch(/Page 1 of \d+/);
+    // The PDF is a summary: no attendee data in it.
+    expect(flat).not.toContain('@example.com');
+  });
+
+  it('PDF tables run over several pages with the header repeated', async () => {
+    // 2,000 rows in sessions of 500 per gate and device → enough sessions? Use every row's hour
+    // and session: force many hours with a wide range and check page count and headers.
+    const many = makeCheckIns({
+      count: 3000,
+      spacingMs: 120_000,
+      gates: ['A', 'B', 'C', 'D', 'E', 'F'],
+    });
+    const g = await reportFixture(many);
+    try {
+      const request = exportRequestSchema.parse({ format: 'pdf' });
+      const outPath = join(g.dir, 'long.pdf');
+      await runExport(g.db.checkins, resolveExportRequest(request), { outPath });
+      const parser = new PDFParse({ data: await readFile(outPath) });
+      const result = await parser.getText();
+      await parser.destroy();
+      expect(result.total).toBeGreaterThan(2);
+      // 100 hours of arrivals: the hour table continues on later pages under its header.
+      const pagesWithHourHeader = result.pages.filter((p) =>
+        /Hour\s+Check-ins\s+Re-entries/.test(p.text),
+      );
+      expect(pagesWithHourHeader.length).toBeGreaterThan(1);
+      const flat = result.text.replace(/\s+/g, ' ');
+      expect(flat).toContain(`Page ${result.total} of ${result.total}`);
+      expect(flat).toContain('No open alerts.');
+    } finally {
+      await g.close();
+    }
+  });
+});
