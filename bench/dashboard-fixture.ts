@@ -6,9 +6,13 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE_NAME, openStore } from '../electron/app';
-import { checkInDocId, type CheckInDoc } from '../electron/db';
-import { INGEST_STATE_ID } from '../electron/db/ingest-totals';
+import {
+  checkInDocId,
+  DATABASE_NAME,
+  INGEST_STATE_ID,
+  openStore,
+  type CheckInDoc,
+} from '../electron/db';
 
 const GATES = 36;
 const DEVICES = 150;

@@ -13,8 +13,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ActivityService, ACTIVITY_SNAPSHOT_ID } from '../electron/activity/activity-service';
-import { DATABASE_NAME, openStore } from '../electron/app';
-import { readIngestTotals } from '../electron/db/ingest-totals';
+import { DATABASE_NAME, openStore, readIngestTotals } from '../electron/db';
 import { ensureRendererBuilt, openBrowser, startSim } from '../test/helpers/e2e';
 import { dashboardFixture } from './dashboard-fixture';
 import { percentile, table } from './bench-common';

@@ -4,8 +4,7 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openStore } from '../electron/app';
-import { readCheckInPages } from '../electron/db/checkin-pages';
+import { openStore, readCheckInPages } from '../electron/db';
 import { resolveExportRequest, runExport } from '../electron/reports/run-export';
 import { exportRequestSchema } from '../shared/api/channels/reports';
 import {

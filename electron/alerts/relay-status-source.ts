@@ -5,7 +5,7 @@
  */
 import type { BehaviorSubject } from 'rxjs';
 import type { RelayStatus } from '../../shared/api/channels/relay';
-import type { RelayStatus as ClientStatus } from '../relay/relay-client';
+import type { RelayStatus as ClientStatus } from '../relay';
 
 export interface RelayStatusSource {
   current(): RelayStatus;

@@ -1,15 +1,30 @@
 /**
- * Everything the API handlers call into, as one object both hosts build. It grows by domain:
- * add your service as a field here and your `registerXHandlers` call in register-all.ts.
+ * Everything the API handlers call into, as one object the composition root (electron/app)
+ * builds. It grows by domain: add your service as a field here and your `registerXHandlers`
+ * call in register-all.ts. Only types of the feature folders: the api floor never starts them.
  */
 import type { AppInfo } from '../../shared/api/channels/app';
-import type { DashboardServices } from '../app/dashboard-services';
+import type { ActivityService } from '../activity/activity-service';
+import type { CheckinSearch } from '../activity/checkin-search';
+import type { QuarantineBrowser } from '../activity/quarantine-browser';
+import type { AlertService } from '../alerts/alert-service';
+import type { RelayStatusSource } from '../alerts/relay-status-source';
 import type { ExportService } from '../reports/export-service';
 import type { SettingsService } from '../settings/settings-service';
 
-export interface ApiServices extends Partial<DashboardServices> {
+export interface ApiServices {
   /** `app:info`: what host runs the core and whether the data is simulated. */
   readonly appInfo?: () => AppInfo;
+  /** `activity:*`: the live aggregates (electron/activity). */
+  readonly activity?: ActivityService;
+  /** `alerts:*` (electron/alerts). */
+  readonly alerts?: AlertService;
+  /** `checkins:*`: search and drill-down over stored check-ins (electron/activity). */
+  readonly checkins?: CheckinSearch;
+  /** `quarantine:*`: the quarantine browser (electron/activity). */
+  readonly quarantine?: QuarantineBrowser;
+  /** `relay:*`: the relay link's status. */
+  readonly relay?: RelayStatusSource;
   /** `settings:*`: settings and the write-only relay token (electron/settings). */
   readonly settings?: SettingsService;
   /** `reports:*`: attendance exports (electron/reports). */

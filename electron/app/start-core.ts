@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GateOpsDatabase } from '../db';
 import { IngestPipeline, type IngestOptions } from '../ingest';
-import type { Clock } from '../relay/clock';
-import { RelayClient, type RelayClientOptions } from '../relay/relay-client';
+import { RelayClient, type Clock, type RelayClientOptions } from '../relay';
 import {
   startRelaySimulator,
   type RelaySimulator,

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import type { WriteStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, defaultDataDir, openStore } from '../app';
+import { defaultDataDir } from '../app';
+import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore } from '../db';
 import { TargetPathError } from '../reports/atomic-file';
 import {
   ExportCancelledError,

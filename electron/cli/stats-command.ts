@@ -5,8 +5,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, defaultDataDir, openStore } from '../app';
-import { readStoreStats, type StoreStats } from '../db/store-stats';
+import { defaultDataDir } from '../app';
+import {
+  DATABASE_NAME,
+  DEMO_DATABASE_NAME,
+  openStore,
+  readStoreStats,
+  type StoreStats,
+} from '../db';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]

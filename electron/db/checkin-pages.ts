@@ -9,7 +9,7 @@
  * without RxDocument wrappers or query caching, which a one-pass export does not need.
  */
 import { normalizeMangoQuery, prepareQuery, type MangoQuery, type RxCollection } from 'rxdb';
-import type { CheckInDoc } from '.';
+import type { CheckInDoc } from './collections/checkins';
 
 export interface CheckInRange {
   readonly eventId?: string;

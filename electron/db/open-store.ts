@@ -4,9 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openGateOpsDatabase, type GateOpsDatabase } from '.';
-import type { StoreTransaction } from '../ingest';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../storage';
+import { openGateOpsDatabase, type GateOpsDatabase } from './database';
+
+/** Runs `fn` so that every write awaited inside it commits together (or not at all). */
+export type StoreTransaction = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export type StoreKind = 'sqlite' | 'memory';
 

@@ -3,7 +3,7 @@
  * and cursor, and check-ins per gate, device and session (one pass over the check-ins in
  * ingest order, a page at a time, so a million rows do not sit in memory at once).
  */
-import type { GateOpsDatabase } from '.';
+import type { GateOpsDatabase } from './database';
 import { readIngestTotals, type IngestTotals } from './ingest-totals';
 
 export interface StoreStats {

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CLOUDEVENTS_SUBPROTOCOL } from '../relay/relay-protocol';
+import { CLOUDEVENTS_SUBPROTOCOL } from '../relay';
 import { EventGenerator, type GeneratorOptions, type Ledger } from './event-generator';
 import { RelayHistory } from './relay-history';
 import { Subscriber } from './relay-subscriber';

@@ -16,9 +16,13 @@ import {
   type GateOpsDatabase,
   type QuarantineDoc,
   type TicketDoc,
+  INGEST_STATE_ID,
+  type IngestTotals,
+  insertNew,
+  put,
+  readByIds,
+  type StoreTransaction,
 } from '../db';
-import { INGEST_STATE_ID, type IngestTotals } from '../db/ingest-totals';
-import { insertNew, put, readByIds } from '../db/storage-writes';
 
 export interface IncomingMessage {
   readonly verdict: Classification;
@@ -26,9 +30,6 @@ export interface IncomingMessage {
   readonly sequence: string | null;
   readonly receivedAt: number;
 }
-
-/** Runs `fn` so that every write awaited inside it commits together (or not at all). */
-export type StoreTransaction = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export interface BatchCounts {
   readonly messages: number;

@@ -16,15 +16,14 @@ import {
   type Classification,
   type JsonObject,
 } from '../../shared/contract';
-import type { GateOpsDatabase } from '../db';
-import type { RelaySink } from '../relay/relay-status';
 import {
-  commitBatch,
-  type BatchResult,
-  type IncomingMessage,
+  readIngestTotals,
+  type GateOpsDatabase,
+  type IngestTotals,
   type StoreTransaction,
-} from './batch-commit';
-import { readIngestTotals, type IngestTotals } from '../db/ingest-totals';
+} from '../db';
+import type { RelaySink } from '../relay';
+import { commitBatch, type BatchResult, type IncomingMessage } from './batch-commit';
 
 export interface BatchCommitted extends BatchResult {
   readonly committedAt: number;

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../../electron/app';
+import { openStore } from '../../../../electron/db';
 import { PassThrough, Readable } from 'node:stream';
 import { exportCommand } from '../../../../electron/cli/export-command';
 import { distinctValues, readCheckInPages } from '../../../../electron/db/checkin-pages';

@@ -5,11 +5,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../../electron/db/open-store';
 import { checkInDocId } from '../../../../electron/db';
-import {
-  IngestPipeline,
-  readIngestTotals,
-  type StoreTransaction,
-} from '../../../../electron/ingest';
+import { IngestPipeline } from '../../../../electron/ingest';
+import { readIngestTotals, type StoreTransaction } from '../../../../electron/db';
 import { EventGenerator, formatSequence } from '../../../../electron/demo-venue';
 import { expectedTotals, pickTotals, storedFingerprints, tempDir } from '../../../helpers/relay';
 

@@ -8,8 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../../../electron/app';
-import { readIngestTotals } from '../../../../electron/ingest';
+import { openStore, readIngestTotals } from '../../../../electron/db';
 import { startRelaySimulator } from '../../../../electron/demo-venue';
 import { runCli } from '../../../helpers/cli';
 import {

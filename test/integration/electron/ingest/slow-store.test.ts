@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
-import { openStore } from '../../../../electron/db/open-store';
-import { IngestPipeline, type StoreTransaction } from '../../../../electron/ingest';
+import { openStore, type StoreTransaction } from '../../../../electron/db';
+import { IngestPipeline } from '../../../../electron/ingest';
 import { RelayClient } from '../../../../electron/relay/relay-client';
 import { startRelaySimulator } from '../../../../electron/demo-venue';
 import {

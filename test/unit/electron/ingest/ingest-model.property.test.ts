@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { openStore } from '../../../../electron/db/open-store';
-import { IngestPipeline, type StoreTransaction } from '../../../../electron/ingest';
+import { openStore, type StoreTransaction } from '../../../../electron/db';
+import { IngestPipeline } from '../../../../electron/ingest';
 import { EventGenerator, formatSequence } from '../../../../electron/demo-venue';
 import { expectedTotals, pickTotals, storedFingerprints } from '../../../helpers/relay';
 

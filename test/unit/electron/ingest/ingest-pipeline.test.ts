@@ -1,15 +1,15 @@
 /** The ingest pipeline on RxDB's memory storage: dedupe, conflicts, re-entries, quarantine, cursor, backpressure. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../../electron/db/open-store';
-import { checkInDocId } from '../../../../electron/db';
 import {
-  IngestPipeline,
+  checkInDocId,
+  openStore,
   readIngestTotals,
   readStoreStats,
-  type BatchCommitted,
+  type Store,
   type StoreTransaction,
-} from '../../../../electron/ingest';
+} from '../../../../electron/db';
+import { IngestPipeline, type BatchCommitted } from '../../../../electron/ingest';
 import { contractExample } from '../../../helpers/events';
 import { waitForValue } from '../../../helpers/relay';
 
