@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Builds out/ first when it is missing or stale (tests run the built CLI and bundles).
+    globalSetup: ['test/setup/build-when-stale.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -48,8 +48,7 @@ Exit status: 0 written, 1 the export failed, 2 usage error (bad filter, unknown 
 unwritable path, no database), 130 interrupted (nothing written).`;
 
 export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'write an attendance report (CSV, XLSX or PDF) of the stored check-ins',
+  stoppable: true,
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({

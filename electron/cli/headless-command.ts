@@ -40,8 +40,7 @@ export interface HeadlessAttachment {
 }
 
 export const headlessCommand: CliCommand = {
-  name: 'headless',
-  summary: 'run Gate Ops without a window (relay link, ingest, store)',
+  stoppable: true,
   usage,
   async run(args, io) {
     const { values } = parseArgs({

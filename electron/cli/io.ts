@@ -5,16 +5,22 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
-  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
+  /** Aborted when the process is asked to stop (SIGINT/SIGTERM/SIGHUP); long-running commands await it. */
   readonly stopSignal: AbortSignal;
+  /**
+   * Called before a command that honours `stopSignal` runs: from then on SIGINT, SIGTERM and
+   * SIGHUP abort `stopSignal` instead of ending the process. (The process entry sets it; tests
+   * abort the signal themselves.)
+   */
+  readonly catchStopSignals?: () => void;
 }
 
+/** One subcommand (its name and summary are in commands.ts, so --help need not load it). */
 export interface CliCommand {
-  readonly name: string;
-  /** One line for `gate-ops --help`. */
-  readonly summary: string;
   /** Full usage text for `gate-ops COMMAND --help`. */
   readonly usage: string;
+  /** It watches io.stopSignal and, when asked to stop, finishes what it is writing. */
+  readonly stoppable?: boolean;
   /** Resolves to the exit code. */
   run(args: string[], io: CliIo): Promise<number>;
 }

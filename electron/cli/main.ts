@@ -2,7 +2,6 @@
  * `gate-ops` command line: dispatches to a subcommand. Exit codes: 0 ok, 1 the command ran and
  * found a problem (e.g. rejected events), 2 usage error or unreadable input.
  */
-import { parseArgs } from 'node:util';
 import { commands } from './commands';
 import { EXIT_USAGE, UsageError, type CliIo } from './io';
 
@@ -19,22 +18,7 @@ function help(): string {
   ].join('\n');
 }
 
-export function defaultIo(): CliIo {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-    stopSignal: controller.signal,
-  };
-}
-
-export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(help());
@@ -44,15 +28,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout.write('gate-ops 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`gate-ops: unknown command "${name}". Run gate-ops --help for the list.\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;
   }
+  if (command.stoppable) io.catchStopSignals?.();
   try {
     return await command.run(rest, io);
   } catch (error) {
@@ -73,5 +59,3 @@ function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
-
-export { parseArgs };

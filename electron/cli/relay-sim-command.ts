@@ -29,8 +29,7 @@ Runs a simulated venue relay (CloudEvents over WebSocket, subprotocol cloudevent
   --stall-ms MS       how long a stall lasts (default 5000)`;
 
 export const relaySimCommand: CliCommand = {
-  name: 'relay-sim',
-  summary: 'run the relay simulator (a realistic venue, with optional faults)',
+  stoppable: true,
   usage,
   async run(args, io) {
     const { values } = parseArgs({

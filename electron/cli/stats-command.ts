@@ -25,8 +25,6 @@ quarantined and skipped messages, counts per gate, device and session, and the r
   --json           one JSON object instead of tables`;
 
 export const statsCommand: CliCommand = {
-  name: 'stats',
-  summary: 'print what the store holds (works while the app runs)',
   usage,
   async run(args, io) {
     const { values } = parseArgs({

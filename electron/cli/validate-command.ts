@@ -31,8 +31,6 @@ interface Tally {
 }
 
 export const validateCommand: CliCommand = {
-  name: 'validate',
-  summary: 'check events (JSON Lines or a JSON array) against the check-in contract',
   usage,
   async run(args, io) {
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });

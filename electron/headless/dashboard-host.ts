@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Thresholds } from '../../shared/settings';
 import { startDashboardServices, type DashboardServices } from '../app/dashboard-services';
 import { registerAllHandlers } from '../api/register-all';
@@ -39,8 +39,20 @@ export interface DashboardHost {
   close(): Promise<void>;
 }
 
+/**
+ * <project>/out/renderer. This file runs from the sources (electron/headless) and bundled into
+ * the built CLI (out/cli), so the project is found as the nearest folder with a package.json.
+ */
 export function defaultRendererDir(): string {
-  return join(import.meta.dirname, '..', '..', 'out', 'renderer');
+  let dir = import.meta.dirname;
+  for (
+    let up = dirname(dir);
+    !existsSync(join(dir, 'package.json')) && up !== dir;
+    up = dirname(dir)
+  ) {
+    dir = up;
+  }
+  return join(dir, 'out', 'renderer');
 }
 
 export async function startDashboardHost(options: DashboardHostOptions): Promise<DashboardHost> {

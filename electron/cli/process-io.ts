@@ -1,0 +1,42 @@
+/**
+ * The CliIo of a real `gate-ops` process: its standard streams and environment, and the stop
+ * signals. A command that honours `stopSignal` (headless, relay-sim, export) asks for the
+ * signals first; from then on the first SIGINT, SIGTERM or SIGHUP starts its clean stop, and
+ * later ones are not allowed to cut that stop short: a Ctrl-C in a terminal reaches this
+ * process twice when bin/gate-ops.mjs (or npm) forwards it as well. Other commands keep the
+ * default: a signal ends them at once (they only read).
+ */
+import type { CliIo } from './io';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export function processIo(proc: NodeJS.Process = process): CliIo {
+  const controller = new AbortController();
+  let caught = false;
+  let told = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      controller.abort(signal);
+      return;
+    }
+    if (told) return;
+    told = true;
+    proc.stderr.write(
+      `gate-ops: ${signal} again; still stopping (finishing the batch being written). ` +
+        `To end it without waiting: kill -KILL ${proc.pid}\n`,
+    );
+  };
+  return {
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    stdin: proc.stdin,
+    env: proc.env,
+    cwd: proc.cwd(),
+    stopSignal: controller.signal,
+    catchStopSignals() {
+      if (caught) return;
+      caught = true;
+      for (const signal of STOP_SIGNALS) proc.on(signal, onSignal);
+    },
+  };
+}

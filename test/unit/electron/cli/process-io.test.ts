@@ -1,0 +1,50 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { processIo } from '../../../../electron/cli/process-io';
+
+/** The part of `process` processIo touches, with signals as plain events. */
+function fakeProcess(): NodeJS.Process & { err: () => string } {
+  const emitter = new EventEmitter();
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return Object.assign(emitter, {
+    stdout: new PassThrough(),
+    stderr,
+    stdin: new PassThrough(),
+    env: {},
+    pid: 4242,
+    cwd: () => '/work',
+    err: () => err,
+  }) as unknown as NodeJS.Process & { err: () => string };
+}
+
+describe('processIo stop signals', () => {
+  it('leaves signals alone until a stoppable command asks for them', () => {
+    const proc = fakeProcess();
+    processIo(proc);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) expect(proc.listenerCount(s)).toBe(0);
+  });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s starts the clean stop; more signals neither end the process nor repeat the note',
+    (signal) => {
+      const proc = fakeProcess();
+      const io = processIo(proc);
+      io.catchStopSignals?.();
+      io.catchStopSignals?.(); // asking twice installs one handler
+      expect(proc.listenerCount(signal)).toBe(1);
+      proc.emit(signal, signal);
+      expect(io.stopSignal.aborted).toBe(true);
+      expect(io.stopSignal.reason).toBe(signal);
+      expect(proc.err()).toBe('');
+      // The same Ctrl-C forwarded by the wrapper, then an impatient one.
+      proc.emit('SIGINT', 'SIGINT');
+      proc.emit('SIGTERM', 'SIGTERM');
+      expect(proc.err()).toMatch(/^gate-ops: SIGINT again; still stopping .* kill -KILL 4242\n$/);
+      // The handlers stay: a signal with no handler would end the process mid-batch.
+      expect(proc.listenerCount('SIGINT')).toBe(1);
+    },
+  );
+});
