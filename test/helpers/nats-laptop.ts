@@ -1,0 +1,153 @@
+/**
+ * A "laptop" for NATS sync tests and benchmarks: its own SQLite store in a temp folder and a
+ * NatsSync over the synced collections. Check-ins are written straight into the store the way
+ * ingest writes them (the replication only sees the collection).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../electron/core/open-store';
+import type { CheckInDoc } from '../../electron/db';
+import { checkInDocId } from '../../electron/db';
+import {
+  buildNatsSyncConfig,
+  type NatsSyncConfigInput,
+} from '../../electron/sync/nats/nats-config';
+import { type NatsSyncOptions, NatsSync } from '../../electron/sync/nats/nats-sync';
+import { readNatsSecret } from '../../electron/sync/nats/nats-secrets';
+import type { SyncCollection } from '../../electron/sync/nats/sync-collection';
+
+export interface Laptop {
+  readonly name: string;
+  readonly store: Store;
+  readonly sync: NatsSync;
+  readonly lines: string[];
+  close(): Promise<void>;
+}
+
+export function syncCollectionsOf(store: Store): SyncCollection[] {
+  return [
+    { name: 'checkins', collection: store.db.checkins },
+    { name: 'conflicts', collection: store.db.conflicts },
+  ];
+}
+
+export async function openLaptop(
+  name: string,
+  input: NatsSyncConfigInput,
+  extra: Partial<Omit<NatsSyncOptions, 'config' | 'secret' | 'collections' | 'laptop'>> & {
+    env?: NodeJS.ProcessEnv;
+    start?: boolean;
+  } = {},
+): Promise<Laptop> {
+  const dir = mkdtempSync(join(tmpdir(), `gate-ops-nats-laptop-${name}-`));
+  // One process holds several laptops: RxDB closes a second database of the same name.
+  const store = await openStore(dir, 'sqlite', `gate-ops-${name}`);
+  const config = buildNatsSyncConfig(input);
+  const secret = await readNatsSecret(config.auth, extra.env ?? {});
+  const lines: string[] = [];
+  const sync = new NatsSync({
+    presenceIntervalMs: 1000,
+    ...extra,
+    config,
+    secret,
+    collections: syncCollectionsOf(store),
+    laptop: { id: `laptop-${name}`, name },
+    log: (line) => lines.push(line),
+  });
+  if (extra.start !== false) sync.start();
+  return {
+    name,
+    store,
+    sync,
+    lines,
+    async close() {
+      await sync.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A check-in document as ingest stores it, for event `eventId`, number `i`. */
+export function makeCheckin(eventId: string, i: number, gate = `Gate ${i % 7}`): CheckInDoc {
+  const key = `${eventId}-ik-${i}`;
+  const at = Date.UTC(2026, 4, 5, 18, 0, 0) + i * 250;
+  const data = {
+    event_type: 'ticketing.check_in.created',
+    schema_version: '1.0',
+    check_in_id: `ci-${i}`,
+    ticket_id: `t-${i % 50_000}`,
+    event_id: eventId,
+    product_id: 'GA',
+    session_id: `s-${i % 40}`,
+    device_id: `d-${i % 150}`,
+    gate,
+    checked_in_at: new Date(at).toISOString(),
+    idempotency_key: key,
+    attendee: { name: `Attendee ${i}`, email: `a${i}@example.com` },
+  };
+  return {
+    id: checkInDocId(key),
+    key,
+    ingestSeq: i,
+    checkInId: `ci-${i}`,
+    ticketId: data.ticket_id,
+    eventId,
+    productId: 'GA',
+    sessionId: data.session_id,
+    deviceId: data.device_id,
+    gate,
+    attendeeName: data.attendee.name,
+    attendeeEmail: data.attendee.email,
+    nameLower: data.attendee.name.toLowerCase(),
+    emailLower: data.attendee.email,
+    checkedInAt: at,
+    occurredAt: at,
+    receivedAt: at,
+    source: 'cope.ticketing',
+    ceId: `ce-${i}`,
+    schemaVersion: '1.0',
+    fingerprint: `fp${String(i).padStart(20, '0')}`.slice(0, 22),
+    reentry: false,
+    raw: JSON.stringify({
+      specversion: '1.0',
+      type: 'ticketing.check_in.created',
+      id: `ce-${i}`,
+      source: 'cope.ticketing',
+      data,
+    }),
+  };
+}
+
+export async function insertCheckins(
+  laptop: Laptop,
+  eventId: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  const docs: CheckInDoc[] = [];
+  for (let i = from; i < to; i++) docs.push(makeCheckin(eventId, i));
+  for (let i = 0; i < docs.length; i += 2000)
+    await laptop.store.db.checkins.bulkInsert(docs.slice(i, i + 2000));
+}
+
+/** Resolves once the laptop's store holds `n` check-ins (checked on every change). */
+export function waitForCheckins(laptop: Laptop, n: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sub = laptop.store.db.checkins.count().$.subscribe({
+      next: (count) => {
+        if (count >= n) {
+          queueMicrotask(() => sub.unsubscribe());
+          resolve();
+        }
+      },
+      error: reject,
+    });
+  });
+}
+
+export async function checkinIds(laptop: Laptop): Promise<string[]> {
+  const docs = await laptop.store.db.checkins.find().exec();
+  return docs.map((d) => d.id).sort();
+}
