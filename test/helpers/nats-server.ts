@@ -72,6 +72,8 @@ export interface NatsServer {
   readonly process: ChildProcess;
   /** Everything the server logged (stderr), for failure messages. */
   log(): string;
+  /** Resolves once `pattern` matches `count` log lines (checked as the server logs). */
+  waitForLog(pattern: RegExp, count?: number): Promise<void>;
   /** Resolves once JetStream answers health checks. */
   ready(): Promise<void>;
   /** SIGKILL, no shutdown: the store is left as a crash leaves it. */
@@ -150,11 +152,15 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const child = spawn(BINARY, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   trackForExit(child);
   let stderr = '';
+  const logWaiters = new Set<() => void>();
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
-    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+    if (stderr.length > 2_000_000) stderr = stderr.slice(-1_000_000);
+    for (const w of [...logWaiters]) w();
   });
+  const countLines = (pattern: RegExp): number =>
+    stderr.split('\n').filter((l) => pattern.test(l)).length;
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -170,6 +176,17 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     options,
     process: child,
     log: () => stderr,
+    waitForLog(pattern, count = 1) {
+      return new Promise((resolve) => {
+        const check = (): void => {
+          if (countLines(pattern) < count) return;
+          logWaiters.delete(check);
+          resolve();
+        };
+        logWaiters.add(check);
+        check();
+      });
+    },
     async ready() {
       // /healthz answers 200 once the server (and JetStream, clustered: its meta layer) is up.
       for (let attempt = 0; attempt < 600; attempt++) {
@@ -263,58 +280,68 @@ export async function startNatsCluster(
   };
 }
 
-export interface LeafAndCentral {
-  readonly central: NatsCluster;
-  readonly leaf: NatsServer;
-  readonly leafDomain: string;
-  readonly centralDomain: string;
+export interface VenueLeaf {
+  readonly venue: string;
+  readonly server: NatsServer;
   /** Cuts the uplink: every leaf connection is dropped and new ones are refused. */
   cutLink(): void;
   restoreLink(): void;
+}
+
+export interface LeafAndCentral {
+  readonly central: NatsCluster;
+  readonly leaves: readonly VenueLeaf[];
   stop(): Promise<void>;
 }
 
 /**
- * A venue leaf node (its own JetStream domain; laptops at the venue connect to it) attached to a
- * central cluster (domain `central`) through a TCP proxy per central node, so the uplink can be cut
- * and restored while the leaf and the laptops on it keep running.
+ * Venue leaf nodes (each with its own JetStream domain, the venue id; laptops at the venue connect
+ * to it) attached to a central cluster (domain `central`) through TCP proxies, so a venue's uplink
+ * can be cut and restored while the leaf and the laptops on it keep running.
  */
-export async function startLeafAndCentral(
-  options: { venueDomain?: string; centralSize?: number; users?: readonly NatsUser[] } = {},
-): Promise<LeafAndCentral> {
-  const centralDomain = 'central';
-  const leafDomain = options.venueDomain ?? 'venue';
+export async function startLeafAndCentral(options: {
+  venues: readonly string[];
+  centralSize?: number;
+  users?: readonly NatsUser[];
+}): Promise<LeafAndCentral> {
   const central = await startNatsCluster({
     size: options.centralSize ?? 3,
     name: 'central',
-    domain: centralDomain,
+    domain: 'central',
     leafListen: true,
     ...(options.users ? { users: options.users } : {}),
   });
-  const proxies = await Promise.all(
-    central.servers.map((s) => startLinkProxy(s.options.leafListenPort!)),
-  );
+  const allProxies: LinkProxy[] = [];
+  const leaves: VenueLeaf[] = [];
   const remoteUser = options.users?.[0];
-  const leaf = await startNatsServer({
-    name: `${leafDomain}-leaf`,
-    domain: leafDomain,
-    ...(options.users ? { users: options.users } : {}),
-    leafRemotes: proxies.map((p) => ({
-      port: p.port,
-      ...(remoteUser ? { user: remoteUser } : {}),
-    })),
-  });
-  await leaf.ready();
+  for (const venue of options.venues) {
+    const proxies = await Promise.all(
+      central.servers.map((s) => startLinkProxy(s.options.leafListenPort!)),
+    );
+    allProxies.push(...proxies);
+    const server = await startNatsServer({
+      name: `${venue}-leaf`,
+      domain: venue.toLowerCase(),
+      ...(options.users ? { users: options.users } : {}),
+      leafRemotes: proxies.map((p) => ({
+        port: p.port,
+        ...(remoteUser ? { user: remoteUser } : {}),
+      })),
+    });
+    await server.ready();
+    leaves.push({
+      venue,
+      server,
+      cutLink: () => proxies.forEach((p) => p.cut()),
+      restoreLink: () => proxies.forEach((p) => p.restore()),
+    });
+  }
   return {
     central,
-    leaf,
-    leafDomain,
-    centralDomain,
-    cutLink: () => proxies.forEach((p) => p.cut()),
-    restoreLink: () => proxies.forEach((p) => p.restore()),
+    leaves,
     async stop() {
-      await leaf.stop();
-      await Promise.all(proxies.map((p) => p.close()));
+      await Promise.all(leaves.map((l) => l.server.stop()));
+      await Promise.all(allProxies.map((p) => p.close()));
       await central.stop();
     },
   };
