@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../electron/core/open-store';
+import { openStore, type Store } from '../../electron/db/open-store';
 import type { CheckInDoc } from '../../electron/db';
 import { checkInDocId } from '../../electron/db';
 import {

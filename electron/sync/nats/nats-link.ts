@@ -18,17 +18,20 @@ import { type Clock, systemClock } from '../../relay/clock';
 import type { NatsSyncConfig } from './nats-config';
 import type { NatsSecret } from './nats-secrets';
 
+/** Why the link is down and when it tries again. */
+export interface NatsLinkFailure {
+  readonly state: 'unreachable' | 'refused' | 'failed';
+  readonly reason: string;
+  readonly since: number;
+  readonly attempt: number;
+  readonly retryAt: number;
+}
+
 export type NatsLinkState =
   | { readonly state: 'connecting'; readonly attempt: number }
   | { readonly state: 'connected'; readonly server: string; readonly since: number }
   | { readonly state: 'reconnecting'; readonly since: number }
-  | {
-      readonly state: 'unreachable' | 'refused' | 'failed';
-      readonly reason: string;
-      readonly since: number;
-      readonly attempt: number;
-      readonly retryAt: number;
-    }
+  | NatsLinkFailure
   | { readonly state: 'stopped' };
 
 export const AUTH_RETRY_BASE_MS = 60_000;

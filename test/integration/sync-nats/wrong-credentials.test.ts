@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../electron/relay/clock';
-import { AUTH_RETRY_BASE_MS } from '../../../electron/sync/nats/nats-link';
+import { AUTH_RETRY_BASE_MS, type NatsLinkFailure } from '../../../electron/sync/nats/nats-link';
 import {
   insertCheckins,
   openLaptop,
@@ -69,13 +69,12 @@ describe('NATS sync: credentials', () => {
       { clock },
     );
     laptops.push(l);
-    const refused = await new Promise<
-      Extract<typeof l.sync.status$.value.link, { state: 'refused' }>
-    >((resolve) => {
+    const refused = await new Promise<NatsLinkFailure>((resolve) => {
       const sub = l.sync.status$.subscribe((s) => {
         if (s.link.state === 'refused') {
+          const link = s.link;
           queueMicrotask(() => sub.unsubscribe());
-          resolve(s.link);
+          resolve(link);
         }
       });
     });
