@@ -29,3 +29,4 @@ export {
   StorageDamagedError,
 } from './storage-errors';
 export type { NodeSqliteInternals } from './sqlite-storage-instance';
+export { SQLITE_PRAGMAS } from './sqlite-settings';

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { SQLITE_PRAGMAS } from './sqlite-settings';
 import { StorageDamagedError } from './storage-errors';
 
 const SQLITE_CORRUPT = 11;
@@ -165,11 +166,7 @@ function openChecked(filePath: string): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(filePath);
-    db.exec('PRAGMA busy_timeout = 5000');
-    db.exec('PRAGMA journal_mode = WAL');
-    // FULL: a COMMIT that returned is on disk, even across a power cut, not only a crash.
-    db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA cache_size = -65536');
+    for (const pragma of SQLITE_PRAGMAS) db.exec(`PRAGMA ${pragma}`);
     // Reading the schema touches page 1 and the schema table: a damaged file fails here.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;

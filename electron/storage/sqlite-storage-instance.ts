@@ -241,7 +241,10 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
   }
 
   async remove(): Promise<void> {
-    this.ensureOpen('remove');
+    // RxDB's storage rules (its upstream test suite) want a plain Error here, not a subclass.
+    if (this.closed || this.connection.isClosed) {
+      throw new Error('remove: the storage instance is closed');
+    }
     this.connection.write(
       () => this.table.drop(),
       () => undefined,

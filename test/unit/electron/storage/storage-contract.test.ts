@@ -217,6 +217,17 @@ describe('cleanup, close, remove', () => {
     await expect(instance.findDocumentsById(['a'], false)).rejects.toThrow(/closed/);
   });
 
+  it('remove after close rejects with a plain Error, as the RxDB storage rules ask', async () => {
+    await instance.close();
+    const error = await instance.remove().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).constructor).toBe(Error);
+    expect((error as Error).message).toMatch(/closed/);
+  });
+
   it('remove drops the collection data', async () => {
     await instance.bulkWrite([insertRow(alice)], 't');
     await instance.remove();
