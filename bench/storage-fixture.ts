@@ -76,7 +76,7 @@ export class CapturedCommits {
 }
 
 function plain(doc: PlainDoc): PlainDoc {
-  const { _deleted, _attachments, _meta, _rev, ...rest } = doc;
-  (void _deleted, void _attachments, void _meta, void _rev);
+  const rest = { ...doc };
+  for (const field of ['_deleted', '_attachments', '_meta', '_rev']) delete rest[field];
   return rest;
 }
