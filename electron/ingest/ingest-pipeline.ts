@@ -156,7 +156,8 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   push(text: string | Uint8Array, receivedAt: number = this.now()): boolean {
     if (this.closed) throw new Error('the ingest pipeline is closed');
     const verdict = classify(text, { maxBytes: this.maxBytes });
-    const sequence = sequenceOf(verdict);
+    // Read once, by classify (also from a message too large or not UTF-8 to parse).
+    const sequence = verdict.sequence;
     if (sequence === null && verdict.verdict !== 'checkin') {
       if (this.replayTail > 0) {
         // Already accepted before the reconnect: the relay resumes after our cursor, and these
@@ -297,24 +298,4 @@ const NO_EVENT: JsonObject = Object.freeze({});
  */
 function withoutEvent(verdict: Classification): Classification {
   return verdict.verdict === 'rejected' ? verdict : { ...verdict, event: NO_EVENT };
-}
-
-/** The relay's sequence stamp of a message, when it has one at the top level. */
-function sequenceOf(verdict: Classification): string | null {
-  if (verdict.verdict === 'checkin') return verdict.record.sequence;
-  if (verdict.verdict === 'skipped') {
-    const s = verdict.event['sequence'];
-    return typeof s === 'string' ? s : null;
-  }
-  if (verdict.truncated) return null;
-  try {
-    const parsed: unknown = JSON.parse(verdict.text);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const s = (parsed as Record<string, unknown>)['sequence'];
-      if (typeof s === 'string' && s.length > 0 && s.length <= 128) return s;
-    }
-  } catch {
-    // Not JSON: no sequence to read; the next message's covers it.
-  }
-  return null;
 }

@@ -12,8 +12,10 @@ import {
   checkInEventSchema,
   clip,
   cloudEventEnvelopeSchema,
+  MAX_ID_LENGTH,
   type CheckInEvent,
 } from './schemas';
+import { scanTopLevelSequence } from './sequence-scan';
 import { parseRfc3339 } from './timestamp';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -26,6 +28,8 @@ export interface CheckInVerdict {
   readonly verdict: 'checkin';
   readonly key: string;
   readonly record: CheckInRecord;
+  /** The relay's `sequence` stamp, when the event carries one (not part of the stored event). */
+  readonly sequence: string | null;
   /** The parsed event, untouched: unknown fields included. */
   readonly event: JsonObject;
   /** The message text exactly as received (less a leading byte-order mark). */
@@ -36,6 +40,8 @@ export interface SkippedVerdict {
   readonly verdict: 'skipped';
   readonly key: string | null;
   readonly type: string;
+  /** The relay's `sequence` stamp, when the event carries one. */
+  readonly sequence: string | null;
   readonly event: JsonObject;
   readonly text: string;
 }
@@ -49,6 +55,11 @@ export interface RejectedVerdict {
   /** Size of the message in bytes (UTF-8). */
   readonly size: number;
   readonly truncated: boolean;
+  /**
+   * The relay's `sequence` stamp when one can be read (also from a message over the size limit
+   * or with invalid UTF-8): what lets the cursor move past a quarantined message.
+   */
+  readonly sequence: string | null;
 }
 
 export type Classification = CheckInVerdict | SkippedVerdict | RejectedVerdict;
@@ -71,8 +82,16 @@ function rejected(
   size: number,
   key: string | null = null,
   truncated = false,
+  sequence: string | null = null,
 ): RejectedVerdict {
-  return { verdict: 'rejected', key, reasons, text, size, truncated };
+  return { verdict: 'rejected', key, reasons, text, size, truncated, sequence };
+}
+
+/** A usable `sequence` stamp: a non-empty string no longer than an identifier. */
+function stamp(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH
+    ? value
+    : null;
 }
 
 export function classify(
@@ -111,6 +130,7 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
         size,
         null,
         true,
+        stamp(scanTopLevelSequence(input)),
       );
     }
     text = input;
@@ -123,6 +143,7 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
         size,
         null,
         true,
+        stamp(scanTopLevelSequence(input)),
       );
     }
     try {
@@ -132,6 +153,9 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
         [reason('invalid_utf8', '$', 'the message is not valid UTF-8 text')],
         lossyDecoder.decode(input),
         size,
+        null,
+        false,
+        stamp(scanTopLevelSequence(input)),
       );
     }
   }
@@ -158,22 +182,30 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
     );
   }
   const parsedEvent = parsed as JsonObject;
+  const sequence = stamp(parsedEvent['sequence']);
   const structural = checkStructure(parsedEvent);
   // Too deep: stop here (the schema walk must stay bounded). Forbidden keys: every other reason
   // is still wanted, so the schema checks a copy without them (nothing ever reads such a key).
   if (structural.some((r) => r.code === 'too_deep')) {
-    return rejected(structural, text, size, safeKey(parsedEvent));
+    return rejected(structural, text, size, safeKey(parsedEvent), false, sequence);
   }
   const event = structural.length > 0 ? withoutForbiddenKeys(parsedEvent) : parsedEvent;
   const refuse = (issues: ReadonlyArray<z.core.$ZodIssue>) =>
-    rejected([...structural, ...toReasons(issues, event)], text, size, safeKey(event));
+    rejected(
+      [...structural, ...toReasons(issues, event)],
+      text,
+      size,
+      safeKey(event),
+      false,
+      sequence,
+    );
 
   const envelope = cloudEventEnvelopeSchema.safeParse(event, { reportInput: true });
   const type = event['type'];
   if (typeof type === 'string' && type !== CHECK_IN_TYPE) {
     if (!envelope.success) return refuse(envelope.error.issues);
     if (structural.length > 0) return refuse([]);
-    return { verdict: 'skipped', key: dedupeKey(event), type, event, text };
+    return { verdict: 'skipped', key: dedupeKey(event), type, sequence, event, text };
   }
 
   const checkIn = checkInEventSchema.safeParse(event, { reportInput: true });
@@ -185,9 +217,12 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
       [reason('required', '$.id', 'the event has no id to deduplicate it by')],
       text,
       size,
+      null,
+      false,
+      sequence,
     );
   }
-  return { verdict: 'checkin', key, record: toRecord(key, checkIn.data), event, text };
+  return { verdict: 'checkin', key, record: toRecord(key, checkIn.data), sequence, event, text };
 }
 
 function safeKey(event: JsonObject): string | null {

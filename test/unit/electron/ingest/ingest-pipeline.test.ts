@@ -184,6 +184,27 @@ describe('IngestPipeline', () => {
     expect(hugeText.startsWith(q[2]!.text)).toBe(true);
   });
 
+  it('moves the cursor past a message too large (or not UTF-8) to parse: its sequence is read from the bytes', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const huge = JSON.parse(event(7));
+    huge.data.notes = 'x'.repeat(200 * 1024);
+    p.push(new TextEncoder().encode(JSON.stringify(huge)));
+    await p.flush();
+    expect(p.totals.cursor).toBe(huge.sequence);
+    const bad = JSON.parse(event(8));
+    const bytes = Buffer.from(JSON.stringify(bad).replace('"ci-8"', '"ci-@"'));
+    bytes[bytes.indexOf('ci-@') + 3] = 0xff; // a lone 0xff byte: not UTF-8
+    p.push(new Uint8Array(bytes));
+    await p.flush();
+    const q = await store.db.quarantine.find({ sort: [{ ingestSeq: 'asc' }] }).exec();
+    expect(q.map((d) => [d.code, d.sequence])).toEqual([
+      ['too_large', huge.sequence],
+      ['invalid_utf8', bad.sequence],
+    ]);
+    expect(p.totals.cursor).toBe(bad.sequence);
+  });
+
   it('commits the cursor and counters with the batch and resumes from them', async () => {
     const store = await memoryStore();
     const { p } = await pipeline(store);
