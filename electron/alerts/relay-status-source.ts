@@ -56,6 +56,7 @@ export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
         lastError: st.reason,
       };
     case 'auth-failed':
+    case 'stalled':
       return { ...base, state: 'offline', lastError: st.reason };
     case 'stopped':
       return { ...base, state: 'stopped' };

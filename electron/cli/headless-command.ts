@@ -185,6 +185,8 @@ function describe(s: RelayStatus): string {
       return `relay: reconnecting, attempt ${st.attempt} at ${new Date(st.nextTryAt).toISOString()} (${st.reason})`;
     case 'auth-failed':
       return `relay: AUTHENTICATION FAILED, not retrying: ${st.reason}`;
+    case 'stalled':
+      return `relay: STOPPED, not retrying: ${st.reason}`;
     default:
       return `relay: ${st.kind}`;
   }

@@ -31,8 +31,14 @@ export interface RelayClientOptions {
   readonly backoff?: BackoffPolicy;
   /** Ping every `intervalMs`; no pong (nor any message) by the next ping means a dead link. */
   readonly heartbeat?: { readonly intervalMs: number };
-  /** Upper bound of one message; a bigger one closes the link (code 1009). Default 16 MiB. */
+  /**
+   * Hard cap of one message (default 32 MiB): anything up to it is read and handed on (ingest
+   * quarantines what is over the contract's 64 KiB, with its sequence, so the cursor moves past
+   * it). A bigger one cannot be read; see `stalled`.
+   */
   readonly maxPayloadBytes?: number;
+  /** Most fragments of one message (default 262,144; ws's own default is 16,384). */
+  readonly maxFragments?: number;
   readonly connectTimeoutMs?: number;
 }
 
@@ -44,6 +50,19 @@ const ZERO_COUNTERS: RelayCounters = {
   rejected: 0,
   skipped: 0,
   lastEventAt: null,
+};
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_FRAGMENTS = 256 * 1024;
+/** Above this a message is handed on as bytes (it is quarantined as too large anyway). */
+const LARGE_MESSAGE_BYTES = 1024 * 1024;
+/** Same unreadable message from the same cursor this many times in a row: stop and say so. */
+const STALL_AFTER = 3;
+
+/** ws's errors for a message it will not assemble (it then closes the link). */
+const UNREADABLE: Readonly<Record<string, string>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'it is larger than',
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 'it comes in too many parts for',
 };
 
 const defaultFactory: WebSocketFactory = (url, protocols, options) =>
@@ -65,6 +84,13 @@ export class RelayClient {
   private running = false;
   private httpStatus: number | null = null;
   private lastError: string | null = null;
+  /** Why the current link could not read a message, when that is what ended it. */
+  private unreadable: string | null = null;
+  /** The cursor the current link resumed from. */
+  private linkCursor: string | null = null;
+  /** Consecutive links that ended on an unreadable message right after `stallCursor`. */
+  private unreadableRuns = 0;
+  private stallCursor: string | null = null;
   private readonly stopDrain: () => void;
 
   constructor(options: RelayClientOptions) {
@@ -97,9 +123,11 @@ export class RelayClient {
   /** Try now instead of waiting out the backoff (after sleep/wake, network up, a user click). */
   reconnectNow(): void {
     const kind = this.status.state.kind;
-    if (kind === 'auth-failed') {
-      // Someone fixed the token on the relay side (or wants to see the refusal again).
+    if (kind === 'auth-failed' || kind === 'stalled') {
+      // Someone fixed the token on the relay side, or removed the message we could not read
+      // (or wants to see the refusal again).
       this.running = true;
+      this.unreadableRuns = 0;
     }
     if (!this.running) return;
     if (kind === 'live') {
@@ -150,6 +178,8 @@ export class RelayClient {
     this.update({ state: { kind: 'connecting', attempt: this.attempt } });
     const url = new URL(this.options.url);
     const cursor = this.options.sink.resumeCursor();
+    this.linkCursor = cursor;
+    this.unreadable = null;
     if (cursor !== null) url.searchParams.set('after', cursor);
     else url.searchParams.delete('after');
     let ws: WebSocket;
@@ -159,7 +189,8 @@ export class RelayClient {
         [CLOUDEVENTS_SUBPROTOCOL],
         {
           headers: { Authorization: `Bearer ${this.options.token}` },
-          maxPayload: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+          maxPayload: this.maxPayload,
+          maxFragments: this.options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
           handshakeTimeout: this.options.connectTimeoutMs ?? 10_000,
           perMessageDeflate: false,
           // A text frame that is not UTF-8 is quarantined (onMessage), not a reason to close
@@ -180,7 +211,18 @@ export class RelayClient {
       req.destroy();
       ws.terminate();
     });
-    ws.on('open', () => this.onOpen(ws));
+    let socket: NodeJS.EventEmitter | null = null;
+    ws.on('upgrade', (res) => (socket = res.socket));
+    ws.on('open', () => {
+      // Bytes arriving are life: on a slow link a big frame takes longer than the heartbeat,
+      // and the pong waits behind it (counting only whole messages cut such a link forever).
+      // Listened to only now: ws has its own data listener on the socket by 'open' (one added
+      // before it would start the flow and ws would miss the first bytes).
+      socket?.on('data', () => {
+        if (ws === this.ws) this.alive = true;
+      });
+      this.onOpen(ws);
+    });
     ws.on('message', (data, isBinary) => {
       // A link we let go of (stop() gave up waiting for its close) still surfaces the frames
       // buffered in its socket when it finally closes; the sink may be closed by then. They were
@@ -188,8 +230,10 @@ export class RelayClient {
       if (ws === this.ws) this.onMessage(data, isBinary);
     });
     ws.on('pong', () => (this.alive = true));
-    ws.on('error', (error) => {
+    ws.on('error', (error: Error & { code?: string }) => {
       this.lastError = error.message;
+      const why = error.code !== undefined ? UNREADABLE[error.code] : undefined;
+      if (why !== undefined && ws === this.ws) this.unreadable = why;
     });
     ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
   }
@@ -226,8 +270,13 @@ export class RelayClient {
         ? Buffer.concat(data)
         : Buffer.from(data);
     // Bytes unless they are valid UTF-8 text: classify quarantines invalid UTF-8 with its bytes.
+    // A message far over the contract's limit stays bytes too (a view, not a copy): it is only
+    // measured and scanned for its sequence, never decoded whole.
+    const view = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     const payload: string | Uint8Array =
-      isBinary || !isUtf8(buf) ? new Uint8Array(buf) : buf.toString('utf8');
+      isBinary || buf.byteLength > LARGE_MESSAGE_BYTES || !isUtf8(buf)
+        ? view
+        : buf.toString('utf8');
     const c = this.status.counters;
     this.status$.next({
       ...this.status,
@@ -260,7 +309,12 @@ export class RelayClient {
   private scheduleRetry(httpStatus: number | null, code: number, reason: string): void {
     const now = this.clock.now();
     const offlineSince = this.status.offlineSince ?? now;
-    if (httpStatus === 401 || httpStatus === 403 || AUTH_CLOSE_CODES.has(code)) {
+    // ws closes with 1008 itself on a message in too many parts: that is not the relay refusing us.
+    const refused =
+      httpStatus === 401 ||
+      httpStatus === 403 ||
+      (AUTH_CLOSE_CODES.has(code) && this.unreadable === null);
+    if (refused) {
       this.running = false;
       const why =
         httpStatus !== null
@@ -272,6 +326,28 @@ export class RelayClient {
         lastError: why,
       });
       return;
+    }
+    if (this.unreadable !== null) {
+      const same = this.unreadableRuns > 0 && this.stallCursor === this.linkCursor;
+      this.unreadableRuns = same ? this.unreadableRuns + 1 : 1;
+      this.stallCursor = this.linkCursor;
+      if (this.unreadableRuns >= STALL_AFTER) {
+        // The relay resends the message on every reconnect: retrying would loop forever.
+        this.running = false;
+        const where =
+          this.linkCursor === null
+            ? 'its first message'
+            : `the message after sequence ${this.linkCursor}`;
+        const why = `the relay sent ${where} ${this.unreadableRuns} times and it cannot be read: ${this.unreadable} ${this.limits()}. Nothing after it can arrive. Ask the relay's operator to remove it, then retry.`;
+        this.update({
+          state: { kind: 'stalled', at: now, reason: why },
+          offlineSince,
+          lastError: why,
+        });
+        return;
+      }
+    } else {
+      this.unreadableRuns = 0;
     }
     const why =
       httpStatus !== null
@@ -289,6 +365,16 @@ export class RelayClient {
       this.retryTimer = null;
       this.connect();
     }, delay);
+  }
+
+  private get maxPayload(): number {
+    return this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  private limits(): string {
+    const mib = Math.round(this.maxPayload / (1024 * 1024));
+    const parts = (this.options.maxFragments ?? DEFAULT_MAX_FRAGMENTS).toLocaleString('en-US');
+    return `what this app reads (${mib} MiB in at most ${parts} parts)`;
   }
 
   private schedulePing(): void {

@@ -10,6 +10,8 @@ export type RelayLinkState =
       readonly reason: string;
     }
   | { readonly kind: 'auth-failed'; readonly at: number; readonly reason: string }
+  /** The relay keeps sending a message this client cannot read: retrying would loop forever. */
+  | { readonly kind: 'stalled'; readonly at: number; readonly reason: string }
   | { readonly kind: 'stopped' };
 
 export interface RelayCounters {

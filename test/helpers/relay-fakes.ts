@@ -54,11 +54,34 @@ export class FakeWebSocket extends EventEmitter {
     super();
   }
 
+  /** The TCP socket under the link: bytes of a frame still being received show up here. */
+  readonly socket = new EventEmitter();
+
   /** The server accepts (with the given subprotocol). */
   accept(protocol = 'cloudevents.json'): void {
+    this.emit('upgrade', { socket: this.socket, headers: {} });
     this.readyState = 1;
     this.protocol = protocol;
     this.emit('open');
+  }
+
+  /** Part of a frame arrives (a slow link): bytes, but no whole message yet. */
+  trickle(bytes: number): void {
+    this.socket.emit('data', Buffer.alloc(bytes));
+  }
+
+  /** ws gives up on a message it cannot read (too large, too many fragments) and closes. */
+  failReading(code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' | 'WS_ERR_TOO_MANY_BUFFERED_PARTS'): void {
+    const error = Object.assign(
+      new RangeError(
+        code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          ? 'Max payload size exceeded'
+          : 'Too many message fragments',
+      ),
+      { code },
+    );
+    this.emit('error', error);
+    this.serverClose(code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : 1008);
   }
 
   deliver(text: string): void {

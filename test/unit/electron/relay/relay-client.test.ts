@@ -157,6 +157,71 @@ describe('RelayClient', () => {
     expect(sockets.length).toBe(2);
   });
 
+  it('counts bytes arriving as life: a large message on a slow link is not cut as a dead link', () => {
+    const { client, clock, last, sockets } = setup();
+    client.start();
+    const ws = last();
+    ws.accept();
+    // 50 KB at 2 KB/s: 25 s of one frame, no whole message and no pong (it waits behind it).
+    for (let t = 0; t < 25_000; t += 500) {
+      clock.advance(500);
+      ws.trickle(1000);
+    }
+    expect(ws.terminated).toBe(false);
+    expect(sockets.length).toBe(1);
+    ws.deliver('{"big":1}');
+    // Once nothing arrives at all, the dead-link check still fires.
+    clock.advance(3000);
+    expect(ws.terminated).toBe(true);
+  });
+
+  it('reads messages up to a hard cap well above the contract limit, in many fragments', () => {
+    const { client, last } = setup();
+    client.start();
+    const { maxPayload } = last().options as { maxPayload: number };
+    expect(maxPayload).toBeGreaterThanOrEqual(32 * 1024 * 1024);
+    expect((last().options as { maxFragments?: number }).maxFragments).toBeGreaterThan(16_384);
+  });
+
+  it('stops the link with a clear status when the relay keeps sending a message past the cap', () => {
+    const { client, clock, sink, last, sockets } = setup();
+    sink.cursor = '000000000007';
+    client.start();
+    for (let i = 0; i < 3; i++) {
+      last().accept();
+      last().failReading('WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
+      if (i < 2) {
+        expect(client.status.state.kind).toBe('reconnecting');
+        clock.advance(1000);
+      }
+    }
+    const state = client.status.state;
+    expect(state.kind).toBe('stalled');
+    expect(state.kind === 'stalled' && state.reason).toMatch(
+      /after sequence 000000000007.*larger than/,
+    );
+    const count = sockets.length;
+    clock.advance(60_000);
+    expect(sockets.length).toBe(count); // no more retries: they would get the same message
+    client.reconnectNow(); // the relay's operator removed it: try again when asked
+    expect(sockets.length).toBe(count + 1);
+  });
+
+  it('does not call a link stalled when the unreadable message was a one-off', () => {
+    const { client, clock, sink, last } = setup();
+    client.start();
+    last().accept();
+    last().failReading('WS_ERR_TOO_MANY_BUFFERED_PARTS');
+    clock.advance(1000);
+    last().accept();
+    sink.cursor = '000000000010'; // something was read and stored: the cursor moved on
+    last().failReading('WS_ERR_TOO_MANY_BUFFERED_PARTS');
+    clock.advance(1000);
+    last().accept();
+    last().failReading('WS_ERR_TOO_MANY_BUFFERED_PARTS');
+    expect(client.status.state.kind).toBe('reconnecting');
+  });
+
   it('pauses reading while the sink is full, without calling that a dead link', () => {
     const { client, clock, sink, last } = setup();
     client.start();
