@@ -13,7 +13,11 @@ import {
   buildNatsSyncConfig,
   type NatsSyncConfigInput,
 } from '../../electron/sync/nats/nats-config';
-import { type NatsSyncOptions, NatsSync } from '../../electron/sync/nats/nats-sync';
+import {
+  type NatsSyncOptions,
+  type NatsSyncStatus,
+  NatsSync,
+} from '../../electron/sync/nats/nats-sync';
 import { readNatsSecret } from '../../electron/sync/nats/nats-secrets';
 import type { SyncCollection } from '../../electron/sync/nats/sync-collection';
 
@@ -150,4 +154,33 @@ export function waitForCheckins(laptop: Laptop, n: number): Promise<void> {
 export async function checkinIds(laptop: Laptop): Promise<string[]> {
   const docs = await laptop.store.db.checkins.find().exec();
   return docs.map((d) => d.id).sort();
+}
+
+/** A conflict record (a second synced collection next to the check-ins). */
+export async function insertConflict(laptop: Laptop, i: number): Promise<void> {
+  await laptop.store.db.conflicts.insert({
+    id: `c${String(i).padStart(15, '0')}`,
+    ingestSeq: i,
+    receivedAt: Date.UTC(2026, 4, 5, 18) + i,
+    key: `conflict-key-${i}`,
+    checkinId: checkInDocId(`conflict-key-${i}`),
+    storedFingerprint: 'a'.repeat(22),
+    fingerprint: 'b'.repeat(22),
+    text: '{"conflicting":true}',
+  });
+}
+
+/** Resolves with the first status for which `done` holds. */
+export function waitForStatus(
+  laptop: Laptop,
+  done: (s: NatsSyncStatus) => boolean,
+): Promise<NatsSyncStatus> {
+  return new Promise((resolve) => {
+    const sub = laptop.sync.status$.subscribe((s) => {
+      if (done(s)) {
+        queueMicrotask(() => sub.unsubscribe());
+        resolve(s);
+      }
+    });
+  });
 }

@@ -52,6 +52,8 @@ export interface NatsServerOptions {
   readonly cluster?: { readonly name: string; readonly port: number; readonly routes: number[] };
   /** Accept leaf node connections on this port. */
   readonly leafListenPort?: number;
+  /** host:port this node tells leaf nodes to connect to (in tests: its link proxy). */
+  readonly leafAdvertise?: string;
   /** Connect as a leaf node to these leaf ports (the central cluster's). */
   readonly leafRemotes?: readonly { readonly port: number; readonly user?: NatsUser }[];
   /** TLS for client connections. */
@@ -125,6 +127,7 @@ function configText(
   if (o.leafListenPort !== undefined || o.leafRemotes?.length) {
     const parts: string[] = [];
     if (o.leafListenPort !== undefined) parts.push(`listen: "127.0.0.1:${o.leafListenPort}"`);
+    if (o.leafAdvertise) parts.push(`advertise: ${q(o.leafAdvertise)}`);
     if (o.leafRemotes?.length) {
       // One remote with every central node's URL: the leaf fails over between them.
       const urls = o.leafRemotes.map((r) => {
@@ -235,6 +238,9 @@ export async function startNatsCluster(
     domain?: string;
     users?: readonly NatsUser[];
     leafListen?: boolean;
+    /** Leaf listen ports chosen by the caller, and what each node advertises to leaf nodes. */
+    leafPorts?: readonly number[];
+    leafAdvertise?: readonly string[];
   } = {},
 ): Promise<NatsCluster> {
   const size = options.size ?? 3;
@@ -245,7 +251,7 @@ export async function startNatsCluster(
   for (let i = 0; i < size; i++) {
     routePorts.push(await freePort());
     clientPorts.push(await freePort());
-    leafPorts.push(await freePort());
+    leafPorts.push(options.leafPorts?.[i] ?? (await freePort()));
   }
   const nodeOptions = (i: number, storeDir?: string): NatsServerOptions => ({
     name: `${clusterName}-${i + 1}`,
@@ -254,6 +260,7 @@ export async function startNatsCluster(
     ...(options.domain ? { domain: options.domain } : {}),
     ...(options.users ? { users: options.users } : {}),
     ...(options.leafListen ? { leafListenPort: leafPorts[i]! } : {}),
+    ...(options.leafAdvertise?.[i] ? { leafAdvertise: options.leafAdvertise[i] } : {}),
     ...(storeDir ? { storeDir } : {}),
   });
   // Each node's store lives outside the node's own temp folder so a restart can reuse it.
@@ -296,31 +303,40 @@ export interface LeafAndCentral {
 
 /**
  * Venue leaf nodes (each with its own JetStream domain, the venue id; laptops at the venue connect
- * to it) attached to a central cluster (domain `central`) through TCP proxies, so a venue's uplink
- * can be cut and restored while the leaf and the laptops on it keep running.
+ * to it) attached to a central cluster (domain `central`). Every central node's leaf port sits
+ * behind a TCP proxy that the node advertises (a leaf learns the hub cluster's leaf URLs and would
+ * otherwise go around it); the proxy tells the venues apart by the leaf's CONNECT name, so one
+ * venue's uplink can be cut and restored while its leaf and the laptops on it keep running.
  */
 export async function startLeafAndCentral(options: {
   venues: readonly string[];
   centralSize?: number;
   users?: readonly NatsUser[];
 }): Promise<LeafAndCentral> {
+  const size = options.centralSize ?? 3;
+  const down = new Set<string>();
+  const leafPorts: number[] = [];
+  const proxies: LinkProxy[] = [];
+  for (let i = 0; i < size; i++) {
+    const port = await freePort();
+    leafPorts.push(port);
+    proxies.push(await startLinkProxy(port, down));
+  }
   const central = await startNatsCluster({
-    size: options.centralSize ?? 3,
+    size,
     name: 'central',
     domain: 'central',
     leafListen: true,
+    leafPorts,
+    leafAdvertise: proxies.map((p) => `127.0.0.1:${p.port}`),
     ...(options.users ? { users: options.users } : {}),
   });
-  const allProxies: LinkProxy[] = [];
   const leaves: VenueLeaf[] = [];
   const remoteUser = options.users?.[0];
   for (const venue of options.venues) {
-    const proxies = await Promise.all(
-      central.servers.map((s) => startLinkProxy(s.options.leafListenPort!)),
-    );
-    allProxies.push(...proxies);
+    const name = `${venue}-leaf`;
     const server = await startNatsServer({
-      name: `${venue}-leaf`,
+      name,
       domain: venue.toLowerCase(),
       ...(options.users ? { users: options.users } : {}),
       leafRemotes: proxies.map((p) => ({
@@ -332,8 +348,11 @@ export async function startLeafAndCentral(options: {
     leaves.push({
       venue,
       server,
-      cutLink: () => proxies.forEach((p) => p.cut()),
-      restoreLink: () => proxies.forEach((p) => p.restore()),
+      cutLink() {
+        down.add(name);
+        proxies.forEach((p) => p.drop(name));
+      },
+      restoreLink: () => void down.delete(name),
     });
   }
   return {
@@ -341,7 +360,7 @@ export async function startLeafAndCentral(options: {
     leaves,
     async stop() {
       await Promise.all(leaves.map((l) => l.server.stop()));
-      await Promise.all(allProxies.map((p) => p.close()));
+      await Promise.all(proxies.map((p) => p.close()));
       await central.stop();
     },
   };
@@ -349,46 +368,60 @@ export async function startLeafAndCentral(options: {
 
 interface LinkProxy {
   readonly port: number;
-  cut(): void;
-  restore(): void;
+  /** Drops the connections of the leaf called `name`. */
+  drop(name: string): void;
   close(): Promise<void>;
 }
 
-/** A TCP forwarder on 127.0.0.1 that can drop its connections and refuse new ones. */
-async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
-  const sockets = new Set<Socket>();
-  let down = false;
+/**
+ * A TCP forwarder on 127.0.0.1 for leaf connections. It reads the leaf's first protocol line
+ * (`CONNECT {…"name":"<server name>"…}`) to know which leaf it carries, and refuses a leaf whose
+ * name is in `down`.
+ */
+async function startLinkProxy(targetPort: number, down: ReadonlySet<string>): Promise<LinkProxy> {
+  const byName = new Map<string, Set<Socket>>();
+  const all = new Set<Socket>();
   const server = createServer((inbound) => {
-    if (down) {
-      inbound.destroy();
-      return;
-    }
     const outbound = connect(targetPort, '127.0.0.1');
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
+    const pair = [inbound, outbound];
+    for (const s of pair) {
+      all.add(s);
+      s.on('close', () => all.delete(s));
       s.on('error', () => undefined);
     }
-    inbound.pipe(outbound);
-    outbound.pipe(inbound);
     inbound.on('close', () => outbound.destroy());
     outbound.on('close', () => inbound.destroy());
+    outbound.pipe(inbound);
+    let head = Buffer.alloc(0);
+    const onHead = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const text = head.toString('latin1');
+      if (!text.includes('\r\n') && head.length < 65_536) return;
+      inbound.off('data', onHead);
+      const name = /"name":"([^"]*)"/.exec(text)?.[1] ?? '';
+      if (down.has(name)) {
+        inbound.destroy();
+        return;
+      }
+      const set = byName.get(name) ?? new Set<Socket>();
+      byName.set(name, set);
+      set.add(inbound);
+      inbound.on('close', () => set.delete(inbound));
+      outbound.write(head);
+      inbound.pipe(outbound);
+    };
+    inbound.on('data', onHead);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
-    cut() {
-      down = true;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      down = false;
+    drop(name) {
+      for (const s of byName.get(name) ?? []) s.destroy();
     },
     close() {
-      down = true;
-      for (const s of sockets) s.destroy();
+      for (const s of all) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NatsSyncStatus } from '../../../electron/sync/nats/nats-sync';
+import { startLaptopProcess, type LaptopProcess } from '../../helpers/nats-laptop-process';
+import { startLeafAndCentral, type LeafAndCentral } from '../../helpers/nats-server';
+
+/** The issue's scenario: the venue's uplink is down for a minute. */
+const CUT_MS = 60_000;
+
+function asOf(s: NatsSyncStatus | null, venue: string): number | null {
+  return s?.venuesSeen.find((v) => v.venue === venue)?.asOf ?? null;
+}
+
+describe('NATS sync: venue leaf nodes and a central cluster', () => {
+  let net: LeafAndCentral | null = null;
+  const laptops: LaptopProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(laptops.splice(0).map((l) => l.close()));
+    await net?.stop();
+    net = null;
+  });
+
+  it(
+    'a venue uplink cut for a minute: the venue keeps syncing, then central has everything and the ops centre shows the union with each venue freshness',
+    { timeout: CUT_MS + 120_000 },
+    async () => {
+      net = await startLeafAndCentral({ venues: ['venue-a', 'venue-b'] });
+      const [leafA, leafB] = [net.leaves[0]!, net.leaves[1]!];
+      const a1 = startLaptopProcess('a1', { url: leafA.server.url, venue: 'venue-a' });
+      const a2 = startLaptopProcess('a2', { url: leafA.server.url, venue: 'venue-a' });
+      const b1 = startLaptopProcess('b1', { url: leafB.server.url, venue: 'venue-b' });
+      laptops.push(a1, a2, b1);
+      // The venue streams exist before the ops centre sources them.
+      await Promise.all([a1, a2, b1].map((l) => l.waitForStatus((s) => s.stream !== null)));
+      const ops = startLaptopProcess('ops', {
+        url: net.central.urls.join(','),
+        central: ['venue-a', 'venue-b'],
+      });
+      laptops.push(ops);
+
+      await a1.insertCheckins('ev-a', 0, 200);
+      await b1.insertCheckins('ev-b', 0, 150);
+      await a1.insertConflict(1);
+      await ops.waitForCheckins(350);
+      await ops.waitForConflicts(1);
+
+      leafA.cutLink();
+      const cutAt = Date.now();
+      // For a minute, venue A's laptops go on syncing through their leaf node; venue B too.
+      let n = 200;
+      let nb = 150;
+      while (Date.now() - cutAt < CUT_MS) {
+        await (n % 40 === 0 ? a1 : a2).insertCheckins('ev-a', n, n + 20);
+        n += 20;
+        await b1.insertCheckins('ev-b', nb, nb + 5);
+        nb += 5;
+        await Promise.all([a1.waitForCheckins(n), a2.waitForCheckins(n)]);
+        // The scanners' pace (a workload rate, not a wait for a result): ~80 check-ins/s.
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await a2.insertConflict(2);
+      await a1.waitForConflicts(2);
+      await ops.waitForCheckins(200 + nb);
+      // Central has venue B's new check-ins but none of venue A's from during the cut, and says
+      // venue A's picture is from before the cut while venue B's is current.
+      expect(ops.checkins()).toBe(200 + nb);
+      const stale = ops.status();
+      expect(asOf(stale, 'venue-a')).not.toBeNull();
+      expect(asOf(stale, 'venue-a')!).toBeLessThanOrEqual(cutAt);
+      expect(asOf(stale, 'venue-b')!).toBeGreaterThan(cutAt + CUT_MS / 2);
+
+      const restoredAt = Date.now();
+      leafA.restoreLink();
+      await ops.waitForCheckins(n + nb);
+      await ops.waitForConflicts(2);
+      const fresh = await ops.waitForStatus((s) => (asOf(s, 'venue-a') ?? 0) > restoredAt);
+
+      // The union: every check-in of both venues, once.
+      const [ia, ia2, ib, iops] = await Promise.all([
+        a1.checkinIds(),
+        a2.checkinIds(),
+        b1.checkinIds(),
+        ops.checkinIds(),
+      ]);
+      expect(ia).toHaveLength(n);
+      expect(ia2).toEqual(ia);
+      expect(ib).toHaveLength(nb);
+      expect(iops).toEqual([...ia, ...ib].sort());
+      expect(fresh.venuesSeen.map((v) => v.venue)).toEqual(['venue-a', 'venue-b']);
+      expect(fresh.venuesSeen[0]!.laptops.map((l) => l.name)).toEqual(['a1', 'a2']);
+      expect(fresh.venuesSeen[0]!.laptops[0]!.counts['checkins']).toBeGreaterThan(0);
+      // The ops centre only reads: it pushed nothing into the venues' streams.
+      expect(fresh.collections['checkins']!.pushed).toBe(0);
+    },
+  );
+});
