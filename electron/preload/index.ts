@@ -1,13 +1,15 @@
 /**
- * Preload (sandboxed, bundled to one CommonJS file): exposes the typed GateOpsApi to the renderer
- * as `window.gateOps`, and nothing else: named methods only, no ipcRenderer, no generic invoke.
+ * Preload (sandboxed, bundled to one CommonJS file): exposes the Gate Ops API to the renderer as
+ * `window.gateOps`, and nothing else: named methods only, no ipcRenderer, no generic invoke.
  *
- * A failed call rejects with ApiCallError; contextBridge copies an Error into the page keeping
- * only its message, so the renderer sees an Error with the API's message (its `code` stays on
- * this side). The renderer's views show `error.message`, which works the same in headless mode.
+ * It is the bridge form of the API (shared/api/methods.ts, GateOpsBridge): a call resolves to
+ * its result as data, `{ ok, value }` or `{ ok: false, error: { code, message } }`, and never
+ * rejects, because contextBridge copies a rejected Error into the page with its message only.
+ * The renderer wraps it with `apiFromBridge` and sees the same ApiCallError, code included, as
+ * in headless mode.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildApi } from '../../shared/api';
+import { buildBridge } from '../../shared/api';
 import { createIpcTransport } from './ipc-transport';
 
-contextBridge.exposeInMainWorld('gateOps', buildApi(createIpcTransport(ipcRenderer)));
+contextBridge.exposeInMainWorld('gateOps', buildBridge(createIpcTransport(ipcRenderer)));

@@ -1,15 +1,22 @@
 /**
  * Where the renderer's GateOpsApi comes from: Electron's preload (`window.gateOps`) when present,
  * otherwise headless mode's loopback websocket, with the per-run token from the URL fragment
- * (`#token=…`, kept in sessionStorage so a reload still works).
+ * (`#token=…`, kept in sessionStorage so a reload still works). The preload's bridge carries
+ * errors as data (contextBridge would drop an Error's code); apiFromBridge turns them back into
+ * ApiCallError, so both hosts fail the same way.
  */
-import { buildApi, type GateOpsApi } from '../../../shared/api/methods';
+import {
+  apiFromBridge,
+  buildApi,
+  type GateOpsApi,
+  type GateOpsBridge,
+} from '../../../shared/api/methods';
 import { HEADLESS_API_PATH } from '../../../shared/api/ws-protocol';
 import { createWebSocketTransport, type LinkState } from './websocket-transport';
 
 declare global {
   interface Window {
-    gateOps?: GateOpsApi;
+    gateOps?: GateOpsBridge;
   }
 }
 
@@ -40,7 +47,7 @@ function readToken(): string | null {
 
 export function connectApi(): ConnectedApi {
   if (window.gateOps && typeof window.gateOps.getOverview === 'function') {
-    return { api: window.gateOps, link: null };
+    return { api: apiFromBridge(window.gateOps), link: null };
   }
   const token = readToken() ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';

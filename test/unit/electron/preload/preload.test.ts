@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMethods, type GateOpsApi } from '../../../../shared/api';
+import { apiMethods, type GateOpsBridge } from '../../../../shared/api';
 
 const exposeInMainWorld = vi.fn();
 const ipcRenderer = {
@@ -21,10 +21,10 @@ beforeEach(() => {
   ipcRenderer.on.mockClear();
 });
 
-async function loadPreload(): Promise<GateOpsApi> {
+async function loadPreload(): Promise<GateOpsBridge> {
   await import('../../../../electron/preload/index');
   expect(exposeInMainWorld).toHaveBeenCalledTimes(1);
-  const [key, api] = exposeInMainWorld.mock.calls[0] as [string, GateOpsApi];
+  const [key, api] = exposeInMainWorld.mock.calls[0] as [string, GateOpsBridge];
   expect(key).toBe('gateOps');
   return api;
 }
@@ -49,24 +49,24 @@ describe('preload', () => {
       ok: true,
       value: { version: '1', host: 'electron', demo: false, dataDir: '/d' },
     });
-    expect(await api.getAppInfo({})).toMatchObject({ version: '1' });
+    expect(await api.getAppInfo({})).toMatchObject({ ok: true, value: { version: '1' } });
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('app:info', {});
   });
 
-  it('a failed query rejects with an Error carrying the API message (what the bridge keeps)', async () => {
+  it('a failed query resolves with the error as plain data (an Error would lose its code in the bridge)', async () => {
     const api = await loadPreload();
     ipcRenderer.invoke.mockResolvedValueOnce({
       ok: false,
       error: { code: 'forbidden', message: 'set by env' },
     });
-    const error = await api.clearRelayToken({}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toBe('set by env');
-    // Main gone or an uncloneable payload: still a typed failure, never a hang.
+    const failed = await api.clearRelayToken({});
+    expect(failed).toEqual({ ok: false, error: { code: 'forbidden', message: 'set by env' } });
+    expect(Object.getPrototypeOf((failed as { error: object }).error)).toBe(Object.prototype);
+    // Main gone or an uncloneable payload: still a typed failure, never a rejection or a hang.
     ipcRenderer.invoke.mockRejectedValueOnce(new Error('main is gone'));
-    const down = await api.getAppInfo({}).catch((e: unknown) => e);
-    expect(down).toMatchObject({ code: 'unavailable' });
-    expect((down as Error).message).toContain('main is gone');
+    const down = await api.getAppInfo({});
+    expect(down).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(JSON.stringify(down)).toContain('main is gone');
   });
 
   it('subscriptions drop the Electron event and return an unsubscribe function', async () => {
