@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Primary key of a check-in: base64url SHA-256 of its dedupe key, cut to 22 characters (132 bits). */
 export function checkInDocId(dedupeKey: string): string {
@@ -13,4 +13,14 @@ export function seqId(prefix: 'q' | 'c', ingestSeq: number): string {
 /** Primary key of a `tickets` doc: the same digest, over a prefixed ticket id. */
 export function ticketDocId(ticketId: string): string {
   return checkInDocId(`ticket:${ticketId}`);
+}
+
+/** Primary key of an `acks` doc: one per (alert, laptop), whichever laptop computes it. */
+export function ackDocId(alertId: string, laptopId: string): string {
+  return checkInDocId(`ack:${laptopId}:${alertId}`);
+}
+
+/** A fresh random id (22 base64url characters, 132 bits): notes, laptop ids. */
+export function randomDocId(): string {
+  return randomBytes(17).toString('base64url').slice(0, 22);
 }

@@ -1,5 +1,7 @@
+export * from './collections/acks';
 export * from './collections/checkins';
 export * from './collections/conflicts';
+export * from './collections/notes';
 export * from './collections/quarantine';
 export * from './collections/state';
 export * from './collections/tickets';
