@@ -1,5 +1,15 @@
 /** Helpers for the venue-sync tests: stores and check-ins made by the real ingest path. */
 import { randomUUID } from 'node:crypto';
+import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import {
+  acksSchema,
+  checkinsSchema,
+  notesSchema,
+  type AckDoc,
+  type CheckInDoc,
+  type NoteDoc,
+} from '../../electron/db';
 import { openStore, type Store } from '../../electron/core/open-store';
 import { IngestPipeline } from '../../electron/ingest';
 import { contractExample } from './events';
@@ -31,4 +41,49 @@ export async function ingest(store: Store, events: readonly string[]): Promise<v
   for (const e of events) p.push(e);
   await p.flush();
   await p.close();
+}
+
+/**
+ * A database with only the synced collections (RxDB's open-source build allows 13 open
+ * collections per process, so tests with several laptops in one process cannot open the full
+ * Gate Ops database for each).
+ */
+export async function syncDb(): Promise<SyncDb> {
+  const db = await createRxDatabase<SyncCollections>({
+    name: `s${randomUUID().replaceAll('-', '')}`,
+    storage: getRxStorageMemory(),
+    multiInstance: false,
+  });
+  await db.addCollections({
+    checkins: { schema: checkinsSchema },
+    acks: { schema: acksSchema },
+    notes: { schema: notesSchema },
+  });
+  return db;
+}
+
+export interface SyncCollections {
+  checkins: RxCollection<CheckInDoc>;
+  acks: RxCollection<AckDoc>;
+  notes: RxCollection<NoteDoc>;
+  [name: string]: RxCollection;
+}
+export type SyncDb = RxDatabase<SyncCollections>;
+
+/** Check-in documents exactly as ingest stores them, for events `from..to` (inclusive). */
+export async function checkInDocs(
+  from: number,
+  to: number,
+  patch: (n: number) => Parameters<typeof checkInEvent>[1] = () => ({}),
+): Promise<CheckInDoc[]> {
+  const store = await memoryStore();
+  try {
+    const events: string[] = [];
+    for (let n = from; n <= to; n++) events.push(checkInEvent(n, patch(n)));
+    await ingest(store, events);
+    const docs = await store.db.checkins.find().exec();
+    return docs.map((d) => d.toMutableJSON() as CheckInDoc);
+  } finally {
+    await store.close();
+  }
 }

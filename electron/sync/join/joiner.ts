@@ -1,0 +1,183 @@
+/**
+ * A joined laptop's replication: RxDB's `replicateRxCollection` for each synced collection, with
+ * the pull and push handlers carried over the hub link. RxDB does the checkpoints, batching,
+ * retries and conflict handling; this file only moves its requests and checks what the hub sends
+ * (the same validation the hub applies to pushes). The replication identifier includes the
+ * hub's identity, so joining another hub (failover) starts checkpoints over cleanly instead of
+ * resuming a checkpoint that belongs to a different store.
+ */
+import type { RxCollection, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { Subject, type Subscription } from 'rxjs';
+import type { Checkpoint } from '../hub/guarded-handler';
+import { validatePushedDocument, type SyncCollectionName } from '../sync-collections';
+import { pullResultSchema, pushResultSchema } from '../wire/frames';
+import { HubRequestError, type HubLink } from './hub-link';
+
+type AnyDoc = Record<string, unknown>;
+type Replication = RxReplicationState<AnyDoc, Checkpoint>;
+
+export interface JoinerOptions {
+  readonly link: HubLink;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly collections: Readonly<Partial<Record<SyncCollectionName, RxCollection<any>>>>;
+  readonly pullBatchSize?: number;
+  readonly pushBatchSize?: number;
+  /** Wait between retries of a failed request (RxDB's retryTime). */
+  readonly retryMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export class Joiner {
+  private replications = new Map<SyncCollectionName, Replication>();
+  /** Subscriptions that belong to the current replications (dropped with them). */
+  private replicationSubs: Subscription[] = [];
+  private replicationId: string | null = null;
+  private readonly subs: Subscription[] = [];
+  private switching: Promise<void> = Promise.resolve();
+  private readonly errors = new Subject<string>();
+  readonly errors$ = this.errors.asObservable();
+
+  constructor(private readonly options: JoinerOptions) {
+    this.subs.push(
+      options.link.state$.subscribe((s) => {
+        if (s.kind === 'live') this.onLive(s.replicationId);
+        else this.onDown();
+      }),
+    );
+  }
+
+  /** The replication of one collection, while one runs (tests and status read it). */
+  replication(c: SyncCollectionName): Replication | undefined {
+    return this.replications.get(c);
+  }
+
+  /** Resolves when every replication has nothing left to pull or push. */
+  async awaitInSync(): Promise<void> {
+    await this.switching;
+    await Promise.all([...this.replications.values()].map((r) => r.awaitInSync()));
+  }
+
+  private onLive(replicationId: string): void {
+    this.switching = this.switching.then(async () => {
+      if (this.replicationId !== replicationId) {
+        // Another hub (or the first): replications of the old one are cancelled; their
+        // checkpoints stay in their own meta collections, keyed by the old hub's identity.
+        await this.cancelAll();
+        this.replicationId = replicationId;
+        for (const [name, collection] of Object.entries(this.options.collections)) {
+          if (!collection) continue;
+          this.replications.set(
+            name as SyncCollectionName,
+            this.replicate(name as SyncCollectionName, collection),
+          );
+        }
+        await Promise.all([...this.replications.values()].map((r) => r.start()));
+      } else {
+        await Promise.all([...this.replications.values()].map((r) => r.start()));
+      }
+    });
+  }
+
+  private onDown(): void {
+    this.switching = this.switching.then(async () => {
+      // Paused, the handlers are not called in a retry loop while the hub is away.
+      await Promise.all([...this.replications.values()].map((r) => r.pause()));
+    });
+  }
+
+  private replicate(
+    name: SyncCollectionName,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    collection: RxCollection<any>,
+  ): Replication {
+    const { link } = this.options;
+    const checked = (docs: ReadonlyArray<AnyDoc>, what: string): Array<WithDeleted<AnyDoc>> => {
+      for (const d of docs) {
+        const v = validatePushedDocument(name, d);
+        if (!v.ok) {
+          const message = `the hub sent a ${what} that breaks the schema (${v.error})`;
+          this.errors.next(message);
+          throw new HubRequestError(message);
+        }
+      }
+      return docs as Array<WithDeleted<AnyDoc>>;
+    };
+    const stream$ = new Subject<
+      { documents: Array<WithDeleted<AnyDoc>>; checkpoint: Checkpoint } | 'RESYNC'
+    >();
+    this.replicationSubs.push(
+      link.changes(name).subscribe((f) => {
+        try {
+          if (f.checkpoint === null) return;
+          stream$.next({ documents: checked(f.documents, 'change'), checkpoint: f.checkpoint });
+        } catch {
+          // Not applied: the next pull (from the last stored checkpoint) will see it again.
+          stream$.next('RESYNC');
+        }
+      }),
+    );
+    const replication = replicateRxCollection<AnyDoc, Checkpoint>({
+      replicationIdentifier: `venue-sync/${this.replicationId}/${name}`,
+      collection,
+      live: true,
+      autoStart: false,
+      waitForLeadership: false,
+      retryTime: this.options.retryMs ?? 2000,
+      pull: {
+        batchSize: this.options.pullBatchSize ?? 1000,
+        stream$: stream$.asObservable(),
+        handler: async (checkpoint, batchSize) => {
+          const raw = await link.request({
+            t: 'pull',
+            c: name,
+            checkpoint: checkpoint ?? null,
+            limit: batchSize,
+          });
+          const r = pullResultSchema.parse(raw);
+          return {
+            documents: checked(r.documents, 'document'),
+            checkpoint: (r.checkpoint ?? checkpoint ?? undefined) as Checkpoint,
+          };
+        },
+      },
+      push: {
+        batchSize: this.options.pushBatchSize ?? 500,
+        handler: async (rows: RxReplicationWriteToMasterRow<AnyDoc>[]) => {
+          const raw = await link.request({
+            t: 'push',
+            c: name,
+            rows: rows.map((r) =>
+              r.assumedMasterState
+                ? { newDocumentState: r.newDocumentState, assumedMasterState: r.assumedMasterState }
+                : { newDocumentState: r.newDocumentState },
+            ),
+          });
+          return checked(pushResultSchema.parse(raw), 'conflict answer');
+        },
+      },
+    });
+    this.replicationSubs.push(
+      replication.error$.subscribe((e) => {
+        const inner = (e as { parameters?: { errors?: Array<{ message?: string }> } }).parameters
+          ?.errors?.[0]?.message;
+        this.options.log?.(`venue sync: ${name}: ${inner ?? e.message}`);
+      }),
+    );
+    return replication;
+  }
+
+  private async cancelAll(): Promise<void> {
+    for (const s of this.replicationSubs) s.unsubscribe();
+    this.replicationSubs = [];
+    await Promise.all([...this.replications.values()].map((r) => r.cancel()));
+    this.replications.clear();
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.subs) s.unsubscribe();
+    await this.switching.catch(() => undefined);
+    await this.cancelAll();
+    this.errors.complete();
+  }
+}

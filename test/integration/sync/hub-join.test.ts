@@ -1,0 +1,205 @@
+/**
+ * Hub and joining laptop in one process, over real TLS on 127.0.0.1, each on its own store:
+ * replication both ways, pairing refusals, and a misbehaving peer cut off alone.
+ */
+import { randomBytes } from 'node:crypto';
+import { firstValueFrom, filter } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ackDocId, randomDocId } from '../../../electron/db';
+import { HubServer, SYNC_PATH } from '../../../electron/sync/hub/hub-server';
+import { HubLink, type HubLinkState } from '../../../electron/sync/join/hub-link';
+import { Joiner } from '../../../electron/sync/join/joiner';
+import { createTlsIdentity, type TlsIdentity } from '../../../electron/sync/pairing/certificate';
+import type { JoinCode } from '../../../electron/sync/pairing/join-code';
+import { checkInDocs, syncDb, type SyncDb } from '../../helpers/sync';
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+let tls: TlsIdentity | null = null;
+async function identity(): Promise<TlsIdentity> {
+  tls ??= await createTlsIdentity('test hub');
+  return tls;
+}
+
+type Store = { db: SyncDb };
+async function store(): Promise<Store> {
+  const db = await syncDb();
+  cleanups.push(async () => {
+    await db.close();
+  });
+  return { db };
+}
+
+async function ingest(s: Store, from: number, to = from): Promise<void> {
+  await s.db.checkins.bulkInsert(await checkInDocs(from, to));
+}
+
+const idle = {
+  relay: 'live',
+  simulated: false,
+  checkins: 0,
+  pending: 0,
+  inSyncThrough: null,
+} as const;
+
+async function hub(s: Store, logs: string[] = []): Promise<HubServer> {
+  const h = await HubServer.start({
+    laptopId: randomDocId(),
+    name: () => 'Hub laptop',
+    tls: await identity(),
+    collections: { checkins: s.db.checkins, acks: s.db.acks, notes: s.db.notes },
+    pairing: { secret: randomBytes(16).toString('base64url'), generation: 1, retired: new Map() },
+    host: '127.0.0.1',
+    port: 0,
+    localStatus: () => idle,
+    log: (l) => logs.push(l),
+  });
+  cleanups.push(() => h.close());
+  return h;
+}
+
+async function join(s: Store, code: JoinCode, name = 'Joined laptop') {
+  const link = new HubLink({
+    code,
+    laptopId: randomDocId(),
+    name: () => name,
+    backoff: { baseMs: 20, capMs: 100 },
+  });
+  const joiner = new Joiner({
+    link,
+    collections: { checkins: s.db.checkins, acks: s.db.acks, notes: s.db.notes },
+    retryMs: 50,
+  });
+  cleanups.push(async () => {
+    await joiner.stop();
+    await link.stop();
+  });
+  link.start();
+  return { link, joiner };
+}
+
+function until(link: HubLink, kind: HubLinkState['kind']): Promise<HubLinkState> {
+  return firstValueFrom(link.state$.pipe(filter((s) => s.kind === kind)));
+}
+
+async function ids(s: Store, c: 'checkins' | 'acks' | 'notes'): Promise<string[]> {
+  const docs = await s.db[c].find().exec();
+  return docs.map((d) => d.primary).sort();
+}
+
+describe('venue hub and a joined laptop', () => {
+  it('replicates check-ins both ways, and one that reached both is one check-in', async () => {
+    const a = await store();
+    const b = await store();
+    await ingest(a, 1, 3);
+    await ingest(b, 3, 4);
+    const h = await hub(a);
+    const { link, joiner } = await join(b, h.joinCode());
+    await until(link, 'live');
+    await joiner.awaitInSync();
+    expect(await ids(a, 'checkins')).toHaveLength(4);
+    expect(await ids(b, 'checkins')).toEqual(await ids(a, 'checkins'));
+    // Live: a new check-in on the hub arrives at the laptop.
+    await ingest(a, 5);
+    await firstValueFrom(b.db.checkins.find().$.pipe(filter((docs) => docs.length === 5)));
+    const ack = {
+      id: ackDocId('a1', randomDocId()),
+      alertId: 'a1',
+      laptopId: '',
+      author: 'B',
+      at: 1,
+    };
+    ack.laptopId = randomDocId();
+    ack.id = ackDocId('a1', ack.laptopId);
+    await b.db.acks.insert(ack);
+    await firstValueFrom(a.db.acks.find().$.pipe(filter((d) => d.length === 1)));
+    expect(h.team().map((m) => [m.name, m.role, m.connected])).toEqual([
+      ['Hub laptop', 'hub', true],
+      ['Joined laptop', 'joined', true],
+    ]);
+  });
+
+  it('refuses a wrong code before any document moves, with a clear reason on both sides', async () => {
+    const a = await store();
+    const b = await store();
+    await ingest(a, 1);
+    const logs: string[] = [];
+    const h = await hub(a, logs);
+    const wrong = { ...h.joinCode(), secret: randomBytes(16).toString('base64url') };
+    const { link } = await join(b, wrong);
+    const s = await until(link, 'refused');
+    expect(s).toMatchObject({ reason: expect.stringMatching(/join code is wrong/) });
+    expect(logs.join('\n')).toMatch(/refused: the join code is wrong/);
+    expect(await ids(b, 'checkins')).toEqual([]);
+  });
+
+  it('refuses a code whose certificate fingerprint is not the hub’s', async () => {
+    const a = await store();
+    const b = await store();
+    const h = await hub(a);
+    const other = await createTlsIdentity('impostor');
+    const { link } = await join(b, { ...h.joinCode(), fingerprint: other.fingerprint });
+    const s = await until(link, 'refused');
+    expect(s).toMatchObject({ reason: expect.stringMatching(/certificate does not match/) });
+  });
+
+  it('a new code cuts the laptops paired with the old one; the old code is refused as replaced', async () => {
+    const a = await store();
+    const b = await store();
+    const h = await hub(a);
+    const old = h.joinCode();
+    const { link } = await join(b, old);
+    await until(link, 'live');
+    await h.rotateCode(randomBytes(16).toString('base64url'));
+    const s = await until(link, 'refused');
+    expect(s).toMatchObject({ reason: expect.stringMatching(/join code was replaced/) });
+    const c = await store();
+    const fresh = await join(c, h.joinCode());
+    await until(fresh.link, 'live');
+  });
+
+  it('cuts a peer that pushes a document breaking the schema, or a malformed frame; others carry on', async () => {
+    const a = await store();
+    const b = await store();
+    const nine = await checkInDocs(9, 9);
+    const logs: string[] = [];
+    const h = await hub(a, logs);
+    const good = await join(b, h.joinCode());
+    await until(good.link, 'live');
+
+    // A hand-made peer: pairs properly, then misbehaves.
+    const evil = new HubLink({
+      code: h.joinCode(),
+      laptopId: randomDocId(),
+      name: () => 'Evil laptop',
+    });
+    cleanups.push(() => evil.stop());
+    evil.start();
+    await until(evil, 'live');
+    await expect(
+      evil.request({
+        t: 'push',
+        c: 'notes',
+        rows: [{ newDocumentState: { id: 'x', text: 42, _deleted: false } }],
+      }),
+    ).rejects.toThrow(/closed/);
+    expect(logs.join('\n')).toMatch(/"Evil laptop".*pushed a document that breaks the schema/);
+
+    const raw = new WebSocket(`wss://127.0.0.1:${h.port}${SYNC_PATH}`, {
+      rejectUnauthorized: false,
+    });
+    const closed = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
+    raw.on('open', () => raw.send('{not json'));
+    expect(await closed).toBe(4400);
+
+    // The good laptop is untouched.
+    await a.db.checkins.bulkInsert(nine);
+    await firstValueFrom(b.db.checkins.find().$.pipe(filter((d) => d.length === 1)));
+    expect(good.link.current.kind).toBe('live');
+  });
+});
