@@ -10,7 +10,7 @@ import {
   type CheckInDoc,
   type NoteDoc,
 } from '../../electron/db';
-import { openStore, type Store } from '../../electron/core/open-store';
+import { openStore, type Store } from '../../electron/db/open-store';
 import { IngestPipeline } from '../../electron/ingest';
 import { contractExample } from './events';
 

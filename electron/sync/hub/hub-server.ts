@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { RxCollection } from 'rxdb';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { formatJoinCode, type JoinCode } from '../pairing/join-code';
 import type { TlsIdentity } from '../pairing/certificate';
 import type { SyncCollectionName } from '../sync-collections';
@@ -194,7 +194,7 @@ export class HubServer {
     };
   }
 
-  private accept(ws: import('ws').WebSocket, socket: TLSSocket): void {
+  private accept(ws: WebSocket, socket: TLSSocket): void {
     if (this.closing) {
       ws.close(CLOSE.shuttingDown, 'the hub is stopping');
       return;

@@ -7,7 +7,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { BehaviorSubject, Subject, filter, map, type Observable } from 'rxjs';
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { backoffDelay, type BackoffPolicy } from '../../relay/backoff';
 import { fingerprintOfDer } from '../pairing/certificate';
 import { channelBinding, newNonce, pairingProof, proofMatches } from '../pairing/handshake';
@@ -203,7 +203,7 @@ export class HubLink {
         ws.close(CLOSE.malformed, 'internal error');
       }
     });
-    const onFrame = (data: import('ws').RawData, isBinary: boolean): void => {
+    const onFrame = (data: RawData, isBinary: boolean): void => {
       const frame = isBinary ? null : parseFrame(hubFrameSchema, data.toString());
       if (frame === null) {
         failure = 'the hub sent a malformed frame';

@@ -1,6 +1,6 @@
 /** What a peer may write: every synced document is checked against its collection's schema and rules. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../../electron/core/open-store';
+import type { Store } from '../../../electron/db/open-store';
 import { ackDocId, randomDocId, type AckDoc, type NoteDoc } from '../../../electron/db';
 import { jsonSchemaToZod } from '../../../electron/sync/schema-to-zod';
 import {
