@@ -10,10 +10,8 @@ import {
   type RxStorage,
 } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
-import { acksSchema, type AckDoc } from './collections/acks';
 import { checkinsSchema, type CheckInDoc } from './collections/checkins';
 import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
-import { notesSchema, type NoteDoc } from './collections/notes';
 import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';
 import { stateSchema, type StateDoc } from './collections/state';
 import { ticketsSchema, type TicketDoc } from './collections/tickets';
@@ -26,8 +24,6 @@ export interface GateOpsCollections {
   conflicts: RxCollection<ConflictDoc>;
   state: RxCollection<StateDoc>;
   tickets: RxCollection<TicketDoc>;
-  acks: RxCollection<AckDoc>;
-  notes: RxCollection<NoteDoc>;
 }
 
 export type GateOpsDatabase = RxDatabase<GateOpsCollections>;
@@ -53,8 +49,6 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
     conflicts: { schema: conflictsSchema },
     state: { schema: stateSchema },
     tickets: { schema: ticketsSchema },
-    acks: { schema: acksSchema },
-    notes: { schema: notesSchema },
   });
   return db;
 }
