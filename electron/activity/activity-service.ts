@@ -6,28 +6,29 @@
  * not re-read them. The snapshot is rewritten every 15 s while something changed, and at
  * close.
  */
+import type { RxCollection } from 'rxdb';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import type { CheckInDoc, GateOpsDatabase, QuarantineDoc } from '../db';
+import type { CheckInDoc, GateOpsDatabase } from '../db';
 import {
   emptyActivity,
   foldCheckIn,
-  fromSnapshot,
-  toSnapshot,
   type ActivityCheckIn,
   type ActivityState,
 } from '../../shared/domain/activity-aggregator';
 import {
   devicesPage,
-  gateVms,
-  overviewVm,
   sessionsPage,
   type DevicesQuery,
   type SessionsQuery,
-} from '../../shared/domain/activity-views';
+} from '../../shared/domain/activity-pages';
+import { fromSnapshot, toSnapshot } from '../../shared/domain/activity-snapshot';
+import { gateVms, overviewVm } from '../../shared/domain/activity-views';
+import { venueZoneOf, type VenueZone } from '../../shared/domain/venue-zone';
 import { DEFAULT_SETTINGS, type Thresholds } from '../../shared/settings';
 import type {
   DevicesPage,
   GateVm,
+  GateWindow,
   Overview,
   SessionsPage,
 } from '../../shared/api/channels/activity';
@@ -44,7 +45,11 @@ export interface ActivityServiceOptions {
   readonly snapshotEveryMs?: number;
 }
 
-export interface QuarantineStats {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SeqCollection = RxCollection<any>;
+
+/** Quarantined messages or conflicts: how many are stored and the newest one. */
+export interface SeqStats {
   count: number;
   lastSeq: number;
   lastReceivedAt: number | null;
@@ -65,13 +70,19 @@ export class ActivityService {
   private savedSeq = -1;
   private closed = false;
   private buffer: ActivityCheckIn[] | null = [];
-  readonly quarantine: QuarantineStats = { count: 0, lastSeq: 0, lastReceivedAt: null };
+  readonly quarantine: SeqStats = { count: 0, lastSeq: 0, lastReceivedAt: null };
+  readonly conflicts: SeqStats = { count: 0, lastSeq: 0, lastReceivedAt: null };
   readonly now: () => number;
   readonly thresholds: () => Thresholds;
   startInfo: ActivityStartInfo = { fromSnapshot: false, foldedOnStart: 0 };
+  private venue: VenueZone | null = null;
 
   /** Fires after each committed batch that changed the model (not coalesced). */
   readonly changes$: Observable<void> = this.changed.asObservable();
+  private readonly committedSubject = new Subject<ReadonlyArray<ActivityCheckIn>>();
+  /** The check-ins of each committed batch once folded in (not those read at start). */
+  readonly committed$: Observable<ReadonlyArray<ActivityCheckIn>> =
+    this.committedSubject.asObservable();
 
   private constructor(private readonly options: ActivityServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -90,27 +101,17 @@ export class ActivityService {
     // sequence mark makes the overlap harmless.
     this.subs.push(
       db.checkins.eventBulks$.subscribe((bulk) => {
-        const docs: ActivityCheckIn[] = [];
+        const docs: CheckInDoc[] = [];
         for (const e of bulk.events) {
           if (e.operation === 'INSERT') docs.push(e.documentData as unknown as CheckInDoc);
         }
-        if (docs.length > 0) this.ingest(docs);
-      }),
-      db.quarantine.eventBulks$.subscribe((bulk) => {
-        let n = 0;
-        for (const e of bulk.events) {
-          if (e.operation !== 'INSERT') continue;
-          const q = e.documentData as unknown as QuarantineDoc;
-          if (q.ingestSeq <= this.quarantine.lastSeq) continue;
-          n += 1;
-          this.quarantine.lastSeq = q.ingestSeq;
-          this.quarantine.lastReceivedAt = q.receivedAt;
-        }
-        if (n > 0) {
-          this.quarantine.count += n;
-          this.changed.next();
+        if (docs.length > 0) {
+          this.learnVenueZone(docs[docs.length - 1]!.raw);
+          this.ingest(docs);
         }
       }),
+      this.followInserts(db.quarantine, this.quarantine),
+      this.followInserts(db.conflicts, this.conflicts),
     );
 
     const stored = await db.state.findOne(ACTIVITY_SNAPSHOT_ID).exec();
@@ -129,16 +130,19 @@ export class ActivityService {
       if (page.length < CATCH_UP_PAGE) break;
     }
     this.startInfo = { fromSnapshot: restored !== null, foldedOnStart: folded };
-
-    const { total: qCount, docs: qLast } = await newestFirstPage(
-      db.quarantine,
+    const { docs: newest } = await newestFirstPage(
+      db.checkins,
       { selector: {}, sort: [{ ingestSeq: 'desc' }] },
       0,
       1,
+      this.state.checkins,
     );
-    this.quarantine.count = qCount;
-    this.quarantine.lastSeq = Math.max(this.quarantine.lastSeq, qLast[0]?.ingestSeq ?? 0);
-    this.quarantine.lastReceivedAt = qLast[0]?.receivedAt ?? null;
+    if (newest[0]) this.learnVenueZone(newest[0].raw);
+
+    await Promise.all([
+      this.countStored(db.quarantine, this.quarantine),
+      this.countStored(db.conflicts, this.conflicts),
+    ]);
 
     const pending = this.buffer ?? [];
     this.buffer = null;
@@ -154,6 +158,37 @@ export class ActivityService {
     }
   }
 
+  /** Counts inserts of a sequence-numbered collection (quarantine, conflicts) as they commit. */
+  private followInserts(collection: SeqCollection, stats: SeqStats): Subscription {
+    return collection.eventBulks$.subscribe((bulk) => {
+      let n = 0;
+      for (const e of bulk.events) {
+        if (e.operation !== 'INSERT') continue;
+        const doc = e.documentData as { ingestSeq: number; receivedAt: number };
+        if (doc.ingestSeq <= stats.lastSeq) continue;
+        n += 1;
+        stats.lastSeq = doc.ingestSeq;
+        stats.lastReceivedAt = doc.receivedAt;
+      }
+      if (n > 0) {
+        stats.count += n;
+        this.changed.next();
+      }
+    });
+  }
+
+  private async countStored(collection: SeqCollection, stats: SeqStats): Promise<void> {
+    const { total, docs } = await newestFirstPage(
+      collection,
+      { selector: {}, sort: [{ ingestSeq: 'desc' }] },
+      0,
+      1,
+    );
+    stats.count = total;
+    stats.lastSeq = Math.max(stats.lastSeq, docs[0]?.ingestSeq ?? 0);
+    stats.lastReceivedAt = docs[0]?.receivedAt ?? null;
+  }
+
   /**
    * Folds committed check-ins in (ingest order). Called from the collection's change stream,
    * which the storage emits only after the transaction committed.
@@ -164,9 +199,11 @@ export class ActivityService {
       return;
     }
     const sorted = docs.length > 1 ? [...docs].sort((a, b) => a.ingestSeq - b.ingestSeq) : docs;
-    let changed = false;
-    for (const doc of sorted) changed = foldCheckIn(this.state, doc) || changed;
-    if (changed) this.changed.next();
+    const folded = sorted.filter((doc) => foldCheckIn(this.state, doc));
+    if (folded.length > 0) {
+      this.committedSubject.next(folded);
+      this.changed.next();
+    }
   }
 
   /** The raw model; read-only for callers (alerts). */
@@ -174,10 +211,18 @@ export class ActivityService {
     return this.state;
   }
 
-  overview(chartMinutes = 180): Overview {
-    const vm = overviewVm(this.state, this.now(), this.thresholds(), chartMinutes);
+  overview(chartMinutes = 180, gateWindow: GateWindow = 5): Overview {
+    const vm = overviewVm(this.state, this.now(), this.thresholds(), chartMinutes, gateWindow);
     vm.totals.quarantined = this.quarantine.count;
+    vm.venueTimeZone = this.venue?.zone ?? null;
     return vm;
+  }
+
+  /** Reads the venue's zone from an event until one names it (an offset is only a guess). */
+  private learnVenueZone(raw: unknown): void {
+    if (this.venue?.from === 'name') return;
+    const found = venueZoneOf(raw);
+    if (found && (found.from === 'name' || !this.venue)) this.venue = found;
   }
 
   sessions(q: SessionsQuery): SessionsPage {
@@ -208,5 +253,6 @@ export class ActivityService {
     for (const s of this.subs) s.unsubscribe();
     if (!this.options.db.closed) await this.saveSnapshot();
     this.changed.complete();
+    this.committedSubject.complete();
   }
 }

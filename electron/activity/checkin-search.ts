@@ -1,24 +1,37 @@
 /**
  * Check-in search and browsing: one page at a time through the database indexes. A text search
- * is a prefix range on `ticketId`, `nameLower` or `emailLower`; without text the list is newest
- * first on `checkedInAt` (or the compound gate/session/device index when filtered). "Any field"
- * lists ticket matches, then name matches, so paging stays an index walk for each part.
+ * is a prefix range on `ticketId`, `nameLower` or `emailLower`; without text the list walks
+ * `checkedInAt` (or the compound gate/session/device index when filtered), either way round.
+ * Sorting by ticket, name or e-mail walks that index when nothing else narrows the list; a
+ * narrowed list of up to SORT_IN_MEMORY_MAX rows is sorted in memory once (the order is cached
+ * until something new is stored); a bigger one stays in time order and says so (`sortedBy`).
  */
 import type { MangoQuery, MangoQuerySelector } from 'rxdb';
+import type { z } from 'zod';
 import { ServiceError } from '../../shared/api/define';
 import type {
   CheckInDetail,
   CheckInRow,
+  CheckinSort,
   CheckinsPage,
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
 import type { CheckInDoc, GateOpsDatabase } from '../db';
 import { countRaw, newestFirstPage, queryRaw } from '../db/raw-query';
-import type { z } from 'zod';
+import { SortedIdCache, SORT_IN_MEMORY_MAX } from './sorted-ids';
 
+export { SORT_IN_MEMORY_MAX } from './sorted-ids';
 export type CheckinsSearch = z.output<typeof checkinsSearchRequestSchema>;
 
 type Field = 'ticketId' | 'nameLower' | 'emailLower';
+type Query = MangoQuery<CheckInDoc>;
+
+const SORT_FIELD: Record<CheckinSort, keyof CheckInDoc> = {
+  time: 'checkedInAt',
+  ticket: 'ticketId',
+  name: 'nameLower',
+  email: 'emailLower',
+};
 
 export function toRow(d: Readonly<CheckInDoc>): CheckInRow {
   return {
@@ -48,7 +61,7 @@ function filters(req: CheckinsSearch): MangoQuerySelector<CheckInDoc> {
   return s as MangoQuerySelector<CheckInDoc>;
 }
 
-function prefixQuery(req: CheckinsSearch, field: Field, text: string): MangoQuery<CheckInDoc> {
+function prefixQuery(req: CheckinsSearch, field: Field, text: string): Query {
   const value = field === 'ticketId' ? text : text.toLowerCase();
   return {
     selector: { ...filters(req), [field]: { $gte: value, $lt: `${value}\uffff` } },
@@ -56,11 +69,16 @@ function prefixQuery(req: CheckinsSearch, field: Field, text: string): MangoQuer
   };
 }
 
-function listQuery(req: CheckinsSearch): MangoQuery<CheckInDoc> {
-  return { selector: filters(req), sort: [{ checkedInAt: 'desc' }] };
-}
+const page = (
+  req: CheckinsSearch,
+  total: number,
+  docs: ReadonlyArray<Readonly<CheckInDoc>>,
+  sortedBy: CheckinSort,
+): CheckinsPage => ({ total, offset: req.offset, rows: docs.map(toRow), capped: false, sortedBy });
 
 export class CheckinSearch {
+  private readonly sorted: SortedIdCache;
+
   /**
    * `storedCount`, when given, is the number of stored check-ins (the activity model keeps it):
    * the unfiltered list then skips a count over a million rows on every refresh.
@@ -70,83 +88,151 @@ export class CheckinSearch {
     private readonly storedCount?: () => number,
     /** Ids of every re-entry in ingest order (the activity model keeps them). */
     private readonly reentryIds?: () => ReadonlyArray<string>,
-  ) {}
+    /** Changes whenever something is stored: cached sort orders are valid until then. */
+    private readonly version: () => number = () => 0,
+  ) {
+    this.sorted = new SortedIdCache(db);
+  }
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
+    return text === '' ? this.browse(req) : this.textSearch(req, text);
+  }
+
+  private async browse(req: CheckinsSearch): Promise<CheckinsPage> {
     const narrowed =
       req.gate !== undefined || req.sessionId !== undefined || req.deviceId !== undefined;
-    if (text === '' && req.reentryOnly && !narrowed && this.reentryIds) {
-      return this.reentryPage(this.reentryIds(), req.offset, req.limit);
+    if (req.reentryOnly && !narrowed && this.reentryIds) {
+      return this.reentryPage(req, this.reentryIds());
     }
-    if (text === '') {
-      const { total, docs } = await newestFirstPage(
-        this.db.checkins,
-        listQuery(req) as MangoQuery<CheckInDoc> & { sort: [Record<string, 'asc' | 'desc'>] },
-        req.offset,
-        req.limit,
-        Object.keys(filters(req)).length === 0 ? this.storedCount?.() : undefined,
-      );
-      return { total, offset: req.offset, rows: docs.map(toRow), capped: false };
+    const unfiltered = Object.keys(filters(req)).length === 0;
+    // Time always has an index (alone, or after gate/session/device); the rest only alone.
+    if (req.sort === 'time' || unfiltered) {
+      const field = SORT_FIELD[req.sort];
+      const query = { selector: filters(req), sort: [{ [field]: req.dir }] } as Query & {
+        sort: [Record<string, 'asc' | 'desc'>];
+      };
+      const known = unfiltered ? this.storedCount?.() : undefined;
+      if (req.dir === 'desc') {
+        const { total, docs } = await newestFirstPage(
+          this.db.checkins,
+          query,
+          req.offset,
+          req.limit,
+          known,
+        );
+        return page(req, total, docs, req.sort);
+      }
+      const [total, docs] = await Promise.all([
+        known ?? countRaw(this.db.checkins, query),
+        queryRaw(this.db.checkins, { ...query, skip: req.offset, limit: req.limit }),
+      ]);
+      return page(req, total, docs, req.sort);
     }
-    if (req.field !== 'any') {
-      const field: Field =
-        req.field === 'ticket' ? 'ticketId' : req.field === 'name' ? 'nameLower' : 'emailLower';
-      return this.page(prefixQuery(req, field, text), req.offset, req.limit);
-    }
-    // Any field: an address can only be an e-mail; otherwise ticket matches, then name matches.
-    const parts: Field[] = text.includes('@') ? ['emailLower'] : ['ticketId', 'nameLower'];
+    return this.inMemory(req, { selector: filters(req), sort: [{ checkedInAt: 'asc' }] }, 'time');
+  }
+
+  /** Any field: an address can only be an e-mail; otherwise ticket matches, then name matches. */
+  private async textSearch(req: CheckinsSearch, text: string): Promise<CheckinsPage> {
+    const parts: Field[] =
+      req.field === 'ticket'
+        ? ['ticketId']
+        : req.field === 'name'
+          ? ['nameLower']
+          : req.field === 'email' || text.includes('@')
+            ? ['emailLower']
+            : ['ticketId', 'nameLower'];
     const queries = parts.map((f) => prefixQuery(req, f, text));
+    const natural: CheckinSort =
+      parts[0] === 'ticketId' ? 'ticket' : parts[0] === 'nameLower' ? 'name' : 'email';
+    if (queries.length === 1 && req.sort === natural && req.dir === 'asc') {
+      return this.plainPage(req, queries[0]!, natural);
+    }
+    if (req.sort !== natural || req.dir !== 'asc' || queries.length > 1) {
+      const sorted = await this.sorted.ids(queries, req.sort, req.dir, this.version());
+      if (sorted) return this.idPage(req, sorted, req.sort);
+    }
+    return this.concatenated(req, queries, natural);
+  }
+
+  private async plainPage(req: CheckinsSearch, query: Query, sortedBy: CheckinSort) {
+    const [total, docs] = await Promise.all([
+      countRaw(this.db.checkins, query),
+      queryRaw(this.db.checkins, { ...query, skip: req.offset, limit: req.limit }),
+    ]);
+    return page(req, total, docs, sortedBy);
+  }
+
+  /** Several index walks one after the other (paging stays an index walk for each part). */
+  private async concatenated(req: CheckinsSearch, queries: Query[], sortedBy: CheckinSort) {
     const counts = await Promise.all(queries.map((q) => countRaw(this.db.checkins, q)));
     const total = counts.reduce((a, b) => a + b, 0);
-    const rows: CheckInRow[] = [];
+    const docs: CheckInDoc[] = [];
     let skip = req.offset;
-    for (let i = 0; i < queries.length && rows.length < req.limit; i++) {
+    for (let i = 0; i < queries.length && docs.length < req.limit; i++) {
       const count = counts[i] ?? 0;
       if (skip >= count) {
         skip -= count;
         continue;
       }
-      const docs = await queryRaw(this.db.checkins, {
-        ...queries[i]!,
-        skip,
-        limit: req.limit - rows.length,
-      });
-      rows.push(...docs.map(toRow));
+      docs.push(
+        ...(await queryRaw(this.db.checkins, {
+          ...queries[i]!,
+          skip,
+          limit: req.limit - docs.length,
+        })),
+      );
       skip = 0;
     }
-    return { total, offset: req.offset, rows, capped: false };
+    return page(req, total, docs, sortedBy);
+  }
+
+  private async inMemory(req: CheckinsSearch, query: Query, fallback: CheckinSort) {
+    const sorted = await this.sorted.ids([query], req.sort, req.dir, this.version());
+    if (sorted) return this.idPage(req, sorted, req.sort);
+    // Too many to sort here: newest first, and the view says the order it got.
+    const { total, docs } = await newestFirstPage(
+      this.db.checkins,
+      { ...query, sort: [{ checkedInAt: 'desc' }] } as Query & {
+        sort: [Record<string, 'asc' | 'desc'>];
+      },
+      req.offset,
+      req.limit,
+    );
+    return page(req, total, docs, fallback);
+  }
+
+  private async idPage(req: CheckinsSearch, ids: ReadonlyArray<string>, sortedBy: CheckinSort) {
+    const slice = ids.slice(req.offset, req.offset + req.limit);
+    const docs = slice.length
+      ? await this.db.checkins.storageInstance.findDocumentsById([...slice], false)
+      : [];
+    const at = new Map(slice.map((id, i) => [id, i]));
+    docs.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    return page(req, ids.length, docs, sortedBy);
   }
 
   /**
    * "Re-entries only" over the whole store: primary-key reads of the newest ids instead of a
-   * scan of a million rows for an unindexed flag. Newest by arrival, then by check-in time.
+   * scan of a million rows for an unindexed flag. Newest by arrival, then by check-in time;
+   * another sort is done in memory when there are not too many.
    */
   private async reentryPage(
+    req: CheckinsSearch,
     ids: ReadonlyArray<string>,
-    offset: number,
-    limit: number,
   ): Promise<CheckinsPage> {
-    const end = Math.max(0, ids.length - offset);
-    const slice = ids.slice(Math.max(0, end - limit), end);
+    if (!(req.sort === 'time' && req.dir === 'desc') && ids.length <= SORT_IN_MEMORY_MAX) {
+      const sorted = await this.sorted.idsOf(ids, req.sort, req.dir, this.version());
+      return this.idPage(req, sorted, req.sort);
+    }
+    const end = Math.max(0, ids.length - req.offset);
+    const slice = ids.slice(Math.max(0, end - req.limit), end);
     // By primary key, one lookup each: a `$in` query would range over every id in between.
     const docs = slice.length
       ? await this.db.checkins.storageInstance.findDocumentsById([...slice], false)
       : [];
     docs.sort((a, b) => b.checkedInAt - a.checkedInAt || b.ingestSeq - a.ingestSeq);
-    return { total: ids.length, offset, rows: docs.map(toRow), capped: false };
-  }
-
-  private async page(
-    query: MangoQuery<CheckInDoc>,
-    offset: number,
-    limit: number,
-  ): Promise<CheckinsPage> {
-    const [total, docs] = await Promise.all([
-      countRaw(this.db.checkins, query),
-      queryRaw(this.db.checkins, { ...query, skip: offset, limit }),
-    ]);
-    return { total, offset, rows: docs.map(toRow), capped: false };
+    return page(req, ids.length, docs, 'time');
   }
 
   async get(id: string): Promise<CheckInDetail> {

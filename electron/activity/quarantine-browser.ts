@@ -1,8 +1,15 @@
-/** Quarantine pages, newest first, optionally by reason code (the [code, ingestSeq] index). */
+/**
+ * Quarantine pages, newest first, optionally by reason code (the [code, ingestSeq] index), and
+ * the conflicting redeliveries beside them.
+ */
 import type { MangoQuery } from 'rxdb';
 import { ServiceError } from '../../shared/api/define';
-import type { QuarantineRow } from '../../shared/api/channels/quarantine';
-import type { GateOpsDatabase, QuarantineDoc } from '../db';
+import type {
+  ConflictDetail,
+  ConflictRow,
+  QuarantineRow,
+} from '../../shared/api/channels/quarantine';
+import type { ConflictDoc, GateOpsDatabase, QuarantineDoc } from '../db';
 import { newestFirstPage, queryRaw } from '../db/raw-query';
 
 const PREVIEW = 200;
@@ -36,5 +43,46 @@ export class QuarantineBrowser {
     const [doc] = await queryRaw(this.db.quarantine, { selector: { id }, limit: 1 });
     if (!doc) throw new ServiceError('not_found', `no quarantined message ${id}`);
     return { ...toRow(doc), text: doc.text, ...(doc.key !== undefined ? { key: doc.key } : {}) };
+  }
+}
+
+function conflictRow(d: Readonly<ConflictDoc>): ConflictRow {
+  return {
+    id: d.id,
+    ingestSeq: d.ingestSeq,
+    receivedAt: d.receivedAt,
+    key: d.key,
+    checkinId: d.checkinId,
+    preview: d.text.slice(0, PREVIEW),
+    size: d.text.length,
+  };
+}
+
+/** Conflicting redeliveries (a known key with other content), newest first, beside quarantine. */
+export class ConflictBrowser {
+  constructor(private readonly db: GateOpsDatabase) {}
+
+  async list(req: { offset: number; limit: number }) {
+    const query = { selector: {}, sort: [{ ingestSeq: 'desc' }] } as MangoQuery<ConflictDoc> & {
+      sort: [Record<string, 'asc' | 'desc'>];
+    };
+    const { total, docs } = await newestFirstPage(this.db.conflicts, query, req.offset, req.limit);
+    return { total, offset: req.offset, rows: docs.map(conflictRow) };
+  }
+
+  async get(id: string): Promise<ConflictDetail> {
+    const [doc] = await queryRaw(this.db.conflicts, { selector: { id }, limit: 1 });
+    if (!doc) throw new ServiceError('not_found', `no conflict ${id}`);
+    const [stored] = await this.db.checkins.storageInstance.findDocumentsById(
+      [doc.checkinId],
+      false,
+    );
+    return {
+      ...conflictRow(doc),
+      text: doc.text,
+      storedRaw: stored ? stored.raw : null,
+      storedFingerprint: doc.storedFingerprint,
+      fingerprint: doc.fingerprint,
+    };
   }
 }

@@ -11,6 +11,8 @@ export interface RelayStatusSource {
   current(): RelayStatus;
   /** Returns the unsubscribe function. */
   subscribe(listener: (status: RelayStatus) => void): () => void;
+  /** Try to connect now instead of waiting out the backoff; absent when there is no link. */
+  retryNow?(): void;
 }
 
 /** A status you set by hand: tests, and hosts started without a relay. */
@@ -56,6 +58,7 @@ export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
         lastError: st.reason,
       };
     case 'auth-failed':
+      return { ...base, state: 'offline', lastError: st.reason, authFailed: true };
     case 'stalled':
       return { ...base, state: 'offline', lastError: st.reason };
     case 'stopped':
@@ -65,10 +68,11 @@ export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
 
 /** Adapts the relay client (its `status$` BehaviorSubject) to what the dashboard reads. */
 export function relayStatusFromClient(
-  client: { readonly status$: BehaviorSubject<ClientStatus> },
+  client: { readonly status$: BehaviorSubject<ClientStatus>; reconnectNow?(): void },
   demo: boolean,
 ): RelayStatusSource {
   return {
+    ...(client.reconnectNow ? { retryNow: () => client.reconnectNow?.() } : {}),
     current: () => toRelayStatusVm(client.status$.value, demo),
     subscribe(listener) {
       let last = '';

@@ -9,10 +9,12 @@ export function registerActivityHandlers(
 ): void {
   const { activity } = services;
   const changes = activity.changes$;
-  router.handle('activity:overview', (req) => activity.overview(req.minutes));
+  router.handle('activity:overview', (req) => activity.overview(req.minutes, req.gateWindow));
   router.handleSubscription('activity:overview-watch', (req, emit) =>
     // 10 a second at most: small enough to be cheap, quick enough that a scan shows within ~¼ s.
-    watch(changes, () => activity.overview(req.minutes), emit, { minIntervalMs: 100 }),
+    watch(changes, () => activity.overview(req.minutes, req.gateWindow), emit, {
+      minIntervalMs: 100,
+    }),
   );
   router.handle('activity:sessions', (req) => activity.sessions(req));
   router.handleSubscription('activity:sessions-watch', (req, emit) =>

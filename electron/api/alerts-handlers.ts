@@ -12,6 +12,12 @@ export function registerAlertsHandlers(
   router.handleSubscription('alerts:watch', (req, emit) =>
     watch(alerts.changes$, () => alerts.list(req.includeAcknowledged), emit, { refreshMs: 0 }),
   );
+  router.handle('alerts:history', (req) => alerts.clearedHistory(req.offset, req.limit));
+  router.handleSubscription('alerts:history-watch', (req, emit) =>
+    watch(alerts.changes$, () => alerts.clearedHistory(req.offset, req.limit), emit, {
+      refreshMs: 0,
+    }),
+  );
   router.handle('alerts:acknowledge', async (req) => ({
     acknowledged: await alerts.acknowledge(req.ids),
   }));

@@ -2,7 +2,7 @@
 import { map } from 'rxjs';
 import type { ActivityService } from '../activity/activity-service';
 import type { CheckinSearch } from '../activity/checkin-search';
-import type { QuarantineBrowser } from '../activity/quarantine-browser';
+import type { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 
@@ -25,9 +25,13 @@ export function registerCheckinsHandlers(
 
 export function registerQuarantineHandlers(
   router: ApiRouter,
-  services: { quarantine: QuarantineBrowser },
+  services: { quarantine: QuarantineBrowser; conflicts?: ConflictBrowser | undefined },
 ): void {
-  const { quarantine } = services;
+  const { quarantine, conflicts } = services;
   router.handle('quarantine:list', (req) => quarantine.list(req));
   router.handle('quarantine:get', (req) => quarantine.get(req.id));
+  if (conflicts) {
+    router.handle('conflicts:list', (req) => conflicts.list(req));
+    router.handle('conflicts:get', (req) => conflicts.get(req.id));
+  }
 }

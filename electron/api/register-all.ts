@@ -11,14 +11,16 @@ import { registerReportsHandlers } from './reports-handlers';
 import type { ApiRouter } from './router';
 import type { ApiServices } from './services';
 import { registerSettingsHandlers } from './settings-handlers';
+import { registerStatusHandlers } from './status-handlers';
 
 export function registerAllHandlers(router: ApiRouter, services: ApiServices): void {
-  const { appInfo, activity, alerts, checkins, quarantine, relay } = services;
+  const { appInfo, activity, alerts, checkins, quarantine, conflicts, relay, status } = services;
   if (appInfo) router.handle('app:info', () => appInfo());
   if (activity) registerActivityHandlers(router, { activity });
   if (alerts) registerAlertsHandlers(router, { alerts });
   if (checkins && activity) registerCheckinsHandlers(router, { checkins, activity });
-  if (quarantine) registerQuarantineHandlers(router, { quarantine });
+  if (quarantine) registerQuarantineHandlers(router, { quarantine, conflicts });
+  if (status) registerStatusHandlers(router, { status });
   if (relay) registerRelayHandlers(router, { relay });
   if (services.settings) registerSettingsHandlers(router, { settings: services.settings });
   if (services.reports) registerReportsHandlers(router, { reports: services.reports });

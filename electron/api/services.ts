@@ -6,9 +6,10 @@
 import type { AppInfo } from '../../shared/api/channels/app';
 import type { ActivityService } from '../activity/activity-service';
 import type { CheckinSearch } from '../activity/checkin-search';
-import type { QuarantineBrowser } from '../activity/quarantine-browser';
+import type { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
 import type { AlertService } from '../alerts/alert-service';
 import type { RelayStatusSource } from '../alerts/relay-status-source';
+import type { StatusService } from '../alerts/status-service';
 import type { ExportService } from '../reports/export-service';
 import type { SettingsService } from '../settings/settings-service';
 
@@ -23,6 +24,10 @@ export interface ApiServices {
   readonly checkins?: CheckinSearch;
   /** `quarantine:*`: the quarantine browser (electron/activity). */
   readonly quarantine?: QuarantineBrowser;
+  /** `conflicts:*`: conflicting redeliveries, beside quarantine (electron/activity). */
+  readonly conflicts?: ConflictBrowser;
+  /** `status:*`: the banner's health, relay outages, retry now (electron/alerts). */
+  readonly status?: StatusService;
   /** `relay:*`: the relay link's status. */
   readonly relay?: RelayStatusSource;
   /** `settings:*`: settings and the write-only relay token (electron/settings). */

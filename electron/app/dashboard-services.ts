@@ -5,18 +5,23 @@
  */
 import type { Thresholds } from '../../shared/settings';
 import { AlertService } from '../alerts/alert-service';
+import type { AlertAckStore } from '../alerts/alert-ack-store';
 import type { RelayStatusSource } from '../alerts/relay-status-source';
+import { StatusService } from '../alerts/status-service';
 import type { GateOpsDatabase } from '../db';
 import { ActivityService } from '../activity/activity-service';
 import { CheckinSearch } from '../activity/checkin-search';
-import { QuarantineBrowser } from '../activity/quarantine-browser';
+import { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
 
 export interface DashboardServices {
   readonly activity: ActivityService;
   readonly alerts: AlertService;
   readonly checkins: CheckinSearch;
   readonly quarantine: QuarantineBrowser;
+  readonly conflicts: ConflictBrowser;
   readonly relay: RelayStatusSource;
+  /** Outages, what a reconnect caught up, and whether "live" hides a problem. */
+  readonly status: StatusService;
   /** Stops timers and writes the activity snapshot; call before closing the database. */
   close(): Promise<void>;
 }
@@ -29,6 +34,8 @@ export interface DashboardOptions {
   readonly thresholds?: () => Thresholds;
   readonly snapshotEveryMs?: number;
   readonly alertTickMs?: number;
+  /** Where alert acknowledgements live (venue sync passes its own); default: this database. */
+  readonly alertAcks?: AlertAckStore;
 }
 
 export async function startDashboardServices(
@@ -44,6 +51,13 @@ export async function startDashboardServices(
     db: options.db,
     activity,
     relay: options.relay,
+    ...(options.alertAcks ? { acks: options.alertAcks } : {}),
+    ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
+  });
+  const status = await StatusService.start({
+    db: options.db,
+    activity,
+    relay: options.relay,
     ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
   });
   return {
@@ -53,10 +67,14 @@ export async function startDashboardServices(
       options.db,
       () => activity.model.checkins,
       () => activity.model.reentryIds,
+      () => activity.model.lastIngestSeq,
     ),
     quarantine: new QuarantineBrowser(options.db),
+    conflicts: new ConflictBrowser(options.db),
     relay: options.relay,
+    status,
     async close() {
+      await status.close();
       await alerts.close();
       await activity.close();
     },

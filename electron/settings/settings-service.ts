@@ -94,6 +94,8 @@ function applyPatch(current: Settings, patch: Readonly<SettingsPatch>): Settings
     relayUrl: patch.relayUrl === undefined ? current.relayUrl : patch.relayUrl,
     thresholds: { ...current.thresholds, ...stripUndefined(patch.thresholds) },
     display: { ...current.display, ...stripUndefined(patch.display) },
+    notifications: { ...current.notifications, ...stripUndefined(patch.notifications) },
+    capacity: patch.capacity ?? current.capacity,
   };
   const parsed = settingsSchema.safeParse(merged);
   if (!parsed.success) {

@@ -1,19 +1,23 @@
 /**
  * The Gate Ops window: relay banner always on top, the views in a keyboard-driven sidebar
- * (1–9, / to search), drill-down from gate to session to check-ins. All data comes through the
- * one typed GateOpsApi (Electron preload or headless websocket) as small pushed view models.
+ * (1–9, / to search; Backspace or Alt+← back), drill-down from gate to session to check-ins,
+ * every view and filter a history entry. All data comes through the one typed GateOpsApi
+ * (Electron preload or headless websocket) as small pushed view models.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Overview } from '../../shared/api/channels/activity';
 import type { AlertsList } from '../../shared/api/channels/alerts';
 import type { RelayStatus } from '../../shared/api/channels/relay';
+import type { Health } from '../../shared/api/channels/status';
 import type { SettingsView as SettingsVm } from '../../shared/api/channels/settings';
 import type { GateOpsApi } from '../../shared/api/methods';
 import { connectApi, type ConnectedApi } from './api/connect-api';
 import { RelayBanner } from './components/relay-banner';
 import { FormatContext, makeFormatter } from './format';
 import { useWatch } from './hooks/use-watch';
-import { keyCommand, VIEWS, type Nav, type ViewId } from './nav';
+import { useCriticalAlerts } from './hooks/use-critical-alerts';
+import { useNav } from './hooks/use-nav';
+import { VIEWS, type Nav, type ViewId } from './nav';
 import { AlertsView } from './views/alerts-view';
 import { CheckinsView } from './views/checkins-view';
 import { DevicesView } from './views/devices-view';
@@ -96,10 +100,11 @@ function useAwayCount(total: number | undefined) {
 
 export function App() {
   const api = connection.api;
-  const [nav, setNav] = useState<Nav>({ view: 'overview' });
+  const { nav, navigate } = useNav();
   const link = useLinkState();
   const overview = useWatch<Overview>((l) => api.watchOverview({ minutes: 180 }, l), 'overview');
   const relay = useWatch<RelayStatus>((l) => api.watchRelayStatus({}, l), 'relay');
+  const health = useWatch<Health>((l) => api.watchHealth({}, l), 'health');
   const alerts = useWatch<AlertsList>(
     (l) => api.watchAlerts({ includeAcknowledged: false }, l),
     'alerts',
@@ -114,8 +119,10 @@ export function App() {
   }, [api]);
   const away = useAwayCount(overview?.totals.checkins);
   const display = settings?.settings.display;
-  const timezone = display?.timezone ?? 'local';
-  const fmt = useMemo(() => makeFormatter(timezone), [timezone]);
+  const timezone = display?.timezone ?? 'venue';
+  const venueZone = overview?.venueTimeZone ?? null;
+  const fmt = useMemo(() => makeFormatter(timezone, venueZone), [timezone, venueZone]);
+  useCriticalAlerts(alerts, settings?.settings.notifications, host);
 
   useEffect(() => {
     const theme = display?.theme ?? 'system';
@@ -123,30 +130,9 @@ export function App() {
     else document.documentElement.dataset['theme'] = theme;
   }, [display?.theme]);
 
-  const navigate = useCallback((next: Nav) => setNav(next), []);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      const typing = target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName);
-      if (typing) return;
-      const command = keyCommand(e.key);
-      if (!command) return;
-      e.preventDefault();
-      if (command.search) {
-        setNav((n) => (n.view === command.view ? n : { view: command.view }));
-        requestAnimationFrame(() => document.getElementById('search')?.focus());
-      } else {
-        setNav({ view: command.view });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   const ready = overview !== undefined && relay !== undefined;
   const open = alerts?.openCount ?? 0;
+  const critical = alerts?.criticalCount ?? 0;
 
   return (
     <FormatContext.Provider value={fmt}>
@@ -156,7 +142,14 @@ export function App() {
             Gate Ops
             {relay?.demo ? <span className="brand-demo">demo</span> : null}
           </div>
-          <RelayBanner relay={relay} dataAsOf={overview?.dataAsOf} link={link} away={away} />
+          <RelayBanner
+            relay={relay}
+            health={health}
+            dataAsOf={overview?.dataAsOf}
+            link={link}
+            away={away}
+            onRetry={() => api.retryRelay({})}
+          />
         </header>
         {connection.error ? <p className="error top-error">{connection.error}</p> : null}
         <nav className="side" aria-label="Views">
@@ -167,18 +160,22 @@ export function App() {
               className={`nav-item${nav.view === v.view ? ' current' : ''}`}
               aria-current={nav.view === v.view ? 'page' : undefined}
               data-testid={`nav-${v.view}`}
-              onClick={() => setNav({ view: v.view })}
+              onClick={() => navigate({ view: v.view })}
             >
               <span>{v.label}</span>
               {v.view === 'alerts' && open > 0 ? (
-                <span className="nav-badge" data-testid="nav-alert-count">
+                <span
+                  className={`nav-badge${critical > 0 ? ' nav-badge-critical' : ''}`}
+                  data-testid="nav-alert-count"
+                  title={critical > 0 ? `${critical} critical` : undefined}
+                >
                   {open}
                 </span>
               ) : null}
               <kbd aria-label={`shortcut ${v.key}`}>{v.key}</kbd>
             </button>
           ))}
-          <p className="muted zone" title="Times are shown in this timezone (Settings)">
+          <p className="muted zone" title="Times are shown in this time zone (Settings)">
             Times: {fmt.zoneLabel}
           </p>
         </nav>
@@ -229,11 +226,18 @@ function CurrentView(props: {
     case 'devices':
       return <DevicesView api={api} nav={nav} navigate={navigate} />;
     case 'checkins':
-      return <CheckinsView key={`${nav.text ?? ''}`} api={api} nav={nav} navigate={navigate} />;
+      return (
+        <CheckinsView
+          key={`${nav.text ?? ''}|${nav.reentries ? 1 : 0}`}
+          api={api}
+          nav={nav}
+          navigate={navigate}
+        />
+      );
     case 'alerts':
-      return <AlertsView api={api} navigate={navigate} />;
+      return <AlertsView api={api} nav={nav} navigate={navigate} />;
     case 'quarantine':
-      return <QuarantineView api={api} />;
+      return <QuarantineView api={api} nav={nav} navigate={navigate} />;
     case 'reports':
       return <ReportsView api={api} />;
     case 'settings':
@@ -243,6 +247,7 @@ function CurrentView(props: {
           settings={props.settings}
           error={props.settingsError}
           host={props.host}
+          venueZone={props.overview?.venueTimeZone ?? null}
         />
       );
   }

@@ -12,6 +12,7 @@ import { checkinsChannels } from './channels/checkins';
 import { quarantineChannels } from './channels/quarantine';
 import { relayChannels } from './channels/relay';
 import { reportsChannels } from './channels/reports';
+import { statusChannels } from './channels/status';
 import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
 export * from './channels/app';
@@ -22,6 +23,7 @@ export * from './channels/checkins';
 export * from './channels/quarantine';
 export * from './channels/relay';
 export * from './channels/reports';
+export * from './channels/status';
 
 export const channels = {
   ...appChannels,
@@ -32,6 +34,7 @@ export const channels = {
   ...quarantineChannels,
   ...relayChannels,
   ...reportsChannels,
+  ...statusChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -19,6 +19,7 @@ import { checkinsMethods } from './channels/checkins';
 import { quarantineMethods } from './channels/quarantine';
 import { relayMethods } from './channels/relay';
 import { reportsMethods } from './channels/reports';
+import { statusMethods } from './channels/status';
 import { ApiCallError, apiErrorSchema, type ApiError, type ApiResult } from './define';
 
 export const apiMethods = {
@@ -30,6 +31,7 @@ export const apiMethods = {
   ...quarantineMethods,
   ...relayMethods,
   ...reportsMethods,
+  ...statusMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 
 type Methods = typeof apiMethods;

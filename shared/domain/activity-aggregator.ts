@@ -1,18 +1,24 @@
 /**
- * The activity model: aggregates per scanner session, device, gate, product and minute, folded
- * in one check-in at a time in ingest order. It is pure (no clock, no I/O): statuses and
+ * The activity model: aggregates per scanner session, device, gate, product, event and minute,
+ * folded in one check-in at a time in ingest order. It is pure (no clock, no I/O): statuses and
  * "last N minutes" figures are computed against a `now` given by the caller, and the whole
- * state serializes to a small snapshot so a restart folds in only what came after it.
+ * state serializes to a small snapshot (activity-snapshot.ts) so a restart folds in only what
+ * came after it.
  *
  * Folding is idempotent by ingest sequence: a check-in at or below `lastIngestSeq` is ignored,
  * so replaying an overlapping range (snapshot + catch-up + live events) never double counts.
  */
 
 export const MINUTE = 60_000;
-/** Per device and gate, minute buckets are kept this far back from their newest scan. */
+export const QUARTER_HOUR = 15 * MINUTE;
+/** Per device, session and event, minute buckets are kept this far back from their newest scan. */
 const RECENT_MINUTES = 16;
-/** Re-entries kept for the alerts (newest last). */
-const RECENT_REENTRIES = 200;
+/** Gates keep an hour: the 60-minute window and the sparkline. */
+export const GATE_RECENT_MINUTES = 61;
+/** Re-entries listed per gate and quarter-hour (the count is always exact). */
+export const REENTRY_GROUP_ITEMS = 20;
+/** Re-entry groups kept (oldest quarter-hours dropped first). */
+const REENTRY_GROUPS = 3000;
 
 /** The fields of a stored check-in the model reads. */
 export interface ActivityCheckIn {
@@ -25,8 +31,11 @@ export interface ActivityCheckIn {
   readonly deviceId: string;
   readonly gate: string;
   readonly productId: string;
+  readonly eventId?: string;
   readonly checkedInAt: number;
   readonly receivedAt: number;
+  /** The CloudEvents `time` (when the scanner or its uplink sent it), when the event has one. */
+  readonly time?: number;
   readonly reentry: boolean;
 }
 
@@ -38,6 +47,8 @@ export interface SessionAgg {
   reentries: number;
   firstScanAt: number;
   lastScanAt: number;
+  /** minute start → scans, for the last RECENT_MINUTES minutes of this session. */
+  recent: Map<number, number>;
 }
 
 export interface DeviceAgg {
@@ -49,6 +60,11 @@ export interface DeviceAgg {
   count: number;
   firstScanAt: number;
   lastScanAt: number;
+  /**
+   * The latest moment the device is known to have worked: its newest scan, or the newest time
+   * it sent one (the event's `time`, capped at when we got it). Not our receive time: a backlog
+   * replayed at start would make every device "seen" at that one instant.
+   */
   lastSeenAt: number;
   uploadLagMs: number;
   /**
@@ -64,8 +80,20 @@ export interface DeviceAgg {
 export interface GateAgg {
   gate: string;
   count: number;
+  reentries: number;
   lastScanAt: number;
+  /** minute start → scans, for the last GATE_RECENT_MINUTES minutes of this gate. */
   recent: Map<number, number>;
+  products: Map<string, number>;
+}
+
+export interface EventAgg {
+  eventId: string;
+  checkins: number;
+  reentries: number;
+  /** minute start → first scans of a ticket (admissions), last RECENT_MINUTES minutes. */
+  recentAdmissions: Map<number, number>;
+  lastScanAt: number;
 }
 
 export interface ReentryRecord {
@@ -76,6 +104,15 @@ export interface ReentryRecord {
   readonly deviceId: string;
   readonly sessionId: string;
   readonly checkedInAt: number;
+}
+
+/** Re-entries of one gate in one quarter-hour (by check-in time): one alert, not one per scan. */
+export interface ReentryGroup {
+  readonly gate: string;
+  readonly quarterStart: number;
+  count: number;
+  /** The newest REENTRY_GROUP_ITEMS of them, oldest first. */
+  items: ReentryRecord[];
 }
 
 export interface ActivityState {
@@ -90,7 +127,9 @@ export interface ActivityState {
   devices: Map<string, DeviceAgg>;
   gates: Map<string, GateAgg>;
   products: Map<string, number>;
-  recentReentries: ReentryRecord[];
+  events: Map<string, EventAgg>;
+  /** Keyed by `reentryGroupKey(gate, quarterStart)`. */
+  reentryGroups: Map<string, ReentryGroup>;
   /**
    * Ids of every re-entry check-in, in ingest order: the "re-entries only" list without a scan
    * of the whole table (the `reentry` field has no index). 22 characters each.
@@ -110,38 +149,37 @@ export function emptyActivity(): ActivityState {
     devices: new Map(),
     gates: new Map(),
     products: new Map(),
-    recentReentries: [],
+    events: new Map(),
+    reentryGroups: new Map(),
     reentryIds: [],
   };
 }
 
 export const minuteOf = (t: number): number => Math.floor(t / MINUTE) * MINUTE;
+export const quarterOf = (t: number): number => Math.floor(t / QUARTER_HOUR) * QUARTER_HOUR;
+export const reentryGroupKey = (gate: string, quarterStart: number): string =>
+  `${quarterStart}|${gate}`;
 
-function bump(map: Map<number, number>, key: number, by = 1): void {
+function bump<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-function addRecent(recent: Map<number, number>, minute: number, newest: number): void {
-  const floor = minuteOf(newest) - RECENT_MINUTES * MINUTE;
+/** Adds one scan to a bucket map that keeps `keep` minutes back from `newest`. */
+function addRecent(
+  recent: Map<number, number>,
+  minute: number,
+  newest: number,
+  keep: number,
+): void {
+  const floor = minuteOf(newest) - keep * MINUTE;
   if (minute <= floor) return;
   bump(recent, minute);
-  if (recent.size > RECENT_MINUTES + 1) {
+  if (recent.size > keep + 1) {
     for (const k of recent.keys()) if (k <= floor) recent.delete(k);
   }
 }
 
-/** Folds one check-in in. Returns false when it was already covered (seq at or below the mark). */
-export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
-  if (c.ingestSeq <= state.lastIngestSeq) return false;
-  const front = state.lastCheckInAt ?? c.checkedInAt;
-  state.lastIngestSeq = c.ingestSeq;
-  state.checkins += 1;
-  const minute = minuteOf(c.checkedInAt);
-  bump(state.minutes, minute);
-  state.lastReceivedAt = Math.max(state.lastReceivedAt ?? 0, c.receivedAt);
-  state.lastCheckInAt = Math.max(state.lastCheckInAt ?? 0, c.checkedInAt);
-  state.products.set(c.productId, (state.products.get(c.productId) ?? 0) + 1);
-
+function foldSession(state: ActivityState, c: ActivityCheckIn, minute: number): SessionAgg {
   let session = state.sessions.get(c.sessionId);
   if (!session) {
     session = {
@@ -152,6 +190,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
       reentries: 0,
       firstScanAt: c.checkedInAt,
       lastScanAt: c.checkedInAt,
+      recent: new Map(),
     };
     state.sessions.set(c.sessionId, session);
   }
@@ -163,7 +202,20 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
     if (c.gate) session.gate = c.gate;
     if (c.deviceId) session.deviceId = c.deviceId;
   }
+  addRecent(session.recent, minute, session.lastScanAt, RECENT_MINUTES);
+  if (c.reentry) session.reentries += 1;
+  return session;
+}
 
+function foldDevice(
+  state: ActivityState,
+  c: ActivityCheckIn,
+  session: SessionAgg,
+  front: number,
+  minute: number,
+): void {
+  const sentAt = Math.min(c.time ?? c.checkedInAt, c.receivedAt);
+  const seen = Math.max(c.checkedInAt, sentAt);
   let device = state.devices.get(c.deviceId);
   if (!device) {
     device = {
@@ -174,7 +226,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
       count: 0,
       firstScanAt: c.checkedInAt,
       lastScanAt: c.checkedInAt,
-      lastSeenAt: c.receivedAt,
+      lastSeenAt: seen,
       uploadLagMs: 0,
       behindMs: 0,
       recent: new Map(),
@@ -183,7 +235,7 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
   }
   device.count += 1;
   device.firstScanAt = Math.min(device.firstScanAt, c.checkedInAt);
-  device.lastSeenAt = Math.max(device.lastSeenAt, c.receivedAt);
+  device.lastSeenAt = Math.max(device.lastSeenAt, seen);
   device.uploadLagMs = Math.max(0, c.receivedAt - c.checkedInAt);
   device.behindMs = Math.max(0, front - c.checkedInAt);
   if (c.checkedInAt >= device.lastScanAt) {
@@ -196,32 +248,94 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
     device.sessionId = c.sessionId;
     device.sessionStartAt = session.firstScanAt;
   }
-  addRecent(device.recent, minute, device.lastScanAt);
+  addRecent(device.recent, minute, device.lastScanAt, RECENT_MINUTES);
+}
 
+function foldGate(state: ActivityState, c: ActivityCheckIn, minute: number): void {
   let gate = state.gates.get(c.gate);
   if (!gate) {
-    gate = { gate: c.gate, count: 0, lastScanAt: c.checkedInAt, recent: new Map() };
+    gate = {
+      gate: c.gate,
+      count: 0,
+      reentries: 0,
+      lastScanAt: c.checkedInAt,
+      recent: new Map(),
+      products: new Map(),
+    };
     state.gates.set(c.gate, gate);
   }
   gate.count += 1;
+  if (c.reentry) gate.reentries += 1;
   gate.lastScanAt = Math.max(gate.lastScanAt, c.checkedInAt);
-  addRecent(gate.recent, minute, gate.lastScanAt);
+  bump(gate.products, c.productId);
+  addRecent(gate.recent, minute, gate.lastScanAt, GATE_RECENT_MINUTES);
+}
 
-  if (c.reentry) {
-    state.reentries += 1;
-    session.reentries += 1;
-    state.recentReentries.push({
-      ingestSeq: c.ingestSeq,
-      ticketId: c.ticketId,
-      checkInId: c.checkInId,
-      gate: c.gate,
-      deviceId: c.deviceId,
-      sessionId: c.sessionId,
-      checkedInAt: c.checkedInAt,
-    });
-    if (state.recentReentries.length > RECENT_REENTRIES) state.recentReentries.shift();
-    if (c.id !== undefined) state.reentryIds.push(c.id);
+function foldEvent(state: ActivityState, c: ActivityCheckIn, minute: number): void {
+  const eventId = c.eventId ?? '';
+  let event = state.events.get(eventId);
+  if (!event) {
+    event = { eventId, checkins: 0, reentries: 0, recentAdmissions: new Map(), lastScanAt: 0 };
+    state.events.set(eventId, event);
   }
+  event.checkins += 1;
+  event.lastScanAt = Math.max(event.lastScanAt, c.checkedInAt);
+  if (c.reentry) event.reentries += 1;
+  else addRecent(event.recentAdmissions, minute, event.lastScanAt, RECENT_MINUTES);
+}
+
+function foldReentry(state: ActivityState, c: ActivityCheckIn): void {
+  state.reentries += 1;
+  if (c.id !== undefined) state.reentryIds.push(c.id);
+  const quarterStart = quarterOf(c.checkedInAt);
+  const key = reentryGroupKey(c.gate, quarterStart);
+  let group = state.reentryGroups.get(key);
+  if (!group) {
+    group = { gate: c.gate, quarterStart, count: 0, items: [] };
+    state.reentryGroups.set(key, group);
+    if (state.reentryGroups.size > REENTRY_GROUPS) dropOldestGroup(state.reentryGroups);
+  }
+  group.count += 1;
+  group.items.push({
+    ingestSeq: c.ingestSeq,
+    ticketId: c.ticketId,
+    checkInId: c.checkInId,
+    gate: c.gate,
+    deviceId: c.deviceId,
+    sessionId: c.sessionId,
+    checkedInAt: c.checkedInAt,
+  });
+  if (group.items.length > REENTRY_GROUP_ITEMS) group.items.shift();
+}
+
+function dropOldestGroup(groups: Map<string, ReentryGroup>): void {
+  let oldest: string | undefined;
+  let at = Infinity;
+  for (const [key, g] of groups) {
+    if (g.quarterStart < at) {
+      at = g.quarterStart;
+      oldest = key;
+    }
+  }
+  if (oldest !== undefined) groups.delete(oldest);
+}
+
+/** Folds one check-in in. Returns false when it was already covered (seq at or below the mark). */
+export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
+  if (c.ingestSeq <= state.lastIngestSeq) return false;
+  const front = state.lastCheckInAt ?? c.checkedInAt;
+  state.lastIngestSeq = c.ingestSeq;
+  state.checkins += 1;
+  const minute = minuteOf(c.checkedInAt);
+  bump(state.minutes, minute);
+  state.lastReceivedAt = Math.max(state.lastReceivedAt ?? 0, c.receivedAt);
+  state.lastCheckInAt = Math.max(state.lastCheckInAt ?? 0, c.checkedInAt);
+  bump(state.products, c.productId);
+  const session = foldSession(state, c, minute);
+  foldDevice(state, c, session, front, minute);
+  foldGate(state, c, minute);
+  foldEvent(state, c, minute);
+  if (c.reentry) foldReentry(state, c);
   return true;
 }
 
@@ -247,77 +361,14 @@ export function ratePerMinute(
   return Math.round((scansSince(recent, now, minutes) / window) * MINUTE * 10) / 10;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Snapshot: a JSON-safe copy of the state (Maps as entry arrays).
-
-export interface ActivitySnapshot {
-  readonly v: 2;
-  readonly lastIngestSeq: number;
-  readonly checkins: number;
-  readonly reentries: number;
-  readonly lastReceivedAt: number | null;
-  readonly lastCheckInAt: number | null;
-  readonly minutes: ReadonlyArray<readonly [number, number]>;
-  readonly sessions: ReadonlyArray<SessionAgg>;
-  readonly devices: ReadonlyArray<Omit<DeviceAgg, 'recent'> & { recent: Array<[number, number]> }>;
-  readonly gates: ReadonlyArray<Omit<GateAgg, 'recent'> & { recent: Array<[number, number]> }>;
-  readonly products: ReadonlyArray<readonly [string, number]>;
-  readonly recentReentries: ReadonlyArray<ReentryRecord>;
-  readonly reentryIds: ReadonlyArray<string>;
-}
-
-export function toSnapshot(s: ActivityState): ActivitySnapshot {
-  return {
-    v: 2,
-    lastIngestSeq: s.lastIngestSeq,
-    checkins: s.checkins,
-    reentries: s.reentries,
-    lastReceivedAt: s.lastReceivedAt,
-    lastCheckInAt: s.lastCheckInAt,
-    minutes: [...s.minutes],
-    sessions: [...s.sessions.values()].map((x) => ({ ...x })),
-    devices: [...s.devices.values()].map((d) => ({ ...d, recent: [...d.recent] })),
-    gates: [...s.gates.values()].map((g) => ({ ...g, recent: [...g.recent] })),
-    products: [...s.products],
-    recentReentries: [...s.recentReentries],
-    reentryIds: [...s.reentryIds],
-  };
-}
-
-/** Reads a snapshot back; anything unexpected gives null (the caller rebuilds from the store). */
-export function fromSnapshot(value: unknown): ActivityState | null {
-  const v = value as Partial<ActivitySnapshot> | null;
-  // Another version (v1 had no re-entry ids) is rebuilt from the store, never half-trusted.
-  if (
-    !v ||
-    v.v !== 2 ||
-    typeof v.lastIngestSeq !== 'number' ||
-    !Array.isArray(v.sessions) ||
-    !Array.isArray(v.reentryIds)
-  ) {
-    return null;
-  }
-  try {
-    return {
-      lastIngestSeq: v.lastIngestSeq,
-      checkins: v.checkins ?? 0,
-      reentries: v.reentries ?? 0,
-      lastReceivedAt: v.lastReceivedAt ?? null,
-      lastCheckInAt: v.lastCheckInAt ?? null,
-      minutes: new Map(v.minutes?.map(([a, b]) => [a, b])),
-      sessions: new Map(v.sessions.map((x) => [x.sessionId, { ...x }])),
-      devices: new Map(
-        (v.devices ?? []).map((d) => [
-          d.deviceId,
-          { ...d, behindMs: d.behindMs ?? 0, recent: new Map(d.recent) },
-        ]),
-      ),
-      gates: new Map((v.gates ?? []).map((g) => [g.gate, { ...g, recent: new Map(g.recent) }])),
-      products: new Map(v.products?.map(([a, b]) => [a, b])),
-      recentReentries: [...(v.recentReentries ?? [])],
-      reentryIds: [...v.reentryIds],
-    };
-  } catch {
-    return null;
-  }
+/** One count per minute for the `minutes` minutes ending with the one holding `now`, oldest first. */
+export function minuteSeries(
+  recent: ReadonlyMap<number, number>,
+  now: number,
+  minutes: number,
+): number[] {
+  const end = minuteOf(now);
+  const out: number[] = [];
+  for (let m = end - (minutes - 1) * MINUTE; m <= end; m += MINUTE) out.push(recent.get(m) ?? 0);
+  return out;
 }

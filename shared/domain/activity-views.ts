@@ -1,20 +1,21 @@
 /**
  * View models of the activity model: what the renderer gets (small, paged), computed against a
  * `now` and the thresholds from settings. Pure; main calls these on request and on change.
+ * The paged lists (sessions, devices) are in activity-pages.ts.
  */
 import type {
   ActivityStatus,
   DeviceVm,
-  DevicesPage,
   GateVm,
+  GateWindow,
   Overview,
   SessionVm,
-  SessionsPage,
 } from '../api/channels/activity';
 import type { Thresholds } from '../settings';
 import {
   MINUTE,
   minuteOf,
+  minuteSeries,
   ratePerMinute,
   scansSince,
   type ActivityState,
@@ -100,11 +101,16 @@ export function sessionVm(
     reentries: s.reentries,
     firstScanAt: s.firstScanAt,
     lastScanAt: s.lastScanAt,
-    ratePerMin: Math.round((s.count / minutes) * 10) / 10,
+    ratePerMin: ratePerMinute(s.recent, now, 5),
+    avgPerMin: Math.round((s.count / minutes) * 10) / 10,
     status: sessionStatus(s, state.devices.get(s.deviceId), now, t),
   };
 }
 
+const byGateName = (a: { gate: string }, b: { gate: string }) =>
+  a.gate.localeCompare(b.gate, undefined, { numeric: true });
+
+/** Every gate, in name order. */
 export function gateVms(state: ActivityState, now: number, t: Thresholds): GateVm[] {
   const perGate = new Map<
     string,
@@ -124,13 +130,21 @@ export function gateVms(state: ActivityState, now: number, t: Thresholds): GateV
   }
   for (const s of state.sessions.values()) entry(s.gate).sessions += 1;
   return [...state.gates.values()]
-    .map((g) => {
+    .map((g): GateVm => {
       const e = perGate.get(g.gate) ?? { devices: 0, active: 0, idle: 0, sessions: 0 };
       return {
         gate: g.gate,
         count: g.count,
+        reentries: g.reentries,
         ratePerMin: ratePerMinute(g.recent, now, 5),
         last5: scansSince(g.recent, now, 5),
+        last15: scansSince(g.recent, now, 15),
+        last30: scansSince(g.recent, now, 30),
+        last60: scansSince(g.recent, now, 60),
+        spark: minuteSeries(g.recent, now, 60),
+        products: [...g.products]
+          .map(([productId, count]) => ({ productId, count }))
+          .sort((a, b) => b.count - a.count || a.productId.localeCompare(b.productId)),
         lastScanAt: g.lastScanAt,
         devices: e.devices,
         activeDevices: e.active,
@@ -138,7 +152,18 @@ export function gateVms(state: ActivityState, now: number, t: Thresholds): GateV
         sessions: e.sessions,
       };
     })
-    .sort((a, b) => a.gate.localeCompare(b.gate, undefined, { numeric: true }));
+    .sort(byGateName);
+}
+
+export const windowCount = (g: GateVm, window: GateWindow): number =>
+  window === 5 ? g.last5 : window === 15 ? g.last15 : window === 30 ? g.last30 : g.last60;
+
+/** Busiest first over `window` minutes; then by all-time count, then by name. */
+export function rankGates(gates: GateVm[], window: GateWindow): GateVm[] {
+  return gates.sort(
+    (a, b) =>
+      windowCount(b, window) - windowCount(a, window) || b.count - a.count || byGateName(a, b),
+  );
 }
 
 export function overviewVm(
@@ -146,6 +171,7 @@ export function overviewVm(
   now: number,
   t: Thresholds,
   chartMinutes: number,
+  gateWindow: GateWindow = 5,
 ): Overview {
   const last = state.lastCheckInAt;
   // Live: the chart ends now. Reviewing an old event offline: it ends at the last check-in.
@@ -179,89 +205,16 @@ export function overviewVm(
       activeSessions,
     },
     ratePerMin: ratePerMinute(state.minutes, now, 5),
+    gateWindow,
     perMinute,
-    gates: gateVms(state, now, t),
+    gates: rankGates(gateVms(state, now, t), gateWindow),
     products: [...state.products]
       .map(([productId, count]) => ({ productId, count }))
       .sort((a, b) => b.count - a.count),
     dataAsOf: state.lastReceivedAt,
     lastCheckInAt: state.lastCheckInAt,
     lastIngestSeq: state.lastIngestSeq,
+    venueTimeZone: null,
     computedAt: now,
   };
-}
-
-export interface SessionsQuery {
-  gate?: string | undefined;
-  deviceId?: string | undefined;
-  status?: ActivityStatus | undefined;
-  sort: 'lastScan' | 'count' | 'firstScan';
-  offset: number;
-  limit: number;
-}
-
-export function sessionsPage(
-  state: ActivityState,
-  now: number,
-  t: Thresholds,
-  q: SessionsQuery,
-): SessionsPage {
-  let rows: SessionVm[] = [];
-  for (const s of state.sessions.values()) {
-    if (q.gate !== undefined && s.gate !== q.gate) continue;
-    if (q.deviceId !== undefined && s.deviceId !== q.deviceId) continue;
-    const vm = sessionVm(s, state, now, t);
-    if (q.status !== undefined && vm.status !== q.status) continue;
-    rows.push(vm);
-  }
-  const key: (s: SessionVm) => number =
-    q.sort === 'count'
-      ? (s) => s.count
-      : q.sort === 'firstScan'
-        ? (s) => s.firstScanAt
-        : (s) => s.lastScanAt;
-  rows.sort((a, b) => key(b) - key(a) || a.sessionId.localeCompare(b.sessionId));
-  const total = rows.length;
-  rows = rows.slice(q.offset, q.offset + q.limit);
-  return { total, offset: q.offset, rows };
-}
-
-export interface DevicesQuery {
-  gate?: string | undefined;
-  status?: ActivityStatus | undefined;
-  laggingOnly: boolean;
-  sort: 'device' | 'lastScan' | 'lag' | 'count';
-  offset: number;
-  limit: number;
-}
-
-export function devicesPage(
-  state: ActivityState,
-  now: number,
-  t: Thresholds,
-  q: DevicesQuery,
-): DevicesPage {
-  const lagging = laggingDeviceIds(state, now, t);
-  let rows: DeviceVm[] = [];
-  for (const d of state.devices.values()) {
-    if (q.gate !== undefined && d.gate !== q.gate) continue;
-    const vm = deviceVm(d, now, t, lagging.has(d.deviceId));
-    if (q.status !== undefined && vm.status !== q.status) continue;
-    if (q.laggingOnly && !vm.lagging) continue;
-    rows.push(vm);
-  }
-  const byName = (a: DeviceVm, b: DeviceVm) =>
-    a.deviceId.localeCompare(b.deviceId, undefined, { numeric: true });
-  rows.sort(
-    q.sort === 'lastScan'
-      ? (a, b) => b.lastScanAt - a.lastScanAt || byName(a, b)
-      : q.sort === 'lag'
-        ? (a, b) => b.uploadLagMs - a.uploadLagMs || byName(a, b)
-        : q.sort === 'count'
-          ? (a, b) => b.count - a.count || byName(a, b)
-          : byName,
-  );
-  const total = rows.length;
-  rows = rows.slice(q.offset, q.offset + q.limit);
-  return { total, offset: q.offset, rows };
 }

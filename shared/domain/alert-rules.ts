@@ -1,122 +1,256 @@
 /**
  * Alert rules: which conditions the supervisor must see now. Pure: given the activity state,
- * the relay status, what is in quarantine and `now`, it lists the open alerts. Ids are stable
- * for one episode of a condition, so an acknowledgement silences that episode and the next
- * episode alerts again.
+ * the relay status, the unacknowledged quarantine and conflicts, and `now`, it lists the alerts
+ * whose cause holds. Each alert has a condition key (`kind:subject`) and, where the data says
+ * when the episode began, its `since`; the id `key@since` is then the same on every laptop.
+ * Re-entries are grouped per gate and quarter-hour, and several lagging devices fold into one.
  */
-import type { AlertVm } from '../api/channels/alerts';
+import type { AlertItem, AlertKind, AlertSeverity } from '../api/channels/alerts';
 import type { RelayStatus } from '../api/channels/relay';
 import type { Thresholds } from '../settings';
-import { MINUTE, scansSince, type ActivityState } from './activity-aggregator';
+import {
+  MINUTE,
+  QUARTER_HOUR,
+  ratePerMinute,
+  scansSince,
+  type ActivityState,
+} from './activity-aggregator';
 import { laggingDeviceIds, statusAt } from './activity-views';
 
-export interface QuarantineInfo {
-  /** Highest ingest sequence in quarantine (0: none). */
+/** Messages of one kind (quarantine, conflicts) not yet acknowledged, by ingest sequence. */
+export interface SeqBacklog {
+  /** Highest ingest sequence held (0: none). */
   readonly lastSeq: number;
-  /** Quarantined messages above the acknowledged sequence. */
   readonly unacknowledged: number;
-  /** Receive time of the first of those. */
-  readonly firstUnacknowledgedAt: number | null;
+  /** Ingest sequence and receive time of the first unacknowledged one. */
+  readonly firstSeq: number | null;
+  readonly firstAt: number | null;
 }
+
+export const NO_BACKLOG: SeqBacklog = {
+  lastSeq: 0,
+  unacknowledged: 0,
+  firstSeq: null,
+  firstAt: null,
+};
 
 export interface AlertInput {
   readonly state: Readonly<ActivityState>;
   readonly relay: RelayStatus;
-  readonly quarantine: QuarantineInfo;
+  readonly quarantine: SeqBacklog;
+  readonly conflicts?: SeqBacklog;
   readonly now: number;
   readonly thresholds: Thresholds;
 }
 
-export type OpenAlert = Omit<AlertVm, 'acknowledgedAt'>;
+/** What a rule reports; the service gives it an id and its acknowledgement and history. */
+export interface RuleAlert {
+  /** The condition: `kind:subject`. */
+  readonly key: string;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly title: string;
+  readonly detail: string;
+  /** When the episode began, from the data; absent: the service keeps when it first held. */
+  readonly since?: number;
+  /** What tells this episode from the next, when not `since` (the id is `key@episode`). */
+  readonly episode?: number;
+  readonly gate?: string;
+  readonly deviceId?: string;
+  readonly sessionId?: string;
+  readonly ticketId?: string;
+  readonly count?: number;
+  readonly items?: ReadonlyArray<AlertItem>;
+  readonly until?: number;
+}
+
+/** Re-entry groups stay open this long after their quarter-hour ended (then: history). */
+export const REENTRY_OPEN_MS = 2 * 60 * MINUTE;
+/** From this many lagging devices on, one alert lists them all. */
+export const LAG_FOLD_AT = 3;
 
 const label = (s: string, empty: string): string => (s === '' ? empty : s);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function evaluateAlerts(input: AlertInput): OpenAlert[] {
-  const { state, relay, quarantine, now, thresholds: t } = input;
-  const alerts: OpenAlert[] = [];
-
+function relayAlerts(relay: RelayStatus, now: number, t: Thresholds): RuleAlert[] {
+  if (relay.authFailed) {
+    return [
+      {
+        key: 'relay-auth:link',
+        kind: 'relay-auth',
+        severity: 'critical',
+        title: 'The relay refused the token',
+        detail:
+          `${relay.lastError ?? 'Authentication failed'}. Nothing arrives while the token is wrong: ` +
+          'set the right one in Settings (headless mode: the token file or GATE_OPS_RELAY_TOKEN), ' +
+          'then press Retry now. Stored data stays browsable.',
+        ...(relay.offlineSince !== undefined ? { since: relay.offlineSince } : {}),
+      },
+    ];
+  }
   if (
-    relay.state !== 'live' &&
-    relay.state !== 'stopped' &&
-    relay.offlineSince !== undefined &&
-    now - relay.offlineSince >= t.relayDownSeconds * 1000
+    relay.state === 'live' ||
+    relay.state === 'stopped' ||
+    relay.offlineSince === undefined ||
+    now - relay.offlineSince < t.relayDownSeconds * 1000
   ) {
-    alerts.push({
-      id: `relay-down:${relay.offlineSince}`,
+    return [];
+  }
+  return [
+    {
+      key: 'relay-down:link',
       kind: 'relay-down',
       severity: 'critical',
       title: 'Relay link down',
       detail:
         `No connection to the relay for ${Math.round((now - relay.offlineSince) / 1000)} s` +
         (relay.lastError ? ` (${relay.lastError})` : '') +
-        '. Stored data stays browsable; new check-ins arrive when the link is back.',
+        '. Stored data stays browsable; what the relay holds for us is fetched when the link is back.',
       since: relay.offlineSince,
-    });
-  }
+    },
+  ];
+}
 
+function idleAlerts(state: Readonly<ActivityState>, now: number, t: Thresholds): RuleAlert[] {
+  const out: RuleAlert[] = [];
   const idleMs = t.deviceIdleMinutes * MINUTE;
   for (const d of state.devices.values()) {
     if (d.deviceId === '' || d.gate === '') continue;
     if (statusAt(d.lastScanAt, now, t) !== 'idle') continue;
     const gate = state.gates.get(d.gate);
-    const gateTraffic = gate ? scansSince(gate.recent, now, t.deviceIdleMinutes) : 0;
-    if (gateTraffic === 0) continue;
-    alerts.push({
-      id: `device-idle:${d.deviceId}:${d.lastScanAt}`,
+    if (!gate) continue;
+    const traffic = scansSince(gate.recent, now, t.deviceIdleMinutes);
+    if (traffic === 0) continue;
+    const rate = ratePerMinute(gate.recent, now, 5);
+    const busy = rate >= t.busyGatePerMinute;
+    out.push({
+      key: `device-idle:${d.deviceId}`,
       kind: 'device-idle',
-      severity: 'warning',
-      title: `Device ${d.deviceId} idle at gate ${d.gate}`,
-      detail: `No scan for ${Math.floor((now - d.lastScanAt) / MINUTE)} min while gate ${d.gate} had ${gateTraffic} scans in the last ${t.deviceIdleMinutes} min.`,
+      severity: busy ? 'critical' : 'warning',
+      title: `Device ${d.deviceId} idle at ${busy ? 'busy ' : ''}gate ${d.gate}`,
+      detail:
+        `No scan for ${Math.floor((now - d.lastScanAt) / MINUTE)} min while gate ${d.gate} had ` +
+        `${plural(traffic, 'scan')} in the last ${t.deviceIdleMinutes} min (${rate}/min).`,
       since: d.lastScanAt + idleMs,
       gate: d.gate,
       deviceId: d.deviceId,
       sessionId: d.sessionId,
     });
   }
+  return out;
+}
 
-  for (const id of laggingDeviceIds(state, now, t)) {
-    const d = state.devices.get(id);
-    if (!d) continue;
-    alerts.push({
-      id: `upload-lag:${d.deviceId}`,
-      kind: 'upload-lag',
-      severity: 'warning',
-      title: `Device ${d.deviceId} uploads late`,
-      detail: `Its latest upload was a scan ${Math.round(d.behindMs / 1000)} s older than the rest of the venue's (threshold ${t.uploadLagSeconds} s; ${Math.round(d.uploadLagMs / 1000)} s after the scan): it may be buffering offline.`,
-      since: d.lastSeenAt,
-      gate: d.gate,
-      deviceId: d.deviceId,
-      sessionId: d.sessionId,
-    });
+function lagAlerts(state: Readonly<ActivityState>, now: number, t: Thresholds): RuleAlert[] {
+  const lagging = [...laggingDeviceIds(state, now, t)]
+    .map((id) => state.devices.get(id))
+    .filter((d) => d !== undefined)
+    .sort((a, b) => b.behindMs - a.behindMs);
+  if (lagging.length >= LAG_FOLD_AT) {
+    // A backlog after a start or reconnect makes many devices late at once: one alert, a list.
+    return [
+      {
+        key: 'upload-lag:devices',
+        kind: 'upload-lag',
+        severity: 'warning',
+        title: `${lagging.length} devices upload late`,
+        detail:
+          `Their latest uploads were scans more than ${t.uploadLagSeconds} s older than the rest ` +
+          "of the venue's: they buffered offline, or a backlog is still being caught up.",
+        count: lagging.length,
+        items: lagging.slice(0, 20).map((d) => ({
+          label: `${d.deviceId} at ${label(d.gate, '(no gate)')}: ${Math.round(d.behindMs / 1000)} s behind`,
+          deviceId: d.deviceId,
+          at: d.lastSeenAt,
+        })),
+      },
+    ];
   }
+  return lagging.map((d) => ({
+    key: `upload-lag:${d.deviceId}`,
+    kind: 'upload-lag',
+    severity: 'warning',
+    title: `Device ${d.deviceId} uploads late`,
+    detail:
+      `Its latest upload was a scan ${Math.round(d.behindMs / 1000)} s older than the rest of the ` +
+      `venue's (threshold ${t.uploadLagSeconds} s; ${Math.round(d.uploadLagMs / 1000)} s after the ` +
+      'scan): it may be buffering offline.',
+    gate: d.gate,
+    deviceId: d.deviceId,
+    sessionId: d.sessionId,
+  }));
+}
 
-  if (quarantine.unacknowledged > 0) {
-    alerts.push({
-      id: `quarantine:${quarantine.lastSeq}`,
-      kind: 'quarantine',
-      severity: 'info',
-      title: `${quarantine.unacknowledged} new quarantined ${quarantine.unacknowledged === 1 ? 'event' : 'events'}`,
-      detail:
-        'Messages that failed validation are kept with the reason; review them under Quarantine.',
-      since: quarantine.firstUnacknowledgedAt ?? now,
-    });
-  }
-
-  for (const r of state.recentReentries) {
-    alerts.push({
-      id: `reentry:${r.checkInId}`,
+function reentryAlerts(state: Readonly<ActivityState>, now: number): RuleAlert[] {
+  const out: RuleAlert[] = [];
+  for (const g of state.reentryGroups.values()) {
+    const until = g.quarterStart + QUARTER_HOUR;
+    if (now - until > REENTRY_OPEN_MS) continue;
+    const gate = label(g.gate, '(no gate)');
+    const last = g.items[g.items.length - 1];
+    out.push({
+      key: `reentry:${g.gate}`,
       kind: 'reentry',
       severity: 'warning',
-      title: `Re-entry of ticket ${r.ticketId}`,
-      detail: `Scanned again at gate ${label(r.gate, '(none)')} by ${label(r.deviceId, 'an unknown device')}.`,
-      since: r.checkedInAt,
-      gate: r.gate,
-      deviceId: r.deviceId,
-      sessionId: r.sessionId,
-      ticketId: r.ticketId,
+      title:
+        g.count === 1 && last
+          ? `Re-entry of ticket ${last.ticketId} at gate ${gate}`
+          : `${g.count} re-entries at gate ${gate}`,
+      detail: `Tickets scanned again at gate ${gate} between the quarter-hour's start and end.`,
+      since: g.quarterStart,
+      until,
+      gate: g.gate,
+      count: g.count,
+      ...(g.count === 1 && last ? { ticketId: last.ticketId, deviceId: last.deviceId } : {}),
+      items: [...g.items].reverse().map((r) => ({
+        label: `${r.ticketId} by ${label(r.deviceId, 'an unknown device')}`,
+        ticketId: r.ticketId,
+        deviceId: r.deviceId,
+        at: r.checkedInAt,
+      })),
     });
   }
+  return out;
+}
 
-  const rank = { critical: 0, warning: 1, info: 2 } as const;
-  return alerts.sort((a, b) => rank[a.severity] - rank[b.severity] || b.since - a.since);
+function backlogAlert(
+  kind: 'quarantine' | 'conflict',
+  b: SeqBacklog | undefined,
+  now: number,
+): RuleAlert[] {
+  if (!b || b.unacknowledged === 0) return [];
+  const quarantine = kind === 'quarantine';
+  return [
+    {
+      key: `${kind}:new`,
+      kind,
+      severity: quarantine ? 'info' : 'warning',
+      title: quarantine
+        ? `${plural(b.unacknowledged, 'new quarantined event')}`
+        : `${plural(b.unacknowledged, 'new conflicting redelivery', 'new conflicting redeliveries')}`,
+      detail: quarantine
+        ? 'Messages that failed validation are kept with the reason; review them under Quarantine.'
+        : 'A known check-in came back with different content; the stored one was kept. Review them under Quarantine → Conflicts.',
+      since: b.firstAt ?? now,
+      // Sequence, not time: the next batch after an acknowledgement is another episode.
+      episode: b.firstSeq ?? 0,
+      count: b.unacknowledged,
+    },
+  ];
+}
+
+const RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+export function evaluateAlerts(input: AlertInput): RuleAlert[] {
+  const { state, relay, now, thresholds: t } = input;
+  const alerts = [
+    ...relayAlerts(relay, now, t),
+    ...idleAlerts(state, now, t),
+    ...lagAlerts(state, now, t),
+    ...backlogAlert('conflict', input.conflicts, now),
+    ...backlogAlert('quarantine', input.quarantine, now),
+    ...reentryAlerts(state, now),
+  ];
+  return alerts.sort(
+    (a, b) => RANK[a.severity] - RANK[b.severity] || (b.since ?? now) - (a.since ?? now),
+  );
 }

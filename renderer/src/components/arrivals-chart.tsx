@@ -1,8 +1,11 @@
-/** Arrivals per minute as bars (uPlot): canvas-drawn, cheap to redraw on every push. */
+/**
+ * Arrivals per minute as bars (uPlot): canvas-drawn, cheap to redraw on every push. The y-axis
+ * reads compact (5K · 10K · 15K) with room measured from its longest label.
+ */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useFormat } from '../format';
+import { compact, useFormat } from '../format';
 
 export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; count: number }> }) {
   const box = useRef<HTMLDivElement>(null);
@@ -39,7 +42,14 @@ export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; c
               86_400_000,
             ],
           },
-          { stroke: ink, grid: { stroke: grid, width: 1 }, size: 50 },
+          {
+            stroke: ink,
+            grid: { stroke: grid, width: 1 },
+            // Compact labels (20K, not a clipped "0,000"), and room for the longest of them.
+            values: (_u, ticks) => ticks.map((t) => compact(t)),
+            size: (_u, values) =>
+              Math.max(36, 14 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
+          },
         ],
         series: [
           {},

@@ -27,11 +27,14 @@ export function Stat(props: {
   value: ReactNode;
   sub?: ReactNode;
   testId: string;
-  tone?: 'good' | 'warn' | 'bad';
+  tone?: 'good' | 'warn' | 'bad' | undefined;
   /** The headline figure: twice as wide, so a seven-digit total never gets cut. */
   primary?: boolean;
 }) {
-  const cls = `stat${props.tone ? ` stat-${props.tone}` : ''}${props.primary ? ' stat-primary' : ''}`;
+  // Long figures get a smaller size instead of an ellipsis: "297,000" must never read "297,0…".
+  const len = typeof props.value === 'string' ? props.value.length : 0;
+  const size = len > 9 ? ' stat-xlong' : len > 6 ? ' stat-long' : '';
+  const cls = `stat${props.tone ? ` stat-${props.tone}` : ''}${props.primary ? ' stat-primary' : ''}${size}`;
   return (
     <section className={cls} aria-label={props.label}>
       <h3>{props.label}</h3>

@@ -1,12 +1,17 @@
 /**
- * The relay link, always in view: live / connecting / reconnecting (attempt, next try) /
- * offline since, "data as of", whether the data is simulated, how many check-ins arrived while
- * the supervisor was looking elsewhere, and whether this page still reaches Gate Ops itself.
+ * The relay link, always in view, and honest about it: live / connecting / reconnecting
+ * (attempt, next try) / offline since; amber while "live" when nothing new is stored for longer
+ * than the quiet time or conflicts or quarantine jump (saying why); "caught up N check-ins"
+ * for a while after a reconnect; a refused token with what to do and Retry now; "data as of";
+ * whether the data is simulated; what arrived while the supervisor looked elsewhere; and whether
+ * this page still reaches Gate Ops itself. The text wraps rather than being cut.
  */
 import { useEffect, useState } from 'react';
 import type { RelayStatus } from '../../../shared/api/channels/relay';
+import type { Health } from '../../../shared/api/channels/status';
 import type { LinkState } from '../api/websocket-transport';
 import { duration, num, useFormat } from '../format';
+import './relay-banner.css';
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -17,76 +22,163 @@ function useNow(everyMs: number): number {
   return now;
 }
 
-export function RelayBanner(props: {
-  relay: RelayStatus | undefined;
-  dataAsOf: number | null | undefined;
-  link: LinkState | null;
-  away: { count: number; onDismiss: () => void } | null;
-}) {
-  const { relay, link } = props;
-  const fmt = useFormat();
-  const now = useNow(1000);
-  let tone = 'warn';
-  let title = 'Connecting to the relay…';
-  let detail = '';
+type Tone = 'good' | 'warn' | 'bad';
+
+interface Shown {
+  tone: Tone;
+  title: string;
+  detail: string;
+  state: string;
+}
+
+function describe(
+  relay: RelayStatus | undefined,
+  link: LinkState | null,
+  now: number,
+  time: (ms: number | null | undefined) => string,
+): Shown {
   if (link === 'closed' || link === 'connecting') {
-    tone = 'bad';
-    title = 'Lost contact with Gate Ops';
-    detail =
-      'This page cannot reach the Gate Ops process; retrying. The figures below may be stale.';
-  } else if (relay) {
-    switch (relay.state) {
-      case 'live':
-        tone = 'good';
-        title = 'Live';
-        detail = relay.liveSince ? `connected ${duration(now - relay.liveSince)} ago` : '';
-        break;
-      case 'connecting':
-        title = 'Connecting to the relay…';
-        detail = relay.offlineSince ? `offline since ${fmt.time(relay.offlineSince)}` : '';
-        break;
-      case 'reconnecting':
-        title = `Reconnecting (attempt ${relay.attempt ?? 1})`;
-        detail = [
+    return {
+      tone: 'bad',
+      state: 'host-lost',
+      title: 'Lost contact with Gate Ops',
+      detail:
+        'This page cannot reach the Gate Ops process; retrying. The figures below may be stale.',
+    };
+  }
+  if (!relay)
+    return { tone: 'warn', state: 'unknown', title: 'Connecting to the relay…', detail: '' };
+  const since = relay.offlineSince;
+  switch (relay.state) {
+    case 'live':
+      return {
+        tone: 'good',
+        state: 'live',
+        title: 'Live',
+        detail: relay.liveSince ? `connected ${duration(now - relay.liveSince)} ago` : '',
+      };
+    case 'connecting':
+      return {
+        tone: 'warn',
+        state: 'connecting',
+        title: 'Connecting to the relay…',
+        detail: since ? `offline since ${time(since)}` : '',
+      };
+    case 'reconnecting':
+      return {
+        tone: 'warn',
+        state: 'reconnecting',
+        title: `Reconnecting (attempt ${relay.attempt ?? 1})`,
+        detail: [
           relay.nextRetryAt ? `next try in ${duration(Math.max(0, relay.nextRetryAt - now))}` : '',
-          relay.offlineSince
-            ? `offline since ${fmt.time(relay.offlineSince)} (${duration(now - relay.offlineSince)})`
-            : '',
+          since ? `offline since ${time(since)} (${duration(now - since)})` : '',
           relay.lastError ?? '',
           'stored data stays browsable',
         ]
           .filter(Boolean)
-          .join(' · ');
-        break;
-      case 'offline':
-        tone = 'bad';
-        title = `Offline since ${fmt.time(relay.offlineSince)}`;
-        detail = relay.lastError ?? 'Not retrying.';
-        break;
-      case 'stopped':
-        tone = 'bad';
-        title = 'Relay link stopped';
-        detail = 'Showing stored data only.';
-        break;
-    }
+          .join(' · '),
+      };
+    case 'offline':
+      if (relay.authFailed) {
+        return {
+          tone: 'bad',
+          state: 'auth-failed',
+          title: 'The relay refused the token',
+          detail:
+            `${relay.lastError ?? 'Authentication failed'}. Nothing arrives until the token is fixed: ` +
+            'set the right one in Settings (headless mode: the token file or GATE_OPS_RELAY_TOKEN), then Retry now.',
+        };
+      }
+      return {
+        tone: 'bad',
+        state: 'offline',
+        title: `Offline since ${time(since)}`,
+        detail: relay.lastError ?? 'Not retrying.',
+      };
+    case 'stopped':
+      return {
+        tone: 'bad',
+        state: 'stopped',
+        title: 'Relay link stopped',
+        detail: 'Showing stored data only.',
+      };
   }
-  const state =
-    link === 'closed' || link === 'connecting' ? 'host-lost' : (relay?.state ?? 'unknown');
+}
+
+export function RelayBanner(props: {
+  relay: RelayStatus | undefined;
+  health: Health | undefined;
+  dataAsOf: number | null | undefined;
+  link: LinkState | null;
+  away: { count: number; onDismiss: () => void } | null;
+  onRetry?: (() => Promise<unknown>) | undefined;
+}) {
+  const { relay, link, health } = props;
+  const fmt = useFormat();
+  const now = useNow(1000);
+  const [retrying, setRetrying] = useState(false);
+  const shown = describe(relay, link, now, fmt.time);
+  const reasons =
+    shown.state === 'live' || shown.state === 'auth-failed' ? (health?.reasons ?? []) : [];
+  // Live but something is wrong: amber (or red for data being lost), never a plain green.
+  const tone: Tone =
+    shown.tone === 'good' && health && health.tone !== 'good' ? health.tone : shown.tone;
+  const title = shown.state === 'live' && reasons.length > 0 ? 'Live, but' : shown.title;
+  const catchUp = shown.state === 'live' ? health?.catchUp : null;
+  const retry = async () => {
+    if (!props.onRetry) return;
+    setRetrying(true);
+    try {
+      await props.onRetry();
+    } finally {
+      setRetrying(false);
+    }
+  };
   return (
     <div
       className={`banner banner-${tone}`}
       role="status"
       aria-live="polite"
       data-testid="relay-banner"
-      data-relay-state={state}
+      data-relay-state={shown.state}
+      data-tone={tone}
     >
       <span className="banner-dot" aria-hidden />
       <strong className="banner-title" data-testid="relay-state">
         {title}
       </strong>
-      {detail ? <span className="banner-detail">{detail}</span> : null}
+      {reasons.length > 0 ? (
+        <span className="banner-reasons" data-testid="banner-reasons">
+          {reasons.map((r) => (
+            <span key={r.code} className="banner-reason" data-code={r.code}>
+              {r.text}
+            </span>
+          ))}
+        </span>
+      ) : shown.detail ? (
+        <span className="banner-detail" data-testid="banner-detail">
+          {shown.detail}
+        </span>
+      ) : null}
+      {catchUp ? (
+        <span className="badge badge-caught" data-testid="caught-up">
+          Back since {fmt.time(catchUp.since)}: caught up {num(catchUp.count)}{' '}
+          {catchUp.count === 1 ? 'check-in' : 'check-ins'}
+        </span>
+      ) : null}
+      {shown.state === 'auth-failed' && props.onRetry ? (
+        <button
+          type="button"
+          className="btn btn-primary banner-retry"
+          data-testid="relay-retry"
+          disabled={retrying}
+          onClick={() => void retry()}
+        >
+          {retrying ? 'Retrying…' : 'Retry now'}
+        </button>
+      ) : null}
       <span className="banner-asof" data-testid="data-as-of">
-        Data as of {fmt.time(props.dataAsOf ?? null)}
+        Data as of {fmt.when(props.dataAsOf ?? null)}
       </span>
       {relay?.demo ? (
         <span

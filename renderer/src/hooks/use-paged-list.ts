@@ -10,25 +10,32 @@ export const PAGE_SIZE = 100;
 interface PagedState<T> {
   key: string;
   total: number | null;
+  /** The order main says the rows are in, when it says (check-ins). */
+  sortedBy: string | null;
   pages: ReadonlyMap<number, ReadonlyArray<T>>;
   error: string | null;
 }
 
 export interface PagedList<T> {
   total: number | null;
+  sortedBy: string | null;
   row: (index: number) => T | undefined;
   onRange: (start: number, end: number) => void;
   error: string | null;
 }
 
 export function usePagedList<T>(
-  fetchPage: (offset: number, limit: number) => Promise<{ total: number; rows: ReadonlyArray<T> }>,
+  fetchPage: (
+    offset: number,
+    limit: number,
+  ) => Promise<{ total: number; rows: ReadonlyArray<T>; sortedBy?: string }>,
   key: string,
   refresh: unknown,
 ): PagedList<T> {
   const [state, setState] = useState<PagedState<T>>({
     key,
     total: null,
+    sortedBy: null,
     pages: new Map(),
     error: null,
   });
@@ -52,10 +59,18 @@ export function usePagedList<T>(
         if (gen !== generation.current) return;
         setState((s) => {
           const base =
-            s.key === forKey ? s : { key: forKey, total: null, pages: new Map(), error: null };
+            s.key === forKey
+              ? s
+              : { key: forKey, total: null, sortedBy: null, pages: new Map(), error: null };
           const pages = new Map(base.pages);
           pages.set(page, res.rows);
-          return { key: forKey, total: res.total, pages, error: null };
+          return {
+            key: forKey,
+            total: res.total,
+            sortedBy: res.sortedBy ?? null,
+            pages,
+            error: null,
+          };
         });
       })
       .catch((error: unknown) => {
@@ -102,7 +117,8 @@ export function usePagedList<T>(
     loadRange(generation.current);
   }, [refresh, loadRange]);
 
-  const current = state.key === key ? state : { key, total: null, pages: new Map(), error: null };
+  const current =
+    state.key === key ? state : { key, total: null, sortedBy: null, pages: new Map(), error: null };
   const pages = current.pages;
 
   const onRange = useCallback(
@@ -115,6 +131,7 @@ export function usePagedList<T>(
 
   return {
     total: current.total,
+    sortedBy: current.sortedBy,
     row: (i) => pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE],
     onRange,
     error: current.error,

@@ -1,17 +1,25 @@
 /**
- * Check-ins: search by ticket id, attendee name or e-mail (prefix), filter by gate, session,
- * device or re-entries, and scroll the whole store page by page. A row opens its detail: every
- * field, the raw event, and the other scans of the same ticket.
+ * Check-ins: search by ticket id, attendee name or e-mail (matches marked in the rows), filter by
+ * gate, session, device or re-entries, sort by time, ticket, name or e-mail (kept), and scroll
+ * the whole store page by page. A row opens its detail: every field, the raw event, and the
+ * other scans of the same ticket.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { CheckInDetail, CheckInRow } from '../../../shared/api/channels/checkins';
+import {
+  CHECKIN_SORTS,
+  type CheckInDetail,
+  type CheckinSort,
+  type CheckInRow,
+} from '../../../shared/api/channels/checkins';
 import { Chip, CountTitle, Id } from '../components/bits';
+import { Highlight } from '../components/highlight';
 import { DetailPanel } from '../components/detail-panel';
 import { idColumn, VirtualTable, type Column } from '../components/virtual-table';
 import { usePagedList } from '../hooks/use-paged-list';
 import { useWatch } from '../hooks/use-watch';
 import { duration, useFormat } from '../format';
 import type { DrillDownViewProps } from '../nav';
+import { useViewSort } from '../state/view-sort';
 
 type Field = 'any' | 'ticket' | 'name' | 'email';
 
@@ -31,7 +39,13 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
   const fmt = useFormat();
   const [text, setText] = useState(nav.text ?? '');
   const [field, setField] = useState<Field>('any');
-  const [reentryOnly, setReentryOnly] = useState(false);
+  const [reentryOnly, setReentryOnly] = useState(nav.reentries === true);
+  const [sort, toggleSort] = useViewSort<CheckinSort>(
+    'checkins',
+    CHECKIN_SORTS,
+    { key: 'time', dir: 'desc' },
+    (k) => (k === 'time' ? 'desc' : 'asc'),
+  );
   const [detail, setDetail] = useState<CheckInDetail | null>(null);
   const query = useDebounced(text.trim(), 250);
   const request = useMemo(
@@ -39,11 +53,13 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
       text: query,
       field,
       reentryOnly,
+      sort: sort.key,
+      dir: sort.dir,
       ...(nav.gate !== undefined ? { gate: nav.gate } : {}),
       ...(nav.sessionId !== undefined ? { sessionId: nav.sessionId } : {}),
       ...(nav.deviceId !== undefined ? { deviceId: nav.deviceId } : {}),
     }),
-    [query, field, reentryOnly, nav.gate, nav.sessionId, nav.deviceId],
+    [query, field, reentryOnly, sort, nav.gate, nav.sessionId, nav.deviceId],
   );
   const changes = useWatch<{ lastIngestSeq: number }>(
     (l) => api.onCheckInsChanged({}, l),
@@ -72,21 +88,61 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
     void api.getCheckIn({ id: row.id }).then(setDetail);
   };
 
+  const mark = (value: string) => <Highlight text={value} query={query} />;
   const columns: Column<CheckInRow>[] = [
-    { key: 'time', header: 'Checked in', width: '8rem', render: (r) => fmt.time(r.checkedInAt) },
-    idColumn('ticket', 'Ticket', 'minmax(8rem, 1.5fr)', (r) => r.ticketId),
-    idColumn('name', 'Attendee', 'minmax(8rem, 1.5fr)', (r) => r.attendeeName ?? ''),
-    idColumn('email', 'E-mail', 'minmax(8rem, 1.5fr)', (r) => r.attendeeEmail ?? ''),
+    {
+      key: 'time',
+      header: 'Checked in',
+      width: '8rem',
+      sort: 'time',
+      render: (r) => fmt.when(r.checkedInAt),
+    },
+    {
+      key: 'ticket',
+      header: 'Ticket',
+      width: 'minmax(8rem, 1.5fr)',
+      sort: 'ticket',
+      render: (r) => mark(r.ticketId),
+    },
+    {
+      key: 'name',
+      header: 'Attendee',
+      width: 'minmax(8rem, 1.5fr)',
+      sort: 'name',
+      render: (r) => mark(r.attendeeName ?? ''),
+    },
+    {
+      key: 'email',
+      header: 'E-mail',
+      width: 'minmax(8rem, 1.5fr)',
+      sort: 'email',
+      render: (r) => mark(r.attendeeEmail ?? ''),
+    },
     idColumn('gate', 'Gate', 'minmax(4rem, 0.7fr)', (r) => r.gate),
-    idColumn('device', 'Device', 'minmax(5rem, 1fr)', (r) => r.deviceId),
+    {
+      key: 'device',
+      header: 'Device',
+      width: 'minmax(5rem, 1fr)',
+      render: (r) => mark(r.deviceId),
+    },
+    {
+      key: 'session',
+      header: 'Session',
+      width: 'minmax(6rem, 1fr)',
+      render: (r) => mark(r.sessionId),
+    },
     idColumn('product', 'Product', 'minmax(5rem, 1fr)', (r) => r.productId),
     {
       key: 'flag',
       header: '',
-      width: '6rem',
+      width: '5.5rem',
       render: (r) => (r.reentry ? <span className="pill pill-idle">Re-entry</span> : null),
     },
   ];
+  const sortNote =
+    list.sortedBy !== null && list.sortedBy !== sort.key
+      ? `Too many rows to sort by ${sort.key} here: shown ${list.sortedBy === 'time' ? 'newest first' : `by ${list.sortedBy}`}. Narrow the list to sort it.`
+      : null;
 
   return (
     <div className="view view-split">
@@ -149,6 +205,11 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
           ) : null}
         </div>
         {list.error ? <p className="error">{list.error}</p> : null}
+        {sortNote ? (
+          <p className="muted" data-testid="checkins-sort-note">
+            {sortNote}
+          </p>
+        ) : null}
         <VirtualTable
           label="Check-ins"
           testId="checkins"
@@ -158,6 +219,8 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
           columns={detail ? columns.filter((c) => NARROW.has(c.key)) : columns}
           onRange={onRange}
           onActivate={open}
+          sort={sort}
+          onSort={(k) => toggleSort(k as CheckinSort)}
           rowClass={(r) => (r.reentry ? 'row-warn' : undefined)}
           empty={
             list.total === null

@@ -1,12 +1,23 @@
-/** The glance view: totals, rate now, arrivals per minute, per gate and product, open alerts. */
+/**
+ * The glance view: totals, rate now, arrivals per minute, the gates ranked by the last 5 (or
+ * 15 / 30 / 60) minutes with their last hour as a sparkline, open alerts, products.
+ */
+import { useState } from 'react';
 import type { GateOpsApi } from '../../../shared/api/methods';
 import type { AlertsList } from '../../../shared/api/channels/alerts';
-import type { Overview } from '../../../shared/api/channels/activity';
+import {
+  GATE_WINDOWS,
+  type GateWindow,
+  type Overview,
+} from '../../../shared/api/channels/activity';
+import { rankGates, windowCount } from '../../../shared/domain/activity-views';
 import { ArrivalsChart } from '../components/arrivals-chart';
 import { Id, Stat } from '../components/bits';
-import { num, useFormat } from '../format';
+import { Sparkline } from '../components/sparkline';
+import { num, rate, useFormat } from '../format';
 import type { Navigate } from '../nav';
 import { AlertList } from './alerts-view';
+import './overview.css';
 
 export function OverviewView(props: {
   api: GateOpsApi;
@@ -16,8 +27,11 @@ export function OverviewView(props: {
 }) {
   const { overview: o, alerts, navigate, api } = props;
   const fmt = useFormat();
+  const [window, setWindow] = useState<GateWindow>(5);
   if (!o) return <p className="empty">Loading…</p>;
   const t = o.totals;
+  // Main ranks by the last 5 minutes; another window re-ranks the same small list here.
+  const gates = window === o.gateWindow ? o.gates : rankGates([...o.gates], window);
   return (
     <div className="overview">
       <div className="stats">
@@ -26,13 +40,13 @@ export function OverviewView(props: {
           value={num(t.checkins)}
           testId="total-checkins"
           primary
-          sub={`last at ${fmt.time(o.lastCheckInAt)}`}
+          sub={`last at ${fmt.when(o.lastCheckInAt)}`}
         />
         <Stat
           label="Rate now"
-          value={`${num(o.ratePerMin)}`}
+          value={rate(o.ratePerMin)}
           testId="rate-now"
-          sub="per minute (last 5 min)"
+          sub="per minute, last 5 min"
         />
         <Stat
           label="Devices active"
@@ -71,45 +85,79 @@ export function OverviewView(props: {
       </section>
 
       <section className="panel">
-        <h2>Gates</h2>
-        {o.gates.length === 0 ? (
+        <div className="panel-head">
+          <h2>Busiest gates</h2>
+          <div className="segmented" role="radiogroup" aria-label="Rank gates by the last">
+            {GATE_WINDOWS.map((w) => (
+              <button
+                key={w}
+                type="button"
+                role="radio"
+                aria-checked={window === w}
+                className={window === w ? 'current' : undefined}
+                data-testid={`overview-window-${w}`}
+                onClick={() => setWindow(w)}
+              >
+                {w} min
+              </button>
+            ))}
+          </div>
+        </div>
+        {gates.length === 0 ? (
           <p className="empty">No gate has scanned yet.</p>
         ) : (
-          <table className="table" data-testid="overview-gates">
-            <thead>
-              <tr>
-                <th>Gate</th>
-                <th className="num">Checked in</th>
-                <th className="num">Per min</th>
-                <th className="num">Devices</th>
-              </tr>
-            </thead>
-            <tbody>
-              {o.gates.map((g) => (
-                <tr key={g.gate} data-testid="overview-gate-row" data-gate={g.gate}>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => navigate({ view: 'sessions', gate: g.gate })}
-                    >
-                      <Id value={g.gate} empty="(no gate)" />
-                    </button>
-                  </td>
-                  <td className="num" data-testid="gate-count">
-                    {num(g.count)}
-                  </td>
-                  <td className="num">{num(g.ratePerMin)}</td>
-                  <td className="num">
-                    {g.activeDevices}
-                    {g.idleDevices > 0 ? (
-                      <span className="warn-text"> +{g.idleDevices} idle</span>
-                    ) : null}
-                  </td>
+          <div className="overview-gates-box" data-focus-target tabIndex={-1}>
+            <table className="table overview-gates" data-testid="overview-gates">
+              <thead>
+                <tr>
+                  <th>Gate</th>
+                  <th className="num" title={`scans in the last ${window} minutes`}>
+                    Last {window} min
+                  </th>
+                  <th className="num" title="scans per minute over the last 5 minutes">
+                    Per min
+                  </th>
+                  <th title="scans per minute over the last hour">Last hour</th>
+                  <th className="num">Total</th>
+                  <th className="num">Devices</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {gates.map((g) => (
+                  <tr key={g.gate} data-testid="overview-gate-row" data-gate={g.gate}>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => navigate({ view: 'sessions', gate: g.gate })}
+                      >
+                        <Id value={g.gate} empty="(no gate)" />
+                      </button>
+                    </td>
+                    <td className="num" data-testid="gate-window-count">
+                      {num(windowCount(g, window))}
+                    </td>
+                    <td className="num">{rate(g.ratePerMin)}</td>
+                    <td>
+                      <Sparkline
+                        values={g.spark}
+                        label={`Gate ${g.gate}: ${num(g.last60)} scans in the last hour`}
+                      />
+                    </td>
+                    <td className="num" data-testid="gate-count">
+                      {num(g.count)}
+                    </td>
+                    <td className="num">
+                      {g.activeDevices}
+                      {g.idleDevices > 0 ? (
+                        <span className="warn-text"> +{g.idleDevices} idle</span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 
@@ -120,8 +168,8 @@ export function OverviewView(props: {
             {alerts?.openCount ?? 0}
           </span>
         </h2>
-        <AlertList api={api} alerts={alerts} limit={6} navigate={navigate} compact />
-        <h2>Products</h2>
+        <AlertList api={api} alerts={alerts} limit={5} navigate={navigate} compact />
+        <h2 className="products-title">Products</h2>
         {o.products.length === 0 ? (
           <p className="empty">None yet.</p>
         ) : (
@@ -133,6 +181,9 @@ export function OverviewView(props: {
                     <Id value={p.productId} />
                   </td>
                   <td className="num">{num(p.count)}</td>
+                  <td className="num muted">
+                    {t.checkins > 0 ? `${Math.round((p.count / t.checkins) * 100)} %` : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,7 @@
  * (the desktop app saves through the native dialog; headless mode offers a download). The
  * export runs in main; this view only holds the form and the job's small status object.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ExportJob, ReportOptions } from '../../../shared/api/channels/reports';
 import type { GateOpsApi } from '../../../shared/api/methods';
 import { useFormat } from '../format';
@@ -20,7 +20,7 @@ import './reports/reports-view.css';
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function ReportsView({ api }: { api: GateOpsApi }) {
-  const displayZone = useFormat().zoneLabel;
+  const displayZone = useFormat().zone;
   const [options, setOptions] = useState<ReportOptions | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [values, setValues] = useState<ReportFormValues>({
@@ -83,10 +83,6 @@ export function ReportsView({ api }: { api: GateOpsApi }) {
     if (jobId) api.cancelExport({ jobId }).catch((e: unknown) => setError(message(e)));
   }, [api, jobId]);
 
-  const zones = useMemo(
-    () => [...new Set([displayZone, 'UTC', values.timeZone])],
-    [displayZone, values.timeZone],
-  );
   const state = loadError ? 'error' : !options ? 'loading' : running ? 'running' : 'ready';
 
   return (
@@ -107,7 +103,6 @@ export function ReportsView({ api }: { api: GateOpsApi }) {
             onSubmit={() => void start()}
             events={options.events}
             gates={options.gates}
-            zones={zones}
             busy={starting || running}
           />
           <p className="muted">

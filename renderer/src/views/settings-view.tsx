@@ -1,10 +1,13 @@
 /**
- * Settings: relay URL and token (write-only: main never sends it back), alert thresholds,
- * display timezone and theme. Saved by main; a changed relay applies when the app restarts the link.
+ * Settings: relay URL and token (write-only: main never sends it back), alert thresholds (idle,
+ * busy gate, upload lag, relay down, quiet time), critical-alert notifications and sound,
+ * display time zone (checked: a name that is not a zone is refused here and in main) and theme.
+ * Saved by main; a changed relay applies when the app restarts the link.
  */
 import { useState, type FormEvent } from 'react';
 import type { SettingsView as SettingsVm } from '../../../shared/api/channels/settings';
 import type { GateOpsApi } from '../../../shared/api/methods';
+import { ZoneInput, zoneProblem } from '../components/zone-input';
 
 type Thresholds = SettingsVm['settings']['thresholds'];
 
@@ -37,6 +40,20 @@ const THRESHOLDS: Array<{
     min: 5,
     max: 3600,
   },
+  {
+    key: 'busyGatePerMinute',
+    label: 'A gate is busy from (an idle device there is critical)',
+    unit: 'scans / min',
+    min: 1,
+    max: 1000,
+  },
+  {
+    key: 'quietMinutes',
+    label: 'Say so when connected but nothing new is stored for',
+    unit: 'min (quiet time)',
+    min: 1,
+    max: 240,
+  },
 ];
 
 export function SettingsView({
@@ -44,11 +61,13 @@ export function SettingsView({
   settings,
   error,
   host,
+  venueZone,
 }: {
   api: GateOpsApi;
   settings: SettingsVm | undefined;
   error: string | null;
   host: 'electron' | 'headless' | null;
+  venueZone: string | null;
 }) {
   if (error) {
     return (
@@ -61,24 +80,36 @@ export function SettingsView({
     );
   }
   if (!settings) return <p className="empty">Loading…</p>;
-  return <SettingsForm key={JSON.stringify(settings)} api={api} vm={settings} host={host} />;
+  return (
+    <SettingsForm
+      key={JSON.stringify(settings)}
+      api={api}
+      vm={settings}
+      host={host}
+      venueZone={venueZone}
+    />
+  );
 }
 
 function SettingsForm({
   api,
   vm,
   host,
+  venueZone,
 }: {
   api: GateOpsApi;
   vm: SettingsVm;
   host: 'electron' | 'headless' | null;
+  venueZone: string | null;
 }) {
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const s = vm.settings;
   const [relayUrl, setRelayUrl] = useState(s.relayUrl ?? '');
   const [token, setToken] = useState('');
   const [thresholds, setThresholds] = useState<Thresholds>(s.thresholds);
   const [timezone, setTimezone] = useState(s.display.timezone);
   const [theme, setTheme] = useState(s.display.theme);
+  const [notifications, setNotifications] = useState(s.notifications);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const run = async (what: string, fn: () => Promise<unknown>) => {
@@ -91,12 +122,18 @@ function SettingsForm({
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
+    const zone = zoneProblem(timezone, ['venue', 'local']);
+    if (zone) {
+      setMessage({ ok: false, text: `Not saved: ${zone}` });
+      return;
+    }
     void run('Settings', () =>
       api.updateSettings({
         patch: {
           relayUrl: relayUrl.trim() === '' ? null : relayUrl.trim(),
           thresholds,
-          display: { timezone: timezone.trim() || 'local', theme },
+          display: { timezone: timezone.trim(), theme },
+          notifications,
         },
       }),
     );
@@ -105,7 +142,11 @@ function SettingsForm({
     <form className="view settings" onSubmit={save} data-testid="settings-form">
       <h2>Settings</h2>
       {message ? (
-        <p className={message.ok ? 'good-text' : 'error'} role="status">
+        <p
+          className={message.ok ? 'good-text' : 'error'}
+          role="status"
+          data-testid="settings-message"
+        >
           {message.text}
         </p>
       ) : null}
@@ -179,11 +220,46 @@ function SettingsForm({
         ))}
       </fieldset>
       <fieldset>
-        <legend>Display</legend>
-        <label>
-          Timezone (“local” or an IANA zone such as Europe/Berlin)
-          <input value={timezone} onChange={(e) => setTimezone(e.target.value)} />
+        <legend>Critical alerts</legend>
+        <p className="muted">
+          Relay down, a refused token, storage faults and an idle device at a busy gate.
+        </p>
+        <label className="row">
+          <input
+            type="checkbox"
+            checked={notifications.desktop}
+            onChange={(e) => setNotifications({ ...notifications, desktop: e.target.checked })}
+            data-testid="settings-notify-desktop"
+          />
+          Desktop notification
         </label>
+        {notifications.desktop && host !== 'electron' ? <BrowserPermission /> : null}
+        <label className="row">
+          <input
+            type="checkbox"
+            checked={notifications.sound}
+            onChange={(e) => setNotifications({ ...notifications, sound: e.target.checked })}
+            data-testid="settings-notify-sound"
+          />
+          Sound
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Display</legend>
+        <ZoneInput
+          label="Time zone for times on screen"
+          value={timezone}
+          onChange={setTimezone}
+          special={[
+            { value: 'venue', label: `The venue's (${venueZone ?? 'not known yet: local'})` },
+            { value: 'local', label: `This computer's (${localZone})` },
+          ]}
+          testId="settings-timezone"
+        />
+        <p className="muted">
+          “venue” follows the zone the events give ({venueZone ?? 'none so far'}); “local” is this
+          computer&apos;s ({localZone}).
+        </p>
         <label>
           Theme{' '}
           <select value={theme} onChange={(e) => setTheme(e.target.value as typeof theme)}>
@@ -197,5 +273,31 @@ function SettingsForm({
         Save
       </button>
     </form>
+  );
+}
+
+/** In a browser the page must be allowed to notify; a click asks (browsers want a gesture). */
+function BrowserPermission() {
+  const supported = typeof Notification !== 'undefined';
+  const [permission, setPermission] = useState(supported ? Notification.permission : 'denied');
+  if (!supported) return <p className="muted">This browser cannot show notifications.</p>;
+  if (permission === 'granted') return null;
+  return (
+    <p className="row" data-testid="settings-notify-permission">
+      <span className="warn-text">
+        {permission === 'denied'
+          ? 'This browser blocks notifications from this page (allow them in its site settings).'
+          : 'This browser has not been allowed to show notifications yet.'}
+      </span>
+      {permission === 'default' ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void Notification.requestPermission().then(setPermission)}
+        >
+          Allow notifications
+        </button>
+      ) : null}
+    </p>
   );
 }

@@ -16,12 +16,35 @@ const ms = z.number().int().nonnegative();
 
 export const minuteCountSchema = z.object({ t: ms, count: z.number().int().nonnegative() });
 
+/** The windows the gate figures are kept for ("last N minutes", by check-in time). */
+export const GATE_WINDOWS = [5, 15, 30, 60] as const;
+export type GateWindow = (typeof GATE_WINDOWS)[number];
+export const gateWindowSchema = z.union([
+  z.literal(5),
+  z.literal(15),
+  z.literal(30),
+  z.literal(60),
+]);
+
+export const productCountSchema = z.object({
+  productId: id,
+  count: z.number().int().nonnegative(),
+});
+
 export const gateVmSchema = z.object({
   gate: id,
   count: z.number().int().nonnegative(),
-  /** Scans per minute over the last 5 minutes. */
+  reentries: z.number().int().nonnegative(),
+  /** Scans per minute over the last 5 minutes (what "per min" means everywhere). */
   ratePerMin: z.number().nonnegative(),
   last5: z.number().int().nonnegative(),
+  last15: z.number().int().nonnegative(),
+  last30: z.number().int().nonnegative(),
+  last60: z.number().int().nonnegative(),
+  /** Scans per minute for the last 60 minutes, oldest first (the sparkline). */
+  spark: z.array(z.number().int().nonnegative()),
+  /** Scans per product at this gate, most first. */
+  products: z.array(productCountSchema),
   lastScanAt: ms.nullable(),
   devices: z.number().int().nonnegative(),
   activeDevices: z.number().int().nonnegative(),
@@ -30,10 +53,7 @@ export const gateVmSchema = z.object({
 });
 export type GateVm = z.infer<typeof gateVmSchema>;
 
-export const productVmSchema = z.object({
-  productId: id,
-  count: z.number().int().nonnegative(),
-});
+export const productVmSchema = productCountSchema;
 
 export const overviewSchema = z.object({
   totals: z.object({
@@ -48,6 +68,8 @@ export const overviewSchema = z.object({
   }),
   /** Scans per minute over the last 5 minutes (by check-in time). */
   ratePerMin: z.number().nonnegative(),
+  /** The window the gates are ranked by (busiest first). */
+  gateWindow: gateWindowSchema,
   /** Arrivals per minute (by check-in time), oldest first, up to `minutes` of the request. */
   perMinute: z.array(minuteCountSchema),
   gates: z.array(gateVmSchema),
@@ -57,6 +79,8 @@ export const overviewSchema = z.object({
   lastCheckInAt: ms.nullable(),
   /** Highest ingest sequence folded in. */
   lastIngestSeq: z.number().int().nonnegative(),
+  /** The venue's time zone as the events give it (shared/domain/venue-zone.ts); null: unknown. */
+  venueTimeZone: z.string().nullable(),
   /** The clock of main when this was computed (statuses and rates are relative to it). */
   computedAt: ms,
 });
@@ -71,6 +95,8 @@ export const overviewRequestSchema = z
       .min(10)
       .max(7 * 24 * 60)
       .default(180),
+    /** Rank the gates by scans in this many last minutes. */
+    gateWindow: gateWindowSchema.default(5),
   })
   .strict();
 
@@ -82,8 +108,10 @@ export const sessionVmSchema = z.object({
   reentries: z.number().int().nonnegative(),
   firstScanAt: ms,
   lastScanAt: ms,
-  /** Scans per minute between first and last scan. */
+  /** Scans per minute over the last 5 minutes. */
   ratePerMin: z.number().nonnegative(),
+  /** Average scans per minute between its first and last scan (the session's whole life). */
+  avgPerMin: z.number().nonnegative(),
   status: activityStatusSchema,
 });
 export type SessionVm = z.infer<typeof sessionVmSchema>;
@@ -95,7 +123,7 @@ export const deviceVmSchema = z.object({
   count: z.number().int().nonnegative(),
   firstScanAt: ms,
   lastScanAt: ms,
-  /** When a check-in of this device last reached us. */
+  /** The latest moment the device is known to have worked (its newest scan or upload). */
   lastSeenAt: ms,
   last5: z.number().int().nonnegative(),
   last15: z.number().int().nonnegative(),
@@ -108,6 +136,37 @@ export const deviceVmSchema = z.object({
 });
 export type DeviceVm = z.infer<typeof deviceVmSchema>;
 
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+const dir = z.enum(SORT_DIRECTIONS);
+
+export const SESSION_SORTS = [
+  'session',
+  'status',
+  'device',
+  'gate',
+  'count',
+  'rate',
+  'avgRate',
+  'firstScan',
+  'lastScan',
+] as const;
+export type SessionSort = (typeof SESSION_SORTS)[number];
+
+export const DEVICE_SORTS = [
+  'device',
+  'status',
+  'gate',
+  'session',
+  'lastScan',
+  'lastSeen',
+  'last5',
+  'last15',
+  'lag',
+  'count',
+] as const;
+export type DeviceSort = (typeof DEVICE_SORTS)[number];
+
 const page = {
   offset: z.number().int().min(0).max(10_000_000).default(0),
   limit: z.number().int().min(1).max(500).default(100),
@@ -118,7 +177,9 @@ export const sessionsRequestSchema = z
     gate: id.optional(),
     deviceId: id.optional(),
     status: activityStatusSchema.optional(),
-    sort: z.enum(['lastScan', 'count', 'firstScan']).default('lastScan'),
+    sort: z.enum(SESSION_SORTS).default('lastScan'),
+    /** Default: the natural one for the column (names ascending, figures descending). */
+    dir: dir.optional(),
     ...page,
   })
   .strict();
@@ -134,9 +195,12 @@ export type SessionsPage = z.infer<typeof sessionsPageSchema>;
 export const devicesRequestSchema = z
   .object({
     gate: id.optional(),
+    sessionId: id.optional(),
     status: activityStatusSchema.optional(),
     laggingOnly: z.boolean().default(false),
-    sort: z.enum(['device', 'lastScan', 'lag', 'count']).default('device'),
+    sort: z.enum(DEVICE_SORTS).default('device'),
+    /** Default: the natural one for the column (names ascending, figures descending). */
+    dir: dir.optional(),
     ...page,
   })
   .strict();
@@ -146,6 +210,9 @@ export const devicesPageSchema = z.object({
   total: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
   rows: z.array(deviceVmSchema),
+  /** Gates and sessions of every device, for the filter lists (not only the rows shown). */
+  gates: z.array(id),
+  sessions: z.array(id),
 });
 export type DevicesPage = z.infer<typeof devicesPageSchema>;
 

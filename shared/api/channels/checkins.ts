@@ -27,6 +27,10 @@ export type CheckInRow = z.infer<typeof checkInRowSchema>;
 
 export const SEARCH_FIELDS = ['any', 'ticket', 'name', 'email'] as const;
 
+/** Columns the check-in list sorts by: time always; the others through their index. */
+export const CHECKIN_SORTS = ['time', 'ticket', 'name', 'email'] as const;
+export type CheckinSort = (typeof CHECKIN_SORTS)[number];
+
 export const checkinsSearchRequestSchema = z
   .object({
     /** Prefix, case-insensitive for name and e-mail. Empty lists everything (newest first). */
@@ -36,6 +40,8 @@ export const checkinsSearchRequestSchema = z
     sessionId: id.optional(),
     deviceId: id.optional(),
     reentryOnly: z.boolean().default(false),
+    sort: z.enum(CHECKIN_SORTS).default('time'),
+    dir: z.enum(['asc', 'desc']).default('desc'),
     offset: z.number().int().min(0).max(10_000_000).default(0),
     limit: z.number().int().min(1).max(500).default(100),
   })
@@ -48,6 +54,11 @@ export const checkinsPageSchema = z.object({
   offset: z.number().int().nonnegative(),
   rows: z.array(checkInRowSchema),
   capped: z.boolean(),
+  /**
+   * The order the rows are in: the one asked for, or `time` (newest first) when the set is too
+   * big to sort by that column here (see `SORT_IN_MEMORY_MAX`).
+   */
+  sortedBy: z.enum(CHECKIN_SORTS),
 });
 export type CheckinsPage = z.infer<typeof checkinsPageSchema>;
 

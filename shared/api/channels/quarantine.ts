@@ -17,7 +17,44 @@ export const quarantineRowSchema = z.object({
 });
 export type QuarantineRow = z.infer<typeof quarantineRowSchema>;
 
+export const conflictRowSchema = z.object({
+  id: z.string(),
+  ingestSeq: z.number().int().nonnegative(),
+  receivedAt: z.number().int(),
+  /** The dedupe key both messages share. */
+  key: z.string(),
+  /** Primary key of the stored check-in it collides with. */
+  checkinId: z.string(),
+  /** The first 200 characters of the conflicting message. */
+  preview: z.string(),
+  size: z.number().int(),
+});
+export type ConflictRow = z.infer<typeof conflictRowSchema>;
+
+export const conflictDetailSchema = conflictRowSchema.extend({
+  text: z.string(),
+  /** The stored check-in's event, to compare with. */
+  storedRaw: z.string().nullable(),
+  storedFingerprint: z.string(),
+  fingerprint: z.string(),
+});
+export type ConflictDetail = z.infer<typeof conflictDetailSchema>;
+
+const pageRequest = {
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+};
+
 export const quarantineChannels = {
+  'conflicts:list': query(
+    z.object(pageRequest).strict(),
+    z.object({
+      total: z.number().int().nonnegative(),
+      offset: z.number().int().nonnegative(),
+      rows: z.array(conflictRowSchema),
+    }),
+  ),
+  'conflicts:get': query(z.object({ id: z.string().max(64) }).strict(), conflictDetailSchema),
   'quarantine:list': query(
     z
       .object({
@@ -39,6 +76,8 @@ export const quarantineChannels = {
 };
 
 export const quarantineMethods = {
+  listConflicts: { kind: 'query', channel: 'conflicts:list' },
+  getConflict: { kind: 'query', channel: 'conflicts:get' },
   listQuarantine: { kind: 'query', channel: 'quarantine:list' },
   getQuarantined: { kind: 'query', channel: 'quarantine:get' },
 } as const;

@@ -22,6 +22,8 @@ export const relayStatusSchema = z.object({
   lastMessageAt: z.number().int().nonnegative().optional(),
   /** The last error, readable. */
   lastError: z.string().optional(),
+  /** The relay refused our token: nothing arrives until it is changed and the link retried. */
+  authFailed: z.boolean().optional(),
 });
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
 

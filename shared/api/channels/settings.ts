@@ -5,7 +5,14 @@
  * never resets a field it does not mention).
  */
 import { z } from 'zod';
-import { displaySchema, settingsSchema, thresholdsSchema } from '../../settings';
+import {
+  capacitySchema,
+  displaySchema,
+  notificationsSchema,
+  settingsSchema,
+  thresholdsSchema,
+} from '../../settings';
+import { timeZoneProblem } from '../../time-zones';
 import { query, subscription } from '../define';
 
 const t = thresholdsSchema.shape;
@@ -17,13 +24,28 @@ export const thresholdsPatchSchema = z
     sessionEndMinutes: t.sessionEndMinutes.unwrap().optional(),
     uploadLagSeconds: t.uploadLagSeconds.unwrap().optional(),
     relayDownSeconds: t.relayDownSeconds.unwrap().optional(),
+    busyGatePerMinute: t.busyGatePerMinute.unwrap().optional(),
+    quietMinutes: t.quietMinutes.unwrap().optional(),
   })
   .strict();
 
 export const displayPatchSchema = z
   .object({
-    timezone: d.timezone.unwrap().optional(),
+    timezone: d.timezone
+      .unwrap()
+      .superRefine((name, ctx) => {
+        const problem = timeZoneProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     theme: d.theme.unwrap().optional(),
+  })
+  .strict();
+
+export const notificationsPatchSchema = z
+  .object({
+    desktop: notificationsSchema.shape.desktop.unwrap().optional(),
+    sound: notificationsSchema.shape.sound.unwrap().optional(),
   })
   .strict();
 
@@ -33,6 +55,9 @@ export const settingsPatchSchema = z
     relayUrl: settingsSchema.shape.relayUrl.unwrap().optional(),
     thresholds: thresholdsPatchSchema.optional(),
     display: displayPatchSchema.optional(),
+    notifications: notificationsPatchSchema.optional(),
+    /** Replaces the expected attendance as a whole (Settings edits it, or a CSV import). */
+    capacity: capacitySchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -5,6 +5,7 @@
  */
 import { useId, type FormEvent } from 'react';
 import type { ExportRequestInput, ReportFormat } from '../../../../shared/api/channels/reports';
+import { ZoneInput, zoneProblem } from '../../components/zone-input';
 
 export interface ReportFormValues {
   format: ReportFormat;
@@ -37,14 +38,14 @@ export function toRequest(v: ReportFormValues): ExportRequestInput {
     },
     includePii: v.includePii,
     bom: v.format === 'csv' && v.bom,
-    timeZone: v.timeZone,
+    timeZone: v.timeZone.trim(),
   };
 }
 
 /** A problem the form can show before asking main (main checks again). */
 export function formProblem(v: ReportFormValues): string | null {
   if (v.from && v.to && v.from >= v.to) return '“From” must be before “to”.';
-  return null;
+  return zoneProblem(v.timeZone, ['local']);
 }
 
 export function ReportForm(props: {
@@ -53,7 +54,6 @@ export function ReportForm(props: {
   onSubmit: () => void;
   events: ReadonlyArray<string>;
   gates: ReadonlyArray<string>;
-  zones: ReadonlyArray<string>;
   busy: boolean;
 }) {
   const { values: v, onChange } = props;
@@ -139,20 +139,13 @@ export function ReportForm(props: {
               data-testid="report-to"
             />
           </label>
-          <label>
-            Time zone (times and hours)
-            <select
-              value={v.timeZone}
-              onChange={(e) => set('timeZone', e.target.value)}
-              data-testid="report-tz"
-            >
-              {props.zones.map((z) => (
-                <option key={z} value={z}>
-                  {z}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ZoneInput
+            label="Time zone (times and hours)"
+            value={v.timeZone}
+            onChange={(z) => set('timeZone', z)}
+            special={[{ value: 'local', label: "This computer's" }]}
+            testId="report-tz"
+          />
         </div>
         <p className="muted">Leave a time empty for no limit. Times are read in the zone chosen.</p>
       </fieldset>

@@ -95,7 +95,15 @@ describe('CheckinSearch', () => {
       }),
     ]);
     const search = new CheckinSearch(db);
-    const base = { text: '', field: 'any', reentryOnly: false, offset: 0, limit: 100 } as const;
+    const base = {
+      text: '',
+      field: 'any',
+      reentryOnly: false,
+      sort: 'time',
+      dir: 'desc',
+      offset: 0,
+      limit: 100,
+    } as const;
     const all = await search.search(base);
     expect(all.total).toBe(3);
     expect(all.rows.map((r) => r.ticketId)).toEqual(['XYZ-3', 'ABC-2', 'ABC-1']);
@@ -106,13 +114,23 @@ describe('CheckinSearch', () => {
     expect(
       (await search.search({ ...base, text: 'grace@', field: 'any' })).rows.map((r) => r.ticketId),
     ).toEqual(['XYZ-3']);
-    // Any: ticket matches first, then name matches ("abc person").
+    // Any: ticket matches and name matches ("abc person"), in the order asked for.
     const any = await search.search({ ...base, text: 'abc' });
     expect(any.total).toBe(1); // ticket ids are case-sensitive; the name prefix is not
     const anyUpper = await search.search({ ...base, text: 'ABC' });
-    expect(anyUpper.rows.map((r) => r.ticketId)).toEqual(['ABC-1', 'ABC-2', 'XYZ-3']);
-    const page2 = await search.search({ ...base, text: 'ABC', offset: 2, limit: 1 });
+    expect(anyUpper.rows.map((r) => r.ticketId)).toEqual(['XYZ-3', 'ABC-2', 'ABC-1']);
+    expect(anyUpper.sortedBy).toBe('time');
+    const byTicket = { ...base, text: 'ABC', sort: 'ticket', dir: 'asc' } as const;
+    expect((await search.search(byTicket)).rows.map((r) => r.ticketId)).toEqual([
+      'ABC-1',
+      'ABC-2',
+      'XYZ-3',
+    ]);
+    const page2 = await search.search({ ...byTicket, offset: 2, limit: 1 });
     expect(page2.rows.map((r) => r.ticketId)).toEqual(['XYZ-3']);
+    // A filtered list sorted by a column no index serves with the filter: sorted in memory.
+    const gateByName = await search.search({ ...base, gate: 'G1', sort: 'name', dir: 'desc' });
+    expect(gateByName.sortedBy).toBe('name');
     expect((await search.search({ ...base, gate: 'G2' })).rows.map((r) => r.ticketId)).toEqual([
       'ABC-2',
     ]);
@@ -133,7 +151,14 @@ describe('newest-first paging', () => {
       ),
     );
     const search = new CheckinSearch(db);
-    const base = { text: '', field: 'any', reentryOnly: false, limit: 100 } as const;
+    const base = {
+      text: '',
+      field: 'any',
+      reentryOnly: false,
+      sort: 'time',
+      dir: 'desc',
+      limit: 100,
+    } as const;
     const pages = await Promise.all(
       [0, 100, 200, 300].map((offset) => search.search({ ...base, offset })),
     );
@@ -169,7 +194,14 @@ describe('re-entries only', () => {
       () => activity.model.checkins,
       () => activity.model.reentryIds,
     );
-    const base = { text: '', field: 'any', reentryOnly: true, limit: 5 } as const;
+    const base = {
+      text: '',
+      field: 'any',
+      reentryOnly: true,
+      sort: 'time',
+      dir: 'desc',
+      limit: 5,
+    } as const;
     const first = await search.search({ ...base, offset: 0 });
     const rest = await search.search({ ...base, offset: 5, limit: 100 });
     expect(first.total).toBe(expected.length);

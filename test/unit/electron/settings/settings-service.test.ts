@@ -58,10 +58,19 @@ describe('settings service', () => {
     await s.update({ thresholds: { deviceIdleMinutes: 9 } });
     const view = await s.update({ relayUrl: 'wss://relay.example/ws', display: { theme: 'dark' } });
     expect(view.settings).toEqual({
+      ...DEFAULT_SETTINGS,
       relayUrl: 'wss://relay.example/ws',
       thresholds: { ...DEFAULT_SETTINGS.thresholds, deviceIdleMinutes: 9 },
       display: { ...DEFAULT_SETTINGS.display, theme: 'dark' },
     });
+    // Sections replaced as a whole (capacity) and merged field by field (notifications).
+    const more = await s.update({
+      notifications: { sound: true },
+      capacity: { events: { E1: 5000 }, gates: {}, source: null },
+    });
+    expect(more.settings.notifications).toEqual({ desktop: true, sound: true });
+    expect(more.settings.capacity.events).toEqual({ E1: 5000 });
+    await s.update({ notifications: { sound: false }, capacity: DEFAULT_SETTINGS.capacity });
     const again = await openSettingsService({
       state: db.state,
       secrets: createMemorySecretStore(),
@@ -98,6 +107,7 @@ describe('settings service', () => {
       log,
     });
     expect(s.get()).toEqual({
+      ...DEFAULT_SETTINGS,
       relayUrl: 'wss://good.example',
       thresholds: DEFAULT_SETTINGS.thresholds,
       display: { ...DEFAULT_SETTINGS.display, theme: 'dark' },

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   emptyActivity,
   foldCheckIn,
-  fromSnapshot,
-  toSnapshot,
   type ActivityState,
 } from '../../../../shared/domain/activity-aggregator';
-import { devicesPage, overviewVm, sessionsPage } from '../../../../shared/domain/activity-views';
+import { devicesPage, sessionsPage } from '../../../../shared/domain/activity-pages';
+import { fromSnapshot, toSnapshot } from '../../../../shared/domain/activity-snapshot';
+import { overviewVm } from '../../../../shared/domain/activity-views';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
 import { checkIn, MIN, T0 } from '../../../helpers/activity-fixtures';
 
@@ -173,6 +173,7 @@ describe('activity aggregator', () => {
   it('rejects a snapshot it does not understand', () => {
     expect(fromSnapshot(null)).toBeNull();
     expect(fromSnapshot({ v: 2, lastIngestSeq: 1, sessions: [] })).toBeNull();
+    expect(fromSnapshot({ v: 3, lastIngestSeq: 1, sessions: [] })).toBeNull();
     expect(fromSnapshot({ v: 1, lastIngestSeq: 'x' })).toBeNull();
   });
 });

@@ -52,3 +52,14 @@ describe('settings channels', () => {
     for (const [, m] of own) expect(channels[m.channel].kind).toBe(m.kind);
   });
 });
+
+describe('display time zone in a patch', () => {
+  it('refuses a name that is not a zone, with a message; takes IANA names, venue and local', () => {
+    const bad = settingsPatchSchema.safeParse({ display: { timezone: 'Berlin' } });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toContain('Europe/Berlin');
+    for (const ok of ['Europe/Berlin', 'venue', 'local', 'UTC', 'Asia/Kolkata']) {
+      expect(settingsPatchSchema.safeParse({ display: { timezone: ok } }).success).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Quarantined messages and conflicting redeliveries not yet acknowledged: everything above the
+ * ingest sequence acknowledged last. Counted through the `ingestSeq` index, and only again when
+ * something new arrived or the mark moved. The marks are this laptop's own (quarantine and
+ * conflicts never sync), kept in one `state` document.
+ */
+import type { RxCollection } from 'rxdb';
+import type { SeqBacklog } from '../../shared/domain/alert-rules';
+import { countRaw, queryRaw } from '../db/raw-query';
+import type { GateOpsDatabase } from '../db';
+
+export const SEQ_ACKS_ID = 'alert-seq-acks';
+/** Where the quarantine mark lived before it had a document of its own. */
+const LEGACY_ACKS_ID = 'alert-acks';
+
+export type SeqKind = 'quarantine' | 'conflict';
+
+interface Marks {
+  quarantine: number;
+  conflict: number;
+}
+
+export class SeqBacklogs {
+  private marks: Marks = { quarantine: 0, conflict: 0 };
+  private readonly cache = new Map<SeqKind, { forSeq: number; mark: number; value: SeqBacklog }>();
+
+  constructor(
+    private readonly db: GateOpsDatabase,
+    private readonly now: () => number,
+  ) {}
+
+  async load(): Promise<void> {
+    const stored = await this.db.state.findOne(SEQ_ACKS_ID).exec();
+    const v = stored?.toJSON().value as Partial<Marks> | undefined;
+    if (v) {
+      this.marks = {
+        quarantine: typeof v.quarantine === 'number' ? v.quarantine : 0,
+        conflict: typeof v.conflict === 'number' ? v.conflict : 0,
+      };
+      return;
+    }
+    const legacy = await this.db.state.findOne(LEGACY_ACKS_ID).exec();
+    const q = (legacy?.toJSON().value as { quarantineSeq?: unknown } | undefined)?.quarantineSeq;
+    if (typeof q === 'number') this.marks.quarantine = q;
+  }
+
+  private collection(kind: SeqKind): RxCollection<{ ingestSeq: number; receivedAt: number }> {
+    return (kind === 'quarantine' ? this.db.quarantine : this.db.conflicts) as never;
+  }
+
+  /** The backlog of `kind` given the highest sequence it holds (the activity model keeps it). */
+  async backlog(kind: SeqKind, lastSeq: number): Promise<SeqBacklog> {
+    const mark = this.marks[kind];
+    if (lastSeq <= mark) return { lastSeq, unacknowledged: 0, firstSeq: null, firstAt: null };
+    const cached = this.cache.get(kind);
+    if (cached && cached.forSeq === lastSeq && cached.mark === mark) return cached.value;
+    const selector = { ingestSeq: { $gt: mark } };
+    const collection = this.collection(kind);
+    const [count, first] = await Promise.all([
+      countRaw(collection, { selector }),
+      queryRaw(collection, { selector, sort: [{ ingestSeq: 'asc' }], limit: 1 }),
+    ]);
+    const value: SeqBacklog = {
+      lastSeq,
+      unacknowledged: count,
+      firstSeq: first[0]?.ingestSeq ?? null,
+      firstAt: first[0]?.receivedAt ?? null,
+    };
+    this.cache.set(kind, { forSeq: lastSeq, mark, value });
+    return value;
+  }
+
+  /** Everything of `kind` up to `seq` is acknowledged. */
+  async acknowledge(kind: SeqKind, seq: number): Promise<void> {
+    if (seq <= this.marks[kind]) return;
+    this.marks = { ...this.marks, [kind]: seq };
+    await this.db.state.upsert({
+      id: SEQ_ACKS_ID,
+      value: { ...this.marks },
+      updatedAt: this.now(),
+    });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The banner's status beyond the link itself: outages (OutageRecorder), what a reconnect caught
+ * up, and whether the picture may be incomplete while "live" (shared/domain/link-health). It
+ * follows the relay status, committed check-ins and the ingest counters (the `ingest` state
+ * document, written with every batch), and samples the conflict and quarantine totals once a
+ * minute to see them jump.
+ */
+import { Subject, type Observable } from 'rxjs';
+import type { Health, HealthReasonCode, Outages } from '../../shared/api/channels/status';
+import { JUMP_WINDOW_MIN, linkHealth } from '../../shared/domain/link-health';
+import type { ActivityService } from '../activity/activity-service';
+import type { GateOpsDatabase } from '../db';
+import { INGEST_STATE_ID, parseTotals, readIngestTotals } from '../db/ingest-totals';
+import { OutageRecorder } from './outage-recorder';
+import type { RelayStatusSource } from './relay-status-source';
+
+/** "Caught up N check-ins" shows this long after the last one it counted (and after reconnect). */
+export const CATCH_UP_SHOWN_MS = 2 * 60_000;
+
+export interface StatusServiceOptions {
+  readonly db: GateOpsDatabase;
+  readonly activity: ActivityService;
+  readonly relay: RelayStatusSource;
+  /** Store faults and the like, found by others: shown first in the banner. */
+  readonly extraReasons?: () => ReadonlyArray<{
+    code: HealthReasonCode;
+    text: string;
+    bad?: boolean;
+  }>;
+  readonly tickMs?: number;
+}
+
+interface Sample {
+  readonly at: number;
+  readonly conflicts: number;
+  readonly quarantined: number;
+  readonly messages: number;
+}
+
+export class StatusService {
+  readonly outages: OutageRecorder;
+  private totals = {
+    redelivered: 0,
+    conflicts: 0,
+    quarantined: 0,
+    messages: 0,
+    lastMessageAt: null as number | null,
+  };
+  private samples: Sample[] = [];
+  private lastCaughtAt = 0;
+  private readonly changed = new Subject<void>();
+  private readonly cleanups: Array<() => void> = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  /** Fires when the health or the outage list may have changed. */
+  readonly changes$: Observable<void> = this.changed.asObservable();
+
+  private constructor(private readonly options: StatusServiceOptions) {
+    const { activity } = options;
+    this.outages = new OutageRecorder(
+      options.db,
+      () => activity.now(),
+      () => activity.thresholds().relayDownSeconds * 1000,
+    );
+  }
+
+  static async start(options: StatusServiceOptions): Promise<StatusService> {
+    const s = new StatusService(options);
+    await s.init();
+    return s;
+  }
+
+  private async init(): Promise<void> {
+    const { db, activity, relay } = this.options;
+    await this.outages.load();
+    this.readTotals(await readIngestTotals(db));
+    this.outages.onRelay(relay.current());
+    this.cleanups.push(
+      relay.subscribe((s) => {
+        this.outages.onRelay(s);
+        this.changed.next();
+      }),
+    );
+    const committed = activity.committed$.subscribe((docs) => {
+      if (this.outages.onCommitted(docs)) this.lastCaughtAt = activity.now();
+      this.changed.next();
+    });
+    const ingest = db.state.eventBulks$.subscribe((bulk) => {
+      for (const e of bulk.events) {
+        if (e.documentId !== INGEST_STATE_ID) continue;
+        this.readTotals(parseTotals((e.documentData as { value: Record<string, unknown> }).value));
+      }
+    });
+    this.cleanups.push(
+      () => committed.unsubscribe(),
+      () => ingest.unsubscribe(),
+    );
+    this.sample();
+    const tick = this.options.tickMs ?? 5000;
+    if (tick > 0) {
+      this.timer = setInterval(() => {
+        this.sample();
+        // The relay-down threshold for a link never live is the passage of time.
+        this.outages.onRelay(relay.current());
+        void this.outages.flush();
+        this.changed.next();
+      }, tick);
+      this.timer.unref?.();
+    }
+  }
+
+  private readTotals(t: ReturnType<typeof parseTotals>): void {
+    this.totals = {
+      redelivered: t.redelivered,
+      conflicts: t.conflicts,
+      quarantined: t.quarantined,
+      messages: t.ingestSeq,
+      lastMessageAt: t.lastReceivedAt,
+    };
+  }
+
+  /** One sample a minute of the totals, the last JUMP_WINDOW_MIN + 1 minutes. */
+  private sample(): void {
+    const now = this.options.activity.now();
+    const last = this.samples[this.samples.length - 1];
+    if (last && now - last.at < 60_000) return;
+    this.samples.push({
+      at: now,
+      conflicts: this.totals.conflicts,
+      quarantined: this.totals.quarantined,
+      messages: this.totals.messages,
+    });
+    const floor = now - (JUMP_WINDOW_MIN + 1) * 60_000;
+    while (this.samples.length > 1 && this.samples[0]!.at < floor) this.samples.shift();
+  }
+
+  health(): Health {
+    const { activity, relay } = this.options;
+    const now = activity.now();
+    const floor = now - JUMP_WINDOW_MIN * 60_000;
+    const before = this.samples.find((s) => s.at >= floor) ?? this.samples[0] ?? null;
+    const ended = this.outages.latestEnded();
+    const catchUp =
+      ended?.to != null &&
+      (now - ended.to < CATCH_UP_SHOWN_MS || now - this.lastCaughtAt < CATCH_UP_SHOWN_MS)
+        ? { since: ended.to, count: ended.caughtUp }
+        : null;
+    return linkHealth({
+      relay: relay.current(),
+      lastStoredAt: activity.model.lastReceivedAt,
+      lastMessageAt: this.totals.lastMessageAt,
+      messages: this.totals.messages,
+      totals: {
+        redelivered: this.totals.redelivered,
+        conflicts: Math.max(this.totals.conflicts, activity.conflicts.count),
+        quarantined: Math.max(this.totals.quarantined, activity.quarantine.count),
+      },
+      before,
+      catchUp,
+      now,
+      thresholds: activity.thresholds(),
+      ...(this.options.extraReasons ? { extra: this.options.extraReasons() } : {}),
+    });
+  }
+
+  outageList(limit: number): Outages {
+    return this.outages.list(limit);
+  }
+
+  /** Asks the relay link to try now; false when this host has no link to retry. */
+  retryRelay(): boolean {
+    const retry = this.options.relay.retryNow;
+    if (!retry) return false;
+    retry();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const c of this.cleanups) c();
+    await this.outages.flush();
+    this.changed.complete();
+  }
+}

@@ -1,0 +1,21 @@
+/** `status:*` channels: the banner's health, the relay-down history, and "retry now". */
+import type { StatusService } from '../alerts/status-service';
+import type { ApiRouter } from './router';
+import { watch } from './watch';
+
+export function registerStatusHandlers(
+  router: ApiRouter,
+  services: { status: StatusService },
+): void {
+  const { status } = services;
+  router.handle('status:health', () => status.health());
+  router.handleSubscription('status:health-watch', (_req, emit) =>
+    // Time alone turns a quiet link amber: refreshed every few seconds as well.
+    watch(status.changes$, () => status.health(), emit, { minIntervalMs: 500, refreshMs: 5000 }),
+  );
+  router.handle('status:outages', (req) => status.outageList(req.limit));
+  router.handleSubscription('status:outages-watch', (req, emit) =>
+    watch(status.changes$, () => status.outageList(req.limit), emit, { minIntervalMs: 1000 }),
+  );
+  router.handle('status:retry-relay', () => ({ retried: status.retryRelay() }));
+}

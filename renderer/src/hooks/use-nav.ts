@@ -1,0 +1,104 @@
+/**
+ * The app's navigation as browser history: each view and filter change is a history entry (the
+ * URL hash), Back/Forward (button, Alt+←, Backspace) move through them without leaving the app,
+ * a reload restores the place. Bare view keys work everywhere except in text fields, and put
+ * the focus in the new view's table (or its first control).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { hashToNav, keyCommand, navToHash, sameNav, typesText, type Nav } from '../nav';
+
+interface Entry {
+  readonly nav: Nav;
+  /** How many app entries lie behind this one (0: the first; Back would leave the app). */
+  readonly depth: number;
+}
+
+function readEntry(): Entry {
+  const state = history.state as Partial<Entry> | null;
+  const nav = hashToNav(location.hash) ?? { view: 'overview' };
+  return { nav, depth: typeof state?.depth === 'number' ? state.depth : 0 };
+}
+
+/** Moves the focus into the current view once it has rendered. */
+function focusView(search: boolean): void {
+  let tries = 0;
+  const attempt = () => {
+    const main = document.querySelector('main.content');
+    const target = search
+      ? document.getElementById('search')
+      : (main?.querySelector<HTMLElement>('[data-focus-target]') ??
+        main?.querySelector<HTMLElement>('input, select, button, [tabindex="0"]'));
+    if (target) target.focus();
+    else if (tries++ < 10) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
+}
+
+export function useNav(): { nav: Nav; navigate: (next: Nav) => void; back: () => void } {
+  const [entry, setEntryState] = useState<Entry>(readEntry);
+  const current = useRef(entry);
+  const setEntry = useCallback((e: Entry) => {
+    current.current = e;
+    setEntryState(e);
+  }, []);
+
+  useEffect(() => {
+    // The first entry gets its state; later ones are pushed by navigate.
+    history.replaceState(
+      { depth: entry.depth },
+      '',
+      `${location.pathname}${location.search}${navToHash(entry.nav)}`,
+    );
+    const onPop = () => setEntry(readEntry());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const navigate = useCallback(
+    (next: Nav) => {
+      const now = current.current;
+      if (sameNav(now.nav, next)) return;
+      const e = { nav: next, depth: now.depth + 1 };
+      history.pushState(
+        { depth: e.depth },
+        '',
+        `${location.pathname}${location.search}${navToHash(next)}`,
+      );
+      setEntry(e);
+    },
+    [setEntry],
+  );
+
+  const back = useCallback(() => {
+    if (current.current.depth > 0) history.back();
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      const inText = typesText(e.target as Element | null);
+      if (e.altKey && e.key === 'ArrowLeft' && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        back();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || inText) return;
+      if (e.key === 'Backspace') {
+        e.preventDefault();
+        back();
+        return;
+      }
+      const command = keyCommand(e.key);
+      if (!command) return;
+      e.preventDefault();
+      const now = current.current.nav;
+      if (!(command.search && now.view === command.view)) navigate({ view: command.view });
+      focusView(command.search);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate, back]);
+
+  return { nav: entry.nav, navigate, back };
+}
