@@ -17,7 +17,9 @@ import { JetStreamApiError } from '@nats-io/jetstream';
 import { Subject } from 'rxjs';
 import type { RxReplicationPullStreamItem, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { StreamTail, type TailMessage } from './stream-tail';
+import { randomBytes } from 'node:crypto';
+import { headers } from '@nats-io/transport-node';
+import { ORIGIN_HEADER, StreamTail, type TailMessage } from './stream-tail';
 import type { SyncCollection } from './sync-collection';
 import { collectionFilter, docSubject, parseDocSubject } from './venue-naming';
 
@@ -87,6 +89,9 @@ export function startCollectionReplication(o: CollectionReplicationOptions): Col
   const pullStream$ = new Subject<RxReplicationPullStreamItem<any, NatsCheckpoint>>();
   let live = false;
   let flushScheduled = false;
+  // Our own pushes come back on the pull side; RxDB already recorded them as the master state when
+  // the push succeeded, so this run skips them (a new run reads them again: nothing is lost).
+  const origin = randomBytes(9).toString('base64url');
 
   const reject = (m: TailMessage, reason: string): void => {
     counters.rejected++;
@@ -100,6 +105,7 @@ export function startCollectionReplication(o: CollectionReplicationOptions): Col
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const docs: WithDeleted<any>[] = [];
     for (const m of batch) {
+      if (m.origin === origin) continue;
       const where = parseDocSubject(m.subject);
       if (!where || where.collection !== spec.name) {
         reject(m, 'not a document subject');
@@ -177,26 +183,27 @@ export function startCollectionReplication(o: CollectionReplicationOptions): Col
     if (tail.position !== from || tail.error) tail.restart(from + 1);
     const target = await lastSeqOnFilter();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let documents: WithDeleted<any>[] = [];
+    const documents: WithDeleted<any>[] = [];
     let last = from;
-    for (;;) {
+    // Fewer than batchSize documents tells the engine it has caught up: return fewer only when the
+    // reader has reached the stream's end (skipped and rejected messages do not count).
+    while (documents.length < batchSize) {
+      const want = batchSize - documents.length;
       await tail.waitUntil(
-        () => tail.buffered >= batchSize || tail.lastReceived >= target,
+        () => tail.buffered >= want || tail.lastReceived >= target,
         PULL_TIMEOUT_MS,
       );
-      const batch = tail.take(batchSize);
-      if (batch.length) last = batch[batch.length - 1]!.seq;
-      documents = decode(batch);
-      // An all-rejected batch would end the engine's catch-up loop early: read on.
-      if (documents.length > 0 || tail.buffered === 0 || batch.length === 0) {
-        if (batch.length < batchSize && tail.buffered === 0) {
-          live = true;
-          if (!flushScheduled) {
-            flushScheduled = true;
-            queueMicrotask(flushLive);
-          }
-        }
-        break;
+      const batch = tail.take(want);
+      if (batch.length === 0) break;
+      last = batch[batch.length - 1]!.seq;
+      for (const d of decode(batch)) documents.push(d);
+      if (tail.buffered === 0 && tail.lastReceived >= target) break;
+    }
+    if (documents.length < batchSize) {
+      live = true;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        queueMicrotask(flushLive);
       }
     }
     counters.pulled += documents.length;
@@ -241,6 +248,9 @@ export function startCollectionReplication(o: CollectionReplicationOptions): Col
             expected = current.seq;
           }
         }
+        // nats.js adds its expect headers to the object given: one per publish.
+        const h = headers();
+        h.set(ORIGIN_HEADER, origin);
         const { _attachments: _drop, ...plain } = doc;
         void _drop;
         try {

@@ -11,7 +11,11 @@ export interface TailMessage {
   readonly seq: number;
   readonly subject: string;
   readonly data: Uint8Array;
+  /** The `Gate-Ops-Origin` header: which running replication published it. */
+  readonly origin: string | null;
 }
+
+export const ORIGIN_HEADER = 'Gate-Ops-Origin';
 
 export class StreamTail {
   private buffer: TailMessage[] = [];
@@ -122,7 +126,12 @@ export class StreamTail {
       let pendingNotify = false;
       for await (const m of messages) {
         if (generation !== this.generation) break;
-        this.buffer.push({ seq: m.seq, subject: m.subject, data: m.data });
+        this.buffer.push({
+          seq: m.seq,
+          subject: m.subject,
+          data: m.data,
+          origin: m.headers?.get(ORIGIN_HEADER) || null,
+        });
         this.lastReceived = m.seq;
         // Notify once per burst the iterator already holds, not once per message.
         if (!pendingNotify) {
