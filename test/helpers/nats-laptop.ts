@@ -20,6 +20,7 @@ import {
 } from '../../electron/sync/nats/nats-sync';
 import { readNatsSecret } from '../../electron/sync/nats/nats-secrets';
 import type { SyncCollection } from '../../electron/sync/nats/sync-collection';
+import { natsSyncCollections } from '../../electron/sync/nats/nats-sync-collections';
 
 export interface Laptop {
   readonly name: string;
@@ -29,11 +30,12 @@ export interface Laptop {
   close(): Promise<void>;
 }
 
+/**
+ * The app's synced collections, plus `conflicts` as a second, generic collection on the same
+ * stream (until the acknowledgement and note collections are registered in the database).
+ */
 export function syncCollectionsOf(store: Store): SyncCollection[] {
-  return [
-    { name: 'checkins', collection: store.db.checkins },
-    { name: 'conflicts', collection: store.db.conflicts },
-  ];
+  return [...natsSyncCollections(store.db), { name: 'conflicts', collection: store.db.conflicts }];
 }
 
 export async function openLaptop(

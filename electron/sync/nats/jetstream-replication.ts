@@ -131,6 +131,10 @@ export function startCollectionReplication(o: CollectionReplicationOptions): Col
         reject(m, 'no _deleted flag');
         continue;
       }
+      if (spec.appendOnly && record['_deleted'] === true) {
+        reject(m, 'documents are append-only (deleted)');
+        continue;
+      }
       const { _deleted, ...body } = record;
       const reason = spec.validate?.(body) ?? null;
       if (reason) {

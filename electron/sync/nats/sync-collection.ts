@@ -12,6 +12,8 @@ export interface SyncCollection {
   readonly collection: RxCollection<any>;
   /** Null when a document from another laptop may be stored, else why not. */
   readonly validate?: (doc: unknown) => string | null;
+  /** Documents are only ever added: a deletion from the stream is refused. */
+  readonly appendOnly?: boolean;
 }
 
 /** Subject token used by laptop presence messages; no collection may take it. */

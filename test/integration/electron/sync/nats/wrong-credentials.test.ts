@@ -2,15 +2,18 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../electron/relay/clock';
-import { AUTH_RETRY_BASE_MS, type NatsLinkFailure } from '../../../electron/sync/nats/nats-link';
+import type { Clock } from '../../../../../electron/relay/clock';
+import {
+  AUTH_RETRY_BASE_MS,
+  type NatsLinkFailure,
+} from '../../../../../electron/sync/nats/nats-link';
 import {
   insertCheckins,
   openLaptop,
   waitForCheckins,
   type Laptop,
-} from '../../helpers/nats-laptop';
-import { startNatsServer, type NatsServer } from '../../helpers/nats-server';
+} from '../../../../helpers/nats-laptop';
+import { startNatsServer, type NatsServer } from '../../../../helpers/nats-server';
 
 /** A clock whose timers run only when the test says so. */
 function manualClock(): Clock & { timers: { fn: () => void; ms: number }[] } {

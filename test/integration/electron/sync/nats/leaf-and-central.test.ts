@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NatsSyncStatus } from '../../../electron/sync/nats/nats-sync';
-import { startLaptopProcess, type LaptopProcess } from '../../helpers/nats-laptop-process';
-import { startLeafAndCentral, type LeafAndCentral } from '../../helpers/nats-server';
+import type { NatsSyncStatus } from '../../../../../electron/sync/nats/nats-sync';
+import { startLaptopProcess, type LaptopProcess } from '../../../../helpers/nats-laptop-process';
+import { startLeafAndCentral, type LeafAndCentral } from '../../../../helpers/nats-server';
 
 /** The scenario: the venue's uplink is down for a minute. */
 const CUT_MS = 60_000;

@@ -1,15 +1,15 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { venueStreamName } from '../../../electron/sync/nats/venue-naming';
+import { venueStreamName } from '../../../../../electron/sync/nats/venue-naming';
 import {
   checkinIds,
   insertCheckins,
   openLaptop,
   waitForCheckins,
   type Laptop,
-} from '../../helpers/nats-laptop';
-import { startNatsCluster, type NatsCluster } from '../../helpers/nats-server';
+} from '../../../../helpers/nats-laptop';
+import { startNatsCluster, type NatsCluster } from '../../../../helpers/nats-server';
 
 function connectedPort(l: Laptop): number | null {
   const link = l.sync.status$.value.link;
