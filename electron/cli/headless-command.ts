@@ -11,6 +11,13 @@ import { startDashboardHost } from '../headless/dashboard-host';
 import { openHeadlessSettingsStore } from '../settings';
 import type { RelayStatus } from '../relay/relay-client';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
+import { attachNatsSync } from '../sync/nats/attach-nats-sync';
+import { NATS_CLI_OPTIONS, NATS_CLI_USAGE, natsInputFromArgs } from '../sync/nats/nats-cli-options';
+import {
+  buildNatsSyncConfig,
+  NatsConfigError,
+  type NatsSyncConfigInput,
+} from '../sync/nats/nats-config';
 
 const usage = `Usage: gate-ops headless [options]
 
@@ -23,7 +30,8 @@ Runs Gate Ops without a window: keeps the relay link, stores every check-in.
   --data-dir DIR      data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
   --port N            serve the UI on 127.0.0.1:N
   --progress          one JSON line per committed batch on stdout (for scripts)
-  --quiet             only errors on stderr`;
+  --quiet             only errors on stderr
+${NATS_CLI_USAGE}`;
 
 export interface HeadlessOptions {
   readonly relayUrl: string | null;
@@ -32,6 +40,8 @@ export interface HeadlessOptions {
   readonly port: number | null;
   readonly quiet: boolean;
   readonly progress: boolean;
+  /** Venue sync over NATS JetStream (`--sync-nats…`), or null. */
+  readonly nats?: NatsSyncConfigInput | null;
 }
 
 /** Something headless mode runs next to the core (e.g. the UI server); closed before the core. */
@@ -53,8 +63,18 @@ export const headlessCommand: CliCommand = {
         port: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
+        ...NATS_CLI_OPTIONS,
       },
     });
+    let nats: NatsSyncConfigInput | null;
+    try {
+      nats = natsInputFromArgs(values, io.cwd);
+      // Checked before the core starts: a mistake is one message, not a started-then-stopped app.
+      if (nats) buildNatsSyncConfig(nats);
+    } catch (error) {
+      if (error instanceof NatsConfigError) throw new UsageError(error.message);
+      throw error;
+    }
     const relayUrl = values.relay ?? null;
     if (relayUrl !== null && !/^wss?:\/\/\S+$/.test(relayUrl)) {
       throw new UsageError('--relay must be a ws:// or wss:// URL');
@@ -81,6 +101,7 @@ export const headlessCommand: CliCommand = {
       port,
       quiet: values.quiet,
       progress: values.progress,
+      nats,
     };
     return runHeadless(options, io);
   },
@@ -136,6 +157,26 @@ async function attachHosts(
   io: CliIo,
 ): Promise<HeadlessAttachment[]> {
   const attachments: HeadlessAttachment[] = [];
+  if (options.nats) {
+    const say = (line: string): void => {
+      if (!options.quiet) io.stderr.write(`${line}\n`);
+    };
+    try {
+      attachments.push(
+        await attachNatsSync({
+          db: core.db,
+          simulated: core.simulated,
+          input: options.nats,
+          env: io.env,
+          log: say,
+        }),
+      );
+    } catch (error) {
+      await core.close();
+      if (error instanceof NatsConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   if (options.port !== null) {
     // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment; the
     // settings store serves the settings view and the alert thresholds.
@@ -148,6 +189,7 @@ async function attachHosts(
       thresholds: () => store.settings.get().thresholds,
     }).catch(async (error: unknown) => {
       await store.close();
+      for (const a of attachments.reverse()) await a.close();
       await core.close();
       throw error;
     });

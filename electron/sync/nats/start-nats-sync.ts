@@ -20,12 +20,12 @@ export interface StartNatsSyncOptions {
 }
 
 export async function startNatsSync(o: StartNatsSyncOptions): Promise<NatsSync> {
+  const config = buildNatsSyncConfig(o.input);
   if (o.simulated) {
     throw new NatsConfigError(
       'NATS sync does not run on the demo relay (its simulated check-ins would reach the venue): give --relay, or --no-relay',
     );
   }
-  const config = buildNatsSyncConfig(o.input);
   const secret = await readNatsSecret(config.auth, o.env);
   const sync = new NatsSync({
     config,

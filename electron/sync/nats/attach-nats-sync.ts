@@ -1,0 +1,107 @@
+/**
+ * NATS sync next to a running core (headless mode attaches it like the UI server): the laptop's
+ * presence id kept in the store's local `state` (never synced), the synced collections, and the
+ * status written to `state` as `nats-sync` (throttled) so `gate-ops stats` and the UI can read it.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { GateOpsDatabase } from '../../db';
+import type { NatsSyncConfigInput } from './nats-config';
+import type { NatsSync, NatsSyncStatus } from './nats-sync';
+import { natsSyncCollections } from './nats-sync-collections';
+import { startNatsSync } from './start-nats-sync';
+
+export const NATS_LAPTOP_STATE_ID = 'nats-laptop';
+export const NATS_STATUS_STATE_ID = 'nats-sync';
+const STATUS_WRITE_MS = 2000;
+
+async function laptopId(db: GateOpsDatabase): Promise<string> {
+  const doc = await db.state.findOne(NATS_LAPTOP_STATE_ID).exec();
+  const existing = doc?.value['laptopId'];
+  if (typeof existing === 'string' && /^[A-Za-z0-9_-]{22}$/.test(existing)) return existing;
+  const id = randomBytes(16).toString('base64url');
+  await db.state.upsert({
+    id: NATS_LAPTOP_STATE_ID,
+    value: { laptopId: id },
+    updatedAt: Date.now(),
+  });
+  return id;
+}
+
+/** One line for the supervisor per state change of the link. */
+export function describeNatsStatus(s: NatsSyncStatus): string {
+  const l = s.link;
+  switch (l.state) {
+    case 'connected':
+      return `NATS sync: connected (${l.server}, stream ${s.stream ?? '…'})`;
+    case 'connecting':
+      return `NATS sync: connecting (attempt ${l.attempt})`;
+    case 'reconnecting':
+      return 'NATS sync: reconnecting (data keeps arriving from this laptop’s own link; pushes wait)';
+    case 'unreachable':
+    case 'refused':
+    case 'failed':
+      return `NATS sync: ${l.state.toUpperCase()}: ${l.reason}; next try ${new Date(l.retryAt).toISOString()}`;
+    case 'stopped':
+      return 'NATS sync: stopped';
+  }
+}
+
+export interface AttachedNatsSync {
+  readonly sync: NatsSync;
+  close(): Promise<void>;
+}
+
+export async function attachNatsSync(args: {
+  readonly db: GateOpsDatabase;
+  readonly simulated: boolean;
+  readonly input: NatsSyncConfigInput;
+  readonly env: NodeJS.ProcessEnv;
+  readonly laptopName?: string;
+  readonly log: (line: string) => void;
+}): Promise<AttachedNatsSync> {
+  const collections = natsSyncCollections(args.db);
+  const sync = await startNatsSync({
+    input: args.input,
+    env: args.env,
+    collections,
+    simulated: args.simulated,
+    laptop: { id: await laptopId(args.db), name: args.laptopName ?? hostname() },
+    log: args.log,
+  });
+  let lastLine = '';
+  let timer: NodeJS.Timeout | null = null;
+  let writing = Promise.resolve();
+  const write = (): void => {
+    timer = null;
+    const status = sync.status$.value;
+    writing = writing
+      .then(() =>
+        args.db.state.upsert({
+          id: NATS_STATUS_STATE_ID,
+          value: JSON.parse(JSON.stringify(status)) as Record<string, unknown>,
+          updatedAt: Date.now(),
+        }),
+      )
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+  };
+  const sub = sync.status$.subscribe((s) => {
+    const line = describeNatsStatus(s);
+    if (line !== lastLine) args.log(line);
+    lastLine = line;
+    timer ??= setTimeout(write, STATUS_WRITE_MS);
+  });
+  return {
+    sync,
+    async close() {
+      sub.unsubscribe();
+      if (timer) clearTimeout(timer);
+      await sync.stop();
+      write();
+      await writing;
+    },
+  };
+}
