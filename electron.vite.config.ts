@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { devContentSecurityPolicy } from './electron/main/dev-csp-plugin';
 
 // Three builds: the main process (Node, ESM), a sandboxed preload (one self-contained CommonJS
 // file, as Electron's sandbox requires) and the React renderer.
@@ -23,7 +24,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [react()],
+    // The dev server's index.html gets the development CSP (HMR socket, React refresh preamble).
+    plugins: [react(), devContentSecurityPolicy()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: resolve('renderer/index.html') },

@@ -7,15 +7,26 @@
 export interface CspOptions {
   /** The electron-vite dev server (development only): its HMR websocket and React refresh preamble. */
   readonly devServerOrigin?: string | undefined;
+  /**
+   * Development only: the `'sha256-…'` sources of the page's inline scripts (the React refresh
+   * preamble), when known; they admit exactly those scripts instead of `'unsafe-inline'`.
+   * Main sends its header without them (it does not see the page); the dev server's <meta>
+   * policy carries them (electron/main/dev-csp-plugin.ts), and the browser enforces both.
+   */
+  readonly inlineScriptHashes?: readonly string[] | undefined;
+  /** For a <meta> tag, where browsers ignore (and warn about) `frame-ancestors`. */
+  readonly forMeta?: boolean;
 }
 
 export function contentSecurityPolicy(options: CspOptions = {}): string {
   const dev = options.devServerOrigin;
   const devWs = dev ? dev.replace(/^http/, 'ws') : undefined;
+  const hashes = options.inlineScriptHashes ?? [];
+  const devScripts = hashes.length > 0 ? [...hashes] : ["'unsafe-inline'"];
   const directives: Array<[string, string[]]> = [
     ['default-src', ["'self'"]],
     // The React refresh preamble is an inline script, only in development.
-    ['script-src', dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
+    ['script-src', dev ? ["'self'", ...devScripts] : ["'self'"]],
     // React and uPlot set inline styles.
     ['style-src', ["'self'", "'unsafe-inline'"]],
     ['img-src', ["'self'", 'data:']],
@@ -28,7 +39,10 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     ['form-action', ["'none'"]],
     ['frame-ancestors', ["'none'"]],
   ];
-  return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
+  return directives
+    .filter(([name]) => !(options.forMeta && name === 'frame-ancestors'))
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
 }
 
 /** Response headers with our CSP replacing any the server sent (header names are case-free). */
