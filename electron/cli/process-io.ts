@@ -10,16 +10,22 @@ import type { CliIo } from './io';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export function processIo(proc: NodeJS.Process = process): CliIo {
+/** Copies of one keypress (the terminal's, npm's, the wrapper's) arrive within this. */
+const SAME_KEYPRESS_MS = 500;
+
+export function processIo(proc: NodeJS.Process = process, now: () => number = Date.now): CliIo {
   const controller = new AbortController();
   let caught = false;
   let told = false;
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
+      firstAt = now();
       controller.abort(signal);
       return;
     }
-    if (told) return;
+    // Ignored either way; only a person asking again is told how to force it.
+    if (told || now() - firstAt < SAME_KEYPRESS_MS) return;
     told = true;
     proc.stderr.write(
       `gate-ops: ${signal} again; still stopping (finishing the batch being written). ` +

@@ -18,6 +18,7 @@ import {
 import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
 import { installCleanShutdown } from './clean-shutdown';
 import { contentSecurityPolicy } from './content-security-policy';
+import { defaultDataDir } from '../app/data-dir';
 import { startCoreHost, type CoreHost } from '../app/start-app';
 import { hardenSession, hardenWebContents } from './harden-web-contents';
 import { bindIpc } from './ipc-binding';
@@ -39,7 +40,13 @@ const devServerUrl = isDev ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 app.enableSandbox();
 // Windows groups the taskbar entry and the installer's shortcut by this id (electron-builder.yml).
 if (process.platform === 'win32') app.setAppUserModelId('com.gateops.desktop');
-if (process.env['GATE_OPS_DATA_DIR']) app.setPath('userData', process.env['GATE_OPS_DATA_DIR']);
+// One data folder for the window, headless mode and the gate-ops command ($GATE_OPS_DATA_DIR,
+// else the OS's per-user folder), so `gate-ops stats` reads what the window writes. Chromium's
+// own files (cache, local storage) stay in a subfolder. Before the single-instance lock, which
+// lives in userData.
+const dataFolder = defaultDataDir();
+app.setPath('userData', dataFolder);
+app.setPath('sessionData', join(dataFolder, 'chromium'));
 
 app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, { openExternal: (url) => shell.openExternal(url) });

@@ -56,6 +56,7 @@ try {
   fatal('loading out/main/index.js', error);
 }
 report['callsBeforeReady'] = [...fake.calls];
+report['paths'] = Object.fromEntries(fake.paths);
 fake.becomeReady();
 
 if (values.scenario === 'locked') {

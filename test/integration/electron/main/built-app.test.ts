@@ -64,6 +64,8 @@ describe('the built app under a fake electron', () => {
         expect.arrayContaining(['app.enableSandbox', 'app.requestSingleInstanceLock']),
       );
       expect(r.sandboxEnabledBeforeReady).toBe(true);
+      // The folder the gate-ops command reads too; Chromium's own files in a subfolder.
+      expect(r.paths).toEqual({ userData: dataDir, sessionData: join(dataDir, 'chromium') });
       expect(r.singleInstanceLockRequests).toBe(1);
 
       // The window: isolated, sandboxed, no Node, the built preload (which exists on disk).

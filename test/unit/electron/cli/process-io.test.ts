@@ -31,7 +31,8 @@ describe('processIo stop signals', () => {
     '%s starts the clean stop; more signals neither end the process nor repeat the note',
     (signal) => {
       const proc = fakeProcess();
-      const io = processIo(proc);
+      let clock = 1000;
+      const io = processIo(proc, () => clock);
       io.catchStopSignals?.();
       io.catchStopSignals?.(); // asking twice installs one handler
       expect(proc.listenerCount(signal)).toBe(1);
@@ -39,7 +40,12 @@ describe('processIo stop signals', () => {
       expect(io.stopSignal.aborted).toBe(true);
       expect(io.stopSignal.reason).toBe(signal);
       expect(proc.err()).toBe('');
-      // The same Ctrl-C forwarded by the wrapper, then an impatient one.
+      // The same Ctrl-C forwarded by npm and the wrapper: ignored without a word.
+      proc.emit('SIGINT', 'SIGINT');
+      proc.emit('SIGINT', 'SIGINT');
+      expect(proc.err()).toBe('');
+      // A person pressing again a second later is told how to force it, once.
+      clock += 1000;
       proc.emit('SIGINT', 'SIGINT');
       proc.emit('SIGTERM', 'SIGTERM');
       expect(proc.err()).toMatch(/^gate-ops: SIGINT again; still stopping .* kill -KILL 4242\n$/);
