@@ -39,7 +39,14 @@ export class RealisticMessages {
       if (verdict.verdict !== 'checkin') continue;
       this.textBytes += Buffer.byteLength(text);
       this.count += 1;
-      messages.push({ verdict, sequence, receivedAt: this.clock + 40 });
+      messages.push({
+        verdict,
+        sequence,
+        receivedAt: this.clock + 40,
+        cursorAfter: { cursor: null, latest: sequence },
+        outOfOrder: false,
+        position: null,
+      });
     }
     return messages;
   }

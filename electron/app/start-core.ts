@@ -64,7 +64,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     let token = options.token ?? '';
     if (simulated) {
       token = randomBytes(24).toString('base64url');
-      const cursor = ingest.totals.cursor;
+      // Continue after the newest stamp the demo database holds (the cursor lags it by one).
+      const newest = ingest.latestSequence;
       simulator = await startRelaySimulator({
         seed: Date.now() % 2_147_483_647,
         preset: 'stadium',
@@ -76,10 +77,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         host: '127.0.0.1',
         port: options.simulator?.port ?? 0,
         token,
-        // Continue after what the demo database already holds.
-        sequenceBase: cursor !== null && /^\d+$/.test(cursor) ? Number(cursor) : 0,
+        sequenceBase: newest !== null && /^\d+$/.test(newest) ? Number(newest) : 0,
       });
-      ingest.startingNewRelayHistory();
       url = simulator.url;
       log(`No relay configured: showing SIMULATED data from the built-in demo relay (${url}).`);
     } else if (!token) {

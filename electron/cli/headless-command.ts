@@ -122,7 +122,7 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   if (options.progress) {
     core.ingest.on('batch-committed', (b) =>
       io.stdout.write(
-        `${JSON.stringify({ committed: b.totals.ingestSeq, stored: b.totals.stored, cursor: b.totals.cursor })}\n`,
+        `${JSON.stringify({ committed: b.totals.ingestSeq, stored: b.totals.stored, cursor: b.totals.cursor, latest: b.totals.latest })}\n`,
       ),
     );
   }

@@ -18,7 +18,7 @@ import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]
 
 Prints what is stored: check-ins, unique tickets, re-entries, redeliveries, conflicts,
-quarantined and skipped messages, counts per gate, device and session, and the resume cursor.
+quarantined and skipped messages, replays ignored, sequence anomalies, counts per gate, device and session, and the resume cursor.
 
   --data-dir DIR   data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
   --demo           the demo database (data from the built-in simulator)
@@ -70,6 +70,8 @@ function table(file: string, s: StoreStats): string {
     `conflicts       ${s.conflicts}`,
     `quarantined     ${s.quarantined}`,
     `skipped         ${s.skipped}`,
+    `replays         ${s.replays}`,
+    `seq. anomalies  ${s.sequenceAnomalies}`,
     `messages        ${s.messages}`,
     `cursor          ${s.cursor ?? '(none)'}`,
     `last received   ${s.lastReceivedAt === null ? '(never)' : new Date(s.lastReceivedAt).toISOString()}`,

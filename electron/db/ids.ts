@@ -24,3 +24,13 @@ export function ackDocId(alertId: string, laptopId: string): string {
 export function randomDocId(): string {
   return randomBytes(17).toString('base64url').slice(0, 22);
 }
+
+/**
+ * Identity of one relay delivery: the relay and its `sequence` stamp, or, for a message without
+ * one, its place in the stream and its bytes (`unstamped`, see electron/ingest/replays.ts).
+ */
+export function deliveryId(relay: string, sequence: string | null, unstamped: string): string {
+  // A JSON array: no stamp can pass for another relay's, nor for an unstamped message's place.
+  const what = sequence !== null ? [relay, sequence] : [relay, null, unstamped];
+  return checkInDocId(JSON.stringify(['delivery', ...what]));
+}

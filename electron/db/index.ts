@@ -13,3 +13,4 @@ export * from './checkin-pages';
 export * from './raw-query';
 export * from './storage-writes';
 export * from './store-stats';
+export * from './deliveries-table';

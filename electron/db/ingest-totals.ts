@@ -8,13 +8,13 @@ import type { GateOpsDatabase } from '.';
 export const INGEST_STATE_ID = 'ingest';
 
 export interface IngestTotals {
-  /** The last relay sequence whose message is committed (null: nothing yet). */
-  readonly cursor: string | null;
   /**
-   * Messages without a readable sequence (not JSON, over the size limit) committed after
-   * `cursor`. A relay resuming after `cursor` sends them again first; that many are replays.
+   * The relay sequence to resume after (null: nothing yet): committed, and confirmed by a later
+   * committed stamp that sorts after it (electron/ingest/cursor-rule.ts).
    */
-  readonly cursorTail: number;
+  readonly cursor: string | null;
+  /** The newest committed stamp above `cursor`, not yet confirmed. */
+  readonly latest: string | null;
   /**
    * Which relay `cursor` belongs to (its URL, or 'demo'). Sequences of one relay mean nothing to
    * another, so a cursor is only sent back to the relay that stamped it.
@@ -30,13 +30,17 @@ export interface IngestTotals {
   readonly skipped: number;
   /** Stored check-ins of a ticket that already had one. */
   readonly reentries: number;
+  /** Messages the relay sent again that were already committed (not counted anywhere else). */
+  readonly replayed: number;
+  /** New messages whose sequence did not sort after the one before it (nor after the cursor). */
+  readonly sequenceAnomalies: number;
   /** When the last committed message was received (epoch ms), null: nothing yet. */
   readonly lastReceivedAt: number | null;
 }
 
 export const EMPTY_TOTALS: IngestTotals = {
   cursor: null,
-  cursorTail: 0,
+  latest: null,
   cursorRelay: null,
   ingestSeq: 0,
   stored: 0,
@@ -45,6 +49,8 @@ export const EMPTY_TOTALS: IngestTotals = {
   quarantined: 0,
   skipped: 0,
   reentries: 0,
+  replayed: 0,
+  sequenceAnomalies: 0,
   lastReceivedAt: null,
 };
 
@@ -60,11 +66,12 @@ export function parseTotals(value: Readonly<Record<string, unknown>>): IngestTot
     return typeof v === 'number' && Number.isFinite(v) ? v : 0;
   };
   const cursor = value['cursor'];
+  const latest = value['latest'];
   const last = value['lastReceivedAt'];
   const cursorRelay = value['cursorRelay'];
   return {
     cursor: typeof cursor === 'string' ? cursor : null,
-    cursorTail: num('cursorTail'),
+    latest: typeof latest === 'string' ? latest : null,
     cursorRelay: typeof cursorRelay === 'string' ? cursorRelay : null,
     ingestSeq: num('ingestSeq'),
     stored: num('stored'),
@@ -73,6 +80,8 @@ export function parseTotals(value: Readonly<Record<string, unknown>>): IngestTot
     quarantined: num('quarantined'),
     skipped: num('skipped'),
     reentries: num('reentries'),
+    replayed: num('replayed'),
+    sequenceAnomalies: num('sequenceAnomalies'),
     lastReceivedAt: typeof last === 'number' ? last : null,
   };
 }

@@ -14,6 +14,10 @@ export interface StoreStats {
   readonly conflicts: number;
   readonly quarantined: number;
   readonly skipped: number;
+  /** Messages the relay sent again that were already committed (dropped, counted here only). */
+  readonly replays: number;
+  /** New messages whose relay sequence did not sort after the one before it. */
+  readonly sequenceAnomalies: number;
   readonly messages: number;
   readonly cursor: string | null;
   readonly lastReceivedAt: number | null;
@@ -60,6 +64,8 @@ export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
     conflicts,
     quarantined,
     skipped: totals.skipped,
+    replays: totals.replayed,
+    sequenceAnomalies: totals.sequenceAnomalies,
     messages: totals.ingestSeq,
     cursor: totals.cursor,
     lastReceivedAt: totals.lastReceivedAt,

@@ -3,8 +3,9 @@
  * tickets seen, quarantined messages, conflicts, and the `ingest` state doc (cursor + counters).
  * Idempotent by dedupe key: a key already stored (or earlier in the batch) is a redelivery when
  * its payload fingerprint matches and a conflict when it does not; the stored check-in is never
- * overwritten. Nothing here mutates the caller's state: the new totals are returned and become
- * true only when the transaction has committed.
+ * overwritten. A delivery the relay sent again although it is committed (replays.ts) is dropped
+ * and counted as replayed, so no count grows twice. Nothing here mutates the caller's state: the
+ * new totals are returned and become true only when the transaction has committed.
  */
 import type { Classification, CheckInVerdict } from '../../shared/contract';
 import {
@@ -13,6 +14,9 @@ import {
   ticketDocId,
   type CheckInDoc,
   type ConflictDoc,
+  deliveriesTable,
+  type DeliveriesTable,
+  type DeliveryRow,
   type GateOpsDatabase,
   type QuarantineDoc,
   type TicketDoc,
@@ -23,12 +27,20 @@ import {
   readByIds,
   type StoreTransaction,
 } from '../db';
+import type { CursorState } from './cursor-rule';
+import { DeliveriesSeen, deliveryOf } from './replays';
 
 export interface IncomingMessage {
   readonly verdict: Classification;
   /** The relay's `sequence` stamp, when the message carried one. */
   readonly sequence: string | null;
   readonly receivedAt: number;
+  /** The cursor once this message is accepted (cursor-rule.ts): what a commit ending with it persists. */
+  readonly cursorAfter: CursorState;
+  /** Its stamp did not sort after the one before it: an anomaly, unless it is a replay. */
+  readonly outOfOrder: boolean;
+  /** For a message without a stamp: where it sits in the relay's stream (cursor-rule.ts). */
+  readonly position: string | null;
 }
 
 export interface BatchCounts {
@@ -55,114 +67,144 @@ export async function commitBatch(
   batch: ReadonlyArray<IncomingMessage>,
   before: IngestTotals,
 ): Promise<BatchResult> {
-  return transaction(async () => {
-    const checkIns: Array<{ m: IncomingMessage; v: CheckInVerdict; id: string; seq: number }> = [];
-    const quarantine: QuarantineDoc[] = [];
-    let skipped = 0;
-    let cursor = before.cursor;
-    let cursorTail = before.cursorTail;
-    let lastReceivedAt = before.lastReceivedAt;
-    batch.forEach((m, i) => {
-      const seq = before.ingestSeq + i + 1;
-      if (m.sequence === null) {
-        // Only unreadable messages form the tail; a check-in without a sequence ends it (a relay
-        // that does not stamp sequence: see IngestPipeline.push).
-        cursorTail = m.verdict.verdict === 'checkin' ? 0 : cursorTail + 1;
-      } else if (cursor === null || m.sequence > cursor) {
-        cursor = m.sequence;
-        cursorTail = 0;
-      }
-      lastReceivedAt = m.receivedAt;
-      const v = m.verdict;
-      if (v.verdict === 'checkin') checkIns.push({ m, v, id: checkInDocId(v.key), seq });
-      else if (v.verdict === 'skipped') skipped += 1;
-      else quarantine.push(quarantineDoc(m, v, seq));
-    });
+  const recorded = deliveriesTable(db);
+  try {
+    const result = await transaction(() => write(db, batch, before, recorded));
+    recorded.settle(true);
+    return result;
+  } catch (error) {
+    recorded.settle(false);
+    throw error;
+  }
+}
 
-    const stored = await readByIds(db.checkins, [...new Set(checkIns.map((c) => c.id))]);
-    const fresh = new Map<string, CheckInDoc>();
-    const conflicts: ConflictDoc[] = [];
-    let redelivered = 0;
-    for (const c of checkIns) {
-      const existing = fresh.get(c.id) ?? stored.get(c.id);
-      if (existing === undefined) {
-        fresh.set(c.id, checkInDoc(c.m, c.v, c.id, c.seq));
-      } else if (existing.fingerprint === c.v.record.fingerprint) {
-        redelivered += 1;
-      } else {
-        conflicts.push({
-          id: seqId('c', c.seq),
-          ingestSeq: c.seq,
-          receivedAt: c.m.receivedAt,
-          key: c.v.key,
-          checkinId: c.id,
-          storedFingerprint: existing.fingerprint,
-          fingerprint: c.v.record.fingerprint,
-          text: c.v.text,
-          ...(c.m.sequence !== null ? { sequence: c.m.sequence } : {}),
-        });
-      }
+async function write(
+  db: GateOpsDatabase,
+  batch: ReadonlyArray<IncomingMessage>,
+  before: IngestTotals,
+  recorded: DeliveriesTable,
+): Promise<BatchResult> {
+  const relay = before.cursorRelay ?? '';
+  const ids = batch.map((m) =>
+    m.verdict.verdict === 'checkin' ? checkInDocId(m.verdict.key) : '',
+  );
+  const deliveryIds = batch.map((m) => deliveryOf(m, relay));
+  const stored = await readByIds(db.checkins, [...new Set(ids.filter(Boolean))]);
+  const seen = new DeliveriesSeen(db, deliveryIds);
+  const fresh = new Map<string, CheckInDoc>();
+  const quarantine: QuarantineDoc[] = [];
+  const conflicts: ConflictDoc[] = [];
+  const deliveries: DeliveryRow[] = [];
+  let skipped = 0;
+  let redelivered = 0;
+  let replayed = 0;
+  let anomalies = 0;
+  let seq = before.ingestSeq;
+  let lastReceivedAt = before.lastReceivedAt;
+  batch.forEach((m, i) => {
+    const v = m.verdict;
+    const delivery = deliveryIds[i]!;
+    const id = ids[i]!;
+    const existing = v.verdict === 'checkin' ? (fresh.get(id) ?? stored.get(id)) : undefined;
+    const isReplay =
+      seen.has(delivery) ||
+      (existing !== undefined && m.sequence !== null && existing.sequence === m.sequence);
+    if (isReplay) {
+      replayed += 1;
+      return;
     }
-
-    const newDocs = [...fresh.values()];
-    const knownTickets = await readByIds(db.tickets, [
-      ...new Set(newDocs.map((d) => ticketDocId(d.ticketId))),
-    ]);
-    const newTickets = new Map<string, TicketDoc>();
-    let reentries = 0;
-    for (const doc of newDocs) {
-      const tid = ticketDocId(doc.ticketId);
-      if (knownTickets.has(tid) || newTickets.has(tid)) {
-        doc.reentry = true;
-        reentries += 1;
-      } else {
-        newTickets.set(tid, {
-          id: tid,
-          ticketId: doc.ticketId,
-          firstCheckin: doc.id,
-          firstCheckedInAt: doc.checkedInAt,
-        });
-      }
+    seq += 1;
+    if (m.outOfOrder) anomalies += 1;
+    lastReceivedAt = m.receivedAt;
+    if (v.verdict === 'checkin' && existing === undefined) {
+      fresh.set(id, checkInDoc(m, v, id, seq));
+      return;
     }
-
-    await insertNew(db.checkins, newDocs);
-    await insertNew(db.tickets, [...newTickets.values()]);
-    await insertNew(db.quarantine, quarantine);
-    await insertNew(db.conflicts, conflicts);
-    const totals: IngestTotals = {
-      cursor,
-      cursorTail,
-      cursorRelay: before.cursorRelay,
-      ingestSeq: before.ingestSeq + batch.length,
-      stored: before.stored + newDocs.length,
-      redelivered: before.redelivered + redelivered,
-      conflicts: before.conflicts + conflicts.length,
-      quarantined: before.quarantined + quarantine.length,
-      skipped: before.skipped + skipped,
-      reentries: before.reentries + reentries,
-      lastReceivedAt,
-    };
-    await put(db.state, {
-      id: INGEST_STATE_ID,
-      value: { version: 1, ...totals },
-      updatedAt: Date.now(),
-    });
-    return {
-      totals,
-      counts: {
-        messages: batch.length,
-        stored: newDocs.length,
-        redelivered,
-        conflicts: conflicts.length,
-        quarantined: quarantine.length,
-        skipped,
-        reentries,
-      },
-      checkins: newDocs,
-      quarantine,
-      conflicts,
-    };
+    // Everything else leaves no check-in of its own: remember the delivery.
+    seen.add(delivery);
+    if (delivery !== null) deliveries.push({ id: delivery, ingestSeq: seq });
+    if (v.verdict === 'skipped') skipped += 1;
+    else if (v.verdict === 'rejected') quarantine.push(quarantineDoc(m, v, seq));
+    else if (existing!.fingerprint === v.record.fingerprint) redelivered += 1;
+    else {
+      conflicts.push({
+        id: seqId('c', seq),
+        ingestSeq: seq,
+        receivedAt: m.receivedAt,
+        key: v.key,
+        checkinId: id,
+        storedFingerprint: existing!.fingerprint,
+        fingerprint: v.record.fingerprint,
+        text: v.text,
+        ...(m.sequence !== null ? { sequence: m.sequence } : {}),
+      });
+    }
   });
+  // The cursor rule ran as each message was accepted (cursor-rule.ts): persist its state after
+  // the batch's last message.
+  const { cursor, latest } = batch[batch.length - 1]?.cursorAfter ?? before;
+
+  const newDocs = [...fresh.values()];
+  const knownTickets = await readByIds(db.tickets, [
+    ...new Set(newDocs.map((d) => ticketDocId(d.ticketId))),
+  ]);
+  const newTickets = new Map<string, TicketDoc>();
+  let reentries = 0;
+  for (const doc of newDocs) {
+    const tid = ticketDocId(doc.ticketId);
+    if (knownTickets.has(tid) || newTickets.has(tid)) {
+      doc.reentry = true;
+      reentries += 1;
+    } else {
+      newTickets.set(tid, {
+        id: tid,
+        ticketId: doc.ticketId,
+        firstCheckin: doc.id,
+        firstCheckedInAt: doc.checkedInAt,
+      });
+    }
+  }
+
+  await insertNew(db.checkins, newDocs);
+  await insertNew(db.tickets, [...newTickets.values()]);
+  await insertNew(db.quarantine, quarantine);
+  await insertNew(db.conflicts, conflicts);
+  recorded.stage(deliveries);
+  const totals: IngestTotals = {
+    cursor,
+    latest,
+    cursorRelay: before.cursorRelay,
+    ingestSeq: seq,
+    stored: before.stored + newDocs.length,
+    redelivered: before.redelivered + redelivered,
+    conflicts: before.conflicts + conflicts.length,
+    quarantined: before.quarantined + quarantine.length,
+    skipped: before.skipped + skipped,
+    reentries: before.reentries + reentries,
+    replayed: before.replayed + replayed,
+    sequenceAnomalies: before.sequenceAnomalies + anomalies,
+    lastReceivedAt,
+  };
+  await put(db.state, {
+    id: INGEST_STATE_ID,
+    value: { version: 1, ...totals },
+    updatedAt: Date.now(),
+  });
+  return {
+    totals,
+    counts: {
+      messages: batch.length,
+      stored: newDocs.length,
+      redelivered,
+      conflicts: conflicts.length,
+      quarantined: quarantine.length,
+      skipped,
+      reentries,
+    },
+    checkins: newDocs,
+    quarantine,
+    conflicts,
+  };
 }
 
 function checkInDoc(m: IncomingMessage, v: CheckInVerdict, id: string, seq: number): CheckInDoc {

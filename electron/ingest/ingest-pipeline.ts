@@ -5,9 +5,12 @@
  * messages push() answers false and the relay client stops reading from its socket until the
  * queue falls under half of it ('drain'), so a slow store slows the relay, not our memory.
  *
- * Cursors: the persisted cursor (in the `ingest` state doc) only covers committed messages. The
- * in-process resume point is the last sequence *accepted* here: what is queued will be committed
- * by this process, or, if it dies, replayed from the persisted cursor on the next start.
+ * Cursors: the rule is CursorRule's (cursor-rule.ts), applied once per message as it is accepted;
+ * each queued message carries the cursor state after it, and a commit persists that of its last
+ * message, so the persisted cursor only covers committed messages. The in-process resume point is
+ * the cursor of what is *accepted* here: what is queued will be committed by this process, or, if
+ * it dies, replayed from the persisted cursor on the next start (replays are recognised at commit,
+ * see batch-commit.ts).
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -24,6 +27,7 @@ import {
 } from '../db';
 import type { RelaySink } from '../relay';
 import { commitBatch, type BatchResult, type IncomingMessage } from './batch-commit';
+import { CursorRule } from './cursor-rule';
 
 export interface BatchCommitted extends BatchResult {
   readonly committedAt: number;
@@ -80,11 +84,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private readonly now: () => number;
   private readonly retryMs: number;
   private committed: IngestTotals;
-  private accepted: string | null;
-  /** Unsequenced messages accepted after `accepted`. */
-  private acceptedTail: number;
-  /** Unsequenced messages the current connection will replay first (see IngestTotals.cursorTail). */
-  private replayTail = 0;
+  private readonly cursorRule: CursorRule;
   private queue: IncomingMessage[] = [];
   private head = 0;
   /** Text length of the queued messages (what they hold in memory, roughly). */
@@ -97,8 +97,6 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private readonly drainListeners = new Set<() => void>();
   /** Most messages ever queued at once: tests check memory stays bounded. */
   peakQueued = 0;
-  /** Messages a resumed relay sent again that were already accepted (dropped, not counted). */
-  replayed = 0;
   lastError: Error | null = null;
 
   private constructor(options: IngestOptions, totals: IngestTotals) {
@@ -115,9 +113,8 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     const sameRelay = options.relay === undefined || totals.cursorRelay === options.relay;
     this.committed = sameRelay
       ? totals
-      : { ...totals, cursor: null, cursorTail: 0, cursorRelay: options.relay ?? null };
-    this.accepted = this.committed.cursor;
-    this.acceptedTail = this.committed.cursorTail;
+      : { ...totals, cursor: null, latest: null, cursorRelay: options.relay ?? null };
+    this.cursorRule = new CursorRule(this.committed);
   }
 
   static async open(options: IngestOptions): Promise<IngestPipeline> {
@@ -133,19 +130,15 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     return this.queue.length - this.head;
   }
 
-  /**
-   * The relay we are about to read from never held the unsequenced messages that follow our
-   * cursor (a fresh demo relay continuing after it): none of what it sends is a replay.
-   */
-  startingNewRelayHistory(): void {
-    this.acceptedTail = 0;
-    this.replayTail = 0;
-  }
-
   /** Called at each (re)connection: the relay will resume right after this sequence. */
   resumeCursor(): string | null {
-    this.replayTail = this.acceptedTail;
-    return this.accepted;
+    return this.cursorRule.resume();
+  }
+
+  /** The newest sequence accepted (confirmed or not): where a new demo relay continues after. */
+  get latestSequence(): string | null {
+    const { cursor, latest } = this.cursorRule.state;
+    return latest ?? cursor;
   }
 
   onDrain(listener: () => void): () => void {
@@ -158,29 +151,15 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     const verdict = classify(text, { maxBytes: this.maxBytes });
     // Read once, by classify (also from a message too large or not UTF-8 to parse).
     const sequence = verdict.sequence;
-    if (sequence === null && verdict.verdict !== 'checkin') {
-      if (this.replayTail > 0) {
-        // Already accepted before the reconnect: the relay resumes after our cursor, and these
-        // unsequenced messages sit right after it.
-        this.replayTail -= 1;
-        this.replayed += 1;
-        return !this.aboveHighWater;
-      }
-      this.acceptedTail += 1;
-    } else if (sequence === null) {
-      // A check-in without a sequence: the relay does not stamp them, so it resumes nowhere in
-      // particular and nothing it sends is known to be a replay (dropping would lose messages).
-      // A check-in sent again is harmless anyway: the store dedupes it by key.
-      this.replayTail = 0;
-      this.acceptedTail = 0;
-    } else {
-      this.replayTail = 0;
-      if (this.accepted === null || sequence > this.accepted) {
-        this.accepted = sequence;
-        this.acceptedTail = 0;
-      }
-    }
-    this.queue.push({ verdict: withoutEvent(verdict), sequence, receivedAt });
+    const { cursor, latest, outOfOrder, position } = this.cursorRule.observe(sequence);
+    this.queue.push({
+      verdict: withoutEvent(verdict),
+      sequence,
+      receivedAt,
+      cursorAfter: { cursor, latest },
+      outOfOrder,
+      position,
+    });
     this.queuedChars += verdict.text.length;
     const queued = this.queued;
     if (queued > this.peakQueued) this.peakQueued = queued;

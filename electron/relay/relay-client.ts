@@ -337,7 +337,7 @@ export class RelayClient {
         const where =
           this.linkCursor === null
             ? 'its first message'
-            : `the message after sequence ${this.linkCursor}`;
+            : `a message after sequence ${this.linkCursor}`;
         const why = `the relay sent ${where} ${this.unreadableRuns} times and it cannot be read: ${this.unreadable} ${this.limits()}. Nothing after it can arrive. Ask the relay's operator to remove it, then retry.`;
         this.update({
           state: { kind: 'stalled', at: now, reason: why },

@@ -250,10 +250,13 @@ export async function storeStats(dataDir: string): Promise<StoreStats> {
   return JSON.parse(r.stdout) as StoreStats;
 }
 
-/** Waits until everything the relay holds is committed (the cursor reached its last sequence). */
+/**
+ * Waits until everything the relay holds is committed: its last sequence is committed (as
+ * `latest`; the cursor lags one stamp, docs/relay-protocol.md).
+ */
 export async function waitQuiescent(sim: RelaySimulator, run: HeadlessRun): Promise<void> {
   const last = sim.history.sequenceAt(sim.history.length - 1);
-  await run.waitForLine((l) => l['cursor'] === last, 90_000);
+  await run.waitForLine((l) => l['latest'] === last, 90_000);
 }
 
 export interface QuiescentDashboard {

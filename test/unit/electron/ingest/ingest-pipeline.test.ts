@@ -191,7 +191,7 @@ describe('IngestPipeline', () => {
     huge.data.notes = 'x'.repeat(200 * 1024);
     p.push(new TextEncoder().encode(JSON.stringify(huge)));
     await p.flush();
-    expect(p.totals.cursor).toBe(huge.sequence);
+    expect(p.totals.latest).toBe(huge.sequence);
     const bad = JSON.parse(event(8));
     const bytes = Buffer.from(JSON.stringify(bad).replace('"ci-8"', '"ci-@"'));
     bytes[bytes.indexOf('ci-@') + 3] = 0xff; // a lone 0xff byte: not UTF-8
@@ -202,7 +202,7 @@ describe('IngestPipeline', () => {
       ['too_large', huge.sequence],
       ['invalid_utf8', bad.sequence],
     ]);
-    expect(p.totals.cursor).toBe(bad.sequence);
+    expect(p.totals).toMatchObject({ cursor: huge.sequence, latest: bad.sequence });
   });
 
   it('commits the cursor and counters with the batch and resumes from them', async () => {
@@ -213,17 +213,78 @@ describe('IngestPipeline', () => {
     await p.flush();
     const persisted = await readIngestTotals(store.db);
     expect(persisted).toEqual(p.totals);
-    expect(persisted.cursor).toBe(JSON.parse(texts[3]!).sequence);
-    // One unsequenced message sits after the cursor: a resuming relay sends it again first.
-    expect(persisted.cursorTail).toBe(1);
+    // The cursor is the stamp a later one confirmed; the newest is kept as `latest`.
+    expect(persisted.cursor).toBe(JSON.parse(texts[1]!).sequence);
+    expect(persisted.latest).toBe(JSON.parse(texts[3]!).sequence);
 
     const again = await IngestPipeline.open({ db: store.db });
     expect(again.resumeCursor()).toBe(persisted.cursor);
-    again.push('also not json'); // the replay: dropped, not quarantined twice
+    // The relay resumes after the cursor: what followed it comes again first (replays, dropped).
+    again.push(texts[3]!);
+    again.push('also not json');
     again.push(event(23));
     await again.flush();
-    expect(again.replayed).toBe(1);
-    expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, cursorTail: 0 });
+    expect(again.totals).toMatchObject({ quarantined: 2, stored: 4, ingestSeq: 6, replayed: 2 });
+  });
+
+  it('a bogus sequence never becomes the cursor; it is counted as an anomaly and nothing after it is skipped', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const s = (n: number) => String(n).padStart(12, '0');
+    for (let n = 1; n <= 3; n++) p.push(event(300 + n, { sequence: s(n) }));
+    const bogus = JSON.parse(event(304, { sequence: 'zzzz-bogus' }));
+    bogus.data.checked_in_at = 'not a time'; // quarantined, and still its sequence is a stamp
+    p.push(JSON.stringify(bogus));
+    for (let n = 4; n <= 6; n++) p.push(event(300 + n + 1, { sequence: s(n) }));
+    await p.flush();
+    expect(p.totals.cursor).not.toBe('zzzz-bogus');
+    expect(p.totals.cursor! < s(6)).toBe(true);
+    expect(p.totals).toMatchObject({ stored: 6, quarantined: 1, sequenceAnomalies: 1 });
+    // After a restart the relay is asked for what follows a real stamp, not ?after=zzzz-bogus.
+    const again = await IngestPipeline.open({ db: store.db, transaction: store.transaction });
+    expect(again.resumeCursor()).toBe(p.totals.cursor);
+    expect((await readStoreStats(store.db)).sequenceAnomalies).toBe(1);
+  });
+
+  it('counts a replay once: quarantine, skipped, conflicts and redeliveries are exactly-once too', async () => {
+    const store = await memoryStore();
+    const { p } = await pipeline(store);
+    const bad = JSON.parse(event(401));
+    bad.data.ticket_id = '';
+    const other = JSON.stringify({
+      specversion: '1.0',
+      id: 'hb-9',
+      source: 'cope.devices',
+      type: 'device.heartbeat',
+      sequence: nextSeq(),
+    });
+    const first = event(402);
+    const conflicting = JSON.parse(event(402));
+    conflicting.data.gate = 'Elsewhere';
+    conflicting.sequence = nextSeq();
+    const redelivery = JSON.parse(first);
+    redelivery.sequence = nextSeq();
+    const stream = [
+      JSON.stringify(bad),
+      other,
+      first,
+      JSON.stringify(conflicting),
+      JSON.stringify(redelivery),
+      'not json at all',
+      event(403),
+    ];
+    for (const t of stream) p.push(t);
+    await p.flush();
+    const once = { stored: 2, quarantined: 2, skipped: 1, conflicts: 1, redelivered: 1 };
+    expect(p.totals).toMatchObject(once);
+    // A relay that ignores ?after= sends its whole history again, twice.
+    for (const t of [...stream, ...stream]) p.push(t);
+    await p.flush();
+    expect(p.totals).toMatchObject({ ...once, replayed: 14, sequenceAnomalies: 0 });
+    expect(await store.db.quarantine.count().exec()).toBe(2);
+    expect(await store.db.conflicts.count().exec()).toBe(1);
+    const stats = await readStoreStats(store.db);
+    expect(stats).toMatchObject({ quarantined: 2, skipped: 1, conflicts: 1, redeliveries: 1 });
   });
 
   it("never sends one relay's cursor to another relay", async () => {
@@ -236,7 +297,11 @@ describe('IngestPipeline', () => {
     a.push(event(40, { sequence: '000000009000' }));
     a.push(event(41, { sequence: '000000009001' }));
     await a.flush();
-    expect(a.totals).toMatchObject({ cursor: '000000009001', cursorRelay: 'wss://a' });
+    expect(a.totals).toMatchObject({
+      cursor: '000000009000',
+      latest: '000000009001',
+      cursorRelay: 'wss://a',
+    });
 
     // Switched to relay B (e.g. in settings): its sequences are its own and start low.
     const b = await IngestPipeline.open({
@@ -249,7 +314,8 @@ describe('IngestPipeline', () => {
     b.push(event(42, { sequence: '000000000002' }));
     await b.flush();
     expect(b.totals).toMatchObject({
-      cursor: '000000000002',
+      cursor: '000000000001',
+      latest: '000000000002',
       cursorRelay: 'wss://b',
       stored: 3,
       redelivered: 1,
@@ -263,6 +329,7 @@ describe('IngestPipeline', () => {
       relay: 'wss://a',
     });
     a2.push(event(50, { sequence: '000000009000' }));
+    a2.push(event(51, { sequence: '000000009001' }));
     await a2.flush();
     await IngestPipeline.open({ db: store2.db, transaction: store2.transaction, relay: 'wss://b' });
     const reopened = await IngestPipeline.open({
@@ -292,14 +359,14 @@ describe('IngestPipeline', () => {
     p.push(event(82, { sequence: null }));
     p.push('not json, no sequence either');
     await p.flush();
-    expect(p.replayed).toBe(0);
+    expect(p.totals.replayed).toBe(0);
     expect(p.totals).toMatchObject({ stored: 3, quarantined: 1, ingestSeq: 4 });
 
     const again = await IngestPipeline.open({ db: store.db });
     expect(again.resumeCursor()).toBeNull();
     again.push(event(83, { sequence: null }));
     await again.flush();
-    expect(again.replayed).toBe(0);
+    expect(again.totals.replayed).toBe(0);
     expect(again.totals).toMatchObject({ stored: 4, ingestSeq: 5 });
     expect(await store.db.checkins.count().exec()).toBe(4);
   });
@@ -338,8 +405,7 @@ describe('IngestPipeline', () => {
     p.push('garbage before any sequence');
     p.push(event(85));
     await p.flush();
-    expect(p.replayed).toBe(1);
-    expect(p.totals).toMatchObject({ quarantined: 1, stored: 1, cursorTail: 0 });
+    expect(p.totals).toMatchObject({ quarantined: 1, stored: 1, replayed: 1 });
   });
 
   it('bounds the queue by size too: large messages ask the relay to pause long before the count would', async () => {
