@@ -79,8 +79,13 @@ class SqliteDeliveries implements DeliveriesTable {
     for (const r of rows) this.insert.run(r.id, r.ingestSeq);
   }
 
-  settle(): void {
-    // The SQLite transaction committed or rolled back the rows with the batch.
+  settle(committed: boolean): void {
+    // The SQLite transaction committed or rolled back the rows with the batch. A rollback may
+    // also have undone the CREATE TABLE of the first batch: prepare everything afresh.
+    if (!committed) {
+      this.insert = null;
+      this.select = null;
+    }
   }
 }
 
