@@ -14,6 +14,8 @@ import {
   type RelaySimulatorOptions,
 } from '../demo-venue';
 import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore, type StoreKind } from '../db/open-store';
+import { startVenueSync, type CoreSyncOptions } from '../sync/core-sync';
+import type { VenueSync } from '../sync/venue-sync';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -27,6 +29,13 @@ export interface CoreOptions {
   readonly ingest?: Partial<Omit<IngestOptions, 'db' | 'transaction'>>;
   readonly relay?: Partial<Omit<RelayClientOptions, 'url' | 'token' | 'sink'>>;
   readonly log?: (line: string) => void;
+  /**
+   * No relay link of this laptop's own (`--no-relay`): its data comes over venue sync only.
+   * Uses the real (not the demo) database, and no simulator is started.
+   */
+  readonly noRelay?: boolean;
+  /** Venue sync: the role to take (else the stored one), the laptop's name, the hub's address. */
+  readonly sync?: CoreSyncOptions;
 }
 
 export interface Core {
@@ -38,13 +47,18 @@ export interface Core {
   /** True when the data comes from the built-in simulator. */
   readonly simulated: boolean;
   readonly databaseFile: string | null;
+  /** Venue sync with the other laptops (off, hub or joined). */
+  readonly sync: VenueSync;
+  /** False with `--no-relay`: the relay client is never started. */
+  readonly relayEnabled: boolean;
   /** Stops the link, commits the batch being written and what is queued, closes the store. */
   close(): Promise<void>;
 }
 
 export async function startCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? (() => undefined);
-  const simulated = !options.relayUrl;
+  const noRelay = options.noRelay === true;
+  const simulated = !options.relayUrl && !noRelay;
   const store = await openStore(
     options.dataDir,
     options.storage ?? 'sqlite',
@@ -52,6 +66,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   );
   let simulator: RelaySimulator | null = null;
   let relay: RelayClient | null = null;
+  let sync: VenueSync | null = null;
   try {
     const ingest = await IngestPipeline.open({
       relay: simulated ? 'demo' : (options.relayUrl ?? ''),
@@ -60,7 +75,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       transaction: store.transaction,
       ...(options.clock ? { now: () => options.clock!.now() } : {}),
     });
-    let url = options.relayUrl ?? '';
+    let url = noRelay ? 'wss://no-relay.invalid/' : (options.relayUrl ?? '');
     let token = options.token ?? '';
     if (simulated) {
       token = randomBytes(24).toString('base64url');
@@ -81,7 +96,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       });
       url = simulator.url;
       log(`No relay configured: showing SIMULATED data from the built-in demo relay (${url}).`);
-    } else if (!token) {
+    } else if (!token && !noRelay) {
       throw new Error('a relay token is needed to connect to a relay');
     }
     relay = new RelayClient({
@@ -109,7 +124,20 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       rejected: t.quarantined,
       skipped: t.skipped,
     });
-    client.start();
+    // Venue sync first: it is set up (identity, certificate) before the relay link starts.
+    sync = await startVenueSync({
+      dataDir: options.dataDir,
+      db: store.db,
+      relay: client,
+      relayEnabled: !noRelay,
+      simulated,
+      options: options.sync ?? {},
+      log,
+    });
+    const venue = sync;
+    if (noRelay)
+      log('No relay link on this laptop (--no-relay): data arrives over venue sync only.');
+    else client.start();
     let closing: Promise<void> | null = null;
     const sim = simulator;
     return {
@@ -119,8 +147,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       simulator: sim,
       simulated,
       databaseFile: store.file,
+      sync: venue,
+      relayEnabled: !noRelay,
       close() {
         closing ??= (async () => {
+          await venue.close();
           await client.stop();
           await ingest.close();
           await sim?.stop();
@@ -130,6 +161,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       },
     };
   } catch (error) {
+    await sync?.close();
     await relay?.stop();
     await simulator?.stop();
     await store.close();

@@ -10,6 +10,10 @@ import { readRelayToken } from '../settings/relay-token';
 import { startDashboardHost } from '../headless/dashboard-host';
 import { openHeadlessSettingsStore } from '../settings';
 import type { RelayStatus } from '../relay/relay-client';
+import { isIP } from 'node:net';
+import type { CoreSyncOptions } from '../sync/core-sync';
+import { parseJoinCode } from '../sync/pairing/join-code';
+import type { SyncRole } from '../sync/sync-identity';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
 import { attachNatsSync } from '../sync/nats/attach-nats-sync';
 import { NATS_CLI_OPTIONS, NATS_CLI_USAGE, natsInputFromArgs } from '../sync/nats/nats-cli-options';
@@ -31,6 +35,14 @@ Runs Gate Ops without a window: keeps the relay link, stores every check-in.
   --port N            serve the UI on 127.0.0.1:N
   --progress          one JSON line per committed batch on stdout (for scripts)
   --quiet             only errors on stderr
+
+Venue sync (the laptops at one venue share check-ins, acknowledgements and the shift log):
+  --sync-listen PORT  this laptop is the venue hub on PORT (0: any free port); prints the
+                      join code (text and QR) for the other laptops
+  --sync-bind ADDR    address the hub listens on (default 0.0.0.0: the venue LAN)
+  --sync-join CODE    join the hub with its join code
+  --no-relay          no relay link of this laptop's own: data comes over venue sync only
+  --laptop-name NAME  this laptop's name in the team list and as author (default: host name)
 ${NATS_CLI_USAGE}`;
 
 export interface HeadlessOptions {
@@ -42,6 +54,8 @@ export interface HeadlessOptions {
   readonly progress: boolean;
   /** Venue sync over NATS JetStream (`--sync-nats…`), or null. */
   readonly nats?: NatsSyncConfigInput | null;
+  readonly noRelay: boolean;
+  readonly sync: CoreSyncOptions;
 }
 
 /** Something headless mode runs next to the core (e.g. the UI server); closed before the core. */
@@ -64,6 +78,11 @@ export const headlessCommand: CliCommand = {
         quiet: { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
         ...NATS_CLI_OPTIONS,
+        'sync-listen': { type: 'string' },
+        'sync-bind': { type: 'string' },
+        'sync-join': { type: 'string' },
+        'no-relay': { type: 'boolean', default: false },
+        'laptop-name': { type: 'string' },
       },
     });
     let nats: NatsSyncConfigInput | null;
@@ -74,6 +93,10 @@ export const headlessCommand: CliCommand = {
     } catch (error) {
       if (error instanceof NatsConfigError) throw new UsageError(error.message);
       throw error;
+    }
+    const sync = syncOptions(values);
+    if (values['no-relay'] && values.relay !== undefined) {
+      throw new UsageError('--no-relay and --relay exclude each other');
     }
     const relayUrl = values.relay ?? null;
     if (relayUrl !== null && !/^wss?:\/\/\S+$/.test(relayUrl)) {
@@ -102,6 +125,8 @@ export const headlessCommand: CliCommand = {
       quiet: values.quiet,
       progress: values.progress,
       nats,
+      noRelay: values['no-relay'],
+      sync,
     };
     return runHeadless(options, io);
   },
@@ -115,8 +140,15 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
     dataDir: options.dataDir,
     relayUrl: options.relayUrl,
     ...(options.token !== null ? { token: options.token } : {}),
+    noRelay: options.noRelay,
+    sync: options.sync,
     log: say,
   });
+  if (core.sync.current.role === 'hub') {
+    const qr = await core.sync.joinCodeTerminal();
+    if (qr !== null && !options.quiet) io.stderr.write(`${qr}\n`);
+  }
+  const stopSync = watchSync(core, io);
   say(`data: ${core.databaseFile ?? '(memory)'}`);
   const stopWatching = watchLink(core, say);
   if (options.progress) {
@@ -130,6 +162,8 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   io.stdout.write(
     `${JSON.stringify({ ready: true, simulated: core.simulated, database: core.databaseFile })}\n`,
   );
+  // Held until stop: with --no-relay and a refused join code nothing else keeps the process up.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolveStop) => {
     if (io.stopSignal.aborted) resolveStop();
     else io.stopSignal.addEventListener('abort', () => resolveStop(), { once: true });
@@ -143,7 +177,9 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   const authFailed = core.relay.status.state.kind === 'auth-failed';
   say('stopping: finishing the batch being written…');
   for (const a of attachments.reverse()) await a.close();
+  clearInterval(keepAlive);
   stopWatching();
+  stopSync();
   await core.close();
   const t = core.ingest.totals;
   say(`stopped: ${t.stored} check-ins stored, cursor ${t.cursor ?? '(none)'}`);
@@ -203,6 +239,60 @@ async function attachHosts(
     io.stderr.write(`Gate Ops dashboard: open ${ui.host.url}\n`);
   }
   return attachments;
+}
+
+/** Venue sync state on stdout as JSON lines (scripts and tests wait on them). */
+function watchSync(core: Core, io: CliIo): () => void {
+  let last = '';
+  const sub = core.sync.status$.subscribe((s) => {
+    const line = JSON.stringify({
+      sync: {
+        role: s.role,
+        link: s.link?.state ?? null,
+        reason: s.link?.reason ?? null,
+        joinCode: s.hub?.joinCode ?? null,
+        port: s.hub?.port ?? null,
+        laptops: s.laptops.filter((l) => l.connected).length,
+        checkins: s.checkins,
+        pending: s.pending,
+      },
+    });
+    if (line !== last) io.stdout.write(`${line}\n`);
+    last = line;
+  });
+  return () => sub.unsubscribe();
+}
+
+function syncOptions(values: {
+  'sync-listen'?: string;
+  'sync-bind'?: string;
+  'sync-join'?: string;
+  'laptop-name'?: string;
+}): CoreSyncOptions {
+  const listen = values['sync-listen'];
+  const joinCode = values['sync-join'];
+  if (listen !== undefined && joinCode !== undefined) {
+    throw new UsageError('--sync-listen and --sync-join exclude each other');
+  }
+  const name = values['laptop-name'];
+  const laptopName = name !== undefined ? () => name.slice(0, 80) : undefined;
+  const hubHost = values['sync-bind'] ?? '0.0.0.0';
+  if (isIP(hubHost) === 0) throw new UsageError('--sync-bind must be an IP address');
+  let role: SyncRole | undefined;
+  if (listen !== undefined) {
+    const port = Number(listen);
+    if (!/^\d+$/.test(listen) || port > 65535)
+      throw new UsageError('--sync-listen must be a port number');
+    role = { kind: 'hub', host: hubHost, port };
+  } else if (joinCode !== undefined) {
+    try {
+      parseJoinCode(joinCode);
+    } catch (error) {
+      throw new UsageError(`--sync-join: ${(error as Error).message}`);
+    }
+    role = { kind: 'joined', code: joinCode };
+  }
+  return { ...(role ? { role } : {}), ...(laptopName ? { laptopName } : {}), hubHost };
 }
 
 /** One stderr line per link state change (never the token: the URL is shown redacted). */

@@ -13,6 +13,7 @@ import {
   readStoreStats,
   type StoreStats,
 } from '../db';
+import { readSyncStats, type SyncStats } from '../sync/sync-stats';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]
@@ -48,17 +49,39 @@ export const statsCommand: CliCommand = {
     }
     const store = await openStore(dataDir, 'sqlite', name);
     let stats: StoreStats;
+    let sync: SyncStats;
     try {
       stats = await readStoreStats(store.db);
+      sync = await readSyncStats(store.db);
     } finally {
       await store.close();
     }
     io.stdout.write(
-      values.json ? `${JSON.stringify({ database: file, ...stats })}\n` : table(file, stats),
+      values.json
+        ? `${JSON.stringify({ database: file, ...stats, sync })}\n`
+        : table(file, stats) + syncTable(sync),
     );
     return EXIT_OK;
   },
 };
+
+function syncTable(s: SyncStats): string {
+  if (s.role === 'never') return 'venue sync      never used\n';
+  const lines = [
+    `venue sync      ${s.role}${s.role === 'off' ? '' : ` as "${s.laptopName}"`} (as of ${new Date(s.asOf).toISOString()})`,
+  ];
+  if (s.link)
+    lines.push(`hub link        ${s.link.state}${s.link.reason ? ` (${s.link.reason})` : ''}`);
+  if (s.inSyncThrough !== null)
+    lines.push(`in sync through ${new Date(s.inSyncThrough).toISOString()}`);
+  lines.push(`waiting to push ${s.pending}`);
+  for (const l of s.laptops) {
+    lines.push(
+      `  ${l.name} (${l.role}${l.isThisLaptop ? ', this laptop' : ''}): ${l.connected ? 'connected' : `last contact ${new Date(l.lastContactAt).toISOString()}`}, relay ${l.relay ?? '?'}, ${l.checkins ?? '?'} check-ins`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 function table(file: string, s: StoreStats): string {
   const lines = [

@@ -205,6 +205,7 @@ export class HubServer {
       replicationId: this.replicationId,
       pairing: () => this.pairingState,
       handlers: this.handlers,
+      simulated: this.options.localStatus().simulated,
       limits: { ...DEFAULT_LIMITS, ...this.options.limits },
       now: this.now,
       log: (l) => this.log(l),

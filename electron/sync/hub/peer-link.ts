@@ -44,6 +44,8 @@ export interface PeerContext {
   readonly replicationId: string;
   readonly pairing: () => PairingState;
   readonly handlers: ReadonlyMap<SyncCollectionName, GuardedHandler>;
+  /** The hub shows simulated (demo) data: only demo laptops may join it, and vice versa. */
+  readonly simulated: boolean;
   readonly limits: PeerLimits;
   readonly now: () => number;
   readonly log: (line: string) => void;
@@ -148,7 +150,10 @@ export class PeerLink {
     const pairing = this.ctx.pairing();
     this.name = frame.name;
     this.laptopId = frame.laptopId;
-    const refuse = (code: 'wrong-code' | 'old-code' | 'version' | 'schema', reason: string) => {
+    const refuse = (
+      code: 'wrong-code' | 'old-code' | 'version' | 'schema' | 'data-kind',
+      reason: string,
+    ) => {
       this.send({ t: 'refused', code, reason });
       this.cut(CLOSE.refused, `refused: ${reason}`);
     };
@@ -166,6 +171,14 @@ export class PeerLink {
           `the laptops store ${c} differently; update both to the same Gate Ops version`,
         );
       }
+    }
+    if (frame.simulated !== this.ctx.simulated) {
+      return refuse(
+        'data-kind',
+        this.ctx.simulated
+          ? 'the hub shows the simulated demo venue and this laptop real data; they are never mixed'
+          : 'the hub shows real data and this laptop the simulated demo venue; they are never mixed',
+      );
     }
     const replacedAt = pairing.retired.get(frame.generation);
     if (frame.generation !== pairing.generation && replacedAt !== undefined) {

@@ -47,6 +47,8 @@ export interface HubLinkOptions {
   readonly code: JoinCode;
   readonly laptopId: string;
   readonly name: () => string;
+  /** This laptop shows the demo venue's simulated data. */
+  readonly simulated?: boolean;
   readonly backoff?: BackoffPolicy;
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
@@ -239,6 +241,7 @@ export class HubLink {
               channel: channelBinding(socket),
             }),
             schemas: syncSchemaVersions(),
+            simulated: this.options.simulated ?? false,
           });
         } else if (frame.t === 'welcome' && hubNonce !== null) {
           const expected = pairingProof({

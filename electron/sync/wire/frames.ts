@@ -52,6 +52,8 @@ export const laptopFrameSchema = z.discriminatedUnion('t', [
       nonce: b64(32),
       proof: b64(64),
       schemas: z.record(z.string(), z.number().int()),
+      /** This laptop shows the demo venue's simulated data (never mixed with real data). */
+      simulated: z.boolean(),
     })
     .strict(),
   z
@@ -112,7 +114,7 @@ export const hubFrameSchema = z.discriminatedUnion('t', [
   z
     .object({
       t: z.literal('refused'),
-      code: z.enum(['wrong-code', 'old-code', 'version', 'schema', 'busy']),
+      code: z.enum(['wrong-code', 'old-code', 'version', 'schema', 'data-kind']),
       reason: z.string().max(400),
     })
     .strict(),

@@ -1,0 +1,74 @@
+/**
+ * Venue sync as the core starts it: the synced collections of the store, this laptop's relay
+ * link state and check-in count for the team roster.
+ */
+import type { GateOpsDatabase } from '../db';
+import type { RelayClient } from '../relay';
+import type { SyncRole } from './sync-identity';
+import { VenueSync } from './venue-sync';
+import type { LaptopStatus } from './wire/frames';
+
+export interface CoreSyncOptions {
+  /** Role to take now (`--sync-listen`, `--sync-join`); default: the one stored last time. */
+  readonly role?: SyncRole;
+  /** The laptop's name; default: the computer's host name. */
+  readonly laptopName?: () => string;
+  /** Address the hub listens on: '0.0.0.0' (the venue LAN, default) or one address. */
+  readonly hubHost?: string;
+}
+
+export function startVenueSync(args: {
+  readonly dataDir: string;
+  readonly db: GateOpsDatabase;
+  readonly relay: RelayClient;
+  readonly relayEnabled: boolean;
+  readonly simulated: boolean;
+  readonly options: CoreSyncOptions;
+  readonly log: (line: string) => void;
+}): Promise<VenueSync> {
+  const { db, relay } = args;
+  const collections = db.collections as unknown as Record<string, never>;
+  return VenueSync.start({
+    dataDir: args.dataDir,
+    collections: {
+      checkins: db.checkins,
+      ...(collections['acks'] ? { acks: collections['acks'] } : {}),
+      ...(collections['notes'] ? { notes: collections['notes'] } : {}),
+    },
+    laptopName: args.options.laptopName ?? (() => ''),
+    local: () => ({
+      relay: args.relayEnabled ? relayState(relay.status.state.kind) : 'none',
+      simulated: args.simulated,
+      checkins: () => db.checkins.count().exec(),
+    }),
+    ...(args.options.role ? { role: args.options.role } : {}),
+    ...(args.options.hubHost ? { hubHost: args.options.hubHost } : {}),
+    persist: async (status) => {
+      await db.state.upsert({
+        id: SYNC_STATUS_ID,
+        value: status as unknown as Record<string, unknown>,
+        updatedAt: Date.now(),
+      });
+    },
+    log: args.log,
+  });
+}
+
+/** The `state` document holding the latest venue-sync status (read by `gate-ops stats`). */
+export const SYNC_STATUS_ID = 'venue-sync';
+
+function relayState(kind: string): LaptopStatus['relay'] {
+  switch (kind) {
+    case 'live':
+      return 'live';
+    case 'connecting':
+    case 'idle':
+      return 'connecting';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'auth-failed':
+      return 'auth-failed';
+    default:
+      return 'offline';
+  }
+}

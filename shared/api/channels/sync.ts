@@ -1,0 +1,101 @@
+/**
+ * Venue sync channels: this laptop's role and link, the team of laptops at the venue, the join
+ * code (text + QR modules), becoming the hub / joining / leaving, and the shift log.
+ */
+import { z } from 'zod';
+import { query, subscription } from '../define';
+
+export const SYNC_LINK_STATES = ['connecting', 'live', 'down', 'refused', 'stopped'] as const;
+
+export const laptopRelaySchema = z.enum([
+  'live',
+  'connecting',
+  'reconnecting',
+  'offline',
+  'auth-failed',
+  'none',
+]);
+
+export const teamLaptopSchema = z.object({
+  laptopId: z.string(),
+  name: z.string(),
+  role: z.enum(['hub', 'joined']),
+  connected: z.boolean(),
+  /** Last time the hub heard from it (ms). */
+  lastContactAt: z.number(),
+  relay: laptopRelaySchema.nullable(),
+  checkins: z.number().int().nonnegative().nullable(),
+  pending: z.number().int().nonnegative().nullable(),
+  /** How far its copy is behind the hub's newest change (ms); null when not known. */
+  behindMs: z.number().nonnegative().nullable(),
+  isThisLaptop: z.boolean(),
+});
+export type TeamLaptop = z.infer<typeof teamLaptopSchema>;
+
+export const syncStatusSchema = z.object({
+  role: z.enum(['off', 'hub', 'joined']),
+  laptopId: z.string(),
+  laptopName: z.string(),
+  /** When hub: where it listens and the code to join it. */
+  hub: z
+    .object({
+      port: z.number().int(),
+      addresses: z.array(z.string()),
+      joinCode: z.string(),
+      connectedLaptops: z.number().int().nonnegative(),
+    })
+    .nullable(),
+  /** When joined: the link to the hub. */
+  link: z
+    .object({
+      state: z.enum(SYNC_LINK_STATES),
+      since: z.number(),
+      hubName: z.string().optional(),
+      reason: z.string().optional(),
+      nextTryAt: z.number().optional(),
+    })
+    .nullable(),
+  laptops: z.array(teamLaptopSchema),
+  /** This laptop holds every change the hub had up to this time (hub's clock), null: never synced. */
+  inSyncThrough: z.number().nullable(),
+  /** Check-ins this laptop holds. */
+  checkins: z.number().int().nonnegative(),
+  /** This laptop's documents the hub has not confirmed yet (2,000 means at least that many). */
+  pending: z.number().int().nonnegative(),
+  /** When a document last arrived over venue sync (ms), null: never. */
+  lastArrivalAt: z.number().nullable(),
+  wire: z.object({ sent: z.number(), received: z.number() }),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+export const joinCodeQrSchema = z.object({
+  text: z.string(),
+  /** QR modules, row by row: `size` × `size`, 1 = dark. */
+  size: z.number().int().positive(),
+  modules: z.string(),
+});
+
+const ok = z.object({ ok: z.literal(true) });
+
+export const syncChannels = {
+  'sync:status': query(z.object({}).strict(), syncStatusSchema),
+  'sync:status-watch': subscription(z.object({}).strict(), syncStatusSchema),
+  'sync:join-code': query(z.object({}).strict(), joinCodeQrSchema.nullable()),
+  'sync:become-hub': query(
+    z.object({ port: z.number().int().min(0).max(65535).default(0) }).strict(),
+    ok,
+  ),
+  'sync:join': query(z.object({ code: z.string().min(1).max(1000) }).strict(), ok),
+  'sync:leave': query(z.object({}).strict(), ok),
+  'sync:new-code': query(z.object({}).strict(), ok),
+};
+
+export const syncMethods = {
+  getSyncStatus: { kind: 'query', channel: 'sync:status' },
+  watchSyncStatus: { kind: 'subscription', channel: 'sync:status-watch' },
+  getJoinCode: { kind: 'query', channel: 'sync:join-code' },
+  becomeHub: { kind: 'query', channel: 'sync:become-hub' },
+  joinHub: { kind: 'query', channel: 'sync:join' },
+  leaveVenueSync: { kind: 'query', channel: 'sync:leave' },
+  newJoinCode: { kind: 'query', channel: 'sync:new-code' },
+} as const;

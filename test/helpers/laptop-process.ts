@@ -1,0 +1,137 @@
+/**
+ * A Gate Ops laptop as its own process (`gate-ops headless`) for the venue-sync tests: spawned
+ * with the given flags, its JSON lines on stdout read as signals (ready, sync state, check-in
+ * count), stopped with SIGTERM or killed with SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { runCli } from './cli';
+import { TOKEN } from './relay';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gate-ops.mjs');
+
+export interface SyncLine {
+  role: 'off' | 'hub' | 'joined';
+  link: string | null;
+  reason: string | null;
+  joinCode: string | null;
+  port: number | null;
+  laptops: number;
+  checkins: number;
+  pending: number;
+}
+
+export interface LaptopProcess {
+  readonly child: ChildProcess;
+  readonly lines: SyncLine[];
+  /** Resolves with the first sync line (past or future) that matches. */
+  sync(match: (s: SyncLine) => boolean): Promise<SyncLine>;
+  readonly exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+  kill(): Promise<void>;
+  stderr(): string;
+}
+
+export function startLaptop(dataDir: string, args: string[]): LaptopProcess {
+  const child = spawn(process.execPath, [BIN, 'headless', '--data-dir', dataDir, ...args], {
+    env: { ...process.env, GATE_OPS_RELAY_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const lines: SyncLine[] = [];
+  const waiters: Array<{ match: (s: SyncLine) => boolean; resolve: (s: SyncLine) => void }> = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let msg: { sync?: SyncLine };
+    try {
+      msg = JSON.parse(line) as { sync?: SyncLine };
+    } catch {
+      return;
+    }
+    if (!msg.sync) return;
+    lines.push(msg.sync);
+    for (const w of [...waiters]) {
+      if (w.match(msg.sync)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(msg.sync);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return {
+    child,
+    lines,
+    exited,
+    stderr: () => err,
+    sync: (match) =>
+      new Promise<SyncLine>((resolve, reject) => {
+        const seen = lines.find(match);
+        if (seen) return resolve(seen);
+        waiters.push({ match, resolve });
+        void exited.then(() =>
+          reject(new Error(`laptop ${args.join(' ')} exited first:\n${err.slice(-2000)}`)),
+        );
+      }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** `gate-ops stats --json` of a data folder (run when the laptop has stopped or is running). */
+export async function laptopStats(dataDir: string): Promise<Record<string, any>> {
+  const r = await runCli(['stats', '--data-dir', dataDir, '--json']);
+  if (r.code !== 0) throw new Error(`stats failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, any>;
+}
+
+/** A TCP proxy in front of the relay whose link can be cut (and refused) and restored. */
+export async function cuttableProxy(targetPort: number): Promise<{
+  url: (path: string) => string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}> {
+  let down = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const done = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', done).on('close', done);
+    upstream.on('error', done).on('close', done);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: (path) => `ws://127.0.0.1:${port}${path}`,
+    cut() {
+      down = true;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Three laptops, each its own `gate-ops headless` process, with real TLS on 127.0.0.1 and the
+ * relay simulator. A is the venue hub, B joins with its own relay link, C joins with none
+ * (--no-relay). A's relay link is cut while B keeps its own: A fills its hole from the venue.
+ * The hub is SIGKILLed, B becomes the hub, C joins B (and is SIGKILLed mid-sync and restarted),
+ * A comes back joined to B: all three end with exactly the relay's check-ins and the same stats.
+ * A wrong code is refused before any document moves.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRelaySimulator } from '../../../electron/demo-venue';
+import { parseJoinCode, formatJoinCode } from '../../../electron/sync/pairing/join-code';
+import {
+  cuttableProxy,
+  laptopStats,
+  startLaptop,
+  type LaptopProcess,
+} from '../../helpers/laptop-process';
+import { tempDir, TOKEN } from '../../helpers/relay';
+
+let cleanups: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+const HUB = ['--sync-listen', '0', '--sync-bind', '127.0.0.1'];
+const step = (what: string) =>
+  process.env['SYNC_TEST_STEPS'] && process.stderr.write(`step: ${what}\n`);
+
+const all: LaptopProcess[] = [];
+function laptop(dir: string, args: string[]): LaptopProcess {
+  const l = startLaptop(dir, args);
+  all.push(l);
+  if (process.env['SYNC_TEST_STEPS']) {
+    l.child.stderr!.on('data', (c: Buffer) =>
+      process.stderr.write(`[${args.join(' ').slice(0, 60)}] ${c}`),
+    );
+  }
+  cleanups.push(() => l.kill());
+  return l;
+}
+
+function dataDir(): string {
+  const { dir, cleanup } = tempDir('gate-ops-sync-');
+  cleanups.push(cleanup);
+  return dir;
+}
+
+/** The parts of `stats` every laptop must agree on. */
+function venueView(s: Record<string, any>) {
+  return {
+    checkins: s.checkins,
+    uniqueTickets: s.uniqueTickets,
+    reentries: s.reentries,
+    perGate: s.perGate,
+    perDevice: s.perDevice,
+    perSession: s.perSession,
+  };
+}
+
+describe('venue sync: three laptops in three processes', () => {
+  it(
+    'converge on the relay ledger through a relay cut, a hub SIGKILL and failover, and a joiner SIGKILL',
+    { timeout: 300_000 },
+    async () => {
+      const relay = await startRelaySimulator({
+        token: TOKEN,
+        seed: 12,
+        backlog: 600,
+        rate: 40,
+        maxEvents: 1400,
+        mix: { redelivery: 0.05, invalid: 0.02, otherType: 0.01, conflict: 0 },
+      });
+      cleanups.push(() => relay.stop());
+      const proxyA = await cuttableProxy(Number(new URL(relay.url).port));
+      cleanups.push(() => proxyA.close());
+      const [dirA, dirB, dirC, dirD] = [dataDir(), dataDir(), dataDir(), dataDir()];
+
+      // A: the hub, on its relay link through a proxy we can cut.
+      let a = laptop(dirA, ['--relay', proxyA.url('/events'), '--laptop-name', 'A', ...HUB]);
+      const codeA = (await a.sync((s) => s.role === 'hub' && s.joinCode !== null)).joinCode!;
+
+      step('hub up');
+      // A wrong code (right hub, wrong secret) is refused before any document moves.
+      const wrong = formatJoinCode({ ...parseJoinCode(codeA), secret: 'A'.repeat(22) });
+      const d = laptop(dirD, ['--no-relay', '--laptop-name', 'D', '--sync-join', wrong]);
+      const refused = await d.sync((s) => s.link === 'refused');
+      expect(refused.reason).toMatch(/join code is wrong/);
+      await d.stop();
+      expect((await laptopStats(dirD)).checkins).toBe(0);
+
+      step('wrong code refused');
+      const b = laptop(dirB, ['--relay', relay.url, '--laptop-name', 'B', '--sync-join', codeA]);
+      let c = laptop(dirC, ['--no-relay', '--laptop-name', 'C', '--sync-join', codeA]);
+      await Promise.all([b.sync((s) => s.link === 'live'), c.sync((s) => s.link === 'live')]);
+
+      step('B and C live');
+      // A's relay link is cut while B keeps its own: what B gets reaches A over the venue.
+      const before = relay.history.length;
+      proxyA.cut();
+      const target = Math.min(1400, before + 200);
+      await new Promise<void>((resolve) => {
+        if (relay.history.length >= target) resolve();
+        else relay.on('appended', (n: number) => n >= target && resolve());
+      });
+      const unique = () => relay.ledger.unique.size;
+      const heldByB = (await b.sync((s) => s.checkins >= unique())).checkins;
+      await a.sync((s) => s.checkins >= heldByB);
+      proxyA.restore();
+      step('A filled its hole from the venue');
+
+      // Everything the relay sends, every laptop holds.
+      await new Promise<void>((resolve) => {
+        if (relay.history.length >= 1400) resolve();
+        else relay.on('appended', (n: number) => n >= 1400 && resolve());
+      });
+      const total = unique();
+      await Promise.all([a, b, c].map((l) => l.sync((s) => s.checkins === total)));
+
+      step('all hold everything');
+      // The hub dies. B and C keep working and say the venue sync is down.
+      await a.kill();
+      await b.sync((s) => s.link === 'down');
+      await c.sync((s) => s.link === 'down');
+
+      step('B and C say sync is down');
+      // B becomes the hub; C joins it and is SIGKILLed mid-way, then comes back.
+      await b.stop();
+      step('B stopped');
+      const b2 = laptop(dirB, ['--relay', relay.url, '--laptop-name', 'B', ...HUB]);
+      const codeB = (await b2.sync((s) => s.role === 'hub' && s.joinCode !== null)).joinCode!;
+      step('B is the hub');
+      await c.stop();
+      step('C stopped');
+      c = laptop(dirC, ['--no-relay', '--laptop-name', 'C', '--sync-join', codeB]);
+      await c.sync((s) => s.link === 'live');
+      await c.kill();
+      step('C killed');
+      c = laptop(dirC, ['--no-relay', '--laptop-name', 'C']);
+      a = laptop(dirA, [
+        '--relay',
+        proxyA.url('/events'),
+        '--laptop-name',
+        'A',
+        '--sync-join',
+        codeB,
+      ]);
+      await Promise.all([a, c].map((l) => l.sync((s) => s.link === 'live')));
+      step('A and C joined B');
+      await Promise.all(
+        [a, b2, c].map((l) => l.sync((s) => s.checkins === total && s.pending === 0)),
+      );
+
+      for (const l of [a, b2, c]) expect(await l.stop()).toBe(0);
+      const sa = await laptopStats(dirA);
+      const sb = await laptopStats(dirB);
+      const sc = await laptopStats(dirC);
+      expect(sa.checkins).toBe(total);
+      expect(venueView(sb)).toEqual(venueView(sa));
+      expect(venueView(sc)).toEqual(venueView(sa));
+      expect(sb.sync.role).toBe('hub');
+      expect(sc.sync.role).toBe('joined');
+      expect(sc.sync.laptops.map((l: any) => l.name).sort()).toEqual(['A', 'B', 'C']);
+    },
+  );
+});
