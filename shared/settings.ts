@@ -16,7 +16,7 @@ export const thresholdsSchema = z.object({
   /** A gate scanning at least this many per minute (last 5 min) is busy: an idle device there is critical. */
   busyGatePerMinute: z.number().min(1).max(1000).default(5),
   /** Connected but nothing new stored for this long: the banner turns amber and says so. */
-  quietMinutes: z.number().min(1).max(240).default(10),
+  quietMinutes: z.number().min(0.25).max(240).default(10),
 });
 
 export const displaySchema = z.object({

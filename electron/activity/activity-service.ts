@@ -24,7 +24,7 @@ import {
 import { fromSnapshot, toSnapshot } from '../../shared/domain/activity-snapshot';
 import { gateVms, overviewVm } from '../../shared/domain/activity-views';
 import { venueZoneOf, type VenueZone } from '../../shared/domain/venue-zone';
-import { DEFAULT_SETTINGS, type Thresholds } from '../../shared/settings';
+import { DEFAULT_SETTINGS, type CapacitySettings, type Thresholds } from '../../shared/settings';
 import type {
   DevicesPage,
   GateVm,
@@ -41,6 +41,8 @@ export interface ActivityServiceOptions {
   readonly db: GateOpsDatabase;
   readonly now?: () => number;
   readonly thresholds?: () => Thresholds;
+  /** Expected attendance (Settings), read on every overview. */
+  readonly capacity?: () => CapacitySettings;
   /** How often a changed model is written back (ms); 0 disables the timer (tests). */
   readonly snapshotEveryMs?: number;
 }
@@ -212,7 +214,14 @@ export class ActivityService {
   }
 
   overview(chartMinutes = 180, gateWindow: GateWindow = 5): Overview {
-    const vm = overviewVm(this.state, this.now(), this.thresholds(), chartMinutes, gateWindow);
+    const vm = overviewVm(
+      this.state,
+      this.now(),
+      this.thresholds(),
+      chartMinutes,
+      gateWindow,
+      this.options.capacity?.() ?? DEFAULT_SETTINGS.capacity,
+    );
     vm.totals.quarantined = this.quarantine.count;
     vm.venueTimeZone = this.venue?.zone ?? null;
     return vm;

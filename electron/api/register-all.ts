@@ -5,6 +5,7 @@
  */
 import { registerActivityHandlers } from './activity-handlers';
 import { registerAlertsHandlers } from './alerts-handlers';
+import { registerCapacityHandlers } from './capacity-handlers';
 import { registerCheckinsHandlers, registerQuarantineHandlers } from './checkins-handlers';
 import { registerRelayHandlers } from './relay-handlers';
 import { registerReportsHandlers } from './reports-handlers';
@@ -23,5 +24,8 @@ export function registerAllHandlers(router: ApiRouter, services: ApiServices): v
   if (status) registerStatusHandlers(router, { status });
   if (relay) registerRelayHandlers(router, { relay });
   if (services.settings) registerSettingsHandlers(router, { settings: services.settings });
+  if (services.settings && services.expected) {
+    registerCapacityHandlers(router, { settings: services.settings, expected: services.expected });
+  }
   if (services.reports) registerReportsHandlers(router, { reports: services.reports });
 }

@@ -6,6 +6,7 @@
 import type { AppInfo } from '../../shared/api/channels/app';
 import type { ActivityService } from '../activity/activity-service';
 import type { CheckinSearch } from '../activity/checkin-search';
+import type { ExpectedTicketsImport } from '../activity/expected-tickets';
 import type { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
 import type { AlertService } from '../alerts/alert-service';
 import type { RelayStatusSource } from '../alerts/relay-status-source';
@@ -26,6 +27,8 @@ export interface ApiServices {
   readonly quarantine?: QuarantineBrowser;
   /** `conflicts:*`: conflicting redeliveries, beside quarantine (electron/activity). */
   readonly conflicts?: ConflictBrowser;
+  /** `settings:import-expected`: CSVs of expected tickets (electron/activity). */
+  readonly expected?: ExpectedTicketsImport;
   /** `status:*`: the banner's health, relay outages, retry now (electron/alerts). */
   readonly status?: StatusService;
   /** `relay:*`: the relay link's status. */

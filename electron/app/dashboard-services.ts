@@ -3,7 +3,7 @@
  * alerts, check-in search and the quarantine browser. Both hosts (Electron main and headless
  * mode) call this once with the core's database and relay status, then register the API.
  */
-import type { Thresholds } from '../../shared/settings';
+import type { CapacitySettings, Thresholds } from '../../shared/settings';
 import { AlertService } from '../alerts/alert-service';
 import type { AlertAckStore } from '../alerts/alert-ack-store';
 import type { RelayStatusSource } from '../alerts/relay-status-source';
@@ -11,6 +11,7 @@ import { StatusService } from '../alerts/status-service';
 import type { GateOpsDatabase } from '../db';
 import { ActivityService } from '../activity/activity-service';
 import { CheckinSearch } from '../activity/checkin-search';
+import { ExpectedTicketsImport } from '../activity/expected-tickets';
 import { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
 
 export interface DashboardServices {
@@ -22,6 +23,8 @@ export interface DashboardServices {
   readonly relay: RelayStatusSource;
   /** Outages, what a reconnect caught up, and whether "live" hides a problem. */
   readonly status: StatusService;
+  /** Reads CSVs of expected tickets (expected attendance). */
+  readonly expected: ExpectedTicketsImport;
   /** Stops timers and writes the activity snapshot; call before closing the database. */
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface DashboardOptions {
   readonly now?: () => number;
   /** Read on every evaluation, so changed settings apply at once. */
   readonly thresholds?: () => Thresholds;
+  /** Expected attendance (Settings), read on every overview. */
+  readonly capacity?: () => CapacitySettings;
   readonly snapshotEveryMs?: number;
   readonly alertTickMs?: number;
   /** Where alert acknowledgements live (venue sync passes its own); default: this database. */
@@ -45,6 +50,7 @@ export async function startDashboardServices(
     db: options.db,
     ...(options.now ? { now: options.now } : {}),
     ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
   });
   const alerts = await AlertService.start({
@@ -71,6 +77,11 @@ export async function startDashboardServices(
     ),
     quarantine: new QuarantineBrowser(options.db),
     conflicts: new ConflictBrowser(options.db),
+    expected: new ExpectedTicketsImport(() => {
+      // A file without an event column belongs to the one event in the store, if there is one.
+      const ids = [...activity.model.events.keys()];
+      return ids.length === 1 ? (ids[0] ?? null) : null;
+    }),
     relay: options.relay,
     status,
     async close() {

@@ -108,6 +108,7 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
         db: core.db,
         relay: relayStatusFromClient(core.relay, core.simulated),
         thresholds: () => settings.get().thresholds,
+        capacity: () => settings.get().capacity,
       });
     } catch (error) {
       await core.close();

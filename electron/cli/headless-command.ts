@@ -223,6 +223,7 @@ async function attachHosts(
       dataDir: options.dataDir,
       services: { settings: store.settings },
       thresholds: () => store.settings.get().thresholds,
+      capacity: () => store.settings.get().capacity,
     }).catch(async (error: unknown) => {
       await store.close();
       for (const a of attachments.reverse()) await a.close();

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Thresholds } from '../../shared/settings';
+import type { CapacitySettings, Thresholds } from '../../shared/settings';
 import { startDashboardServices, type DashboardServices } from '../app/dashboard-services';
 import { registerAllHandlers } from '../api/register-all';
 import { ApiRouter } from '../api/router';
@@ -24,6 +24,7 @@ export interface DashboardHostOptions {
   readonly dataDir?: string;
   readonly version?: string;
   readonly thresholds?: () => Thresholds;
+  readonly capacity?: () => CapacitySettings;
   /** More services for other domains' handlers (settings, reports, …). */
   readonly services?: Partial<ApiServices>;
   /** Registers more handlers (other domains) on the router before the host starts. */
@@ -67,6 +68,7 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
     db: core.db,
     relay: relayStatusFromClient(core.relay, core.simulated),
     ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
   });
   // Reports: finished exports are written under the data folder and downloaded from the host.
   const reports = createHostReports({

@@ -248,6 +248,8 @@ function CurrentView(props: {
           error={props.settingsError}
           host={props.host}
           venueZone={props.overview?.venueTimeZone ?? null}
+          progress={props.overview?.progress}
+          gates={props.overview?.gates.map((g) => g.gate) ?? []}
         />
       );
   }

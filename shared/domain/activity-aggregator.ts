@@ -66,6 +66,8 @@ export interface DeviceAgg {
    * replayed at start would make every device "seen" at that one instant.
    */
   lastSeenAt: number;
+  /** When a check-in of it last reached us (what "heard from recently" means for lag). */
+  lastReceivedAt: number;
   uploadLagMs: number;
   /**
    * How far its latest received check-in was behind the newest scan already stored from any
@@ -227,6 +229,7 @@ function foldDevice(
       firstScanAt: c.checkedInAt,
       lastScanAt: c.checkedInAt,
       lastSeenAt: seen,
+      lastReceivedAt: c.receivedAt,
       uploadLagMs: 0,
       behindMs: 0,
       recent: new Map(),
@@ -236,6 +239,7 @@ function foldDevice(
   device.count += 1;
   device.firstScanAt = Math.min(device.firstScanAt, c.checkedInAt);
   device.lastSeenAt = Math.max(device.lastSeenAt, seen);
+  device.lastReceivedAt = Math.max(device.lastReceivedAt, c.receivedAt);
   device.uploadLagMs = Math.max(0, c.receivedAt - c.checkedInAt);
   device.behindMs = Math.max(0, front - c.checkedInAt);
   if (c.checkedInAt >= device.lastScanAt) {

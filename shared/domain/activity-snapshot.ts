@@ -90,7 +90,12 @@ export function fromSnapshot(value: unknown): ActivityState | null {
       lastCheckInAt: v.lastCheckInAt ?? null,
       minutes: new Map(v.minutes?.map(([a, b]) => [a, b])),
       sessions: new Map(v.sessions.map((x) => [x.sessionId, { ...x, recent: new Map(x.recent) }])),
-      devices: new Map(v.devices.map((d) => [d.deviceId, { ...d, recent: new Map(d.recent) }])),
+      devices: new Map(
+        v.devices.map((d) => [
+          d.deviceId,
+          { ...d, lastReceivedAt: d.lastReceivedAt ?? d.lastSeenAt, recent: new Map(d.recent) },
+        ]),
+      ),
       gates: new Map(
         v.gates.map((g) => [
           g.gate,

@@ -11,7 +11,7 @@ import type {
   Overview,
   SessionVm,
 } from '../api/channels/activity';
-import type { Thresholds } from '../settings';
+import { DEFAULT_SETTINGS, type CapacitySettings, type Thresholds } from '../settings';
 import {
   MINUTE,
   minuteOf,
@@ -22,6 +22,7 @@ import {
   type DeviceAgg,
   type SessionAgg,
 } from './activity-aggregator';
+import { progressVm } from './capacity';
 
 export function statusAt(lastScanAt: number, now: number, t: Thresholds): ActivityStatus {
   const quiet = now - lastScanAt;
@@ -62,7 +63,7 @@ export function laggingDeviceIds(
   const limit = t.uploadLagSeconds * 1000;
   const out = new Set<string>();
   for (const d of state.devices.values()) {
-    if (d.deviceId === '' || now - d.lastSeenAt >= t.sessionEndMinutes * MINUTE) continue;
+    if (d.deviceId === '' || now - d.lastReceivedAt >= t.sessionEndMinutes * MINUTE) continue;
     if (d.behindMs > limit) out.add(d.deviceId);
   }
   return out;
@@ -172,6 +173,7 @@ export function overviewVm(
   t: Thresholds,
   chartMinutes: number,
   gateWindow: GateWindow = 5,
+  capacity: CapacitySettings = DEFAULT_SETTINGS.capacity,
 ): Overview {
   const last = state.lastCheckInAt;
   // Live: the chart ends now. Reviewing an old event offline: it ends at the last check-in.
@@ -214,6 +216,7 @@ export function overviewVm(
     dataAsOf: state.lastReceivedAt,
     lastCheckInAt: state.lastCheckInAt,
     lastIngestSeq: state.lastIngestSeq,
+    progress: progressVm(state, capacity, now),
     venueTimeZone: null,
     computedAt: now,
   };

@@ -160,7 +160,7 @@ function lagAlerts(state: Readonly<ActivityState>, now: number, t: Thresholds): 
         items: lagging.slice(0, 20).map((d) => ({
           label: `${d.deviceId} at ${label(d.gate, '(no gate)')}: ${Math.round(d.behindMs / 1000)} s behind`,
           deviceId: d.deviceId,
-          at: d.lastSeenAt,
+          at: d.lastReceivedAt,
         })),
       },
     ];

@@ -35,7 +35,9 @@ export interface HealthInput {
   readonly extra?: ReadonlyArray<{ code: HealthReasonCode; text: string; bad?: boolean }>;
 }
 
-const minutes = (ms: number) => Math.max(1, Math.floor(ms / 60_000));
+/** "40 s", "12 min": short enough for the banner. */
+const span = (ms: number): string =>
+  ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min`;
 
 export function linkHealth(input: HealthInput): Health {
   const { relay, now, thresholds: t, totals, before } = input;
@@ -57,9 +59,9 @@ export function linkHealth(input: HealthInput): Health {
         code: 'quiet',
         text:
           (input.lastStoredAt === null || input.lastStoredAt < relay.liveSince
-            ? `Connected ${minutes(now - relay.liveSince)} min, nothing new stored`
-            : `Nothing new stored for ${minutes(now - since)} min`) +
-          ` (quiet time ${t.quietMinutes} min)${busy}`,
+            ? `Connected ${span(now - relay.liveSince)}, nothing new stored`
+            : `Nothing new stored for ${span(now - since)}`) +
+          ` (quiet time ${span(quietMs)})${busy}`,
       });
     }
   }

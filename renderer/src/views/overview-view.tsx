@@ -13,6 +13,7 @@ import {
 import { rankGates, windowCount } from '../../../shared/domain/activity-views';
 import { ArrivalsChart } from '../components/arrivals-chart';
 import { Id, Stat } from '../components/bits';
+import { ProgressCard } from '../components/progress-card';
 import { Sparkline } from '../components/sparkline';
 import { num, rate, useFormat } from '../format';
 import type { Navigate } from '../nav';
@@ -42,6 +43,7 @@ export function OverviewView(props: {
           primary
           sub={`last at ${fmt.when(o.lastCheckInAt)}`}
         />
+        <ProgressCard progress={o.progress} />
         <Stat
           label="Rate now"
           value={rate(o.ratePerMin)}

@@ -7,7 +7,11 @@
 import { useState, type FormEvent } from 'react';
 import type { SettingsView as SettingsVm } from '../../../shared/api/channels/settings';
 import type { GateOpsApi } from '../../../shared/api/methods';
+import type { Progress } from '../../../shared/api/channels/activity';
 import { ZoneInput, zoneProblem } from '../components/zone-input';
+import { CapacityFields } from './settings/capacity-fields';
+
+type Message = { ok: boolean; text: string } | null;
 
 type Thresholds = SettingsVm['settings']['thresholds'];
 
@@ -51,7 +55,7 @@ const THRESHOLDS: Array<{
     key: 'quietMinutes',
     label: 'Say so when connected but nothing new is stored for',
     unit: 'min (quiet time)',
-    min: 1,
+    min: 0.25,
     max: 240,
   },
 ];
@@ -62,13 +66,20 @@ export function SettingsView({
   error,
   host,
   venueZone,
+  progress,
+  gates,
 }: {
   api: GateOpsApi;
   settings: SettingsVm | undefined;
   error: string | null;
   host: 'electron' | 'headless' | null;
   venueZone: string | null;
+  progress: Progress | undefined;
+  gates: ReadonlyArray<string>;
 }) {
+  // Kept here: saving changes the settings, and the form below starts over with them.
+  const [message, setMessage] = useState<Message>(null);
+  const [importStatus, setImportStatus] = useState<Message>(null);
   if (error) {
     return (
       <div className="view">
@@ -87,6 +98,12 @@ export function SettingsView({
       vm={settings}
       host={host}
       venueZone={venueZone}
+      progress={progress}
+      gates={gates}
+      message={message}
+      setMessage={setMessage}
+      importStatus={importStatus}
+      setImportStatus={setImportStatus}
     />
   );
 }
@@ -96,11 +113,23 @@ function SettingsForm({
   vm,
   host,
   venueZone,
+  progress,
+  gates,
+  message,
+  setMessage,
+  importStatus,
+  setImportStatus,
 }: {
   api: GateOpsApi;
   vm: SettingsVm;
   host: 'electron' | 'headless' | null;
   venueZone: string | null;
+  progress: Progress | undefined;
+  gates: ReadonlyArray<string>;
+  message: Message;
+  setMessage: (m: Message) => void;
+  importStatus: Message;
+  setImportStatus: (m: Message) => void;
 }) {
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const s = vm.settings;
@@ -110,7 +139,7 @@ function SettingsForm({
   const [timezone, setTimezone] = useState(s.display.timezone);
   const [theme, setTheme] = useState(s.display.theme);
   const [notifications, setNotifications] = useState(s.notifications);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [capacity, setCapacity] = useState(s.capacity);
 
   const run = async (what: string, fn: () => Promise<unknown>) => {
     try {
@@ -134,6 +163,7 @@ function SettingsForm({
           thresholds,
           display: { timezone: timezone.trim(), theme },
           notifications,
+          capacity,
         },
       }),
     );
@@ -212,6 +242,7 @@ function SettingsForm({
               type="number"
               min={t.min}
               max={t.max}
+              step="any"
               value={thresholds[t.key]}
               onChange={(e) => setThresholds({ ...thresholds, [t.key]: Number(e.target.value) })}
             />
@@ -219,6 +250,15 @@ function SettingsForm({
           </label>
         ))}
       </fieldset>
+      <CapacityFields
+        api={api}
+        value={capacity}
+        onChange={setCapacity}
+        progress={progress}
+        gates={gates}
+        status={importStatus}
+        setStatus={setImportStatus}
+      />
       <fieldset>
         <legend>Critical alerts</legend>
         <p className="muted">

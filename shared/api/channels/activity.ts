@@ -55,6 +55,49 @@ export type GateVm = z.infer<typeof gateVmSchema>;
 
 export const productVmSchema = productCountSchema;
 
+const forecast = {
+  /** Tickets admitted per minute over the last 15 minutes (first scans only). */
+  ratePerMin: z.number().nonnegative(),
+  /** When 90 % / 100 % will be reached at that rate; null: reached, or not at this rate. */
+  eta90: ms.nullable(),
+  eta100: ms.nullable(),
+};
+
+export const progressSchema = z.object({
+  /** Some expected attendance is set; otherwise the view says so instead of 0 %. */
+  configured: z.boolean(),
+  events: z.array(
+    z.object({
+      eventId: id,
+      /** Tickets admitted (first scans; a re-entry does not count twice). */
+      admitted: z.number().int().nonnegative(),
+      expected: z.number().int().positive().nullable(),
+      percent: z.number().nonnegative().nullable(),
+      ...forecast,
+    }),
+  ),
+  /** Gates with an expected attendance of their own. */
+  gates: z.array(
+    z.object({
+      gate: id,
+      admitted: z.number().int().nonnegative(),
+      expected: z.number().int().positive(),
+      percent: z.number().nonnegative(),
+    }),
+  ),
+  /** Over the events with an expectation. */
+  total: z
+    .object({
+      expected: z.number().int().positive(),
+      admitted: z.number().int().nonnegative(),
+      percent: z.number().nonnegative(),
+      ...forecast,
+    })
+    .nullable(),
+  source: z.object({ fileName: z.string(), tickets: z.number().int(), importedAt: ms }).nullable(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
 export const overviewSchema = z.object({
   totals: z.object({
     checkins: z.number().int().nonnegative(),
@@ -79,6 +122,8 @@ export const overviewSchema = z.object({
   lastCheckInAt: ms.nullable(),
   /** Highest ingest sequence folded in. */
   lastIngestSeq: z.number().int().nonnegative(),
+  /** Progress toward the expected attendance (Settings). */
+  progress: progressSchema,
   /** The venue's time zone as the events give it (shared/domain/venue-zone.ts); null: unknown. */
   venueTimeZone: z.string().nullable(),
   /** The clock of main when this was computed (statuses and rates are relative to it). */

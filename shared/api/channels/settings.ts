@@ -92,7 +92,42 @@ export const relayTokenSchema = z
   .max(4096, 'the token is too long')
   .regex(/^[\x21-\x7e]+$/, 'the token must be printable ASCII without spaces');
 
+export const expectedImportResultSchema = z.object({
+  fileName: z.string(),
+  /** Unique tickets (per event) read. */
+  tickets: z.number().int().nonnegative(),
+  events: z.record(z.string(), z.number().int().nonnegative()),
+  gates: z.record(z.string(), z.number().int().nonnegative()),
+  /** The same ticket of the same event listed again (counted once). */
+  duplicates: z.number().int().nonnegative(),
+  /** Rows without a ticket or event id. */
+  skipped: z.number().int().nonnegative(),
+  /** The first few skipped rows, with their line. */
+  problems: z.array(z.string()),
+});
+export type ExpectedImportResult = z.infer<typeof expectedImportResultSchema>;
+
+/** One part of a CSV of expected tickets (a file arrives in parts of at most 512 K characters). */
+export const expectedImportRequestSchema = z
+  .object({
+    /** Absent on the first part; then the id the first part returned. */
+    importId: z.string().max(64).optional(),
+    fileName: z.string().min(1).max(256),
+    text: z.string().max(512 * 1024),
+    /** The last part: parse the rest, save the expected attendance, return the counts. */
+    done: z.boolean(),
+  })
+  .strict();
+
 export const settingsChannels = {
+  'settings:import-expected': query(
+    expectedImportRequestSchema,
+    z.object({
+      importId: z.string(),
+      result: expectedImportResultSchema.nullable(),
+      view: settingsViewSchema.nullable(),
+    }),
+  ),
   'settings:get': query(z.object({}).strict(), settingsViewSchema),
   'settings:update': query(z.object({ patch: settingsPatchSchema }).strict(), settingsViewSchema),
   'settings:set-token': query(z.object({ token: relayTokenSchema }).strict(), settingsViewSchema),
@@ -102,6 +137,7 @@ export const settingsChannels = {
 };
 
 export const settingsMethods = {
+  importExpectedTickets: { kind: 'query', channel: 'settings:import-expected' },
   getSettings: { kind: 'query', channel: 'settings:get' },
   updateSettings: { kind: 'query', channel: 'settings:update' },
   setRelayToken: { kind: 'query', channel: 'settings:set-token' },

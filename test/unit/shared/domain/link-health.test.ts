@@ -45,6 +45,13 @@ describe('link health', () => {
     expect(never.reasons[0]!.text).toBe(
       `Connected ${quiet + 1} min, nothing new stored (quiet time ${quiet} min)`,
     );
+    const short = linkHealth(
+      input({
+        thresholds: { ...DEFAULT_SETTINGS.thresholds, quietMinutes: 0.25 },
+        now: T0 + MIN + 40_000,
+      }),
+    );
+    expect(short.reasons[0]!.text).toBe('Nothing new stored for 40 s (quiet time 15 s)');
     // Not live: the banner says so itself; no quiet reason.
     expect(
       linkHealth(

@@ -45,6 +45,7 @@ describe('settings channels', () => {
     expect(own.map(([name]) => name).sort()).toEqual([
       'clearRelayToken',
       'getSettings',
+      'importExpectedTickets',
       'onSettingsChanged',
       'setRelayToken',
       'updateSettings',
