@@ -9,7 +9,7 @@ import type {
   ConflictRow,
   QuarantineRow,
 } from '../../shared/api/channels/quarantine';
-import type { ConflictDoc, GateOpsDatabase, QuarantineDoc } from '../db';
+import type { CheckInDoc, ConflictDoc, GateOpsDatabase, QuarantineDoc } from '../db';
 import { newestFirstPage, queryRaw } from '../db/raw-query';
 
 const PREVIEW = 200;
@@ -46,7 +46,40 @@ export class QuarantineBrowser {
   }
 }
 
-function conflictRow(d: Readonly<ConflictDoc>): ConflictRow {
+function dataOf(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  try {
+    const data = (JSON.parse(text) as { data?: unknown }).data;
+    return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const shown = (v: unknown): string =>
+  v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v);
+
+/** The fields of `data` (one level into objects such as `attendee`) that differ. */
+export function dataChanges(stored: string | undefined, incoming: string): string[] {
+  const a = dataOf(stored);
+  const b = dataOf(incoming);
+  if (!a || !b) return [];
+  const out: string[] = [];
+  const walk = (x: Record<string, unknown>, y: Record<string, unknown>, prefix: string) => {
+    for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
+      const u = x[k];
+      const v = y[k];
+      if (JSON.stringify(u) === JSON.stringify(v)) continue;
+      if (!prefix && u && v && typeof u === 'object' && typeof v === 'object') {
+        walk(u as Record<string, unknown>, v as Record<string, unknown>, `${k}.`);
+      } else out.push(`${prefix}${k}: ${shown(u)} → ${shown(v)}`);
+    }
+  };
+  walk(a, b, '');
+  return out;
+}
+
+function conflictRow(d: Readonly<ConflictDoc>, stored?: Readonly<CheckInDoc>): ConflictRow {
   return {
     id: d.id,
     ingestSeq: d.ingestSeq,
@@ -55,6 +88,8 @@ function conflictRow(d: Readonly<ConflictDoc>): ConflictRow {
     checkinId: d.checkinId,
     preview: d.text.slice(0, PREVIEW),
     size: d.text.length,
+    ticketId: stored?.ticketId ?? '',
+    changes: dataChanges(stored?.raw, d.text),
   };
 }
 
@@ -67,7 +102,16 @@ export class ConflictBrowser {
       sort: [Record<string, 'asc' | 'desc'>];
     };
     const { total, docs } = await newestFirstPage(this.db.conflicts, query, req.offset, req.limit);
-    return { total, offset: req.offset, rows: docs.map(conflictRow) };
+    const stored = await this.db.checkins.storageInstance.findDocumentsById(
+      [...new Set(docs.map((d) => d.checkinId))],
+      false,
+    );
+    const byId = new Map(stored.map((c) => [c.id, c]));
+    return {
+      total,
+      offset: req.offset,
+      rows: docs.map((d) => conflictRow(d, byId.get(d.checkinId))),
+    };
   }
 
   async get(id: string): Promise<ConflictDetail> {
@@ -78,7 +122,7 @@ export class ConflictBrowser {
       false,
     );
     return {
-      ...conflictRow(doc),
+      ...conflictRow(doc, stored),
       text: doc.text,
       storedRaw: stored ? stored.raw : null,
       storedFingerprint: doc.storedFingerprint,

@@ -16,6 +16,8 @@ import type { RelayStatusSource } from './relay-status-source';
 
 /** "Caught up N check-ins" shows this long after the last one it counted (and after reconnect). */
 export const CATCH_UP_SHOWN_MS = 2 * 60_000;
+/** How often the conflict and quarantine totals are sampled (to see them jump). */
+const SAMPLE_MS = 10_000;
 
 export interface StatusServiceOptions {
   readonly db: GateOpsDatabase;
@@ -119,18 +121,18 @@ export class StatusService {
     };
   }
 
-  /** One sample a minute of the totals, the last JUMP_WINDOW_MIN + 1 minutes. */
+  /** A sample of the totals every SAMPLE_MS, the last JUMP_WINDOW_MIN minutes of them. */
   private sample(): void {
     const now = this.options.activity.now();
     const last = this.samples[this.samples.length - 1];
-    if (last && now - last.at < 60_000) return;
+    if (last && now - last.at < SAMPLE_MS) return;
     this.samples.push({
       at: now,
       conflicts: this.totals.conflicts,
       quarantined: this.totals.quarantined,
       messages: this.totals.messages,
     });
-    const floor = now - (JUMP_WINDOW_MIN + 1) * 60_000;
+    const floor = now - JUMP_WINDOW_MIN * 60_000;
     while (this.samples.length > 1 && this.samples[0]!.at < floor) this.samples.shift();
   }
 
@@ -138,7 +140,7 @@ export class StatusService {
     const { activity, relay } = this.options;
     const now = activity.now();
     const floor = now - JUMP_WINDOW_MIN * 60_000;
-    const before = this.samples.find((s) => s.at >= floor) ?? this.samples[0] ?? null;
+    const samples = this.samples.filter((s) => s.at >= floor);
     const ended = this.outages.latestEnded();
     const catchUp =
       ended?.to != null &&
@@ -155,7 +157,7 @@ export class StatusService {
         conflicts: Math.max(this.totals.conflicts, activity.conflicts.count),
         quarantined: Math.max(this.totals.quarantined, activity.quarantine.count),
       },
-      before,
+      samples,
       catchUp,
       now,
       thresholds: activity.thresholds(),

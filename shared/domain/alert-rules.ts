@@ -3,7 +3,7 @@
  * the relay status, the unacknowledged quarantine and conflicts, and `now`, it lists the alerts
  * whose cause holds. Each alert has a condition key (`kind:subject`) and, where the data says
  * when the episode began, its `since`; the id `key@since` is then the same on every laptop.
- * Re-entries are grouped per gate and quarter-hour, and several lagging devices fold into one.
+ * Re-entries are summed up per quarter-hour, and several lagging devices fold into one.
  */
 import type { AlertItem, AlertKind, AlertSeverity } from '../api/channels/alerts';
 import type { RelayStatus } from '../api/channels/relay';
@@ -12,8 +12,10 @@ import {
   MINUTE,
   QUARTER_HOUR,
   ratePerMinute,
+  REENTRY_GROUP_ITEMS,
   scansSince,
   type ActivityState,
+  type ReentryGroup,
 } from './activity-aggregator';
 import { laggingDeviceIds, statusAt } from './activity-views';
 
@@ -180,29 +182,47 @@ function lagAlerts(state: Readonly<ActivityState>, now: number, t: Thresholds): 
   }));
 }
 
+/**
+ * Re-entries: one summary per quarter-hour for the whole venue (by check-in time), with the
+ * count per gate and the newest scans listed; not one card per scan.
+ */
 function reentryAlerts(state: Readonly<ActivityState>, now: number): RuleAlert[] {
-  const out: RuleAlert[] = [];
+  const quarters = new Map<number, ReentryGroup[]>();
   for (const g of state.reentryGroups.values()) {
-    const until = g.quarterStart + QUARTER_HOUR;
-    if (now - until > REENTRY_OPEN_MS) continue;
-    const gate = label(g.gate, '(no gate)');
-    const last = g.items[g.items.length - 1];
+    if (now - (g.quarterStart + QUARTER_HOUR) > REENTRY_OPEN_MS) continue;
+    const list = quarters.get(g.quarterStart) ?? [];
+    list.push(g);
+    quarters.set(g.quarterStart, list);
+  }
+  const out: RuleAlert[] = [];
+  for (const [quarterStart, groups] of quarters) {
+    const count = groups.reduce((a, g) => a + g.count, 0);
+    const byGate = [...groups].sort(
+      (a, b) => b.count - a.count || a.gate.localeCompare(b.gate, undefined, { numeric: true }),
+    );
+    const items = groups
+      .flatMap((g) => g.items)
+      .sort((a, b) => b.checkedInAt - a.checkedInAt || b.ingestSeq - a.ingestSeq)
+      .slice(0, REENTRY_GROUP_ITEMS);
+    const only = count === 1 ? items[0] : undefined;
     out.push({
-      key: `reentry:${g.gate}`,
+      key: 'reentry:venue',
       kind: 'reentry',
       severity: 'warning',
-      title:
-        g.count === 1 && last
-          ? `Re-entry of ticket ${last.ticketId} at gate ${gate}`
-          : `${g.count} re-entries at gate ${gate}`,
-      detail: `Tickets scanned again at gate ${gate} between the quarter-hour's start and end.`,
-      since: g.quarterStart,
-      until,
-      gate: g.gate,
-      count: g.count,
-      ...(g.count === 1 && last ? { ticketId: last.ticketId, deviceId: last.deviceId } : {}),
-      items: [...g.items].reverse().map((r) => ({
-        label: `${r.ticketId} by ${label(r.deviceId, 'an unknown device')}`,
+      title: only
+        ? `Re-entry of ticket ${only.ticketId} at gate ${label(only.gate, '(no gate)')}`
+        : `${count} re-entries at ${plural(groups.length, 'gate')}`,
+      detail:
+        'Tickets scanned again in this quarter-hour, by gate: ' +
+        byGate.map((g) => `${label(g.gate, '(no gate)')} ${g.count}`).join(' · ') +
+        '.',
+      since: quarterStart,
+      until: quarterStart + QUARTER_HOUR,
+      count,
+      ...(only ? { ticketId: only.ticketId, deviceId: only.deviceId, gate: only.gate } : {}),
+      ...(groups.length === 1 && groups[0] ? { gate: groups[0].gate } : {}),
+      items: items.map((r) => ({
+        label: `${r.ticketId} at ${label(r.gate, '(no gate)')} by ${label(r.deviceId, 'an unknown device')}`,
         ticketId: r.ticketId,
         deviceId: r.deviceId,
         at: r.checkedInAt,

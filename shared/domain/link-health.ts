@@ -25,9 +25,8 @@ export interface HealthInput {
   readonly totals: Health['totals'];
   /** Messages committed in all (every kind), now. */
   readonly messages: number;
-  /** The totals JUMP_WINDOW_MIN minutes ago (or the oldest sample within that window). */
-  readonly before:
-    (Pick<Health['totals'], 'conflicts' | 'quarantined'> & { messages: number }) | null;
+  /** The totals as sampled over the last JUMP_WINDOW_MIN minutes, oldest first. */
+  readonly samples: ReadonlyArray<HealthSample>;
   readonly catchUp: Health['catchUp'];
   readonly now: number;
   readonly thresholds: Thresholds;
@@ -35,12 +34,18 @@ export interface HealthInput {
   readonly extra?: ReadonlyArray<{ code: HealthReasonCode; text: string; bad?: boolean }>;
 }
 
+export interface HealthSample {
+  readonly conflicts: number;
+  readonly quarantined: number;
+  readonly messages: number;
+}
+
 /** "40 s", "12 min": short enough for the banner. */
 const span = (ms: number): string =>
   ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min`;
 
 export function linkHealth(input: HealthInput): Health {
-  const { relay, now, thresholds: t, totals, before } = input;
+  const { relay, now, thresholds: t, totals } = input;
   const reasons: Health['reasons'] = [];
   let bad = false;
   for (const e of input.extra ?? []) {
@@ -65,19 +70,23 @@ export function linkHealth(input: HealthInput): Health {
       });
     }
   }
-  if (before) {
-    const jumps: Array<[HealthReasonCode, string, number, number]> = [
-      ['conflicts-jump', 'Conflicts', before.conflicts, totals.conflicts],
-      ['quarantine-jump', 'Quarantined messages', before.quarantined, totals.quarantined],
-    ];
-    const messages = Math.max(1, input.messages - before.messages);
-    for (const [code, what, from, to] of jumps) {
-      if (to - from >= JUMP_COUNT && (to - from) / messages >= JUMP_SHARE) {
-        reasons.push({
-          code,
-          text: `${what} rose from ${from.toLocaleString('en-US')} to ${to.toLocaleString('en-US')} in ${JUMP_WINDOW_MIN} min`,
-        });
-      }
+  const jumps: Array<[HealthReasonCode, string, 'conflicts' | 'quarantined']> = [
+    ['conflicts-jump', 'Conflicts', 'conflicts'],
+    ['quarantine-jump', 'Quarantined messages', 'quarantined'],
+  ];
+  for (const [code, what, field] of jumps) {
+    const to = totals[field];
+    // The biggest rise that is also a big share of what came in since (a backlog dilutes it).
+    const from = input.samples.find(
+      (s) =>
+        to - s[field] >= JUMP_COUNT &&
+        (to - s[field]) / Math.max(1, input.messages - s.messages) >= JUMP_SHARE,
+    );
+    if (from) {
+      reasons.push({
+        code,
+        text: `${what} rose from ${from[field].toLocaleString('en-US')} to ${to.toLocaleString('en-US')} in ${JUMP_WINDOW_MIN} min`,
+      });
     }
   }
   return {

@@ -161,7 +161,7 @@ export function RelayBanner(props: {
         </span>
       ) : null}
       {catchUp ? (
-        <span className="badge badge-caught" data-testid="caught-up">
+        <span className="badge badge-caught" data-testid="caught-up" data-count={catchUp.count}>
           Back since {fmt.time(catchUp.since)}: caught up {num(catchUp.count)}{' '}
           {catchUp.count === 1 ? 'check-in' : 'check-ins'}
         </span>

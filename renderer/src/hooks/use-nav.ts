@@ -19,17 +19,21 @@ function readEntry(): Entry {
   return { nav, depth: typeof state?.depth === 'number' ? state.depth : 0 };
 }
 
-/** Moves the focus into the current view once it has rendered. */
-function focusView(search: boolean): void {
+/** Moves the focus into `view`'s table (or first control) once that view has rendered. */
+function focusView(view: string, search: boolean): void {
   let tries = 0;
   const attempt = () => {
-    const main = document.querySelector('main.content');
-    const target = search
-      ? document.getElementById('search')
-      : (main?.querySelector<HTMLElement>('[data-focus-target]') ??
-        main?.querySelector<HTMLElement>('input, select, button, [tabindex="0"]'));
-    if (target) target.focus();
-    else if (tries++ < 10) requestAnimationFrame(attempt);
+    const main = document.querySelector<HTMLElement>('main.content');
+    const shown = main?.dataset['view'] === view;
+    const target = !shown
+      ? null
+      : search
+        ? document.getElementById('search')
+        : (main.querySelector<HTMLElement>('[data-focus-target]') ??
+          main.querySelector<HTMLElement>('input, select, button, [tabindex="0"]'));
+    // Focus without scrolling the view: the top (the totals) stays in sight.
+    if (target) target.focus({ preventScroll: true });
+    else if (tries++ < 30) requestAnimationFrame(attempt);
   };
   requestAnimationFrame(attempt);
 }
@@ -94,7 +98,7 @@ export function useNav(): { nav: Nav; navigate: (next: Nav) => void; back: () =>
       e.preventDefault();
       const now = current.current.nav;
       if (!(command.search && now.view === command.view)) navigate({ view: command.view });
-      focusView(command.search);
+      focusView(command.view, command.search);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

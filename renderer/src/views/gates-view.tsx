@@ -1,6 +1,6 @@
 /**
  * Every gate at a glance: scans in the last 5 / 15 / 30 / 60 minutes, the last hour as a
- * sparkline, the product mix, devices and sessions; sortable by any column (the sort is kept).
+ * sparkline, the product mix and devices; sortable by any column (the sort is kept).
  * "Per product" shows one column per product instead. A gate opens its sessions (drill-down
  * gate → session → check-ins).
  */
@@ -51,7 +51,7 @@ const windowColumn = (
   key,
   header: `${minutes} min`,
   title: `scans in the last ${minutes} minutes`,
-  width: '4.8rem',
+  width: '4.2rem',
   align: 'right',
   sort: key,
   render: (g) => num(g[key]),
@@ -75,7 +75,7 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
   const gate = idColumn<GateVm>(
     'gate',
     'Gate',
-    'minmax(6rem, 1.4fr)',
+    'minmax(5.5rem, 1.2fr)',
     (g) => g.gate,
     '(no gate)',
     'gate',
@@ -83,7 +83,7 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
   const count: Column<GateVm> = {
     key: 'count',
     header: 'Checked in',
-    width: '6.5rem',
+    width: '6rem',
     align: 'right',
     sort: 'count',
     render: (g) => num(g.count),
@@ -108,7 +108,7 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
           key: 'rate',
           header: 'Per min',
           title: 'scans per minute over the last 5 minutes',
-          width: '5.2rem',
+          width: '4.8rem',
           align: 'right',
           sort: 'rate',
           render: (g) => rate(g.ratePerMin),
@@ -132,14 +132,14 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
         {
           key: 'products',
           header: 'Products',
-          width: 'minmax(9rem, 1.6fr)',
+          width: 'minmax(11.5rem, 2fr)',
           render: (g) => <ProductMix products={g.products} />,
         },
         {
           key: 'devices',
           header: 'Devices',
           title: 'devices active / idle / all',
-          width: '6.5rem',
+          width: '6rem',
           align: 'right',
           sort: 'devices',
           render: (g) => (
@@ -151,17 +151,9 @@ export function GatesView({ api, navigate }: { api: GateOpsApi; navigate: Naviga
           ),
         },
         {
-          key: 'sessions',
-          header: 'Sessions',
-          width: '5.5rem',
-          align: 'right',
-          sort: 'sessions',
-          render: (g) => num(g.sessions),
-        },
-        {
           key: 'last',
           header: 'Last scan',
-          width: '7.5rem',
+          width: '6.8rem',
           sort: 'lastScan',
           render: (g) => fmt.when(g.lastScanAt),
         },

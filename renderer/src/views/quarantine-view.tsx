@@ -164,17 +164,18 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
   );
   const columns: Column<ConflictRow>[] = [
     { key: 'time', header: 'Received', width: '8rem', render: (r) => fmt.when(r.receivedAt) },
-    idColumn('key', 'Dedupe key', 'minmax(12rem, 2fr)', (r) => r.key),
+    idColumn('ticket', 'Ticket', 'minmax(8rem, 1fr)', (r) => r.ticketId),
     {
-      key: 'raw',
-      header: 'Conflicting message (start)',
-      width: 'minmax(14rem, 3fr)',
+      key: 'changes',
+      header: 'What differs',
+      width: 'minmax(16rem, 3fr)',
       render: (r) => (
-        <code className="id" title={r.preview}>
-          {r.preview}
-        </code>
+        <span className="id" title={r.changes.join('\n')} data-testid="conflict-changes">
+          {r.changes.length ? r.changes.join(' · ') : r.preview}
+        </span>
       ),
     },
+    idColumn('key', 'Dedupe key', 'minmax(8rem, 1.2fr)', (r) => r.key),
     { key: 'size', header: 'Bytes', width: '6rem', align: 'right', render: (r) => num(r.size) },
   ];
   return (
@@ -209,6 +210,16 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
           <p>
             Received {fmt.dateTime(detail.receivedAt)} · key <code>{detail.key}</code>
           </p>
+          {detail.changes.length ? (
+            <>
+              <h3>What differs</h3>
+              <ul className="plain">
+                {detail.changes.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           <h3>Stored (kept)</h3>
           <pre className="raw" data-testid="conflict-stored">
             {pretty(detail.storedRaw)}

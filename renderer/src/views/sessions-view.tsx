@@ -121,7 +121,11 @@ export function SessionsView({ api, nav, navigate }: DrillDownViewProps) {
         ) : null}
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value as ActivityStatus | '')}>
+          <select
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ActivityStatus | '')}
+            data-testid="sessions-status"
+          >
             <option value="">All</option>
             <option value="active">Active</option>
             <option value="idle">Idle</option>

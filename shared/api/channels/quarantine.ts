@@ -28,6 +28,10 @@ export const conflictRowSchema = z.object({
   /** The first 200 characters of the conflicting message. */
   preview: z.string(),
   size: z.number().int(),
+  /** The ticket of the stored check-in ('' when it cannot be read). */
+  ticketId: z.string(),
+  /** What differs from the stored check-in, e.g. "gate: East 08 → Moved gate". */
+  changes: z.array(z.string()),
 });
 export type ConflictRow = z.infer<typeof conflictRowSchema>;
 

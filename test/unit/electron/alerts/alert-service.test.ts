@@ -75,7 +75,7 @@ describe('alert rules', () => {
     expect(refused[0]!.detail).not.toMatch(/arrive when|will arrive|fetched when/);
   });
 
-  it('groups re-entries per gate and quarter-hour, with the list and exact count', () => {
+  it('sums re-entries up per quarter-hour, with the gates, the list and the exact count', () => {
     const s = emptyActivity();
     let seq = 0;
     // 30 re-entries at G1 in one quarter-hour, 1 at G2, 1 at G1 in the next quarter-hour.
@@ -99,19 +99,19 @@ describe('alert rules', () => {
       checkIn(++seq, { gate: 'G1', ticketId: 'TY', reentry: true, checkedInAt: T0 + 16 * MIN }),
     );
     const groups = rules({ state: s, now: T0 + 17 * MIN }).filter((a) => a.kind === 'reentry');
-    expect(groups.map((g) => [g.gate, g.since, g.count])).toEqual(
-      expect.arrayContaining([
-        ['G1', T0, 30],
-        ['G2', T0, 1],
-        ['G1', T0 + 15 * MIN, 1],
-      ]),
-    );
-    expect(groups).toHaveLength(3);
-    const big = groups.find((g) => g.count === 30)!;
-    expect(big.title).toBe('30 re-entries at gate G1');
-    expect(big.items).toHaveLength(20); // the newest 20; the count stays exact
-    expect(big.items![0]!.ticketId).toBe('T29');
-    expect(groups.find((g) => g.gate === 'G2')!.title).toBe('Re-entry of ticket TX at gate G2');
+    // One summary per quarter-hour for the venue, its count exact, the gates in its detail.
+    expect(groups.map((g) => [g.key, g.since, g.until, g.count])).toEqual([
+      ['reentry:venue', T0 + 15 * MIN, T0 + 30 * MIN, 1],
+      ['reentry:venue', T0, T0 + 15 * MIN, 31],
+    ]);
+    const [later, big] = groups;
+    expect(big!.title).toBe('31 re-entries at 2 gates');
+    expect(big!.detail).toBe('Tickets scanned again in this quarter-hour, by gate: G1 30 · G2 1.');
+    expect(big!.items).toHaveLength(20); // the newest 20; the count stays exact
+    expect(big!.items![0]!.ticketId).toBe('T29');
+    expect(big!.items!.map((i) => i.ticketId)).not.toContain('T0');
+    expect(later!.title).toBe('Re-entry of ticket TY at gate G1');
+    expect(later!.ticketId).toBe('TY');
     // Two hours after its quarter-hour ended a group leaves the open list.
     expect(
       rules({ state: s, now: T0 + 15 * MIN + 121 * MIN }).filter((a) => a.kind === 'reentry'),
@@ -237,7 +237,7 @@ describe('AlertService', () => {
       const { alerts } = await setup(db);
       lists.push(alerts.list(true).alerts.map((a) => a.id));
     }
-    expect(lists[0]).toEqual([`reentry:G1@${T0}`]);
+    expect(lists[0]).toEqual([`reentry:venue@${T0}`]);
     expect(lists[1]).toEqual(lists[0]);
   });
 
@@ -333,33 +333,47 @@ describe('AlertService', () => {
     const db = await memoryDb();
     open.push(db);
     await db.checkins.bulkInsert([
-      checkIn(1, { ticketId: 'TK', gate: 'G1' }),
-      checkIn(2, { ticketId: 'TK', gate: 'G1', reentry: true }),
-      checkIn(3, { ticketId: 'TJ', gate: 'G2' }),
-      checkIn(4, { ticketId: 'TJ', gate: 'G2', reentry: true }),
+      // In arrival order, each upload the newest scan so far: nobody lags.
+      checkIn(1, { ticketId: 'TJ', gate: 'G2', deviceId: 'D2', checkedInAt: T0 - 15 * MIN }),
+      checkIn(2, {
+        ticketId: 'TJ',
+        gate: 'G2',
+        deviceId: 'D2',
+        reentry: true,
+        checkedInAt: T0 - 14 * MIN,
+      }),
+      checkIn(3, { ticketId: 'TK', gate: 'G1' }),
+      checkIn(4, { ticketId: 'TK', gate: 'G1', reentry: true }),
     ]);
-    const acks = new FakeSyncedAcks([{ alertId: `reentry:G2@${T0}`, at: T0, by: 'laptop-b' }]);
+    const earlier = `reentry:venue@${T0 - 15 * MIN}`;
+    const acks = new FakeSyncedAcks([{ alertId: earlier, at: T0, by: 'laptop-b' }]);
     const { alerts } = await setup(db, { acks });
-    expect(alerts.list(false).alerts.map((a) => a.id)).toEqual([`reentry:G1@${T0}`]);
+    expect(alerts.list(false).alerts.map((a) => a.id)).toEqual([`reentry:venue@${T0}`]);
     const changed = new Promise<void>((resolve) => {
       const sub = alerts.changes$.subscribe(() => {
         sub.unsubscribe();
         resolve();
       });
     });
-    acks.fromElsewhere([{ alertId: `reentry:G1@${T0}`, at: T0 + MIN, by: 'laptop-c' }]);
+    acks.fromElsewhere([{ alertId: `reentry:venue@${T0}`, at: T0 + MIN, by: 'laptop-c' }]);
     await changed;
     expect(alerts.list(false).openCount).toBe(0);
     expect(await alerts.acknowledgeAll()).toBe(0);
     expect(acks.appended).toEqual([]);
     // Nothing is ever removed from the store, even when the cause clears.
     await db.checkins.bulkInsert([
-      checkIn(5, { ticketId: 'TZ', gate: 'G3' }),
-      checkIn(6, { ticketId: 'TZ', gate: 'G3', reentry: true }),
+      checkIn(5, { ticketId: 'TZ', gate: 'G3', deviceId: 'D3', checkedInAt: T0 + 15 * MIN }),
+      checkIn(6, {
+        ticketId: 'TZ',
+        gate: 'G3',
+        deviceId: 'D3',
+        reentry: true,
+        checkedInAt: T0 + 16 * MIN,
+      }),
     ]);
     await alerts.evaluate();
     expect(await alerts.acknowledgeAll()).toBe(1);
-    expect(acks.appended.map((a) => a.alertId)).toEqual([`reentry:G3@${T0}`]);
+    expect(acks.appended.map((a) => a.alertId)).toEqual([`reentry:venue@${T0 + 15 * MIN}`]);
   });
 
   it('tells who listens about critical alerts that open, not about those open at start', async () => {

@@ -13,7 +13,7 @@ function input(over: Partial<HealthInput> = {}): HealthInput {
     lastMessageAt: T0 + MIN,
     totals,
     messages: 1000,
-    before: { ...totals, messages: 900 },
+    samples: [{ ...totals, messages: 900 }],
     catchUp: null,
     now: T0 + 2 * MIN,
     thresholds: DEFAULT_SETTINGS.thresholds,
@@ -69,10 +69,24 @@ describe('link health', () => {
       input({
         totals: { ...totals, quarantined: 18 },
         messages: 3000,
-        before: { ...totals, messages: 0 },
+        samples: [{ ...totals, messages: 0 }],
       }),
     );
     expect(backlog.tone).toBe('good');
+    // The same twelve, right after that backlog: a later sample sees them as a jump.
+    const after = linkHealth(
+      input({
+        totals: { ...totals, quarantined: 30 },
+        messages: 3014,
+        samples: [
+          { ...totals, messages: 0 },
+          { ...totals, quarantined: 18, messages: 3000 },
+        ],
+      }),
+    );
+    expect(after.reasons).toEqual([
+      { code: 'quarantine-jump', text: 'Quarantined messages rose from 18 to 30 in 5 min' },
+    ]);
   });
 
   it('puts reasons found elsewhere first, red when they say data is lost', () => {
