@@ -7,13 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config from '../../electron.vite.config';
 import { contentSecurityPolicy } from '../../electron/main/content-security-policy';
-import { ROOT } from '../helpers/e2e';
+import { CHROMIUM_ARGS, ROOT } from '../helpers/e2e';
+import { unusedPort } from '../helpers/ports';
 
 let server: ViteDevServer;
 let origin: string;
@@ -32,15 +32,6 @@ const headerLikeMain: Plugin = {
   },
 };
 
-/** A free port (the dev server's HMR client is told its port; 0 would not do). */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   const renderer = (config as { renderer: { plugins?: unknown[] } }).renderer;
   server = await createServer({
@@ -49,19 +40,14 @@ beforeAll(async () => {
     configFile: false,
     root: join(ROOT, 'renderer'),
     logLevel: 'silent',
-    server: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+    // A real port: the dev server tells its HMR client the port, and 0 would not do.
+    server: { host: '127.0.0.1', port: await unusedPort(), strictPort: true },
   });
   await server.listen();
   origin = new URL(server.resolvedUrls?.local[0] ?? '').origin;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 });
 

@@ -171,6 +171,15 @@ export function writeTokenFile(dir: string, token: string): string {
   return file;
 }
 
+/** How every test starts Debian's Chromium (COMMON.md launch flags). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;
+
 export interface Browser {
   readonly context: BrowserContext;
   readonly page: Page;
@@ -187,13 +196,7 @@ export async function openBrowser(
     headless: true,
     viewport: { width: 1366, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];

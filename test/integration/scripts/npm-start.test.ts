@@ -8,12 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli';
 import { numberAt, openBrowser, screenshot } from '../../helpers/e2e';
+import { unusedPort } from '../../helpers/ports';
 import { tempDir } from '../../helpers/relay';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -24,14 +24,6 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Setup {
   readonly dir: string;
@@ -57,7 +49,7 @@ async function setup(): Promise<Setup> {
   Object.assign(env, {
     ELECTRON_OVERRIDE_DIST_PATH: dist,
     electron_config_cache: join(dir, 'electron-cache'),
-    ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`,
+    ELECTRON_MIRROR: `http://127.0.0.1:${await unusedPort()}/`,
     ELECTRON_GET_NO_PROGRESS: '1',
     GATE_OPS_DATA_DIR: join(dir, 'data'),
     BROWSER: browser,
