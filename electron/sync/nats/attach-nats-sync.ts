@@ -47,6 +47,19 @@ export function describeNatsStatus(s: NatsSyncStatus): string {
   }
 }
 
+/** Each venue's freshness in one line (the operations centre prints it every half minute). */
+export function describeVenues(s: NatsSyncStatus, now: number): string {
+  const parts = s.venuesSeen.map((v) => {
+    if (v.asOf === null) return `${v.venue}: nothing heard yet`;
+    const ago = Math.max(0, Math.round((now - v.asOf) / 1000));
+    const laptops = `${v.laptops.length} laptop${v.laptops.length === 1 ? '' : 's'}`;
+    return `${v.venue}: as of ${new Date(v.asOf).toISOString()} (${ago} s ago, ${laptops})`;
+  });
+  return `NATS sync venues: ${parts.join('; ') || 'none'}`;
+}
+
+const VENUE_LINE_MS = 30_000;
+
 export interface AttachedNatsSync {
   readonly sync: NatsSync;
   close(): Promise<void>;
@@ -94,9 +107,15 @@ export async function attachNatsSync(args: {
     lastLine = line;
     timer ??= setTimeout(write, STATUS_WRITE_MS);
   });
+  // The operations centre states each venue's freshness on its own, not only when asked.
+  const venueTimer =
+    sync.status$.value.role === 'central'
+      ? setInterval(() => args.log(describeVenues(sync.status$.value, Date.now())), VENUE_LINE_MS)
+      : null;
   return {
     sync,
     async close() {
+      if (venueTimer) clearInterval(venueTimer);
       sub.unsubscribe();
       if (timer) clearTimeout(timer);
       await sync.stop();

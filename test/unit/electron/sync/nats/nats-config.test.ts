@@ -4,6 +4,7 @@ import {
   buildNatsSyncConfig,
   parseServerUrls,
 } from '../../../../../electron/sync/nats/nats-config';
+import { describeVenues } from '../../../../../electron/sync/nats/attach-nats-sync';
 import { connectionOptions, describeNatsError } from '../../../../../electron/sync/nats/nats-link';
 import {
   collectionFilter,
@@ -121,5 +122,27 @@ describe('NATS configuration', () => {
       reason: 'the NATS server refused the credentials (Authorization Violation)',
     });
     expect(describeNatsError(new Error('connect ECONNREFUSED 127.0.0.1:4222')).refused).toBe(false);
+  });
+});
+
+describe('NATS status lines', () => {
+  it('states each venue’s freshness', () => {
+    const line = describeVenues(
+      {
+        role: 'central',
+        venues: ['a', 'b'],
+        stream: 'GATEOPS_CENTRAL',
+        link: { state: 'connected', server: 'x', since: 0 },
+        collections: {},
+        venuesSeen: [
+          { venue: 'a', asOf: Date.UTC(2026, 4, 5, 18), laptops: [] },
+          { venue: 'b', asOf: null, laptops: [] },
+        ],
+      },
+      Date.UTC(2026, 4, 5, 18, 3),
+    );
+    expect(line).toBe(
+      'NATS sync venues: a: as of 2026-05-05T18:00:00.000Z (180 s ago, 0 laptops); b: nothing heard yet',
+    );
   });
 });
