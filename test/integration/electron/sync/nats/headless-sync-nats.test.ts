@@ -130,7 +130,11 @@ it('refuses to sync the demo, and a NATS option without --sync-nats', async () =
   expect(creds.stderr).not.toContain('u:p@');
 });
 
-function waitFor(done: () => boolean, exited: Promise<number | null>): Promise<void> {
+function waitFor(
+  done: () => boolean,
+  exited: Promise<number | null>,
+  stderr: () => string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       if (done()) {
@@ -141,7 +145,7 @@ function waitFor(done: () => boolean, exited: Promise<number | null>): Promise<v
     void exited.then((code) => {
       clearInterval(timer);
       if (done()) resolve();
-      else reject(new Error(`headless exited (${code}) before it was ready`));
+      else reject(new Error(`headless exited (${code}) before it was ready:\n${stderr()}`));
     });
   });
 }
