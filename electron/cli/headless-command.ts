@@ -202,6 +202,7 @@ async function attachHosts(
         await attachNatsSync({
           db: core.db,
           simulated: core.simulated,
+          laptop: { id: core.sync.laptopId, name: core.sync.name() },
           input: options.nats,
           env: io.env,
           log: say,

@@ -1,32 +1,16 @@
 /**
- * NATS sync next to a running core (headless mode attaches it like the UI server): the laptop's
- * presence id kept in the store's local `state` (never synced), the synced collections, and the
+ * NATS sync next to a running core (headless mode attaches it like the UI server): the synced
+ * collections, this laptop's identity (the venue-sync one: one id and name on both transports), the
  * status written to `state` as `nats-sync` (throttled) so `gate-ops stats` and the UI can read it.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { GateOpsDatabase } from '../../db';
 import type { NatsSyncConfigInput } from './nats-config';
 import type { NatsSync, NatsSyncStatus } from './nats-sync';
 import { natsSyncCollections } from './nats-sync-collections';
 import { startNatsSync } from './start-nats-sync';
 
-export const NATS_LAPTOP_STATE_ID = 'nats-laptop';
 export const NATS_STATUS_STATE_ID = 'nats-sync';
 const STATUS_WRITE_MS = 2000;
-
-async function laptopId(db: GateOpsDatabase): Promise<string> {
-  const doc = await db.state.findOne(NATS_LAPTOP_STATE_ID).exec();
-  const existing = doc?.value['laptopId'];
-  if (typeof existing === 'string' && /^[A-Za-z0-9_-]{22}$/.test(existing)) return existing;
-  const id = randomBytes(16).toString('base64url');
-  await db.state.upsert({
-    id: NATS_LAPTOP_STATE_ID,
-    value: { laptopId: id },
-    updatedAt: Date.now(),
-  });
-  return id;
-}
 
 /** One line for the supervisor per state change of the link. */
 export function describeNatsStatus(s: NatsSyncStatus): string {
@@ -70,7 +54,8 @@ export async function attachNatsSync(args: {
   readonly simulated: boolean;
   readonly input: NatsSyncConfigInput;
   readonly env: NodeJS.ProcessEnv;
-  readonly laptopName?: string;
+  /** The laptop's venue-sync id and name (author of its presence). */
+  readonly laptop: { readonly id: string; readonly name: string };
   readonly log: (line: string) => void;
 }): Promise<AttachedNatsSync> {
   const collections = natsSyncCollections(args.db);
@@ -79,7 +64,7 @@ export async function attachNatsSync(args: {
     env: args.env,
     collections,
     simulated: args.simulated,
-    laptop: { id: await laptopId(args.db), name: args.laptopName ?? hostname() },
+    laptop: args.laptop,
     log: args.log,
   });
   let lastLine = '';

@@ -94,6 +94,8 @@ export class StreamTail {
     this.generation++;
     this.stopReading();
     this.buffer = [];
+    // A pull waiting for messages must end now, not at its timeout (it would hold up shutdown).
+    this.error = new Error('the replication was stopped');
     for (const w of [...this.waiters]) w();
   }
 

@@ -75,7 +75,9 @@ it(
       ]);
     });
     await Promise.all(
-      laptops.map((l) => waitFor(() => /NATS sync: connected/.test(l.stderr()), l.exited)),
+      laptops.map((l) =>
+        waitFor(() => /NATS sync: stream GATEOPS_CLI_VENUE/.test(l.stderr()), l.exited, l.stderr),
+      ),
     );
     const js = jetstream(nc);
     const consumer = await js.consumers.get('GATEOPS_CLI_VENUE', {
