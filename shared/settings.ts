@@ -3,6 +3,7 @@
  * token is a secret and is never part of this object: see electron/settings.
  */
 import { z } from 'zod';
+import { urlCredentials } from './redact';
 
 export const thresholdsSchema = z.object({
   /** A device with no scan for this long, while its gate still has traffic, is idle. */
@@ -62,6 +63,15 @@ export const settingsSchema = z.object({
   relayUrl: z
     .string()
     .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+    .superRefine((url, ctx) => {
+      // Settings are stored in plain text and shown back: a credential has no place in them.
+      const found = urlCredentials(url);
+      if (found !== null)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must not carry credentials (${found}): set the relay token in the token field`,
+        });
+    })
     .nullable()
     .default(null),
   thresholds: thresholdsSchema.prefault({}),

@@ -15,7 +15,7 @@ import { createHostReports, type HostReports, type SaveDialog } from '../reports
 import type { SecretStore } from '../settings/secret-store';
 import { openSettingsStore, type SettingsStore } from '../settings/open-settings-store';
 import type { RelayTarget } from '../settings/settings-service';
-import { redactSecrets } from '../settings/redact';
+import { redactSecrets } from '../../shared/redact';
 import type { ApiResult } from '../../shared/api';
 
 export interface CoreHostOptions {

@@ -107,23 +107,6 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       sink: ingest,
     });
     const client = relay;
-    ingest.on('batch-committed', (b) =>
-      client.reportIngest({
-        stored: b.totals.stored,
-        redelivered: b.totals.redelivered,
-        conflicts: b.totals.conflicts,
-        rejected: b.totals.quarantined,
-        skipped: b.totals.skipped,
-      }),
-    );
-    const t = ingest.totals;
-    client.reportIngest({
-      stored: t.stored,
-      redelivered: t.redelivered,
-      conflicts: t.conflicts,
-      rejected: t.quarantined,
-      skipped: t.skipped,
-    });
     // Venue sync first: it is set up (identity, certificate) before the relay link starts.
     sync = await startVenueSync({
       dataDir: options.dataDir,

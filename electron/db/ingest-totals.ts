@@ -4,6 +4,8 @@
  * what is stored and a replay from `cursor` neither loses nor double-counts.
  */
 import type { GateOpsDatabase } from '.';
+import type { StoreTransaction } from './open-store';
+import { put } from './storage-writes';
 
 export const INGEST_STATE_ID = 'ingest';
 
@@ -84,4 +86,15 @@ export function parseTotals(value: Readonly<Record<string, unknown>>): IngestTot
     sequenceAnomalies: num('sequenceAnomalies'),
     lastReceivedAt: typeof last === 'number' ? last : null,
   };
+}
+
+/** Writes the totals on their own (the batch commit writes them with its batch). */
+export async function writeIngestTotals(
+  db: GateOpsDatabase,
+  transaction: StoreTransaction,
+  totals: IngestTotals,
+): Promise<void> {
+  await transaction(() =>
+    put(db.state, { id: INGEST_STATE_ID, value: { version: 1, ...totals }, updatedAt: Date.now() }),
+  );
 }

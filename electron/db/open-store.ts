@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../storage';
 import { openGateOpsDatabase, type GateOpsDatabase } from './database';
+import { createOwnerOnly, narrowToOwner } from './owner-only';
 
 /** Runs `fn` so that every write awaited inside it commits together (or not at all). */
 export type StoreTransaction = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -35,11 +36,16 @@ export async function openStore(
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const storage = getRxStorageNodeSqlite({ directory: dataDir });
+  const file = storage.filePathOf(name);
+  createOwnerOnly(file);
+  narrowToOwner(file);
   const db = await openGateOpsDatabase({ storage, name });
+  // SQLite made the WAL and shared-memory files just now (with the main file's mode).
+  narrowToOwner(file);
   return {
     db,
     transaction: (fn) => runInStorageTransaction(db, fn),
-    file: storage.filePathOf(name),
+    file,
     close: () => closeDb(db),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../shared/contract';
 import {
   readIngestTotals,
+  writeIngestTotals,
   type GateOpsDatabase,
   type IngestTotals,
   type StoreTransaction,
@@ -28,6 +29,7 @@ import {
 import type { RelaySink } from '../relay';
 import { commitBatch, type BatchResult, type IncomingMessage } from './batch-commit';
 import { CursorRule } from './cursor-rule';
+import { isSameRelay, relayIdentity } from './relay-identity';
 
 export interface BatchCommitted extends BatchResult {
   readonly committedAt: number;
@@ -64,9 +66,10 @@ export interface IngestOptions {
   readonly retryDelayMs?: number;
   readonly now?: () => number;
   /**
-   * Identity of the relay this pipeline reads from (its URL, or 'demo'). When the stored cursor
-   * belongs to another relay it is not resumed from: the new relay starts from its beginning
-   * (the store dedupes what was already seen) and its own sequences become the cursor.
+   * The relay this pipeline reads from (its URL, or 'demo'). When the stored cursor belongs to
+   * another relay it is not resumed from: the new relay starts from its beginning (the store
+   * dedupes what was already seen) and its own sequences become the cursor. Stored as a
+   * digested identity, never the URL's credentials (relay-identity.ts).
    */
   readonly relay?: string;
 }
@@ -110,15 +113,24 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.now = options.now ?? Date.now;
     this.retryMs = options.retryDelayMs ?? 50;
-    const sameRelay = options.relay === undefined || totals.cursorRelay === options.relay;
-    this.committed = sameRelay
-      ? totals
-      : { ...totals, cursor: null, latest: null, cursorRelay: options.relay ?? null };
-    this.cursorRule = new CursorRule(this.committed);
+    this.committed = totals;
+    this.cursorRule = new CursorRule(totals);
   }
 
   static async open(options: IngestOptions): Promise<IngestPipeline> {
-    return new IngestPipeline(options, await readIngestTotals(options.db));
+    let totals = await readIngestTotals(options.db);
+    if (options.relay !== undefined) {
+      const identity = relayIdentity(options.relay);
+      if (!isSameRelay(totals.cursorRelay, options.relay)) {
+        // Another relay's sequences mean nothing here: start from this relay's beginning.
+        totals = { ...totals, cursor: null, latest: null, cursorRelay: identity };
+      } else if (totals.cursorRelay !== identity) {
+        // Stored before identities were digested: the plain URL (credentials and all) goes now.
+        totals = { ...totals, cursorRelay: identity };
+        await writeIngestTotals(options.db, options.transaction ?? direct, totals);
+      }
+    }
+    return new IngestPipeline(options, totals);
   }
 
   /** What is committed: counters and the persisted cursor. */

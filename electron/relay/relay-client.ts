@@ -6,6 +6,7 @@
  * growing a queue. An authentication failure stops the retries and says so.
  */
 import { isUtf8 } from 'node:buffer';
+import { redactSecrets, redactUrl } from '../../shared/redact';
 import { BehaviorSubject } from 'rxjs';
 import WebSocket, { type ClientOptions } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -42,15 +43,7 @@ export interface RelayClientOptions {
   readonly connectTimeoutMs?: number;
 }
 
-const ZERO_COUNTERS: RelayCounters = {
-  received: 0,
-  stored: 0,
-  redelivered: 0,
-  conflicts: 0,
-  rejected: 0,
-  skipped: 0,
-  lastEventAt: null,
-};
+const ZERO_COUNTERS: RelayCounters = { received: 0, lastEventAt: null };
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_FRAGMENTS = 256 * 1024;
@@ -100,7 +93,7 @@ export class RelayClient {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.pingEvery = options.heartbeat?.intervalMs ?? 10_000;
     this.status$ = new BehaviorSubject<RelayStatus>({
-      url: redact(options.url),
+      url: redactUrl(options.url),
       state: { kind: 'idle' },
       offlineSince: this.clock.now(),
       lastError: null,
@@ -139,11 +132,6 @@ export class RelayClient {
     this.clearRetry();
     this.attempt = 0;
     this.connect();
-  }
-
-  /** The ingest side's counters, shown with the link's own. */
-  reportIngest(counts: Partial<Omit<RelayCounters, 'received'>>): void {
-    this.update({ counters: { ...this.status.counters, ...counts } });
   }
 
   async stop(): Promise<void> {
@@ -200,7 +188,7 @@ export class RelayClient {
       );
     } catch (error) {
       // e.g. an unusable URL: report it and keep to the backoff rhythm rather than throw.
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = this.clean(error instanceof Error ? error.message : String(error));
       this.scheduleRetry(null, 1006, '');
       return;
     }
@@ -231,7 +219,7 @@ export class RelayClient {
     });
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error: Error & { code?: string }) => {
-      this.lastError = error.message;
+      this.lastError = this.clean(error.message);
       const why = error.code !== undefined ? UNREADABLE[error.code] : undefined;
       if (why !== undefined && ws === this.ws) this.unreadable = why;
     });
@@ -367,6 +355,11 @@ export class RelayClient {
     }, delay);
   }
 
+  /** An error text from the socket layer, without the token or the URL's credentials. */
+  private clean(text: string): string {
+    return redactSecrets(text, [this.options.token]);
+  }
+
   private get maxPayload(): number {
     return this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   }
@@ -424,17 +417,5 @@ export class RelayClient {
 
   private update(patch: Partial<RelayStatus>): void {
     this.status$.next({ ...this.status, ...patch });
-  }
-}
-
-/** A URL for display: never the credentials that may sit in it. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(invalid URL)';
   }
 }

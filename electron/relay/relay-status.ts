@@ -14,18 +14,15 @@ export type RelayLinkState =
   | { readonly kind: 'stalled'; readonly at: number; readonly reason: string }
   | { readonly kind: 'stopped' };
 
+/** The link's own counters (what ingest made of the messages is in the ingest totals). */
 export interface RelayCounters {
   /** Messages received on the socket (replays after a reconnect included). */
   readonly received: number;
-  readonly stored: number;
-  readonly redelivered: number;
-  readonly conflicts: number;
-  readonly rejected: number;
-  readonly skipped: number;
   readonly lastEventAt: number | null;
 }
 
 export interface RelayStatus {
+  /** The relay URL as shown: no user info, no query values (shared/redact.ts). */
   readonly url: string;
   readonly state: RelayLinkState;
   /** When the link was last lost (or the client started), null while live. */

@@ -70,7 +70,8 @@ export class AtomicFile implements ReportSink {
     );
     let fd: number;
     try {
-      fd = await promisify(openFd)(tempPath, 'wx', 0o644);
+      // Owner-only: a report holds attendee names and e-mails (the rename keeps this mode).
+      fd = await promisify(openFd)(tempPath, 'wx', 0o600);
     } catch (error) {
       throw new TargetPathError(`cannot write in ${folder}: ${describe(error)}`);
     }

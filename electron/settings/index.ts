@@ -2,6 +2,5 @@
 export * from './atomic-file';
 export * from './headless-secret-store';
 export * from './open-settings-store';
-export * from './redact';
 export * from './secret-store';
 export * from './settings-service';

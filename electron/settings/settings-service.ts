@@ -17,7 +17,7 @@ import {
 } from '../../shared/api';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
 import type { StateDoc } from '../db/collections/state';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../../shared/redact';
 import type { SecretStore } from './secret-store';
 
 export const SETTINGS_DOC_ID = 'settings';

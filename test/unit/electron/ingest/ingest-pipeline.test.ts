@@ -300,8 +300,8 @@ describe('IngestPipeline', () => {
     expect(a.totals).toMatchObject({
       cursor: '000000009000',
       latest: '000000009001',
-      cursorRelay: 'wss://a',
     });
+    expect(a.totals.cursorRelay).toMatch(/^wss:\/\/a\/ #/);
 
     // Switched to relay B (e.g. in settings): its sequences are its own and start low.
     const b = await IngestPipeline.open({
@@ -316,7 +316,6 @@ describe('IngestPipeline', () => {
     expect(b.totals).toMatchObject({
       cursor: '000000000001',
       latest: '000000000002',
-      cursorRelay: 'wss://b',
       stored: 3,
       redelivered: 1,
     });
@@ -345,6 +344,48 @@ describe('IngestPipeline', () => {
       relay: 'wss://a',
     });
     expect(backOnA.resumeCursor()).toBe('000000009000');
+  });
+
+  it('never stores the credentials of a relay URL with the cursor', async () => {
+    const store = await memoryStore();
+    const url = 'ws://alice:hunter2@relay.test/events?access_token=Q&venue=north';
+    const p = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: url,
+    });
+    p.push(event(60));
+    p.push(event(61));
+    await p.flush();
+    const stored = JSON.stringify((await store.db.state.findOne('ingest').exec())!.toJSON());
+    for (const secret of ['alice', 'hunter2', 'access_token=Q', 'north']) {
+      expect(stored).not.toContain(secret);
+    }
+    // The same relay with a rotated token is still the same relay; another venue is not.
+    const rotated = url.replace('=Q', '=R').replace('hunter2', 'hunter3');
+    const same = await IngestPipeline.open({ db: store.db, relay: rotated });
+    expect(same.resumeCursor()).toBe(p.totals.cursor);
+    const other = await IngestPipeline.open({ db: store.db, relay: url.replace('north', 'south') });
+    expect(other.resumeCursor()).toBeNull();
+  });
+
+  it('replaces a plain relay URL stored by an earlier version, keeping its cursor', async () => {
+    const store = await memoryStore();
+    const url = 'ws://alice:hunter2@relay.test/events?access_token=Q';
+    await store.db.state.insert({
+      id: 'ingest',
+      value: { version: 1, cursor: '000000000005', cursorRelay: url, ingestSeq: 5, stored: 5 },
+      updatedAt: 1,
+    });
+    const p = await IngestPipeline.open({
+      db: store.db,
+      transaction: store.transaction,
+      relay: url,
+    });
+    expect(p.resumeCursor()).toBe('000000000005');
+    const stored = JSON.stringify((await store.db.state.findOne('ingest').exec())!.toJSON());
+    expect(stored).not.toContain('hunter2');
+    expect(stored).toContain('000000000005');
   });
 
   it('drops nothing as a replay on a relay that does not stamp sequence (reconnect or restart)', async () => {

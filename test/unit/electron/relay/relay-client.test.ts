@@ -45,6 +45,22 @@ describe('RelayClient', () => {
     expect(client.status.counters.received).toBe(1);
   });
 
+  it('shows the relay URL without user info or query values, also in errors', () => {
+    const { client, last } = setup({ url: 'ws://alice:hunter2@relay.test/events?access_token=Q' });
+    client.start();
+    // The link itself still gets the credentials.
+    expect(last().url).toContain('access_token=Q');
+    last().emit(
+      'error',
+      new Error('connect failed for ws://alice:hunter2@relay.test/events?access_token=Q'),
+    );
+    last().serverClose(1006);
+    const shown = JSON.stringify(client.status);
+    for (const secret of ['alice', 'hunter2', 'access_token=Q'])
+      expect(shown).not.toContain(secret);
+    expect(client.status.url).toBe('ws://[redacted]@relay.test/events?access_token=[redacted]');
+  });
+
   it('backs off exponentially with full jitter up to the cap, and reports the next try', () => {
     const { client, clock, last, sockets } = setup();
     client.start();

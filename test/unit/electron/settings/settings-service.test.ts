@@ -52,6 +52,21 @@ describe('settings service', () => {
     expect(await db.state.findOne(SETTINGS_DOC_ID).exec()).toBeNull();
   });
 
+  it('refuses a relay URL that carries credentials: they belong in the token field, never in stored settings', async () => {
+    const db = await memoryDb();
+    const s = await openSettingsService({ state: db.state, secrets: createMemorySecretStore() });
+    for (const relayUrl of [
+      'ws://alice:hunter2@relay.example/events',
+      'wss://relay.example/events?access_token=Q',
+      'wss://relay.example/events?venue=north&Token=Q',
+    ]) {
+      await expect(s.update({ relayUrl })).rejects.toThrow(/token/i);
+    }
+    expect(await db.state.findOne(SETTINGS_DOC_ID).exec()).toBeNull();
+    const ok = await s.update({ relayUrl: 'wss://relay.example/events?venue=north' });
+    expect(ok.settings.relayUrl).toBe('wss://relay.example/events?venue=north');
+  });
+
   it('applies a partial patch, stores it, and reads it back on reopen', async () => {
     const db = await memoryDb();
     const s = await openSettingsService({ state: db.state, secrets: createMemorySecretStore() });
