@@ -11,7 +11,6 @@ import { CREDENTIAL_PARAM, redactUrl } from '../../shared/redact';
 
 export const DEMO_RELAY = 'demo';
 
-
 export function relayIdentity(url: string): string {
   if (url === DEMO_RELAY) return DEMO_RELAY;
   let what: string;

@@ -2,7 +2,6 @@
  * A store slower than the relay: the pipeline's queue stays bounded because the relay client
  * stops reading from the socket (TCP backpressure reaches the relay), and nothing is lost.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { openStore, type StoreTransaction } from '../../../../electron/db';
 import { IngestPipeline } from '../../../../electron/ingest';
@@ -15,6 +14,7 @@ import {
   tempDir,
   TOKEN,
   waitForCommit,
+  waitForValue,
 } from '../../../helpers/relay';
 
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -38,10 +38,14 @@ it(
     cleanups.push(cleanup);
     const store = await openStore(dir);
     cleanups.push(() => store.close());
-    // Every commit takes at least 15 ms more than it needs: a store on a slow disk.
+    // A store slower than the relay, without a clock: a commit waits until the client has
+    // stopped reading (the queue is full), or until the relay has sent everything.
+    let client!: RelayClient;
+    const behind = (): Promise<unknown> =>
+      waitForValue(client.status$, (s) => s.paused || s.counters.received >= 8000);
     const slow: StoreTransaction = (fn) =>
       store.transaction(async () => {
-        await sleep(15);
+        await behind();
         return fn();
       });
     const HIGH_WATER = 500;
@@ -51,11 +55,13 @@ it(
       batchSize: 100,
       highWater: HIGH_WATER,
     });
-    const client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
+    client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
     cleanups.push(() => client.stop());
     let pauses = 0;
+    let wasPaused = false;
     const sub = client.status$.subscribe((s) => {
-      if (s.paused) pauses += 1;
+      if (s.paused && !wasPaused) pauses += 1;
+      wasPaused = s.paused;
     });
     cleanups.push(() => sub.unsubscribe());
     client.start();
