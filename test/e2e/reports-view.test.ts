@@ -84,7 +84,9 @@ describe('Reports view (headless, Chromium)', () => {
     expect(await page.getByTestId('report-pii').isChecked()).toBe(false);
     await page.getByTestId('report-start').click();
     const link = page.getByTestId('report-download');
-    await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.xlsx$/);
+    await expect
+      .poll(async () => (await link.getAttribute('download')) ?? '', { timeout: 60_000 })
+      .toMatch(/\.xlsx$/);
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(app.dir, 'downloaded.xlsx');
     await download.saveAs(file);
@@ -108,7 +110,9 @@ describe('Reports view (headless, Chromium)', () => {
     await page.getByTestId('report-format-pdf').check();
     await page.getByTestId('report-start').click();
     const link = page.getByTestId('report-download');
-    await expect.poll(async () => (await link.getAttribute('download')) ?? '').toMatch(/\.pdf$/);
+    await expect
+      .poll(async () => (await link.getAttribute('download')) ?? '', { timeout: 60_000 })
+      .toMatch(/\.pdf$/);
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(app.dir, 'downloaded.pdf');
     await download.saveAs(file);
