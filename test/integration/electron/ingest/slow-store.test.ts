@@ -40,9 +40,9 @@ it(
     cleanups.push(() => store.close());
     // A store slower than the relay, without a clock: a commit waits until the client has
     // stopped reading (the queue is full), or until the relay has sent everything.
-    let client!: RelayClient;
+    const link: { client?: RelayClient } = {};
     const behind = (): Promise<unknown> =>
-      waitForValue(client.status$, (s) => s.paused || s.counters.received >= 8000);
+      waitForValue(link.client!.status$, (s) => s.paused || s.counters.received >= 8000);
     const slow: StoreTransaction = (fn) =>
       store.transaction(async () => {
         await behind();
@@ -55,7 +55,8 @@ it(
       batchSize: 100,
       highWater: HIGH_WATER,
     });
-    client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
+    const client = new RelayClient({ url: relay.url, token: TOKEN, sink: ingest });
+    link.client = client;
     cleanups.push(() => client.stop());
     let pauses = 0;
     let wasPaused = false;
