@@ -1,13 +1,14 @@
 /**
- * The benchmark's "main process": core + dashboard services + headless host on the fixture, in a
+ * The benchmark's "main process": the app (electron/app) + headless host on the fixture, in a
  * process of its own so its memory is its own (not the fixture builder's, the simulator's or
  * Playwright's). Talks to the benchmark over IPC: `ready` (URL, timings), `committed` (per batch),
  * and answers `memory` with RSS and heap after a full GC.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startCore } from '../electron/app';
+import { startApp } from '../electron/app';
 import { startDashboardHost } from '../electron/headless/dashboard-host';
+import { headlessTokenStore } from '../electron/settings';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -18,8 +19,15 @@ if (!dataDir || !relayUrl || !token || !process.send)
 const send = (m: unknown): void => void process.send?.(m);
 
 const coreStartAt = Date.now();
-const core = await startCore({ dataDir, relayUrl, token });
-const host = await startDashboardHost({ core, port: 0 });
+const app = await startApp({
+  dataDir,
+  host: 'headless',
+  secrets: await headlessTokenStore({ env: {}, dataDir, token }),
+  relayOverride: { url: relayUrl, note: 'the benchmark relay' },
+  log: () => undefined,
+});
+const core = app.core();
+const host = await startDashboardHost({ app, port: 0 });
 core.ingest.on('batch-committed', (b) =>
   send({ t: 'committed', n: b.checkins.length, at: Date.now() }),
 );
@@ -28,10 +36,10 @@ core.relay.status$.subscribe((s) => {
 });
 send({
   t: 'ready',
-  url: host.host.url,
+  url: host.url,
   coreStartAt,
   readyAt: Date.now(),
-  startInfo: host.services.activity.startInfo,
+  startInfo: app.dashboard()?.activity.startInfo,
 });
 
 process.on('message', (m: { t: string }) => {
@@ -42,7 +50,7 @@ process.on('message', (m: { t: string }) => {
   } else if (m.t === 'stop') {
     void host
       .close()
-      .then(() => core.close())
+      .then(() => app.close())
       .then(() => process.exit(0));
   }
 });

@@ -67,7 +67,7 @@ export async function dashboardFixture(
   log(`building the fixture: ${n} check-ins into ${dir} (once)…`);
   const started = Date.now();
   const end = Date.now() - 3600_000;
-  const store = await openStore(dir, 'sqlite', DATABASE_NAME);
+  const store = await openStore(dir, DATABASE_NAME);
   try {
     const BATCH = 5000;
     for (let start = 0; start < n; start += BATCH) {

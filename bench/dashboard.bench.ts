@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   // Baseline 1: open the database and count the check-ins (no model, no UI).
   let t = performance.now();
   {
-    const store = await openStore(dir, 'sqlite', DATABASE_NAME);
+    const store = await openStore(dir, DATABASE_NAME);
     await store.db.checkins.count().exec();
     await store.close();
   }
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   let stored: number;
   let cursor: string | null;
   {
-    const store = await openStore(dir, 'sqlite', DATABASE_NAME);
+    const store = await openStore(dir, DATABASE_NAME);
     await (await store.db.state.findOne(ACTIVITY_SNAPSHOT_ID).exec())?.remove();
     t = performance.now();
     const activity = await ActivityService.start({ db: store.db, snapshotEveryMs: 0 });

@@ -32,7 +32,7 @@ import type {
   Overview,
   SessionsPage,
 } from '../../shared/api/channels/activity';
-import { newestFirstPage, queryRaw } from '../db/raw-query';
+import { newestFirstPage, queryRaw } from '../db';
 
 export const ACTIVITY_SNAPSHOT_ID = 'activity';
 const CATCH_UP_PAGE = 5000;

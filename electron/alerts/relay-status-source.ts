@@ -1,7 +1,7 @@
 /**
  * What the dashboard needs of the relay client: its current status and a way to follow it.
- * The relay client (electron/relay) is adapted to this in one place; tests pass a fixed or
- * hand-driven source.
+ * The relay client (electron/relay) is adapted to this in one place; tests pass a hand-driven
+ * source (test/helpers/manual-relay-status.ts).
  */
 import type { BehaviorSubject } from 'rxjs';
 import type { RelayStatus } from '../../shared/api/channels/relay';
@@ -13,23 +13,6 @@ export interface RelayStatusSource {
   subscribe(listener: (status: RelayStatus) => void): () => void;
   /** Try to connect now instead of waiting out the backoff; absent when there is no link. */
   retryNow?(): void;
-}
-
-/** A status you set by hand: tests, and hosts started without a relay. */
-export class ManualRelayStatus implements RelayStatusSource {
-  private readonly listeners = new Set<(status: RelayStatus) => void>();
-  constructor(private status: RelayStatus) {}
-  current(): RelayStatus {
-    return this.status;
-  }
-  set(status: RelayStatus): void {
-    this.status = status;
-    for (const l of this.listeners) l(status);
-  }
-  subscribe(listener: (status: RelayStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 }
 
 /** What the UI shows for the relay client's link state. */

@@ -1,5 +1,5 @@
 /** `activity:*` channels: overview, sessions, devices, gates; each with a coalesced `-watch`. */
-import type { ActivityService } from '../activity/activity-service';
+import type { ActivityService } from '../activity';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 

@@ -1,5 +1,5 @@
 /** `alerts:*` channels: the open alerts (live) and acknowledging them. */
-import type { AlertService } from '../alerts/alert-service';
+import type { AlertService } from '../alerts';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 

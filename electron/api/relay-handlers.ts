@@ -1,5 +1,5 @@
 /** `relay:*` channels: the relay link status, pushed on every change. */
-import type { RelayStatusSource } from '../alerts/relay-status-source';
+import type { RelayStatusSource } from '../alerts';
 import type { ApiRouter } from './router';
 
 export function registerRelayHandlers(

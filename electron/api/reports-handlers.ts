@@ -1,5 +1,5 @@
 /** `reports:*` channels: export options, start an export, follow its progress, cancel it. */
-import type { ExportService } from '../reports/export-service';
+import type { ExportService } from '../reports';
 import type { ApiRouter } from './router';
 
 export function registerReportsHandlers(

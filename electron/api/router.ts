@@ -71,6 +71,9 @@ function resolveCall<H>(
   return { ok: true, handler, request: parsed.data };
 }
 
+/** What a transport (IPC binding, loopback websocket) carries: a router, or one that forwards. */
+export type ApiEndpoint = Pick<ApiRouter, 'query' | 'subscribe'>;
+
 export class ApiRouter {
   private readonly queries = new Map<string, QueryHandler<QueryChannel>>();
   private readonly subscriptions = new Map<string, SubscriptionHandler<SubscriptionChannel>>();

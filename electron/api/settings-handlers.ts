@@ -2,7 +2,7 @@
  * API handlers for the settings domain. Requests arrive already validated by the router; the
  * relay token only ever flows in (set/clear), never out.
  */
-import type { SettingsService } from '../settings/settings-service';
+import type { SettingsService } from '../settings';
 import type { ApiRouter } from './router';
 
 export interface SettingsHandlerServices {

@@ -1,53 +1,74 @@
 /**
- * What the Electron window hosts: the settings store, the core (relay link, ingest, store), the
- * dashboard services and an ApiRouter with every domain's handlers. When the relay URL or token
- * changes in the settings, the core is restarted on the new target (the demo and a real relay
- * keep separate databases, so this is a restart, not just a reconnect) and `onRestarted` lets the
- * window reload onto the new data. No electron import: tests run it under Node.
+ * The composition root: the one place that wires Gate Ops, called by both hosts (Electron main
+ * and `gate-ops headless`). It opens the settings store, starts the core (store, ingest, relay
+ * link or demo venue) on the relay target the settings name, composes the dashboard services
+ * (activity, alerts, search, quarantine), the reports and the API router, and when the relay URL
+ * or token changes it restarts the core on the new target (the demo and a real relay keep
+ * separate databases, so this is a restart, not a reconnect). The hosts only carry the API
+ * (IPC, loopback websocket) and add what only they have (a save dialog, the token flags).
+ * No electron import: tests run it under Node.
  */
-import { startDashboardServices, type DashboardServices } from './dashboard-services';
-import { relayStatusFromClient } from '../alerts/relay-status-source';
-import { registerAllHandlers } from '../api/register-all';
-import { ApiRouter, type CallContext } from '../api/router';
-import type { ApiServices } from '../api/services';
-import { startCore, type Core, type CoreOptions } from '.';
-import { createHostReports, type HostReports, type SaveDialog } from '../reports';
-import type { SecretStore } from '../settings/secret-store';
-import { openSettingsStore, type SettingsStore } from '../settings/open-settings-store';
-import type { RelayTarget } from '../settings/settings-service';
-import { redactSecrets } from '../../shared/redact';
 import type { ApiResult } from '../../shared/api';
+import { registerAllHandlers, type ApiEndpoint, type ApiServices, ApiRouter } from '../api';
+import { createHostReports, type HostReports, type SaveDialog } from '../reports';
+import { redactSecrets } from '../../shared/redact';
+import {
+  openSettingsStore,
+  type RelayTarget,
+  type SecretStore,
+  type SettingsStore,
+  type SettingsStoreOptions,
+} from '../settings';
+import { relayStatusFromClient } from '../alerts';
+import { startDashboardServices, type DashboardServices } from './dashboard-services';
+import { startCore, type Core, type CoreOptions } from './start-core';
+import { APP_VERSION } from './version';
 
-export interface CoreHostOptions {
+export type AppHost = 'electron' | 'headless';
+
+/** Something that runs next to each core (venue sync, progress lines); returns how to detach. */
+export type CoreAttachment = (core: Core) => Detach | void | Promise<Detach | void>;
+type Detach = () => void | Promise<void>;
+
+export interface AppOptions {
   readonly dataDir: string;
-  readonly version: string;
+  readonly host: AppHost;
+  /** Where the relay token lives: safeStorage in Electron, env/file/flags in headless mode. */
   readonly secrets: SecretStore;
+  /** A relay given on the command line: wins over the saved one; the Settings view says so. */
+  readonly relayOverride?: { readonly url: string; readonly note: string };
   /** The native save dialog for report exports (without it, files go to <dataDir>/exports). */
   readonly saveDialog?: SaveDialog;
-  /** Test seams: memory storage, simulator settings. */
-  readonly core?: Partial<Omit<CoreOptions, 'dataDir' | 'relayUrl' | 'token'>>;
-  readonly settingsStorage?: 'sqlite' | 'memory';
+  /**
+   * false: only the core and the settings (headless without a UI: nothing calls the API, so the
+   * dashboard's start-up read of every check-in is not paid). Default true.
+   */
+  readonly api?: boolean;
+  /** Test seams: how the stores open, simulator settings. */
+  readonly core?: Partial<Omit<CoreOptions, 'dataDir' | 'relayUrl' | 'token' | 'log'>>;
+  readonly openSettings?: SettingsStoreOptions['open'];
   readonly log?: (line: string) => void;
   /** After a restart on a new relay target: windows should reload (their subscriptions are gone). */
   readonly onRestarted?: () => void;
 }
 
-/** What the IPC binding talks to; stays the same object across core restarts. */
-export interface ApiEndpoint {
-  query(channel: string, payload: unknown, ctx: CallContext): Promise<ApiResult<unknown>>;
-  subscribe(
-    channel: string,
-    payload: unknown,
-    emit: (event: unknown) => void,
-    ctx: CallContext,
-  ): ApiResult<() => void>;
-}
-
-export interface CoreHost {
+export interface GateOpsApp {
+  /** What the hosts carry; stays the same object across core restarts. */
   readonly api: ApiEndpoint;
   readonly settingsStore: SettingsStore;
   /** The running core (changes on restart). */
   core(): Core;
+  /** The running core's dashboard services; null when started with `api: false`. */
+  dashboard(): DashboardServices | null;
+  /**
+   * Calls `attach` with the running core now and with each new one after a restart; what it
+   * returns (a detach function) runs before that core stops. Settles once attached to the
+   * running core (rejects if that fails); a failure on a later core is logged, and the app goes
+   * on without it. Resolves to a function that stops attaching to new cores.
+   */
+  eachCore(attach: CoreAttachment): Promise<() => void>;
+  /** The finished-report download for a host that serves HTTP (headless). */
+  readonly reportDownload: HostReports['route'];
   /** Ask the relay client to reconnect at once (after sleep, when the network is back). */
   reconnectNow(): void;
   /** Settles when any restart in progress has finished. */
@@ -61,17 +82,22 @@ interface Generation {
   readonly url: string | null;
   readonly token: string | null;
   readonly core: Core;
-  readonly dashboard: DashboardServices;
-  readonly reports: HostReports;
+  readonly dashboard: DashboardServices | null;
+  readonly reports: HostReports | null;
   readonly router: ApiRouter;
+  readonly detach: Detach[];
 }
 
-export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost> {
+const noReports: HostReports['route'] = () => false;
+
+export async function startApp(options: AppOptions): Promise<GateOpsApp> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const withApi = options.api ?? true;
   const settingsStore = await openSettingsStore({
     dataDir: options.dataDir,
     secrets: options.secrets,
-    ...(options.settingsStorage ? { storage: options.settingsStorage } : {}),
+    ...(options.relayOverride ? { relayOverride: options.relayOverride } : {}),
+    ...(options.openSettings ? { open: options.openSettings } : {}),
     log: { warn: (m) => log(`warning: ${m}`) },
   });
   const { settings } = settingsStore;
@@ -86,6 +112,8 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   /** Where the core should connect now: null (the demo) when no relay or no token is set. */
   const effectiveTarget = (target: RelayTarget): string | null =>
     target.token === null ? null : target.url;
+
+  const attachments = new Set<CoreAttachment>();
 
   /** `demoOnly`: the fallback when the configured relay cannot be started. */
   const startGeneration = async (demoOnly = false): Promise<Generation> => {
@@ -102,52 +130,73 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
       ...(relayUrl !== null && target.token !== null ? { token: target.token } : {}),
       log: (line) => log(redactSecrets(line, [target.token])),
     });
-    let dashboard: DashboardServices;
-    try {
-      dashboard = await startDashboardServices({
-        db: core.db,
-        relay: relayStatusFromClient(core.relay, core.simulated),
-        thresholds: () => settings.get().thresholds,
-        capacity: () => settings.get().capacity,
-      });
-    } catch (error) {
-      await core.close();
-      throw error;
-    }
-    const reports = createHostReports({
-      checkins: core.db.checkins,
-      dataDir: options.dataDir,
-      openAlerts: () => dashboard.alerts.list(false).alerts,
-      ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
-    });
-    const services: ApiServices = {
-      appInfo: () => ({
-        version: options.version,
-        host: 'electron',
-        demo: core.simulated,
-        dataDir: options.dataDir,
-      }),
-      ...dashboard,
-      reports: reports.service,
-      settings,
-    };
     const router = new ApiRouter();
-    registerAllHandlers(router, services);
-    return {
+    let dashboard: DashboardServices | null = null;
+    let reports: HostReports | null = null;
+    if (withApi) {
+      try {
+        dashboard = await startDashboardServices({
+          db: core.db,
+          relay: relayStatusFromClient(core.relay, core.simulated),
+          thresholds: () => settings.get().thresholds,
+          capacity: () => settings.get().capacity,
+        });
+      } catch (error) {
+        await core.close();
+        throw error;
+      }
+      const openAlerts = dashboard.alerts;
+      reports = createHostReports({
+        checkins: core.db.checkins,
+        dataDir: options.dataDir,
+        openAlerts: () => openAlerts.list(false).alerts,
+        ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
+      });
+      const services: ApiServices = {
+        appInfo: () => ({
+          version: APP_VERSION,
+          host: options.host,
+          demo: core.simulated,
+          dataDir: options.dataDir,
+        }),
+        ...dashboard,
+        reports: reports.service,
+        settings,
+      };
+      registerAllHandlers(router, services);
+    }
+    const generation: Generation = {
       url: relayUrl,
       token: relayUrl === null ? null : target.token,
       core,
       dashboard,
       reports,
       router,
+      detach: [],
     };
+    for (const attach of attachments) {
+      await attachTo(generation, attach).catch((error: unknown) =>
+        log(`error: could not attach to the new core: ${redactSecrets(String(error))}`),
+      );
+    }
+    return generation;
+  };
+
+  const attachTo = async (g: Generation, attach: CoreAttachment): Promise<void> => {
+    const detach = await attach(g.core);
+    if (detach) g.detach.push(detach);
   };
 
   const stopGeneration = async (g: Generation): Promise<void> => {
+    for (const detach of g.detach.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(detach)
+        .catch((e: unknown) => log(`warning: detaching from the core: ${String(e)}`));
+    }
     // Exports and the dashboard first: they read from (and the dashboard writes its snapshot
     // into) the core's database.
-    await g.reports.close().catch((e: unknown) => log(`warning: reports close: ${String(e)}`));
-    await g.dashboard.close().catch((e: unknown) => log(`warning: dashboard close: ${String(e)}`));
+    await g.reports?.close().catch((e: unknown) => log(`warning: reports close: ${String(e)}`));
+    await g.dashboard?.close().catch((e: unknown) => log(`warning: dashboard close: ${String(e)}`));
     await g.core.close();
   };
 
@@ -206,11 +255,19 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   return {
     settingsStore,
     api: {
-      query: (channel, payload, ctx) => current.router.query(channel, payload, ctx),
+      query: (channel, payload, ctx): Promise<ApiResult<unknown>> =>
+        current.router.query(channel, payload, ctx),
       subscribe: (channel, payload, emit, ctx) =>
         current.router.subscribe(channel, payload, emit, ctx),
     },
     core: () => current.core,
+    dashboard: () => current.dashboard,
+    async eachCore(attach) {
+      await attachTo(current, attach);
+      attachments.add(attach);
+      return () => void attachments.delete(attach);
+    },
+    reportDownload: (req, res, ctx) => (current.reports?.route ?? noReports)(req, res, ctx),
     reconnectNow: () => current.core.relay.reconnectNow(),
     idle: () => restarting.catch(() => undefined),
     close() {

@@ -5,7 +5,6 @@
  * file so it never mixes with a real event's.
  */
 import { randomBytes } from 'node:crypto';
-import type { GateOpsDatabase } from '../db';
 import { IngestPipeline, type IngestOptions } from '../ingest';
 import { RelayClient, type Clock, type RelayClientOptions } from '../relay';
 import {
@@ -13,7 +12,13 @@ import {
   type RelaySimulator,
   type RelaySimulatorOptions,
 } from '../demo-venue';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore, type StoreKind } from '../db/open-store';
+import {
+  DATABASE_NAME,
+  DEMO_DATABASE_NAME,
+  openStore,
+  type GateOpsDatabase,
+  type OpenStore,
+} from '../db';
 import { startVenueSync, type CoreSyncOptions } from '../sync/core-sync';
 import type { VenueSync } from '../sync/venue-sync';
 
@@ -22,7 +27,8 @@ export interface CoreOptions {
   /** ws:// or wss:// URL of the relay; absent or null: the built-in simulator (demo). */
   readonly relayUrl?: string | null;
   readonly token?: string;
-  readonly storage?: StoreKind;
+  /** How the store opens (tests pass an in-memory one); default: the SQLite file. */
+  readonly openStore?: OpenStore;
   readonly clock?: Clock;
   /** Overrides for the demo simulator (tests: a seed, a rate, a backlog). */
   readonly simulator?: Partial<Omit<RelaySimulatorOptions, 'token'>>;
@@ -59,9 +65,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? (() => undefined);
   const noRelay = options.noRelay === true;
   const simulated = !options.relayUrl && !noRelay;
-  const store = await openStore(
+  const store = await (options.openStore ?? openStore)(
     options.dataDir,
-    options.storage ?? 'sqlite',
     simulated ? DEMO_DATABASE_NAME : DATABASE_NAME,
   );
   let simulator: RelaySimulator | null = null;
@@ -151,5 +156,3 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     throw error;
   }
 }
-
-export { DATABASE_NAME, DEMO_DATABASE_NAME };

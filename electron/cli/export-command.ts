@@ -117,7 +117,7 @@ export const exportCommand: CliCommand = {
       return EXIT_USAGE;
     }
 
-    const store = await openStore(dataDir, 'sqlite', name);
+    const store = await openStore(dataDir, name);
     const progress = values.quiet ? undefined : progressLine(io);
     try {
       const outcome = await runExport(store.db.checkins, request, {

@@ -1,16 +1,19 @@
 /**
- * `gate-ops headless`: runs the core (relay link + ingest + store) without Electron. With no
- * --relay it runs on the built-in demo relay and says the data is simulated. Serving the UI on
- * --port is attached in `attachHosts` below (the dashboard's headless host plugs in there).
+ * `gate-ops headless`: the app (electron/app, the same composition as the Electron window)
+ * without Electron. It connects to the relay saved in Settings with the token saved there, unless
+ * --relay / --token-file / GATE_OPS_RELAY_TOKEN / --token say otherwise; with no relay anywhere it
+ * runs on the built-in demo relay and says the data is simulated. With --port it serves the UI
+ * (electron/headless), where changing the relay in Settings restarts the core as in the window.
  */
 import { resolve } from 'node:path';
+import { redactUrl } from '../../shared/redact';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, startCore, type Core } from '../app';
-import { readRelayToken } from '../settings/relay-token';
+import { defaultDataDir, startApp, type Core } from '../app';
 import { startDashboardHost } from '../headless/dashboard-host';
-import { openHeadlessSettingsStore } from '../settings';
-import type { RelayStatus } from '../relay/relay-client';
 import { isIP } from 'node:net';
+import type { BatchCommitted } from '../ingest';
+import type { RelayStatus } from '../relay';
+import { headlessTokenStore, type SecretStore } from '../settings';
 import type { CoreSyncOptions } from '../sync/core-sync';
 import { parseJoinCode } from '../sync/pairing/join-code';
 import type { SyncRole } from '../sync/sync-identity';
@@ -27,10 +30,11 @@ const usage = `Usage: gate-ops headless [options]
 
 Runs Gate Ops without a window: keeps the relay link, stores every check-in.
 
-  --relay URL         ws:// or wss:// URL of the relay (none: the built-in demo relay,
-                      with simulated data)
+  --relay URL         ws:// or wss:// URL of the relay (default: the one saved in
+                      Settings; none there: the built-in demo relay, simulated data)
   --token-file F      file holding the relay's bearer token (readable by its owner only);
                       or set GATE_OPS_RELAY_TOKEN; --token T works but shows in ps
+                      (default: the token saved in Settings)
   --data-dir DIR      data folder (default: $GATE_OPS_DATA_DIR or the per-user app folder)
   --port N            serve the UI on 127.0.0.1:N
   --progress          one JSON line per committed batch on stdout (for scripts)
@@ -46,8 +50,10 @@ Venue sync (the laptops at one venue share check-ins, acknowledgements and the s
 ${NATS_CLI_USAGE}`;
 
 export interface HeadlessOptions {
+  /** --relay: wins over the relay saved in Settings; null: the saved one (or the demo). */
   readonly relayUrl: string | null;
-  readonly token: string | null;
+  /** Where the token comes from (flags, environment, or what Settings saved). */
+  readonly secrets: SecretStore;
   readonly dataDir: string;
   readonly port: number | null;
   readonly quiet: boolean;
@@ -56,11 +62,6 @@ export interface HeadlessOptions {
   readonly nats?: NatsSyncConfigInput | null;
   readonly noRelay: boolean;
   readonly sync: CoreSyncOptions;
-}
-
-/** Something headless mode runs next to the core (e.g. the UI server); closed before the core. */
-export interface HeadlessAttachment {
-  close(): Promise<void>;
 }
 
 export const headlessCommand: CliCommand = {
@@ -109,18 +110,23 @@ export const headlessCommand: CliCommand = {
         throw new UsageError('--port must be a port number');
       }
     }
-    const token = await readRelayToken({
+    const dataDir = resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env));
+    // A refused --token-file ends the run here, with a message saying how to fix it.
+    const secrets = await headlessTokenStore({
       token: values.token,
       tokenFile: values['token-file'],
       env: io.env,
+      dataDir,
     });
-    if (relayUrl !== null && token === null) {
-      throw new UsageError('--relay needs a token: --token-file F or GATE_OPS_RELAY_TOKEN');
+    if (relayUrl !== null && (await secrets.read().catch(() => null)) === null) {
+      throw new UsageError(
+        '--relay needs a token: --token-file F, GATE_OPS_RELAY_TOKEN, or one saved in Settings',
+      );
     }
     const options: HeadlessOptions = {
       relayUrl,
-      token,
-      dataDir: resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env)),
+      secrets,
+      dataDir,
       port,
       quiet: values.quiet,
       progress: values.progress,
@@ -136,29 +142,83 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   const say = (line: string): void => {
     if (!options.quiet) io.stderr.write(`${line}\n`);
   };
-  const core = await startCore({
+  const serve = options.port !== null;
+  const app = await startApp({
     dataDir: options.dataDir,
-    relayUrl: options.relayUrl,
-    ...(options.token !== null ? { token: options.token } : {}),
-    noRelay: options.noRelay,
-    sync: options.sync,
+    host: 'headless',
+    secrets: options.secrets,
+    ...(options.relayUrl !== null
+      ? {
+          relayOverride: {
+            url: options.relayUrl,
+            note: `This run connects to ${redactUrl(options.relayUrl)}, given with --relay; the relay saved here is used when gate-ops headless starts without --relay.`,
+          },
+        }
+      : {}),
+    // Without a UI nothing calls the API: only the core and the settings run.
+    api: serve,
+    core: { noRelay: options.noRelay, sync: options.sync },
     log: say,
   });
-  if (core.sync.current.role === 'hub') {
-    const qr = await core.sync.joinCodeTerminal();
-    if (qr !== null && !options.quiet) io.stderr.write(`${qr}\n`);
-  }
-  const stopSync = watchSync(core, io);
-  say(`data: ${core.databaseFile ?? '(memory)'}`);
-  const stopWatching = watchLink(core, say);
-  if (options.progress) {
-    core.ingest.on('batch-committed', (b) =>
+  // Each core (a new one after the relay is changed in Settings) is watched the same way.
+  let onAuthFailed: () => void = () => undefined;
+  await app.eachCore(async (core) => {
+    if (core.sync.current.role === 'hub') {
+      const qr = await core.sync.joinCodeTerminal();
+      if (qr !== null && !options.quiet) io.stderr.write(`${qr}\n`);
+    }
+    const stopSync = watchSync(core, io);
+    say(`data: ${core.databaseFile ?? '(memory)'}`);
+    const stopWatching = watchLink(core, say);
+    const auth = core.relay.status$.subscribe((s) => {
+      if (s.state.kind === 'auth-failed') onAuthFailed();
+    });
+    const onBatch = (b: BatchCommitted) =>
       io.stdout.write(
         `${JSON.stringify({ committed: b.totals.ingestSeq, stored: b.totals.stored, cursor: b.totals.cursor, latest: b.totals.latest })}\n`,
-      ),
-    );
+      );
+    if (options.progress) core.ingest.on('batch-committed', onBatch);
+    return () => {
+      stopSync();
+      stopWatching();
+      auth.unsubscribe();
+      if (options.progress) core.ingest.off('batch-committed', onBatch);
+    };
+  });
+  if (options.nats) {
+    // Venue sync over NATS follows the core: a restart on another relay re-attaches it there.
+    const nats = options.nats;
+    try {
+      await app.eachCore(async (core) => {
+        const sync = await attachNatsSync({
+          db: core.db,
+          simulated: core.simulated,
+          laptop: { id: core.sync.laptopId, name: core.sync.name() },
+          input: nats,
+          env: io.env,
+          log: say,
+        });
+        return () => sync.close();
+      });
+    } catch (error) {
+      await app.close();
+      if (error instanceof NatsConfigError) throw new UsageError(error.message);
+      throw error;
+    }
   }
-  const attachments = await attachHosts(core, options, io);
+  let ui: Awaited<ReturnType<typeof startDashboardHost>> | null = null;
+  if (serve) {
+    // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
+    ui = await startDashboardHost({ app, port: options.port ?? 0 }).catch(
+      async (error: unknown) => {
+        await app.close();
+        throw error;
+      },
+    );
+    io.stdout.write(`${JSON.stringify({ url: ui.url, port: ui.port })}\n`);
+    io.stderr.write(`Gate Ops dashboard: open ${ui.url}\n`);
+  }
+  const core = app.core();
   io.stdout.write(
     `${JSON.stringify({ ready: true, simulated: core.simulated, database: core.databaseFile })}\n`,
   );
@@ -168,79 +228,20 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
     if (io.stopSignal.aborted) resolveStop();
     else io.stopSignal.addEventListener('abort', () => resolveStop(), { once: true });
     // With nothing else to show it on, a refused token ends the run (exit status 1).
-    if (attachments.length === 0) {
-      core.relay.status$.subscribe((s) => {
-        if (s.state.kind === 'auth-failed') resolveStop();
-      });
+    if (!serve && !options.nats) {
+      onAuthFailed = resolveStop;
+      if (app.core().relay.status.state.kind === 'auth-failed') resolveStop();
     }
   });
-  const authFailed = core.relay.status.state.kind === 'auth-failed';
+  const last = app.core();
+  const authFailed = last.relay.status.state.kind === 'auth-failed';
   say('stopping: finishing the batch being written…');
-  for (const a of attachments.reverse()) await a.close();
+  await ui?.close();
   clearInterval(keepAlive);
-  stopWatching();
-  stopSync();
-  await core.close();
-  const t = core.ingest.totals;
+  await app.close();
+  const t = last.ingest.totals;
   say(`stopped: ${t.stored} check-ins stored, cursor ${t.cursor ?? '(none)'}`);
   return authFailed ? EXIT_FAILED : EXIT_OK;
-}
-
-/** Hosts that run next to the core. The UI server attaches here when --port is given. */
-async function attachHosts(
-  core: Core,
-  options: HeadlessOptions,
-  io: CliIo,
-): Promise<HeadlessAttachment[]> {
-  const attachments: HeadlessAttachment[] = [];
-  if (options.nats) {
-    const say = (line: string): void => {
-      if (!options.quiet) io.stderr.write(`${line}\n`);
-    };
-    try {
-      attachments.push(
-        await attachNatsSync({
-          db: core.db,
-          simulated: core.simulated,
-          laptop: { id: core.sync.laptopId, name: core.sync.name() },
-          input: options.nats,
-          env: io.env,
-          log: say,
-        }),
-      );
-    } catch (error) {
-      await core.close();
-      if (error instanceof NatsConfigError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
-  if (options.port !== null) {
-    // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment; the
-    // settings store serves the settings view and the alert thresholds.
-    const store = await openHeadlessSettingsStore({ dataDir: options.dataDir, env: io.env });
-    const ui = await startDashboardHost({
-      core,
-      port: options.port,
-      dataDir: options.dataDir,
-      services: { settings: store.settings },
-      thresholds: () => store.settings.get().thresholds,
-      capacity: () => store.settings.get().capacity,
-    }).catch(async (error: unknown) => {
-      await store.close();
-      for (const a of attachments.reverse()) await a.close();
-      await core.close();
-      throw error;
-    });
-    attachments.push({
-      async close() {
-        await ui.close();
-        await store.close();
-      },
-    });
-    io.stdout.write(`${JSON.stringify({ url: ui.host.url, port: ui.host.port })}\n`);
-    io.stderr.write(`Gate Ops dashboard: open ${ui.host.url}\n`);
-  }
-  return attachments;
 }
 
 /** Venue sync state on stdout as JSON lines (scripts and tests wait on them). */

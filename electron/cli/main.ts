@@ -3,6 +3,7 @@
  * found a problem (e.g. rejected events), 2 usage error or unreadable input.
  */
 import { commands } from './commands';
+import { APP_VERSION } from '../app/version';
 import { EXIT_USAGE, UsageError, type CliIo } from './io';
 
 function help(): string {
@@ -25,7 +26,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write('gate-ops 0.1.0\n');
+    io.stdout.write(`gate-ops ${APP_VERSION}\n`);
     return 0;
   }
   const entry = commands.find((c) => c.name === name);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { readRelayToken } from '../settings/relay-token';
+import { readRelayToken } from '../settings';
 import { startRelaySimulator, type RelayFaults } from '../demo-venue';
 import { EXIT_OK, UsageError, type CliCommand } from './io';
 

@@ -47,7 +47,7 @@ export const statsCommand: CliCommand = {
       io.stderr.write(`gate-ops stats: no database in ${dataDir}${demoHint}\n`);
       return EXIT_USAGE;
     }
-    const store = await openStore(dataDir, 'sqlite', name);
+    const store = await openStore(dataDir, name);
     let stats: StoreStats;
     let sync: SyncStats;
     try {

@@ -1,9 +1,8 @@
 /**
- * The storage seam: the app's database on our node:sqlite RxStorage (one file in the data folder,
- * batches committed with runInStorageTransaction), or on RxDB's memory storage for unit tests.
+ * Opening the store: the app's database on our node:sqlite RxStorage, one owner-only file in the
+ * data folder, batches committed together with runInStorageTransaction.
  */
 import { mkdirSync } from 'node:fs';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../storage';
 import { openGateOpsDatabase, type GateOpsDatabase } from './database';
 import { createOwnerOnly, narrowToOwner } from './owner-only';
@@ -11,29 +10,22 @@ import { createOwnerOnly, narrowToOwner } from './owner-only';
 /** Runs `fn` so that every write awaited inside it commits together (or not at all). */
 export type StoreTransaction = <T>(fn: () => Promise<T>) => Promise<T>;
 
-export type StoreKind = 'sqlite' | 'memory';
-
 export interface Store {
   readonly db: GateOpsDatabase;
   readonly transaction: StoreTransaction;
-  /** The SQLite file, null for the memory storage. */
+  /** The SQLite file (null for a store that has none, as tests' in-memory one). */
   readonly file: string | null;
   close(): Promise<void>;
 }
+
+/** How a store is opened; the composition root takes one so tests can pass an in-memory store. */
+export type OpenStore = (dataDir: string, name: string) => Promise<Store>;
 
 /** Database (and file) name: `<dataDir>/gate-ops.sqlite`; the demo keeps its own file. */
 export const DATABASE_NAME = 'gate-ops';
 export const DEMO_DATABASE_NAME = 'gate-ops-demo';
 
-export async function openStore(
-  dataDir: string,
-  kind: StoreKind = 'sqlite',
-  name: string = DATABASE_NAME,
-): Promise<Store> {
-  if (kind === 'memory') {
-    const db = await openGateOpsDatabase({ storage: getRxStorageMemory(), name });
-    return { db, transaction: (fn) => fn(), file: null, close: () => closeDb(db) };
-  }
+export async function openStore(dataDir: string, name: string = DATABASE_NAME): Promise<Store> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const storage = getRxStorageNodeSqlite({ directory: dataDir });
   const file = storage.filePathOf(name);
@@ -46,10 +38,6 @@ export async function openStore(
     db,
     transaction: (fn) => runInStorageTransaction(db, fn),
     file,
-    close: () => closeDb(db),
+    close: () => db.close().then(() => undefined),
   };
-}
-
-async function closeDb(db: GateOpsDatabase): Promise<void> {
-  await db.close();
 }

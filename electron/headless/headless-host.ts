@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { HEADLESS_API_PATH } from '../../shared/api/ws-protocol';
-import type { ApiRouter } from '../api/router';
+import type { ApiEndpoint } from '../api';
 import { serveStatic } from './static-files';
 import { bridgeSocket } from './ws-api-bridge';
 
@@ -29,7 +29,7 @@ export type HostRoute = (
 ) => boolean;
 
 export interface HeadlessHostOptions {
-  readonly router: ApiRouter;
+  readonly router: ApiEndpoint;
   /** The built renderer folder (out/renderer). */
   readonly rendererDir: string;
   /** 0 picks a free port. */

@@ -5,12 +5,12 @@
  */
 import type WebSocket from 'ws';
 import { clientMessageSchema, type ServerMessage } from '../../shared/api/ws-protocol';
-import type { ApiRouter } from '../api/router';
+import type { ApiEndpoint } from '../api';
 
 /** Stop pushing events to a client that does not read them (bytes queued on the socket). */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
-export function bridgeSocket(socket: WebSocket, router: ApiRouter): void {
+export function bridgeSocket(socket: WebSocket, router: ApiEndpoint): void {
   const subscriptions = new Map<number, () => void>();
   const send = (msg: ServerMessage): void => {
     if (socket.readyState !== socket.OPEN) return;

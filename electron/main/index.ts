@@ -1,7 +1,7 @@
 /**
- * Electron main entry: the thin glue that hosts the core in a window. Everything it composes is
- * plain Node under electron/ (also run by headless mode and the tests), except the few files here
- * that touch Electron: the window, the IPC binding, hardening, safeStorage.
+ * Electron main entry: the thin glue that shows the app in a window. The app itself is composed
+ * by electron/app (the same composition headless mode runs); this folder adds only what touches
+ * Electron: the window, the IPC binding, hardening, menu, dialogs, safeStorage.
  */
 import { join } from 'node:path';
 import {
@@ -15,11 +15,10 @@ import {
   session,
   shell,
 } from 'electron';
+import { defaultDataDir, startApp, type GateOpsApp } from '../app';
 import { buildMenuTemplate, shortcutInputEvents } from './app-menu';
 import { installCleanShutdown } from './clean-shutdown';
 import { contentSecurityPolicy } from './content-security-policy';
-import { defaultDataDir } from '../app/data-dir';
-import { startCoreHost, type CoreHost } from '../app/start-app';
 import { hardenSession, hardenWebContents } from './harden-web-contents';
 import { bindIpc } from './ipc-binding';
 import { createMainWindow, type MainWindow } from './main-window';
@@ -71,9 +70,9 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, { csp });
 
   let main: MainWindow | null = null;
-  const host: CoreHost = await startCoreHost({
+  const host: GateOpsApp = await startApp({
     dataDir,
-    version: app.getVersion(),
+    host: 'electron',
     secrets: createSafeStorageSecretStore({
       safeStorage,
       file: join(dataDir, ENCRYPTED_TOKEN_FILE_NAME),

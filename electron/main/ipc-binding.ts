@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { channels, type ApiError, type ApiResult } from '../../shared/api';
-import type { ApiRouter } from '../api/router';
+import type { ApiEndpoint } from '../api';
 import {
   IPC_EVENT,
   IPC_SUBSCRIBE,
@@ -50,7 +50,7 @@ export interface IpcLike {
 
 export interface IpcBindingOptions {
   readonly ipc: IpcLike;
-  readonly router: Pick<ApiRouter, 'query' | 'subscribe'>;
+  readonly router: ApiEndpoint;
   /** The webContents of our own windows; messages from any other are refused. */
   readonly isOurWebContents: (contents: WebContentsLike) => boolean;
   /** Whether a URL is our renderer (the built index.html, or the dev server in development). */

@@ -4,7 +4,7 @@
  */
 import { dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { SaveDialog } from '../reports/export-service';
+import type { SaveDialog } from '../reports';
 
 export function createSaveDialog(
   window: () => BrowserWindow | null,

@@ -15,7 +15,7 @@ import type {
   ReportOptions,
 } from '../../shared/api/channels/reports';
 import { TargetPathError } from './atomic-file';
-import { distinctValues, type CheckInsCollection } from '../db/checkin-pages';
+import { distinctValues, type CheckInsCollection } from '../db';
 import type { OpenAlertsSource } from './report-alerts';
 import { REPORT_FILE_TYPES, suggestedFileName } from './report-files';
 import {

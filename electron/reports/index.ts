@@ -9,18 +9,12 @@
  *   const { service, route } = createHostReports({ checkins: db.checkins, dataDir, openAlerts });
  */
 import { join } from 'node:path';
-import type { CheckInsCollection } from '../db/checkin-pages';
+import type { CheckInsCollection } from '../db';
 import { createReportDownloadRoute, type DownloadRoute } from './download-route';
 import { ExportService, type SaveDialog } from './export-service';
 import type { OpenAlertsSource } from './report-alerts';
 
 export { AtomicFile, TargetPathError, type ReportSink } from './atomic-file';
-export {
-  countCheckIns,
-  distinctValues,
-  readCheckInPages,
-  type CheckInRange,
-} from '../db/checkin-pages';
 export { createReportDownloadRoute, type DownloadRoute } from './download-route';
 export {
   DOWNLOAD_ROUTE_PREFIX,

@@ -6,12 +6,7 @@
  */
 import type { ExportRequest, ReportFormat } from '../../shared/api/channels/reports';
 import { AtomicFile } from './atomic-file';
-import {
-  countCheckIns,
-  readCheckInPages,
-  type CheckInRange,
-  type CheckInsCollection,
-} from '../db/checkin-pages';
+import { countCheckIns, readCheckInPages, type CheckInRange, type CheckInsCollection } from '../db';
 import { csvReport } from './csv-writer';
 import { pdfReport } from './pdf-writer';
 import { noOpenAlerts, type OpenAlertsSource } from './report-alerts';

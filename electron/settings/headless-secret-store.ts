@@ -1,13 +1,14 @@
 /**
  * The relay token in headless mode, where there is no OS keychain: from the environment variable
- * GATE_OPS_RELAY_TOKEN, else from a token file that only its owner can read. A file readable by
- * group or others is refused with a message saying how to fix it, never read. On Windows, POSIX
- * mode bits mean nothing (access is governed by ACLs on the user's profile), so no mode check.
+ * GATE_OPS_RELAY_TOKEN, else from a token file that only its owner can read (the rules are
+ * ./token-file.ts's, the one token-file reader). The Settings view writes that same file, so
+ * what is saved there is what the next headless run uses.
  */
-import { lstat, readFile, rm } from 'node:fs/promises';
-import { ServiceError, relayTokenSchema, type RelayTokenStatus } from '../../shared/api';
+import { rm } from 'node:fs/promises';
+import { ServiceError, type RelayTokenStatus } from '../../shared/api';
 import { writeFileAtomic } from './atomic-file';
 import type { SecretStore } from './secret-store';
+import { errorCode, readTokenFile, TokenFileError } from './token-file';
 
 export const RELAY_TOKEN_ENV = 'GATE_OPS_RELAY_TOKEN';
 export const RELAY_TOKEN_FILE_ENV = 'GATE_OPS_RELAY_TOKEN_FILE';
@@ -19,11 +20,6 @@ export interface HeadlessSecretStoreOptions {
   /** The token file: GATE_OPS_RELAY_TOKEN_FILE if set, else <dataDir>/relay-token. */
   readonly tokenFile: string;
   readonly platform?: NodeJS.Platform;
-}
-
-/** A token problem the user must fix; the message never contains the token. */
-export class TokenFileError extends Error {
-  override readonly name = 'TokenFileError';
 }
 
 export function headlessTokenFile(
@@ -43,51 +39,18 @@ export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): 
     return value ? value : null;
   };
 
-  /** null: no file. Throws TokenFileError when the file exists but must not be used. */
+  /** null: no file (or an empty one). Throws TokenFileError when the file must not be used. */
   const readFromFile = async (): Promise<string | null> => {
-    let info;
     try {
-      info = await lstat(tokenFile);
+      return await readTokenFile(tokenFile, platform);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new TokenFileError(
-        `cannot read the relay token file ${tokenFile}: ${errorCode(error)}`,
-      );
+      if (
+        error instanceof TokenFileError &&
+        (error.problem === 'missing' || error.problem === 'empty')
+      )
+        return null;
+      throw error;
     }
-    if (!info.isFile()) {
-      // A symlink could point anywhere (and its own mode bits are meaningless).
-      throw new TokenFileError(`the relay token file ${tokenFile} is not a regular file`);
-    }
-    if (platform !== 'win32') {
-      if ((info.mode & 0o077) !== 0) {
-        const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
-        throw new TokenFileError(
-          `refusing the relay token file ${tokenFile}: other users can read it (mode ${mode}); ` +
-            `run: chmod 600 '${tokenFile}'`,
-        );
-      }
-      if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
-        throw new TokenFileError(
-          `refusing the relay token file ${tokenFile}: it belongs to another user (uid ${info.uid})`,
-        );
-      }
-    }
-    let text: string;
-    try {
-      text = await readFile(tokenFile, 'utf8');
-    } catch (error) {
-      throw new TokenFileError(
-        `cannot read the relay token file ${tokenFile}: ${errorCode(error)}`,
-      );
-    }
-    const token = text.trim();
-    if (!token) return null;
-    if (!relayTokenSchema.safeParse(token).success) {
-      throw new TokenFileError(
-        `the relay token file ${tokenFile} does not hold a valid token (printable ASCII, no spaces)`,
-      );
-    }
-    return token;
   };
 
   const envOwned = (): ServiceError =>
@@ -137,12 +100,6 @@ export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): 
       await rm(tokenFile, { force: true });
     },
   };
-}
-
-/** Only the errno code: fs messages are safe, but keep them short and token-free by design. */
-function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? 'unexpected error';
 }
 
 function messageOf(error: unknown): string {

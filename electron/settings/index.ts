@@ -1,6 +1,13 @@
-/** Settings and secrets: plain Node, used by both hosts (Electron main and headless mode). */
+/**
+ * Settings and secrets: the settings document (validated, defaults filled in, damaged parts kept
+ * aside), the relay token through a SecretStore (never in the document, the API or a log), the
+ * the one token-file reader. Imports db/ (the `state` collection), storage/ (its
+ * errors) and shared/; no other feature.
+ */
 export * from './atomic-file';
 export * from './headless-secret-store';
 export * from './open-settings-store';
+export * from './relay-token';
 export * from './secret-store';
 export * from './settings-service';
+export * from './token-file';

@@ -1,46 +1,75 @@
 /**
- * Where the relay token comes from on the command line: `--token-file` (a file only its owner can
- * read), the `GATE_OPS_RELAY_TOKEN` environment variable, or `--token` (visible to other users in
- * the process list, so discouraged). The token is never printed.
+ * Which secret store holds the relay token in headless mode, from its command line:
+ * `--token-file F` (read once, by the one token-file reader), else the `GATE_OPS_RELAY_TOKEN`
+ * environment variable, else `--token T` (visible to other users in the process list, so
+ * discouraged), else the token saved from the Settings view (an owner-only file in the data
+ * folder, see ./headless-secret-store.ts). A token given on the command line cannot be changed
+ * from the Settings view, and its status says where it came from. The token is never printed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { ServiceError, type RelayTokenStatus } from '../../shared/api';
+import {
+  createHeadlessSecretStore,
+  headlessTokenFile,
+  RELAY_TOKEN_ENV,
+} from './headless-secret-store';
+import type { SecretStore } from './secret-store';
+import { readTokenFile } from './token-file';
 
-export interface TokenSources {
+export interface TokenFlags {
   readonly token?: string | undefined;
   readonly tokenFile?: string | undefined;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where Settings saves the token when no flag or variable gives one. */
+  readonly dataDir: string;
+  readonly platform?: NodeJS.Platform;
 }
 
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-}
-
-export async function readRelayToken(sources: TokenSources): Promise<string | null> {
-  if (sources.tokenFile) {
-    let info;
-    try {
-      info = await stat(sources.tokenFile);
-    } catch {
-      throw new TokenError(`cannot read the token file ${sources.tokenFile}`);
-    }
-    if (!info.isFile()) throw new TokenError(`the token file ${sources.tokenFile} is not a file`);
-    if (process.platform !== 'win32') {
-      if ((info.mode & 0o077) !== 0) {
-        throw new TokenError(
-          `the token file ${sources.tokenFile} can be read by others (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 on it`,
-        );
-      }
-      const uid = process.getuid?.();
-      if (uid !== undefined && info.uid !== uid) {
-        throw new TokenError(`the token file ${sources.tokenFile} belongs to another user`);
-      }
-    }
-    const token = (await readFile(sources.tokenFile, 'utf8')).trim();
-    if (!token) throw new TokenError(`the token file ${sources.tokenFile} is empty`);
-    return token;
+/** Throws TokenFileError when `--token-file` names a file that must not be used. */
+export async function headlessTokenStore(flags: TokenFlags): Promise<SecretStore> {
+  if (flags.tokenFile) {
+    const token = await readTokenFile(flags.tokenFile, flags.platform);
+    return fixedSecretStore(token, {
+      isSet: true,
+      source: 'file',
+      canChange: false,
+      note: `read from ${flags.tokenFile} (--token-file); change the file and restart to use another`,
+    });
   }
-  const fromEnv = sources.env['GATE_OPS_RELAY_TOKEN']?.trim();
+  const envToken = flags.env[RELAY_TOKEN_ENV]?.trim();
+  if (!envToken && flags.token) {
+    return fixedSecretStore(flags.token, {
+      isSet: true,
+      source: 'command-line',
+      canChange: false,
+      note: 'given with --token on the command line; restart without it to use the one saved here',
+    });
+  }
+  return createHeadlessSecretStore({
+    env: flags.env,
+    tokenFile: headlessTokenFile(flags.dataDir, flags.env),
+    ...(flags.platform ? { platform: flags.platform } : {}),
+  });
+}
+
+/**
+ * The token a command line gives, in the same order (`--token-file`, the environment variable,
+ * `--token`), or null when it gives none. For commands with no saved settings (`relay-sim`).
+ */
+export async function readRelayToken(flags: Omit<TokenFlags, 'dataDir'>): Promise<string | null> {
+  if (flags.tokenFile) return readTokenFile(flags.tokenFile, flags.platform);
+  const fromEnv = flags.env[RELAY_TOKEN_ENV]?.trim();
   if (fromEnv) return fromEnv;
-  if (sources.token) return sources.token;
-  return null;
+  return flags.token ? flags.token : null;
+}
+
+/** A token this run was given and cannot change. */
+function fixedSecretStore(token: string, status: RelayTokenStatus): SecretStore {
+  const refuse = (): Promise<never> =>
+    Promise.reject(new ServiceError('forbidden', status.note ?? 'the relay token is fixed'));
+  return {
+    status: () => Promise.resolve(status),
+    read: () => Promise.resolve(token),
+    write: refuse,
+    clear: refuse,
+  };
 }

@@ -2,7 +2,8 @@
  * Where the relay token lives. The token never enters the settings document, the API responses
  * or the logs: the renderer can set or clear it and learn only whether one is set.
  * Implementations: Electron's safeStorage (electron/main/safe-storage-secret-store.ts), the
- * environment or an owner-only file in headless mode (./headless-secret-store.ts), memory in tests.
+ * environment, a flag or an owner-only file in headless mode (./relay-token.ts); tests keep one
+ * in memory (test/helpers/memory-secret-store.ts).
  */
 import type { RelayTokenStatus } from '../../shared/api';
 
@@ -16,26 +17,4 @@ export interface SecretStore {
   /** Persists the token, or throws a ServiceError saying why it will not (never plain text). */
   write(token: string): Promise<void>;
   clear(): Promise<void>;
-}
-
-/** A store that keeps the token in memory only: tests, and a session-only fallback. */
-export function createMemorySecretStore(initial: string | null = null): SecretStore {
-  let token = initial;
-  return {
-    status: () =>
-      Promise.resolve({
-        isSet: token !== null,
-        source: token === null ? 'none' : 'secure-storage',
-        canChange: true,
-      }),
-    read: () => Promise.resolve(token),
-    write: (value) => {
-      token = value;
-      return Promise.resolve();
-    },
-    clear: () => {
-      token = null;
-      return Promise.resolve();
-    },
-  };
 }

@@ -16,7 +16,7 @@ import {
   type SettingsView,
 } from '../../shared/api';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
-import type { StateDoc } from '../db/collections/state';
+import type { StateDoc } from '../db';
 import { redactSecrets } from '../../shared/redact';
 import type { SecretStore } from './secret-store';
 
@@ -60,6 +60,11 @@ export interface SettingsServiceOptions {
   readonly secrets: SecretStore;
   readonly log?: SettingsLog;
   readonly now?: () => number;
+  /**
+   * A relay this run was told to use (headless `--relay`): it wins over the saved relay URL,
+   * which is still saved for later runs; the view carries `note` so the Settings view says so.
+   */
+  readonly relayOverride?: { readonly url: string; readonly note: string };
 }
 
 type Section = keyof Settings;
@@ -115,7 +120,7 @@ function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
 export async function openSettingsService(
   options: SettingsServiceOptions,
 ): Promise<SettingsService> {
-  const { state, secrets } = options;
+  const { state, secrets, relayOverride } = options;
   const log = options.log ?? { warn: (m: string) => console.warn(`[settings] ${m}`) };
   const now = options.now ?? Date.now;
 
@@ -172,15 +177,17 @@ export async function openSettingsService(
   const view = async (): Promise<SettingsView> => ({
     settings: current,
     relayToken: await tokenStatus(),
+    ...(relayOverride ? { relayUrlNote: relayOverride.note } : {}),
   });
+  const relayUrl = (): string | null => relayOverride?.url ?? current.relayUrl;
 
   const relayTarget = async (): Promise<RelayTarget> => {
     try {
-      return { url: current.relayUrl, token: await secrets.read() };
+      return { url: relayUrl(), token: await secrets.read() };
     } catch (error) {
       const problem = redactSecrets(error instanceof Error ? error.message : String(error));
       log.warn(`relay token unavailable: ${problem}`);
-      return { url: current.relayUrl, token: null, tokenProblem: problem };
+      return { url: relayUrl(), token: null, tokenProblem: problem };
     }
   };
 
@@ -223,7 +230,7 @@ export async function openSettingsService(
         const next = applyPatch(current, patch);
         await state.upsert({ id: SETTINGS_DOC_ID, value: next, updatedAt: now() });
         current = next;
-        return notify(previous, previous.relayUrl !== next.relayUrl);
+        return notify(previous, !relayOverride && previous.relayUrl !== next.relayUrl);
       }),
 
     setRelayToken: (token) =>

@@ -182,10 +182,9 @@ function SettingsForm({
       ) : null}
       <fieldset>
         <legend>Relay</legend>
-        {host === 'headless' ? (
-          <p className="muted" data-testid="settings-headless-note">
-            Headless mode connects to the relay given on the gate-ops headless command line; the
-            relay saved here is what the desktop app uses.
+        {vm.relayUrlNote ? (
+          <p className="muted" data-testid="settings-relay-note">
+            {vm.relayUrlNote}
           </p>
         ) : null}
         <label>

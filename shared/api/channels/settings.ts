@@ -63,7 +63,7 @@ export const settingsPatchSchema = z
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** Where the relay token lives; it is never sent to the renderer. */
-export const TOKEN_SOURCES = ['secure-storage', 'env', 'file', 'none'] as const;
+export const TOKEN_SOURCES = ['secure-storage', 'env', 'file', 'command-line', 'none'] as const;
 export type TokenSource = (typeof TOKEN_SOURCES)[number];
 
 export const relayTokenStatusSchema = z.object({
@@ -79,6 +79,12 @@ export type RelayTokenStatus = z.infer<typeof relayTokenStatusSchema>;
 export const settingsViewSchema = z.object({
   settings: settingsSchema,
   relayToken: relayTokenStatusSchema,
+  /**
+   * Set when this run connects to a relay given on its command line (headless `--relay`), which
+   * wins over `settings.relayUrl`: a sentence saying which relay is in use and when the saved one
+   * applies.
+   */
+  relayUrlNote: z.string().optional(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ActivityService } from '../../../../electron/activity/activity-service';
 import type { AlertAck, AlertAckStore } from '../../../../electron/alerts/alert-ack-store';
 import { AlertService } from '../../../../electron/alerts/alert-service';
-import { ManualRelayStatus } from '../../../../electron/alerts/relay-status-source';
+import { ManualRelayStatus } from '../../../helpers/manual-relay-status';
 import type { GateOpsDatabase } from '../../../../electron/db';
 import type { AlertVm } from '../../../../shared/api/channels/alerts';
 import { emptyActivity, foldCheckIn } from '../../../../shared/domain/activity-aggregator';

@@ -4,7 +4,7 @@ import {
   startDashboardServices,
   type DashboardServices,
 } from '../../../../electron/app/dashboard-services';
-import { ManualRelayStatus } from '../../../../electron/alerts/relay-status-source';
+import { ManualRelayStatus } from '../../../helpers/manual-relay-status';
 import { registerAllHandlers } from '../../../../electron/api/register-all';
 import { ApiRouter } from '../../../../electron/api/router';
 import { watch } from '../../../../electron/api/watch';

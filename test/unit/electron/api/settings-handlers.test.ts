@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiRouter } from '../../../../electron/api/router';
 import { registerSettingsHandlers } from '../../../../electron/api/settings-handlers';
 import { openGateOpsDatabase, type GateOpsDatabase } from '../../../../electron/db';
-import { createMemorySecretStore, openSettingsService } from '../../../../electron/settings';
+import { openSettingsService } from '../../../../electron/settings';
+import { createMemorySecretStore } from '../../../helpers/memory-secret-store';
 
 const ctx = { origin: 'test' } as const;
 let db: GateOpsDatabase | undefined;

@@ -3,10 +3,10 @@
  * store ends up with exactly the generator's ledger (the reference model of what a correct
  * consumer keeps).
  */
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { openStore, type StoreTransaction } from '../../../../electron/db';
+import type { StoreTransaction } from '../../../../electron/db';
+import { openMemoryStore } from '../../../helpers/memory-store';
 import { IngestPipeline } from '../../../../electron/ingest';
 import { EventGenerator, formatSequence } from '../../../../electron/demo-venue';
 import { expectedTotals, pickTotals, storedFingerprints } from '../../../helpers/relay';
@@ -20,7 +20,7 @@ it('matches the reference model for any batching, failures and replays', async (
       fc.integer({ min: 0, max: 4 }),
       fc.array(fc.integer({ min: 0, max: 299 }), { maxLength: 4 }),
       async (seed, count, batchSize, failEvery, reconnectPoints) => {
-        const store = await openStore('', 'memory', `p${randomUUID().replaceAll('-', '')}`);
+        const store = await openMemoryStore('p');
         try {
           let commits = 0;
           // Fails before writing anything: what a rolled-back transaction leaves behind.

@@ -1,14 +1,13 @@
 /** The ingest pipeline on RxDB's memory storage: dedupe, conflicts, re-entries, quarantine, cursor, backpressure. */
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkInDocId,
-  openStore,
   readIngestTotals,
   readStoreStats,
   type Store,
   type StoreTransaction,
 } from '../../../../electron/db';
+import { openMemoryStore } from '../../../helpers/memory-store';
 import { IngestPipeline, type BatchCommitted } from '../../../../electron/ingest';
 import { contractExample } from '../../../helpers/events';
 import { waitForValue } from '../../../helpers/relay';
@@ -20,7 +19,7 @@ afterEach(async () => {
 });
 
 async function memoryStore(): Promise<Store> {
-  const store = await openStore('', 'memory', `t${randomUUID().replaceAll('-', '')}`);
+  const store = await openMemoryStore('t');
   stores.push(store);
   return store;
 }

@@ -5,7 +5,8 @@ import { registerSettingsHandlers } from '../../../../electron/api/settings-hand
 import { openGateOpsDatabase, type GateOpsDatabase } from '../../../../electron/db';
 import { bindIpc } from '../../../../electron/main/ipc-binding';
 import { createIpcTransport } from '../../../../electron/preload/ipc-transport';
-import { createMemorySecretStore, openSettingsService } from '../../../../electron/settings';
+import { openSettingsService } from '../../../../electron/settings';
+import { createMemorySecretStore } from '../../../helpers/memory-secret-store';
 import { ApiCallError, buildApi, type SettingsView } from '../../../../shared/api';
 import {
   connectRenderer,

@@ -2,11 +2,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  openHeadlessSettingsStore,
-  openSettingsStore,
-  createMemorySecretStore,
-} from '../../../../electron/settings';
+import { headlessTokenStore, openSettingsStore } from '../../../../electron/settings';
+import { memoryStoreOpener } from '../../../helpers/memory-store';
+import { createMemorySecretStore } from '../../../helpers/memory-secret-store';
 
 let dir: string;
 beforeEach(async () => {
@@ -29,16 +27,23 @@ describe('settings store', () => {
   });
 
   it('headless: the token comes from the environment, else an owner-only file in the data folder', async () => {
-    const fromEnv = await openHeadlessSettingsStore({
+    const fromEnv = await openSettingsStore({
       dataDir: dir,
-      env: { GATE_OPS_RELAY_TOKEN: 'env-token-1234' },
-      storage: 'memory',
+      secrets: await headlessTokenStore({
+        dataDir: dir,
+        env: { GATE_OPS_RELAY_TOKEN: 'env-token-1234' },
+      }),
+      open: memoryStoreOpener,
     });
     expect((await fromEnv.settings.relayTarget()).token).toBe('env-token-1234');
     expect((await fromEnv.settings.view()).relayToken.source).toBe('env');
     await fromEnv.close();
 
-    const fromFile = await openHeadlessSettingsStore({ dataDir: dir, env: {}, storage: 'memory' });
+    const fromFile = await openSettingsStore({
+      dataDir: dir,
+      secrets: await headlessTokenStore({ dataDir: dir, env: {} }),
+      open: memoryStoreOpener,
+    });
     await fromFile.settings.setRelayToken('file-token-5678');
     expect((await fromFile.settings.relayTarget()).token).toBe('file-token-5678');
     if (process.platform !== 'win32') {

@@ -5,7 +5,6 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGateOpsDatabase, type GateOpsDatabase } from '../../../../electron/db';
 import {
-  createMemorySecretStore,
   DAMAGED_SETTINGS_DOC_ID,
   openSettingsService,
   parseStoredSettings,
@@ -13,6 +12,7 @@ import {
   type SecretStore,
   type SettingsChange,
 } from '../../../../electron/settings';
+import { createMemorySecretStore } from '../../../helpers/memory-secret-store';
 import { getRxStorageNodeSqlite } from '../../../../electron/storage';
 import { ServiceError } from '../../../../shared/api';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
