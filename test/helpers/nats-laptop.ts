@@ -48,7 +48,7 @@ export async function openLaptop(
 ): Promise<Laptop> {
   const dir = mkdtempSync(join(tmpdir(), `gate-ops-nats-laptop-${name}-`));
   // One process holds several laptops: RxDB closes a second database of the same name.
-  const store = await openStore(dir, 'sqlite', `gate-ops-${name}`);
+  const store = await openStore(dir, `gate-ops-${name}`);
   const config = buildNatsSyncConfig(input);
   const secret = await readNatsSecret(config.auth, extra.env ?? {});
   const lines: string[] = [];
