@@ -10,13 +10,14 @@ import {
   type CheckInDoc,
   type NoteDoc,
 } from '../../electron/db';
-import { openStore, type Store } from '../../electron/db/open-store';
+import type { Store } from '../../electron/db';
+import { openMemoryStore } from './memory-store';
 import { IngestPipeline } from '../../electron/ingest';
 import { contractExample } from './events';
 
 /** A fresh store on RxDB's memory storage (a unique name per call). */
 export function memoryStore(): Promise<Store> {
-  return openStore('', 'memory', `t${randomUUID().replaceAll('-', '')}`);
+  return openMemoryStore('t');
 }
 
 /** The n-th test check-in event as text (optionally a given ticket / gate). */
