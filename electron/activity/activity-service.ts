@@ -8,7 +8,7 @@
  */
 import type { RxCollection } from 'rxdb';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import type { CheckInDoc, GateOpsDatabase } from '../db';
+import { type CheckInDoc, type GateOpsDatabase, newestFirstPage, queryRaw } from '../db';
 import {
   emptyActivity,
   foldCheckIn,
@@ -32,7 +32,6 @@ import type {
   Overview,
   SessionsPage,
 } from '../../shared/api/channels/activity';
-import { newestFirstPage, queryRaw } from '../db';
 
 export const ACTIVITY_SNAPSHOT_ID = 'activity';
 const CATCH_UP_PAGE = 5000;

@@ -16,8 +16,7 @@ import type {
   CheckinsPage,
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
-import type { CheckInDoc, GateOpsDatabase } from '../db';
-import { countRaw, newestFirstPage, queryRaw } from '../db/raw-query';
+import { type CheckInDoc, type GateOpsDatabase, countRaw, newestFirstPage, queryRaw } from '../db';
 import { SortedIdCache, SORT_IN_MEMORY_MAX } from './sorted-ids';
 
 export { SORT_IN_MEMORY_MAX } from './sorted-ids';

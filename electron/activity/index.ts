@@ -7,3 +7,4 @@
 export * from './activity-service';
 export * from './checkin-search';
 export * from './quarantine-browser';
+export * from './expected-tickets';

@@ -9,8 +9,14 @@ import type {
   ConflictRow,
   QuarantineRow,
 } from '../../shared/api/channels/quarantine';
-import type { CheckInDoc, ConflictDoc, GateOpsDatabase, QuarantineDoc } from '../db';
-import { newestFirstPage, queryRaw } from '../db/raw-query';
+import {
+  type CheckInDoc,
+  type ConflictDoc,
+  type GateOpsDatabase,
+  type QuarantineDoc,
+  newestFirstPage,
+  queryRaw,
+} from '../db';
 
 const PREVIEW = 200;
 

@@ -5,8 +5,7 @@
  */
 import type { MangoQuery } from 'rxdb';
 import type { CheckinSort } from '../../shared/api/channels/checkins';
-import type { CheckInDoc, GateOpsDatabase } from '../db';
-import { countRaw, queryRaw } from '../db/raw-query';
+import { type CheckInDoc, type GateOpsDatabase, countRaw, queryRaw } from '../db';
 
 /** Lists longer than this keep their index order (reading them all would stall the process). */
 export const SORT_IN_MEMORY_MAX = 20_000;

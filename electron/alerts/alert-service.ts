@@ -12,7 +12,7 @@ import type {
   AlertVm,
 } from '../../shared/api/channels/alerts';
 import { evaluateAlerts, type RuleAlert } from '../../shared/domain/alert-rules';
-import type { ActivityService } from '../activity/activity-service';
+import type { ActivityService } from '../activity';
 import type { GateOpsDatabase } from '../db';
 import { LocalAlertAckStore, type AlertAck, type AlertAckStore } from './alert-ack-store';
 import { AlertHistory, type OpenAlertVm } from './alert-history';

@@ -6,3 +6,5 @@
  */
 export * from './alert-service';
 export * from './relay-status-source';
+export * from './status-service';
+export * from './alert-ack-store';

@@ -6,8 +6,7 @@
  */
 import type { RxCollection } from 'rxdb';
 import type { SeqBacklog } from '../../shared/domain/alert-rules';
-import { countRaw, queryRaw } from '../db/raw-query';
-import type { GateOpsDatabase } from '../db';
+import { countRaw, queryRaw, type GateOpsDatabase } from '../db';
 
 export const SEQ_ACKS_ID = 'alert-seq-acks';
 /** Where the quarantine mark lived before it had a document of its own. */

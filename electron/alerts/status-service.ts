@@ -8,9 +8,8 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Health, HealthReasonCode, Outages } from '../../shared/api/channels/status';
 import { JUMP_WINDOW_MIN, linkHealth } from '../../shared/domain/link-health';
-import type { ActivityService } from '../activity/activity-service';
-import type { GateOpsDatabase } from '../db';
-import { INGEST_STATE_ID, parseTotals, readIngestTotals } from '../db/ingest-totals';
+import type { ActivityService } from '../activity';
+import { type GateOpsDatabase, INGEST_STATE_ID, parseTotals, readIngestTotals } from '../db';
 import { OutageRecorder } from './outage-recorder';
 import type { RelayStatusSource } from './relay-status-source';
 

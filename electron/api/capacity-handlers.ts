@@ -3,8 +3,8 @@
  * counts replace the expected attendance in the settings (gates too when the file has a gate
  * column; otherwise the gates set by hand stay).
  */
-import type { ExpectedTicketsImport } from '../activity/expected-tickets';
-import type { SettingsService } from '../settings/settings-service';
+import type { ExpectedTicketsImport } from '../activity';
+import type { SettingsService } from '../settings';
 import type { ApiRouter } from './router';
 
 export function registerCapacityHandlers(

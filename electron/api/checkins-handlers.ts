@@ -1,8 +1,11 @@
 /** `checkins:*` and `quarantine:*` channels: paged browsing and search of what is stored. */
 import { map } from 'rxjs';
-import type { ActivityService } from '../activity/activity-service';
-import type { CheckinSearch } from '../activity/checkin-search';
-import type { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
+import type {
+  ActivityService,
+  CheckinSearch,
+  ConflictBrowser,
+  QuarantineBrowser,
+} from '../activity';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 

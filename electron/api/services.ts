@@ -4,15 +4,16 @@
  * call in register-all.ts. Only types of the feature folders: the api floor never starts them.
  */
 import type { AppInfo } from '../../shared/api/channels/app';
-import type { ActivityService } from '../activity/activity-service';
-import type { CheckinSearch } from '../activity/checkin-search';
-import type { ExpectedTicketsImport } from '../activity/expected-tickets';
-import type { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
-import type { AlertService } from '../alerts/alert-service';
-import type { RelayStatusSource } from '../alerts/relay-status-source';
-import type { StatusService } from '../alerts/status-service';
-import type { ExportService } from '../reports/export-service';
-import type { SettingsService } from '../settings/settings-service';
+import type {
+  ActivityService,
+  CheckinSearch,
+  ExpectedTicketsImport,
+  ConflictBrowser,
+  QuarantineBrowser,
+} from '../activity';
+import type { AlertService, RelayStatusSource, StatusService } from '../alerts';
+import type { ExportService } from '../reports';
+import type { SettingsService } from '../settings';
 
 export interface ApiServices {
   /** `app:info`: what host runs the core and whether the data is simulated. */

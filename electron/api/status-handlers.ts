@@ -1,5 +1,5 @@
 /** `status:*` channels: the banner's health, the relay-down history, and "retry now". */
-import type { StatusService } from '../alerts/status-service';
+import type { StatusService } from '../alerts';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 

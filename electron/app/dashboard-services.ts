@@ -4,15 +4,15 @@
  * mode) call this once with the core's database and relay status, then register the API.
  */
 import type { CapacitySettings, Thresholds } from '../../shared/settings';
-import { AlertService } from '../alerts/alert-service';
-import type { AlertAckStore } from '../alerts/alert-ack-store';
-import type { RelayStatusSource } from '../alerts/relay-status-source';
-import { StatusService } from '../alerts/status-service';
+import { AlertService, type AlertAckStore, type RelayStatusSource, StatusService } from '../alerts';
 import type { GateOpsDatabase } from '../db';
-import { ActivityService } from '../activity/activity-service';
-import { CheckinSearch } from '../activity/checkin-search';
-import { ExpectedTicketsImport } from '../activity/expected-tickets';
-import { ConflictBrowser, QuarantineBrowser } from '../activity/quarantine-browser';
+import {
+  ActivityService,
+  CheckinSearch,
+  ExpectedTicketsImport,
+  ConflictBrowser,
+  QuarantineBrowser,
+} from '../activity';
 
 export interface DashboardServices {
   readonly activity: ActivityService;

@@ -19,8 +19,7 @@ import {
   type GateOpsDatabase,
   type OpenStore,
 } from '../db';
-import { startVenueSync, type CoreSyncOptions } from '../sync/core-sync';
-import type { VenueSync } from '../sync/venue-sync';
+import { startVenueSync, type CoreSyncOptions, type VenueSync } from '../sync';
 
 export interface CoreOptions {
   readonly dataDir: string;

@@ -9,14 +9,14 @@ import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
 import { defaultDataDir } from '../app';
 import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore } from '../db';
-import { TargetPathError } from '../reports/atomic-file';
 import {
+  TargetPathError,
   ExportCancelledError,
   ReportRequestError,
   resolveExportRequest,
   runExport,
   type ExportProgress,
-} from '../reports/run-export';
+} from '../reports';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
 
 export const EXIT_CANCELLED = 130;

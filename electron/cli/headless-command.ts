@@ -9,22 +9,24 @@ import { resolve } from 'node:path';
 import { redactUrl } from '../../shared/redact';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, startApp, type Core } from '../app';
-import { startDashboardHost } from '../headless/dashboard-host';
+import { startDashboardHost } from '../headless';
 import { isIP } from 'node:net';
 import type { BatchCommitted } from '../ingest';
 import type { RelayStatus } from '../relay';
 import { headlessTokenStore, type SecretStore } from '../settings';
-import type { CoreSyncOptions } from '../sync/core-sync';
-import { parseJoinCode } from '../sync/pairing/join-code';
-import type { SyncRole } from '../sync/sync-identity';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
-import { attachNatsSync } from '../sync/nats/attach-nats-sync';
-import { NATS_CLI_OPTIONS, NATS_CLI_USAGE, natsInputFromArgs } from '../sync/nats/nats-cli-options';
 import {
+  type CoreSyncOptions,
+  parseJoinCode,
+  type SyncRole,
+  attachNatsSync,
+  NATS_CLI_OPTIONS,
+  NATS_CLI_USAGE,
+  natsInputFromArgs,
   buildNatsSyncConfig,
   NatsConfigError,
   type NatsSyncConfigInput,
-} from '../sync/nats/nats-config';
+} from '../sync';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIo } from './io';
 
 const usage = `Usage: gate-ops headless [options]
 

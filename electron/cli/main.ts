@@ -3,7 +3,7 @@
  * found a problem (e.g. rejected events), 2 usage error or unreadable input.
  */
 import { commands } from './commands';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../app';
 import { EXIT_USAGE, UsageError, type CliIo } from './io';
 
 function help(): string {

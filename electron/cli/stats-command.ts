@@ -13,7 +13,7 @@ import {
   readStoreStats,
   type StoreStats,
 } from '../db';
-import { readSyncStats, type SyncStats } from '../sync/sync-stats';
+import { readSyncStats, type SyncStats } from '../sync';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]

@@ -8,8 +8,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { ServiceError, type RelayTokenStatus } from '../../shared/api';
-import { writeFileAtomic } from '../settings/atomic-file';
-import type { SecretStore } from '../settings';
+import { writeFileAtomic, type SecretStore } from '../settings';
 
 /** The part of Electron's safeStorage used here. */
 export interface SafeStorageLike {

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../settings/atomic-file';
+import { writeFileAtomic } from '../settings';
 
 export interface Rect {
   readonly x: number;

@@ -5,8 +5,7 @@
  * with one SQL index per ixK column and a partial one on lwt of tombstones for cleanup.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { RxDocumentData, RxJsonSchema } from 'rxdb';
-import { getIndexableStringMonad } from 'rxdb';
+import { type RxDocumentData, type RxJsonSchema, getIndexableStringMonad } from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
 
 type Doc = RxDocumentData<Record<string, unknown>>;

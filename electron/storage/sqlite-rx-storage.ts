@@ -3,8 +3,12 @@
  * `<directory>/<databaseName>.sqlite`, one table per collection and schema version.
  */
 import path from 'node:path';
-import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb';
-import { ensureRxStorageInstanceParamsAreCorrect, RXDB_VERSION } from 'rxdb';
+import {
+  type RxStorage,
+  type RxStorageInstanceCreationParams,
+  ensureRxStorageInstanceParamsAreCorrect,
+  RXDB_VERSION,
+} from 'rxdb';
 import { Subject } from 'rxjs';
 import { CollectionTable } from './collection-table';
 import { acquireConnection, type SqliteConnection } from './sqlite-connection';

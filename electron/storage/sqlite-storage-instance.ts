@@ -5,20 +5,18 @@
  * SQL, and JavaScript matching/sorting only where the plan says the index does not cover it.
  */
 import type { Observable, Subject } from 'rxjs';
-import type {
-  BulkWriteRow,
-  EventBulk,
-  PreparedQuery,
-  RxDocumentData,
-  RxJsonSchema,
-  RxStorageBulkWriteResponse,
-  RxStorageChangeEvent,
-  RxStorageCountResult,
-  RxStorageDefaultCheckpoint,
-  RxStorageInstance,
-  RxStorageQueryResult,
-} from 'rxdb';
 import {
+  type BulkWriteRow,
+  type EventBulk,
+  type PreparedQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorageBulkWriteResponse,
+  type RxStorageChangeEvent,
+  type RxStorageCountResult,
+  type RxStorageDefaultCheckpoint,
+  type RxStorageInstance,
+  type RxStorageQueryResult,
   categorizeBulkWriteRows,
   getPrimaryFieldOfPrimaryKey,
   getQueryMatcher,

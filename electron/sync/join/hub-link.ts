@@ -8,7 +8,7 @@
 import type { TLSSocket } from 'node:tls';
 import { BehaviorSubject, Subject, filter, map, type Observable } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
-import { backoffDelay, type BackoffPolicy } from '../../relay/backoff';
+import { backoffDelay, type BackoffPolicy } from '../../relay';
 import { fingerprintOfDer } from '../pairing/certificate';
 import { channelBinding, newNonce, pairingProof, proofMatches } from '../pairing/handshake';
 import type { JoinCode } from '../pairing/join-code';

@@ -12,8 +12,7 @@
  * Documents from the stream are checked (id matches the subject, the collection's own check)
  * before RxDB stores them; a bad one is counted and skipped, never stored.
  */
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { JetStreamApiError } from '@nats-io/jetstream';
+import { type JetStreamClient, type JetStreamManager, JetStreamApiError } from '@nats-io/jetstream';
 import { Subject } from 'rxjs';
 import type { RxReplicationPullStreamItem, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';

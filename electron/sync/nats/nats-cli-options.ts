@@ -3,8 +3,7 @@
  * step from parsed values to a NatsSyncConfigInput), kept here so the command only spreads them.
  */
 import { resolve } from 'node:path';
-import type { NatsSyncConfigInput } from './nats-config';
-import { NatsConfigError } from './nats-config';
+import { type NatsSyncConfigInput, NatsConfigError } from './nats-config';
 
 export const NATS_CLI_OPTIONS = {
   'sync-nats': { type: 'string' },

@@ -13,8 +13,7 @@ import {
   type ConnectionOptions,
 } from '@nats-io/transport-node';
 import { BehaviorSubject } from 'rxjs';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../relay/backoff';
-import { type Clock, systemClock } from '../../relay/clock';
+import { backoffDelay, DEFAULT_BACKOFF, type Clock, systemClock } from '../../relay';
 import type { NatsSyncConfig } from './nats-config';
 import type { NatsSecret } from './nats-secrets';
 

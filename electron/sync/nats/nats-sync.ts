@@ -8,8 +8,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BehaviorSubject } from 'rxjs';
-import type { Clock } from '../../relay/clock';
-import { systemClock } from '../../relay/clock';
+import { type Clock, systemClock } from '../../relay';
 import {
   startCollectionReplication,
   type CollectionCounters,

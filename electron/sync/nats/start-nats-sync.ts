@@ -2,7 +2,7 @@
  * Starting NATS sync for a running core: the checks that come before any connection (the demo
  * never syncs; the configuration and secrets are read and checked), then NatsSync itself.
  */
-import type { Clock } from '../../relay/clock';
+import type { Clock } from '../../relay';
 import { buildNatsSyncConfig, NatsConfigError, type NatsSyncConfigInput } from './nats-config';
 import { readNatsSecret } from './nats-secrets';
 import { NatsSync } from './nats-sync';

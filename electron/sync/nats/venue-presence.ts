@@ -4,8 +4,7 @@
  * centre states each venue's freshness: the newest word from any of its laptops, which stops
  * moving while the venue's uplink is down.
  */
-import type { JetStreamClient } from '@nats-io/jetstream';
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { type JetStreamClient, DeliverPolicy } from '@nats-io/jetstream';
 import { PRESENCE_TOKEN } from './sync-collection';
 import { encodeDocId, SUBJECT_ROOT, venueToken } from './venue-naming';
 
