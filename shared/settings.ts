@@ -74,6 +74,8 @@ export const settingsSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** "This laptop": its name in the venue's team list and as author of notes and acknowledgements. */
+  laptopName: z.string().trim().max(80).default(''),
   thresholds: thresholdsSchema.prefault({}),
   display: displaySchema.prefault({}),
   notifications: notificationsSchema.prefault({}),

@@ -22,6 +22,8 @@ export const VIEW_SHORTCUTS = [
   { view: 'alerts', label: 'Alerts', key: '6' },
   { view: 'quarantine', label: 'Quarantine', key: '7' },
   { view: 'reports', label: 'Reports', key: '8' },
+  { view: 'team', label: 'Team', key: 't' },
+  { view: 'log', label: 'Shift log', key: 'l' },
   { view: 'settings', label: 'Settings', key: '9' },
 ] as const satisfies ReadonlyArray<ViewShortcut>;
 

@@ -13,6 +13,7 @@ import type { ApiRouter } from './router';
 import type { ApiServices } from './services';
 import { registerSettingsHandlers } from './settings-handlers';
 import { registerStatusHandlers } from './status-handlers';
+import { registerSyncHandlers } from './sync-handlers';
 
 export function registerAllHandlers(router: ApiRouter, services: ApiServices): void {
   const { appInfo, activity, alerts, checkins, quarantine, conflicts, relay, status } = services;
@@ -28,4 +29,7 @@ export function registerAllHandlers(router: ApiRouter, services: ApiServices): v
     registerCapacityHandlers(router, { settings: services.settings, expected: services.expected });
   }
   if (services.reports) registerReportsHandlers(router, { reports: services.reports });
+  if (services.sync) {
+    registerSyncHandlers(router, { sync: services.sync, shiftLog: services.shiftLog });
+  }
 }

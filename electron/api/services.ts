@@ -14,6 +14,8 @@ import type {
 import type { AlertService, RelayStatusSource, StatusService } from '../alerts';
 import type { ExportService } from '../reports';
 import type { SettingsService } from '../settings';
+import type { ShiftLog } from '../sync/team/shift-log';
+import type { VenueSync } from '../sync/venue-sync';
 
 export interface ApiServices {
   /** `app:info`: what host runs the core and whether the data is simulated. */
@@ -38,4 +40,8 @@ export interface ApiServices {
   readonly settings?: SettingsService;
   /** `reports:*`: attendance exports (electron/reports). */
   readonly reports?: ExportService;
+  /** `sync:*`: venue sync (electron/sync). */
+  readonly sync?: VenueSync;
+  /** `notes:*`: the shift log (electron/sync/team). */
+  readonly shiftLog?: ShiftLog;
 }

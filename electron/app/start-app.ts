@@ -23,6 +23,7 @@ import { relayStatusFromClient } from '../alerts';
 import { startDashboardServices, type DashboardServices } from './dashboard-services';
 import { startCore, type Core, type CoreOptions } from './start-core';
 import { APP_VERSION } from './version';
+import { venueServices } from '../sync/core-sync';
 
 export type AppHost = 'electron' | 'headless';
 
@@ -129,7 +130,12 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       relayUrl,
       ...(relayUrl !== null && target.token !== null ? { token: target.token } : {}),
       log: (line) => log(redactSecrets(line, [target.token])),
+      sync: {
+        ...options.core?.sync,
+        laptopName: options.core?.sync?.laptopName ?? (() => settings.get().laptopName),
+      },
     });
+    const venue = venueServices(core);
     const router = new ApiRouter();
     let dashboard: DashboardServices | null = null;
     let reports: HostReports | null = null;
@@ -140,6 +146,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
           relay: relayStatusFromClient(core.relay, core.simulated),
           thresholds: () => settings.get().thresholds,
           capacity: () => settings.get().capacity,
+          ...(venue.alertAcks ? { alertAcks: venue.alertAcks } : {}),
         });
       } catch (error) {
         await core.close();
@@ -162,6 +169,8 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
         ...dashboard,
         reports: reports.service,
         settings,
+        sync: venue.sync,
+        shiftLog: venue.shiftLog,
       };
       registerAllHandlers(router, services);
     }

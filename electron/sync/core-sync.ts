@@ -2,7 +2,11 @@
  * Venue sync as the core starts it: the synced collections of the store, this laptop's relay
  * link state and check-in count for the team roster.
  */
-import type { GateOpsDatabase } from '../db';
+import type { RxCollection } from 'rxdb';
+import type { AlertAckStore } from '../alerts/alert-ack-store';
+import type { AckDoc, GateOpsDatabase, NoteDoc } from '../db';
+import { ShiftLog } from './team/shift-log';
+import { SyncedAlertAckStore } from './team/synced-ack-store';
 import type { RelayClient } from '../relay';
 import type { SyncRole } from './sync-identity';
 import { VenueSync } from './venue-sync';
@@ -71,4 +75,22 @@ function relayState(kind: string): LaptopStatus['relay'] {
     default:
       return 'offline';
   }
+}
+
+/** What the dashboard of a core gets from venue sync: the API's services and the ack store. */
+export function venueServices(core: { db: GateOpsDatabase; sync: VenueSync }): {
+  readonly sync: VenueSync;
+  readonly shiftLog: ShiftLog;
+  readonly alertAcks: AlertAckStore | undefined;
+} {
+  const collections = core.db.collections as unknown as Record<string, RxCollection | undefined>;
+  const notes = (collections['notes'] as RxCollection<NoteDoc> | undefined) ?? null;
+  const acks = collections['acks'] as RxCollection<AckDoc> | undefined;
+  const laptopId = () => core.sync.laptopId;
+  const author = () => core.sync.name();
+  return {
+    sync: core.sync,
+    shiftLog: new ShiftLog({ notes, laptopId, author }),
+    alertAcks: acks ? new SyncedAlertAckStore(acks, laptopId, author) : undefined,
+  };
 }

@@ -27,6 +27,8 @@ import { QuarantineView } from './views/quarantine-view';
 import { ReportsView } from './views/reports-view';
 import { SessionsView } from './views/sessions-view';
 import { SettingsView } from './views/settings-view';
+import { LogView } from './views/log-view';
+import { TeamView } from './views/team-view';
 
 const connection: ConnectedApi = connectApi();
 
@@ -240,6 +242,10 @@ function CurrentView(props: {
       return <QuarantineView api={api} nav={nav} navigate={navigate} />;
     case 'reports':
       return <ReportsView api={api} />;
+    case 'team':
+      return <TeamView api={api} />;
+    case 'log':
+      return <LogView api={api} />;
     case 'settings':
       return (
         <SettingsView

@@ -12,6 +12,7 @@ import { checkinsChannels } from './channels/checkins';
 import { quarantineChannels } from './channels/quarantine';
 import { relayChannels } from './channels/relay';
 import { reportsChannels } from './channels/reports';
+import { notesChannels, syncChannels } from './channels/sync';
 import { statusChannels } from './channels/status';
 import type { ChannelDef, QueryDef, SubscriptionDef } from './define';
 
@@ -23,6 +24,7 @@ export * from './channels/checkins';
 export * from './channels/quarantine';
 export * from './channels/relay';
 export * from './channels/reports';
+export * from './channels/sync';
 export * from './channels/status';
 
 export const channels = {
@@ -34,6 +36,8 @@ export const channels = {
   ...quarantineChannels,
   ...relayChannels,
   ...reportsChannels,
+  ...syncChannels,
+  ...notesChannels,
   ...statusChannels,
 } as const satisfies Record<string, ChannelDef>;
 

@@ -19,6 +19,7 @@ import { checkinsMethods } from './channels/checkins';
 import { quarantineMethods } from './channels/quarantine';
 import { relayMethods } from './channels/relay';
 import { reportsMethods } from './channels/reports';
+import { notesMethods, syncMethods } from './channels/sync';
 import { statusMethods } from './channels/status';
 import { ApiCallError, apiErrorSchema, type ApiError, type ApiResult } from './define';
 
@@ -31,6 +32,8 @@ export const apiMethods = {
   ...quarantineMethods,
   ...relayMethods,
   ...reportsMethods,
+  ...syncMethods,
+  ...notesMethods,
   ...statusMethods,
 } as const satisfies Record<string, { kind: 'query' | 'subscription'; channel: ChannelName }>;
 

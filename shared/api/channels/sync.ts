@@ -99,3 +99,51 @@ export const syncMethods = {
   leaveVenueSync: { kind: 'query', channel: 'sync:leave' },
   newJoinCode: { kind: 'query', channel: 'sync:new-code' },
 } as const;
+
+export const NOTE_MAX_CHARS = 2000;
+
+export const noteVmSchema = z.object({
+  id: z.string(),
+  author: z.string(),
+  laptopId: z.string(),
+  at: z.number(),
+  gate: z.string(),
+  text: z.string(),
+  /** Id of the note this one corrects, or null. */
+  corrects: z.string().nullable(),
+  /** Ids of later notes that correct this one (newest last). */
+  correctedBy: z.array(z.string()),
+});
+export type NoteVm = z.infer<typeof noteVmSchema>;
+
+export const notesListSchema = z.object({
+  notes: z.array(noteVmSchema),
+  /** Notes not listed (older than the newest `limit`). */
+  omitted: z.number().int().nonnegative(),
+  /** False when this laptop's store has no shift log (an older store). */
+  available: z.boolean(),
+});
+export type NotesList = z.infer<typeof notesListSchema>;
+
+const notesRequest = z.object({ limit: z.number().int().min(1).max(2000).default(500) }).strict();
+
+export const notesChannels = {
+  'notes:list': query(notesRequest, notesListSchema),
+  'notes:watch': subscription(notesRequest, notesListSchema),
+  'notes:add': query(
+    z
+      .object({
+        text: z.string().trim().min(1, 'write something').max(NOTE_MAX_CHARS),
+        gate: z.string().max(128).default(''),
+        corrects: z.string().max(22).nullable().default(null),
+      })
+      .strict(),
+    z.object({ id: z.string() }),
+  ),
+};
+
+export const notesMethods = {
+  listNotes: { kind: 'query', channel: 'notes:list' },
+  watchNotes: { kind: 'subscription', channel: 'notes:watch' },
+  addNote: { kind: 'query', channel: 'notes:add' },
+} as const;

@@ -1,0 +1,206 @@
+/**
+ * Venue sync benchmark (issue 12). `npm run bench -- bench/venue-sync.bench.ts`; BENCH_SCALE=0.1
+ * for a quick run. All over real TLS on 127.0.0.1:
+ * - initial sync of N stored check-ins (100,000 × scale) hub → a new laptop: documents/s, bytes
+ *   on the wire per check-in, and the ratio to the relay catch-up rate of the same N measured
+ *   in this run (the baseline: filling the hub from the relay simulator through ingest);
+ * - live propagation relay → A → hub → C at 20 and 200 check-ins/s: p50/p99 from the relay
+ *   sending an event to C holding it (A is a `gate-ops headless` child; hub and C in here);
+ * - hub memory (RSS) with 10 simulated peers (each pulls the whole store and follows the
+ *   change stream, as a joined laptop does) and N stored, against the hub alone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, filter } from 'rxjs';
+import { startCore, type Core } from '../electron/app';
+import { randomDocId } from '../electron/db';
+import { startRelaySimulator } from '../electron/demo-venue';
+import { HubLink } from '../electron/sync/join/hub-link';
+import { parseJoinCode } from '../electron/sync/pairing/join-code';
+import { startLaptop } from '../test/helpers/laptop-process';
+import { fmt, percentile, table } from './bench-common';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const N = Math.max(2000, Math.round(100_000 * SCALE));
+const TOKEN = 'venue-sync-bench-token-0123';
+const HUB_ROLE = { kind: 'hub', host: '127.0.0.1', port: 0 } as const;
+
+const dir = mkdtempSync(join(tmpdir(), 'gateops-bench-sync-'));
+const rows: string[][] = [['figure', 'value', 'baseline', 'ratio']];
+
+function count(core: Core): Promise<number> {
+  return core.db.checkins.count().exec();
+}
+
+async function untilCount(core: Core, n: number): Promise<void> {
+  for (;;) {
+    if ((await count(core)) >= n) return;
+    await firstValueFrom(core.db.checkins.storageInstance.changeStream());
+  }
+}
+
+try {
+  // Baseline: the hub catches up N check-ins from the relay simulator (ingest).
+  const relay = await startRelaySimulator({
+    token: TOKEN,
+    seed: 5,
+    backlog: N,
+    mix: { conflict: 0 },
+  });
+  let relayStart = 0;
+  relay.once('connection', () => (relayStart = performance.now()));
+  const hub = await startCore({
+    dataDir: join(dir, 'hub'),
+    relayUrl: relay.url,
+    token: TOKEN,
+    sync: { role: HUB_ROLE, laptopName: () => 'hub' },
+  });
+  const unique = relay.ledger.unique.size;
+  await untilCount(hub, unique);
+  const relaySeconds = (performance.now() - relayStart) / 1000;
+  const relayRate = unique / relaySeconds;
+
+  // Initial sync of everything to a new laptop with no relay of its own.
+  const code = hub.sync.joinCodeText()!;
+  const wireBefore = hub.sync.current.wire.sent;
+  const t0 = performance.now();
+  const laptop = await startCore({
+    dataDir: join(dir, 'new-laptop'),
+    noRelay: true,
+    sync: { role: { kind: 'joined', code }, laptopName: () => 'new laptop' },
+  });
+  await untilCount(laptop, unique);
+  const syncSeconds = (performance.now() - t0) / 1000;
+  const syncRate = unique / syncSeconds;
+  // Bytes the hub sent over TLS (all frames: pulls, change stream, pairing, status).
+  const wireStatus = await firstValueFrom(
+    hub.sync.status$.pipe(filter((s) => s.wire.sent > wireBefore)),
+  );
+  const bytesPer = (wireStatus.wire.sent - wireBefore) / unique;
+  const rawEventBytes =
+    Array.from({ length: 200 }, (_, i) => Buffer.byteLength(relay.history.at(i) ?? '')).reduce(
+      (a, b) => a + b,
+      0,
+    ) / 200;
+  rows.push([
+    `initial sync hub → new laptop (${fmt(unique)} check-ins), docs/s`,
+    fmt(syncRate),
+    `${fmt(relayRate)} (relay catch-up)`,
+    `${fmt(syncRate / relayRate, 2)}×`,
+  ]);
+  rows.push([
+    'bytes on the wire per check-in (TLS, hub → laptop)',
+    fmt(bytesPer),
+    `${fmt(rawEventBytes)} (the event as the relay sends it)`,
+    `${fmt(bytesPer / rawEventBytes, 2)}×`,
+  ]);
+  await laptop.close();
+  await relay.stop();
+
+  // Hub memory with 10 simulated peers pulling everything and following the stream.
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssAlone = process.memoryUsage().rss;
+  const peers: HubLink[] = [];
+  for (let i = 0; i < 10; i++) {
+    const link = new HubLink({
+      code: parseJoinCode(code),
+      laptopId: randomDocId(),
+      name: () => `peer ${i}`,
+    });
+    link.start();
+    peers.push(link);
+  }
+  await Promise.all(
+    peers.map((p) => firstValueFrom(p.state$.pipe(filter((s) => s.kind === 'live')))),
+  );
+  let peak = rssAlone;
+  await Promise.all(
+    peers.map(async (p) => {
+      p.changes('checkins').subscribe();
+      let checkpoint: { id: string; lwt: number } | null = null;
+      for (;;) {
+        const r = (await p.request({ t: 'pull', c: 'checkins', checkpoint, limit: 1000 })) as {
+          documents: unknown[];
+          checkpoint: { id: string; lwt: number } | null;
+        };
+        peak = Math.max(peak, process.memoryUsage().rss);
+        if (r.documents.length < 1000) break;
+        checkpoint = r.checkpoint;
+      }
+    }),
+  );
+  const rssPeers = process.memoryUsage().rss;
+  rows.push([
+    `hub RSS with 10 peers joined (${fmt(unique)} stored), MiB (peak during their initial pulls)`,
+    `${fmt(rssPeers / 2 ** 20)} (${fmt(peak / 2 ** 20)})`,
+    `${fmt(rssAlone / 2 ** 20)} (hub alone)`,
+    `${fmt(rssPeers / rssAlone, 2)}×`,
+  ]);
+  for (const p of peers) await p.stop();
+  await hub.close();
+
+  // Live propagation relay → A → hub → C.
+  for (const rate of [20, 200]) {
+    const seconds = Math.max(5, Math.round(20 * SCALE));
+    const live = await startRelaySimulator({
+      token: TOKEN,
+      seed: 11 + rate,
+      rate,
+      maxEvents: rate * seconds,
+      mix: { redelivery: 0, invalid: 0, otherType: 0, conflict: 0, oversize: 0 },
+    });
+    const sentAt = new Map<string, number>();
+    live.on('appended', (n: number) => {
+      const text = live.history.at(n - 1);
+      if (text) sentAt.set((JSON.parse(text) as { id: string }).id, performance.now());
+    });
+    const h = await startCore({
+      dataDir: join(dir, `live-hub-${rate}`),
+      noRelay: true,
+      sync: { role: HUB_ROLE, laptopName: () => 'hub' },
+    });
+    const hubCode = h.sync.joinCodeText()!;
+    const c = await startCore({
+      dataDir: join(dir, `live-c-${rate}`),
+      noRelay: true,
+      sync: { role: { kind: 'joined', code: hubCode }, laptopName: () => 'C' },
+    });
+    const latencies: number[] = [];
+    const sub = c.db.checkins.storageInstance.changeStream().subscribe((bulk) => {
+      const now = performance.now();
+      for (const e of bulk.events) {
+        const ceId = (e.documentData as { ceId?: string }).ceId;
+        const at = ceId ? sentAt.get(ceId) : undefined;
+        if (at !== undefined) latencies.push(now - at);
+      }
+    });
+    const a = startLaptop(join(dir, `live-a-${rate}`), [
+      '--relay',
+      live.url,
+      '--sync-join',
+      hubCode,
+      '--quiet',
+    ]);
+    await a.sync((s) => s.link === 'live');
+    const total = live.ledger.unique.size;
+    while (latencies.length < rate * seconds * 0.99 || live.history.length < rate * seconds) {
+      await firstValueFrom(c.db.checkins.storageInstance.changeStream());
+    }
+    sub.unsubscribe();
+    latencies.sort((x, y) => x - y);
+    rows.push([
+      `live relay → A → hub → C at ${rate}/s, p50 / p99 ms (${fmt(latencies.length)} of ${fmt(total)})`,
+      `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 99))}`,
+      'target p99 < 500',
+      `${fmt(percentile(latencies, 99) / 500, 2)}× target`,
+    ]);
+    await a.stop();
+    await c.close();
+    await h.close();
+    await live.stop();
+  }
+  console.log(table(rows));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
