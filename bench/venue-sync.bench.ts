@@ -28,6 +28,7 @@ const HUB_ROLE = { kind: 'hub', host: '127.0.0.1', port: 0 } as const;
 
 const dir = mkdtempSync(join(tmpdir(), 'gateops-bench-sync-'));
 const rows: string[][] = [['figure', 'value', 'baseline', 'ratio']];
+const progress = (what: string) => process.stderr.write(`venue-sync bench: ${what}\n`);
 
 function count(core: Core): Promise<number> {
   return core.db.checkins.count().exec();
@@ -60,6 +61,7 @@ try {
   await untilCount(hub, unique);
   const relaySeconds = (performance.now() - relayStart) / 1000;
   const relayRate = unique / relaySeconds;
+  progress(`relay catch-up: ${fmt(relayRate)} docs/s`);
 
   // Initial sync of everything to a new laptop with no relay of its own.
   const code = hub.sync.joinCodeText()!;
@@ -73,6 +75,7 @@ try {
   await untilCount(laptop, unique);
   const syncSeconds = (performance.now() - t0) / 1000;
   const syncRate = unique / syncSeconds;
+  progress(`initial sync: ${fmt(syncRate)} docs/s`);
   // Bytes the hub sent over TLS (all frames: pulls, change stream, pairing, status).
   const wireStatus = await firstValueFrom(
     hub.sync.status$.pipe(filter((s) => s.wire.sent > wireBefore)),
@@ -131,6 +134,7 @@ try {
     }),
   );
   const rssPeers = process.memoryUsage().rss;
+  progress('10 peers pulled everything');
   rows.push([
     `hub RSS with 10 peers joined (${fmt(unique)} stored), MiB (peak during their initial pulls)`,
     `${fmt(rssPeers / 2 ** 20)} (${fmt(peak / 2 ** 20)})`,
@@ -183,6 +187,7 @@ try {
       '--quiet',
     ]);
     await a.sync((s) => s.link === 'live');
+    progress(`live ${rate}/s: A joined`);
     const total = live.ledger.unique.size;
     while (latencies.length < rate * seconds * 0.99 || live.history.length < rate * seconds) {
       await firstValueFrom(c.db.checkins.storageInstance.changeStream());
