@@ -1,209 +1,556 @@
 /**
- * The SQL side of one collection at one schema version: a table
- *   id TEXT PRIMARY KEY, deleted INTEGER, lwt REAL, data TEXT (the document as JSON),
- *   ix0..ixN BLOB (one per RxDB index: the encoded RxDB index string, see index-key-encoding)
- * with one SQL index per ixK column and a partial one on lwt of tombstones for cleanup.
+ * One collection at one schema version, file format 2 (see index-columns.ts for why):
+ *
+ *   "<t>"      rid INTEGER PRIMARY KEY, id TEXT UNIQUE, deleted, irr, lwt, rev, extra, data,
+ *              plus a VIRTUAL generated column per indexed field (stored nowhere)
+ *   indexes    one SQL index per RxDB index: (irr, its columns…); queries read irr = 0 only
+ *              (irr leads, so the range stays one index seek and OFFSET/count never touch
+ *              the table); one partial index on lwt of tombstones (cleanup)
+ *   "<t>__irr" (ix, key, rid) WITHOUT ROWID: the exact RxDB index keys of documents with an
+ *              irregular indexed value (irr = 1), whose SQL columns do not order like RxDB
+ *
+ * `data` is the document without RxDB's _deleted/_attachments/_rev/_meta (columns hold them;
+ * `extra` keeps _attachments/_meta when they are not the usual `{}` / `{ lwt }`).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { type RxDocumentData, type RxJsonSchema, getIndexableStringMonad } from 'rxdb';
+import type { RxJsonSchema } from 'rxdb';
+import {
+  getIndexableStringMonad,
+  getStartIndexStringFromLowerBound,
+  getStartIndexStringFromUpperBound,
+  INDEX_MAX,
+  INDEX_MIN,
+  objectPathMonad,
+} from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
+import { fieldColumn, type FieldColumn, type SqlValue } from './index-columns';
+import type { Doc, OrderedRows, Page, PlanRange, RowSource } from './row-source';
+import { quoteIdentifier } from './sql-names';
+import { foldText, FullTextIndex, type FullTextOptions, type FullTextQuery } from './full-text';
 
-type Doc = RxDocumentData<Record<string, unknown>>;
+export type StoredRow = Readonly<{ rid: number; irr: boolean; doc: Doc }>;
 
-export type RangeQuery = Readonly<{
-  column: number;
-  lower: Uint8Array;
-  upper: Uint8Array;
-  inclusiveStart: boolean;
-  inclusiveEnd: boolean;
+type IndexLayout = Readonly<{
+  fields: readonly string[];
+  columns: readonly string[];
+  fieldColumns: readonly FieldColumn[];
+  key: (doc: Doc) => string;
 }>;
 
-const META_TABLE = 'rx_storage_tables';
+const ROW_COLUMNS = 'rid, deleted, irr, lwt, rev, extra, data';
+const ROW_COLUMNS_T = 't.rid, t.deleted, t.irr, t.lwt, t.rev, t.extra, t.data';
+/** Time-ordered row ids: value × 1024 + a counter within the same value. */
+const SLOTS = 1024;
+const MAX_ORDER_VALUE = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS);
 
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export type TableOptions = Readonly<{ fullText?: FullTextOptions }>;
 
-export class CollectionTable {
-  readonly indexes: readonly string[][];
-  private readonly indexNames: Map<string, number>;
-  private readonly indexStringOf: ((doc: Doc) => string)[];
+export class CollectionTable implements RowSource {
+  readonly indexes: readonly (readonly string[])[];
+  readonly fullText: FullTextIndex | undefined;
+  private readonly layouts: readonly IndexLayout[];
+  private readonly indexNumbers: Map<string, number>;
+  private readonly regularChecks: ((doc: Doc) => boolean)[];
   private readonly table: string;
-  private readonly selectByIds: StatementSync;
-  private readonly insertRow: StatementSync;
-  private readonly updateRow: StatementSync;
+  private readonly irrTable: string;
   private readonly statements = new Map<string, StatementSync>();
+  private readonly orderValue: ((doc: Doc) => unknown) | undefined;
 
   constructor(
     private readonly db: DatabaseSync,
     readonly tableName: string,
-    collectionName: string,
-    schema: RxJsonSchema<Doc>,
+    private readonly schema: RxJsonSchema<Doc>,
     private readonly primaryPath: string,
+    options: TableOptions = {},
   ) {
     this.indexes = (schema.indexes ?? []).map((index) =>
       typeof index === 'string' ? [index] : [...index],
     );
-    this.indexNames = new Map(this.indexes.map((index, i) => [index.join(','), i]));
-    this.indexStringOf = this.indexes.map((index) => getIndexableStringMonad(schema, index));
-    this.table = quoteIdentifier(tableName);
-    this.createIfMissing(collectionName, schema.version);
-
-    const ixColumns = this.indexes.map((_, i) => `ix${i}`);
-    this.selectByIds = db.prepare(
-      `SELECT data FROM ${this.table} WHERE id IN (SELECT value FROM json_each(?))`,
-    );
-    this.insertRow = db.prepare(
-      `INSERT INTO ${this.table} (id, deleted, lwt, data${ixColumns.map((c) => ', ' + c).join('')})` +
-        ` VALUES (?, ?, ?, ?${ixColumns.map(() => ', ?').join('')})`,
-    );
-    this.updateRow = db.prepare(
-      `UPDATE ${this.table} SET deleted = ?, lwt = ?, data = ?` +
-        ixColumns.map((c) => `, ${c} = ?`).join('') +
-        ' WHERE id = ?',
-    );
-  }
-
-  private createIfMissing(collectionName: string, version: number): void {
-    const db = this.db;
-    db.exec(
-      `CREATE TABLE IF NOT EXISTS ${META_TABLE} (name TEXT PRIMARY KEY, collection TEXT NOT NULL,` +
-        ' version INTEGER NOT NULL, indexes TEXT NOT NULL)',
-    );
-    const indexesJson = JSON.stringify(this.indexes);
-    const known = db
-      .prepare(`SELECT indexes FROM ${META_TABLE} WHERE name = ?`)
-      .get(this.tableName);
-    if (known) {
-      // The ixK columns are positional; a different index list would silently misread them.
-      if (known.indexes !== indexesJson) {
-        throw new Error(
-          `Table ${this.tableName} was created with indexes ${String(known.indexes)}, ` +
-            `but the schema now has ${indexesJson}; change the schema version to change indexes`,
-        );
+    this.indexNumbers = new Map(this.indexes.map((index, i) => [index.join(','), i]));
+    const byPath = new Map<string, FieldColumn>();
+    const columnFor = (path: string): FieldColumn => {
+      let column = byPath.get(path);
+      if (!column) {
+        column = fieldColumn(schema as never, path, primaryPath, `f${byPath.size}`);
+        byPath.set(path, column);
       }
-      return;
-    }
-    const ixDefinitions = this.indexes.map((_, i) => `, ix${i} BLOB NOT NULL`).join('');
-    db.exec('SAVEPOINT create_table');
-    try {
-      db.exec(
-        `CREATE TABLE ${this.table} (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL,` +
-          ` lwt REAL NOT NULL, data TEXT NOT NULL${ixDefinitions})`,
-      );
-      this.indexes.forEach((_, i) => {
-        db.exec(
-          `CREATE INDEX ${quoteIdentifier(`${this.tableName}__ix${i}`)} ON ${this.table} (ix${i})`,
-        );
-      });
-      db.exec(
-        // Partial: only tombstones are in it, so ordinary writes never pay for it.
-        `CREATE INDEX ${quoteIdentifier(`${this.tableName}__cleanup`)} ON ${this.table} (lwt)` +
-          ' WHERE deleted = 1',
-      );
-      db.prepare(
-        `INSERT INTO ${META_TABLE} (name, collection, version, indexes) VALUES (?, ?, ?, ?)`,
-      ).run(this.tableName, collectionName, version, indexesJson);
-      db.exec('RELEASE create_table');
-    } catch (error) {
-      db.exec('ROLLBACK TO create_table');
-      db.exec('RELEASE create_table');
-      throw error;
-    }
+      return column;
+    };
+    this.layouts = this.indexes.map((fields) => {
+      const fieldColumns = fields.map(columnFor);
+      return {
+        fields,
+        fieldColumns,
+        columns: fieldColumns.flatMap((c) => c.columns),
+        key: getIndexableStringMonad(schema as never, [...fields]) as (doc: Doc) => string,
+      };
+    });
+    this.regularChecks = [...byPath.values()].map((c) => c.isRegular);
+    this.table = quoteIdentifier(tableName);
+    this.irrTable = quoteIdentifier(`${tableName}__irr`);
+    this.fullText = options.fullText
+      ? new FullTextIndex(db, tableName, options.fullText)
+      : undefined;
+    const newestBy = options.fullText?.newestBy;
+    this.orderValue = newestBy
+      ? (doc) => newestBy.split('.').reduce<unknown>((v, k) => (v as Doc | undefined)?.[k], doc)
+      : undefined;
+    this.generatedColumns = [...byPath.values()].flatMap((c) => c.definitions);
   }
 
-  /** Column number for an RxDB index (as the query planner names it), if it is stored. */
-  columnOf(index: readonly string[]): number | undefined {
-    return this.indexNames.get(index.join(','));
+  private readonly generatedColumns: string[];
+
+  /** Creates the table, its indexes and side table (inside the caller's transaction). */
+  create(): void {
+    const generated = this.generatedColumns.map((d) => `, ${d}`).join('');
+    this.db.exec(
+      // `id` has no declared type on purpose: a TEXT column would turn the -Infinity bound
+      // of a range into the text '-Inf' (affinity), and '-0…' sorts below that.
+      `CREATE TABLE ${this.table} (rid INTEGER PRIMARY KEY, id NOT NULL UNIQUE,` +
+        ' deleted INTEGER NOT NULL, irr INTEGER NOT NULL, lwt REAL NOT NULL, rev TEXT NOT NULL,' +
+        ` extra TEXT, data TEXT NOT NULL${generated})`,
+    );
+    this.layouts.forEach((layout, i) => {
+      this.db.exec(
+        `CREATE INDEX ${quoteIdentifier(`${this.tableName}__i${i}`)} ON ${this.table}` +
+          ` (irr, ${layout.columns.map(quoteIdentifier).join(', ')})`,
+      );
+    });
+    // Partial: only tombstones are in it, so ordinary writes never pay for it.
+    this.db.exec(
+      `CREATE INDEX ${quoteIdentifier(`${this.tableName}__tombstones`)} ON ${this.table} (lwt)` +
+        ' WHERE deleted = 1',
+    );
+    this.db.exec(
+      `CREATE TABLE ${this.irrTable} (ix INTEGER NOT NULL, key BLOB NOT NULL,` +
+        ' rid INTEGER NOT NULL, PRIMARY KEY (ix, key)) WITHOUT ROWID',
+    );
+    this.fullText?.create();
   }
 
-  getByIds(ids: readonly string[]): Doc[] {
-    if (ids.length === 0) return [];
-    return this.selectByIds
-      .all(JSON.stringify(ids))
-      .map((row) => JSON.parse(row.data as string) as Doc);
+  /** Index number for an RxDB index (as the query planner names it), if the schema has it. */
+  indexNumber(index: readonly string[]): number | undefined {
+    return this.indexNumbers.get(index.join(','));
+  }
+
+  rowsByIds(ids: readonly string[]): Map<string, StoredRow> {
+    const found = new Map<string, StoredRow>();
+    if (ids.length === 0) return found;
+    const statement = this.cached(
+      'byIds',
+      () => `SELECT ${ROW_COLUMNS} FROM ${this.table} WHERE id IN (SELECT value FROM json_each(?))`,
+    );
+    statement.setReturnArrays(true);
+    for (const row of statement.iterate(JSON.stringify(ids)) as Iterable<Row>) {
+      const doc = docOf(row);
+      found.set(doc[this.primaryPath] as string, { rid: row[0], irr: row[2] === 1, doc });
+    }
+    return found;
   }
 
   insert(doc: Doc): void {
-    this.insertRow.run(
+    const irr = !this.isRegular(doc);
+    const { data, extra } = split(doc);
+    const result = this.cached(
+      'insert',
+      () =>
+        `INSERT INTO ${this.table} (rid, id, deleted, irr, lwt, rev, extra, data)` +
+        ' VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      this.orderValue ? this.nextRid(this.orderValue(doc)) : null,
       doc[this.primaryPath] as string,
       doc._deleted ? 1 : 0,
+      irr ? 1 : 0,
       doc._meta.lwt,
-      JSON.stringify(doc),
-      ...this.indexKeys(doc),
+      doc._rev,
+      extra,
+      data,
     );
+    if (irr) this.writeKeys(Number(result.lastInsertRowid), doc);
   }
 
-  update(doc: Doc): void {
-    this.updateRow.run(
-      doc._deleted ? 1 : 0,
-      doc._meta.lwt,
-      JSON.stringify(doc),
-      ...this.indexKeys(doc),
-      doc[this.primaryPath] as string,
+  update(previous: StoredRow, doc: Doc): void {
+    const irr = !this.isRegular(doc);
+    const { data, extra } = split(doc);
+    this.cached(
+      'update',
+      () =>
+        `UPDATE ${this.table} SET deleted = ?, irr = ?, lwt = ?, rev = ?, extra = ?, data = ?` +
+        ' WHERE rid = ?',
+    ).run(doc._deleted ? 1 : 0, irr ? 1 : 0, doc._meta.lwt, doc._rev, extra, data, previous.rid);
+    if (previous.irr) this.deleteKeys(previous.doc);
+    if (irr) this.writeKeys(previous.rid, doc);
+  }
+
+  private isRegular(doc: Doc): boolean {
+    for (const check of this.regularChecks) if (!check(doc)) return false;
+    return true;
+  }
+
+  keyOf(index: readonly string[], doc: Doc): Uint8Array {
+    const number = this.indexNumber(index);
+    if (number === undefined) throw new Error(`index ${index.join(',')} is missing`);
+    return encodeIndexKey(this.layouts[number]!.key(doc));
+  }
+
+  private writeKeys(rid: number, doc: Doc): void {
+    const insert = this.cached(
+      'irrInsert',
+      () => `INSERT INTO ${this.irrTable} (ix, key, rid) VALUES (?, ?, ?)`,
     );
+    this.layouts.forEach((layout, i) => insert.run(i, encodeIndexKey(layout.key(doc)), rid));
   }
 
-  private indexKeys(doc: Doc): Uint8Array[] {
-    return this.indexStringOf.map((indexString) => encodeIndexKey(indexString(doc)));
+  private deleteKeys(doc: Doc): void {
+    const remove = this.cached(
+      'irrDelete',
+      () => `DELETE FROM ${this.irrTable} WHERE ix = ? AND key = ?`,
+    );
+    this.layouts.forEach((layout, i) => remove.run(i, encodeIndexKey(layout.key(doc))));
   }
 
-  /** Documents (as JSON text) in index order within the range, with optional LIMIT/OFFSET. */
-  rangeRows(range: RangeQuery, limit?: number, offset = 0): IterableIterator<string> {
-    const paged = limit !== undefined;
-    const statement = this.cached(`rows:${rangeKey(range)}:${paged}`, () =>
-      this.db.prepare(
-        `SELECT data FROM ${this.table} WHERE ${rangeSql(range)} ORDER BY ix${range.column}` +
+  /** A free time-ordered row id for this order value (see SLOTS). */
+  private nextRid(value: unknown): number | null {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+    let base = Math.min(Math.max(Math.floor(value), 0), MAX_ORDER_VALUE - 1) * SLOTS;
+    const top = this.cached(
+      'ridTop',
+      () => `SELECT max(rid) AS m FROM ${this.table} WHERE rid >= ? AND rid < ?`,
+    );
+    for (;;) {
+      const m = top.get(base, base + SLOTS)?.m;
+      if (m === null || m === undefined) return base;
+      if (Number(m) + 1 < base + SLOTS) return Number(m) + 1;
+      // More than SLOTS documents with one value: the next value's slots (order is a hint).
+      base += SLOTS;
+      if (base >= MAX_ORDER_VALUE * SLOTS) return null;
+    }
+  }
+
+  ordered(range: PlanRange, descending: boolean, page?: Page): OrderedRows | undefined {
+    const number = this.indexNumber(range.index);
+    if (number === undefined) throw new Error(`index ${range.index.join(',')} is missing`);
+    const where = this.sqlRange(number, range);
+    if (!where) return undefined;
+    const keyRange = this.keyBounds(range);
+    const hasIrregular = this.irregularInRange(number, keyRange);
+    const direction = descending ? 'DESC' : 'ASC';
+    const paged = page !== undefined && where.exact && !hasIrregular;
+    const order = this.layouts[number]!.columns.map((c) => `${quoteIdentifier(c)} ${direction}`);
+    // Lazy: a statement is only stepped (and so holds the table) while someone iterates.
+    const native = lazy(() => {
+      const statement = this.cached(
+        `native:${number}:${where.sql}:${direction}:${paged}`,
+        () =>
+          `SELECT ${ROW_COLUMNS} FROM ${this.table} ${this.indexedBy(number)}` +
+          ` WHERE irr = 0${where.sql} ORDER BY ${order.join(', ')}` +
           (paged ? ' LIMIT ? OFFSET ?' : ''),
-      ),
-    );
-    statement.setReturnArrays(true);
-    const params = paged ? [range.lower, range.upper, limit, offset] : [range.lower, range.upper];
-    const rows = statement.iterate(...params) as unknown as IterableIterator<[string]>;
-    return mapIterator(rows, (row) => row[0]);
+      );
+      statement.setReturnArrays(true);
+      const params: SqlValue[] = [...where.params];
+      if (paged) params.push(page.limit === Infinity ? -1 : page.limit, page.skip);
+      return mapRows(statement.iterate(...(params as never[])) as Iterable<Row>);
+    });
+    if (!hasIrregular) return { rows: native, paged, regular: true, exact: where.exact };
+    const irregular = this.irregularRows(number, keyRange, range, direction);
+    const layout = this.layouts[number]!;
+    return {
+      rows: mergeByKey(native, irregular, (doc) => encodeIndexKey(layout.key(doc)), descending),
+      paged: false,
+      regular: false,
+      exact: where.exact,
+    };
   }
 
-  countRange(range: RangeQuery): number {
-    const statement = this.cached(`count:${rangeKey(range)}`, () =>
-      this.db.prepare(`SELECT count(*) AS n FROM ${this.table} WHERE ${rangeSql(range)}`),
+  count(range: PlanRange): number | undefined {
+    const number = this.indexNumber(range.index);
+    if (number === undefined) throw new Error(`index ${range.index.join(',')} is missing`);
+    const where = this.sqlRange(number, range);
+    if (!where || !where.exact) return undefined;
+    const statement = this.cached(
+      `count:${number}:${where.sql}`,
+      () =>
+        `SELECT count(*) AS n FROM ${this.table} ${this.indexedBy(number)}` +
+        ` WHERE irr = 0${where.sql}`,
     );
-    return Number(statement.get(range.lower, range.upper)?.n ?? 0);
+    const native = Number(statement.get(...(where.params as never[]))?.n ?? 0);
+    const keyRange = this.keyBounds(range);
+    const irregular = this.cached(
+      `irrCount:${range.inclusiveStart}:${range.inclusiveEnd}`,
+      () =>
+        `SELECT count(*) AS n FROM ${this.irrTable} WHERE ix = ? AND ` + keyRangeSql('key', range),
+    );
+    return native + Number(irregular.get(number, keyRange.lower, keyRange.upper)?.n ?? 0);
+  }
+
+  *all(): Iterable<Doc> {
+    const statement = this.cached('all', () => `SELECT ${ROW_COLUMNS} FROM ${this.table}`);
+    statement.setReturnArrays(true);
+    yield* mapRows(statement.iterate() as Iterable<Row>);
+  }
+
+  /** Full-text search (see full-text.ts), or undefined without a full-text index. */
+  search(
+    query: FullTextQuery,
+  ): { documents: Doc[]; total: number; capped: boolean; mode: 'index' | 'scan' } | undefined {
+    const fullText = this.fullText;
+    if (!fullText) return undefined;
+    const getters = fullText.options.fields.map(
+      (path) => objectPathMonad<Doc>(path) as (doc: Doc) => unknown,
+    );
+    const textOf = (doc: Doc) =>
+      foldText(
+        getters
+          .map((get) => {
+            const value = get(doc);
+            return value === undefined || value === null ? '' : String(value);
+          })
+          .join('\n'),
+      );
+    const parsed = new Map<unknown[], Doc>();
+    const checkFor = (terms: readonly string[]) => {
+      if (terms.length === 0) return () => true;
+      const folded = terms.map(foldText);
+      return (row: unknown[]) => {
+        const doc = docOf(row as Row);
+        parsed.set(row, doc);
+        const text = textOf(doc);
+        return folded.every((term) => text.includes(term));
+      };
+    };
+    const result = fullText.search(query, ROW_COLUMNS_T, checkFor);
+    return {
+      documents: result.rows.map((row) => parsed.get(row) ?? docOf(row as Row)),
+      total: result.total,
+      capped: result.capped,
+      mode: result.mode,
+    };
   }
 
   /** Deletes tombstones whose last write is at or before `lwt`. */
   deleteTombstonesUpTo(lwt: number): void {
-    this.cached('cleanup', () =>
-      this.db.prepare(`DELETE FROM ${this.table} WHERE deleted = 1 AND lwt <= ?`),
+    this.cached(
+      'cleanupIrr',
+      () =>
+        `DELETE FROM ${this.irrTable} WHERE rid IN` +
+        ` (SELECT rid FROM ${this.table} WHERE deleted = 1 AND lwt <= ? AND irr = 1)`,
     ).run(lwt);
+    this.cached('cleanup', () => `DELETE FROM ${this.table} WHERE deleted = 1 AND lwt <= ?`).run(
+      lwt,
+    );
   }
 
   drop(): void {
+    this.fullText?.drop();
+    this.db.exec(`DROP TABLE IF EXISTS ${this.irrTable}`);
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
-    this.db.prepare(`DELETE FROM ${META_TABLE} WHERE name = ?`).run(this.tableName);
   }
 
-  private cached(key: string, create: () => StatementSync): StatementSync {
+  /**
+   * The plan's range as SQL terms the index answers by itself: `col = ?` for the fields the
+   * range pins, then `>= / >` and `<= / <` on the next column. SQLite re-checks a row-value
+   * comparison row by row and recomputes virtual columns for it from the JSON, so tuples are
+   * avoided. That is the exact RxDB range when the later fields are unconstrained (RxDB's
+   * planner then gives them its MIN/MAX sentinels, which no document passes: see the note in
+   * index-columns.ts), which is always so when the index answers the selector. Otherwise it is
+   * a superset (exact: false) and the caller matches rows against the selector.
+   */
+  private sqlRange(
+    number: number,
+    range: PlanRange,
+  ): { sql: string; params: SqlValue[]; exact: boolean } | undefined {
+    const fields = this.layouts[number]!.fieldColumns;
+    const lower: SqlValue[][] = [];
+    const upper: SqlValue[][] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const l = fields[i]!.lower(range.startKeys[i]);
+      const u = fields[i]!.upper(range.endKeys[i]);
+      if (!l || !u) return undefined;
+      lower.push(l);
+      upper.push(u);
+    }
+    let sql = '';
+    const params: SqlValue[] = [];
+    let k = 0;
+    while (k < fields.length && sameValues(lower[k]!, upper[k]!)) {
+      fields[k]!.columns.forEach((column, c) => {
+        sql += ` AND ${quoteIdentifier(column)} = ?`;
+        params.push(lower[k]![c]!);
+      });
+      k++;
+    }
+    if (k === fields.length) return { sql, params, exact: true };
+    const field = fields[k]!;
+    const restUnconstrained =
+      range.startKeys
+        .slice(k + 1)
+        .every((key) => key === (range.inclusiveStart ? INDEX_MIN : INDEX_MAX)) &&
+      range.endKeys
+        .slice(k + 1)
+        .every((key) => key === (range.inclusiveEnd ? INDEX_MAX : INDEX_MIN));
+    const exact = restUnconstrained && field.columns.length === 1;
+    const column = quoteIdentifier(field.columns[0]!);
+    sql += ` AND ${column} ${exact && !range.inclusiveStart ? '>' : '>='} ?`;
+    sql += ` AND ${column} ${exact && !range.inclusiveEnd ? '<' : '<='} ?`;
+    params.push(lower[k]![0]!, upper[k]![0]!);
+    return { sql, params, exact };
+  }
+
+  /** SQLite's planner would sometimes take another index's `deleted` prefix for a range. */
+  private indexedBy(number: number): string {
+    return `INDEXED BY ${quoteIdentifier(`${this.tableName}__i${number}`)}`;
+  }
+
+  keyBounds(range: PlanRange): { lower: Uint8Array; upper: Uint8Array } {
+    const schema = this.schema as never;
+    return {
+      lower: encodeIndexKey(
+        getStartIndexStringFromLowerBound(schema, [...range.index], range.startKeys as never),
+      ),
+      upper: encodeIndexKey(
+        getStartIndexStringFromUpperBound(schema, [...range.index], range.endKeys as never),
+      ),
+    };
+  }
+
+  private irregularInRange(
+    number: number,
+    keys: { lower: Uint8Array; upper: Uint8Array },
+  ): boolean {
+    // Inclusive probe: a superset is fine, it only decides whether to merge.
+    const probe = this.cached(
+      'irrProbe',
+      () => `SELECT 1 AS x FROM ${this.irrTable} WHERE ix = ? AND key >= ? AND key <= ? LIMIT 1`,
+    );
+    return probe.get(number, keys.lower, keys.upper) !== undefined;
+  }
+
+  private irregularRows(
+    number: number,
+    keys: { lower: Uint8Array; upper: Uint8Array },
+    range: PlanRange,
+    direction: 'ASC' | 'DESC',
+  ): Iterable<{ key: Uint8Array; doc: Doc }> {
+    const statement = this.cached(
+      `irrRows:${range.inclusiveStart}:${range.inclusiveEnd}:${direction}`,
+      () =>
+        `SELECT i.key, t.rid, t.deleted, t.irr, t.lwt, t.rev, t.extra, t.data` +
+        ` FROM ${this.irrTable} i JOIN ${this.table} t ON t.rid = i.rid WHERE i.ix = ? AND ` +
+        keyRangeSql('i.key', range) +
+        ` ORDER BY i.key ${direction}`,
+    );
+    return lazy(() => {
+      statement.setReturnArrays(true);
+      return mapKeyedRows(
+        statement.iterate(number, keys.lower, keys.upper) as Iterable<[Uint8Array, ...Row]>,
+      );
+    });
+  }
+
+  private cached(key: string, sql: () => string): StatementSync {
     let statement = this.statements.get(key);
     if (!statement) {
-      statement = create();
+      statement = this.db.prepare(sql());
       this.statements.set(key, statement);
     }
     return statement;
   }
 }
 
-function rangeKey(range: RangeQuery): string {
-  return `${range.column}:${range.inclusiveStart}:${range.inclusiveEnd}`;
+type Row = [number, number, number, number, string, string | null, string];
+
+function sameValues(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x instanceof Uint8Array || y instanceof Uint8Array) return false; // sentinels only
+    if (x !== y) return false;
+  }
+  return true;
 }
 
-function rangeSql(range: RangeQuery): string {
-  const column = `ix${range.column}`;
+function keyRangeSql(column: string, range: PlanRange): string {
   return (
     `${column} ${range.inclusiveStart ? '>=' : '>'} ? AND ` +
     `${column} ${range.inclusiveEnd ? '<=' : '<'} ?`
   );
 }
 
-function* mapIterator<A, B>(source: IterableIterator<A>, map: (a: A) => B): IterableIterator<B> {
-  for (const item of source) yield map(item);
+/** The stored JSON: the document less RxDB's fields, which have columns. */
+function split(doc: Doc): { data: string; extra: string | null } {
+  const { _deleted, _attachments, _rev, _meta, ...fields } = doc;
+  void _deleted;
+  void _rev;
+  const usual =
+    _attachments !== null &&
+    typeof _attachments === 'object' &&
+    Object.keys(_attachments).length === 0 &&
+    Object.keys(_meta).length === 1;
+  return {
+    data: JSON.stringify(fields),
+    extra: usual ? null : JSON.stringify({ _attachments, _meta }),
+  };
+}
+
+export function docOf(row: Row): Doc {
+  const doc = JSON.parse(row[6]) as Doc;
+  doc._deleted = row[1] === 1;
+  if (row[5] === null) {
+    doc._attachments = {};
+    doc._rev = row[4];
+    doc._meta = { lwt: row[3] };
+  } else {
+    const extra = JSON.parse(row[5]) as Pick<Doc, '_attachments' | '_meta'>;
+    doc._attachments = extra._attachments;
+    doc._rev = row[4];
+    doc._meta = extra._meta;
+  }
+  return doc;
+}
+
+/** An iterable whose source is only created when iteration starts. */
+function lazy<T>(start: () => Iterable<T>): Iterable<T> {
+  return { [Symbol.iterator]: () => start()[Symbol.iterator]() };
+}
+
+function* mapRows(rows: Iterable<Row>): Iterable<Doc> {
+  for (const row of rows) yield docOf(row);
+}
+
+function* mapKeyedRows(
+  rows: Iterable<[Uint8Array, ...Row]>,
+): Iterable<{ key: Uint8Array; doc: Doc }> {
+  for (const [key, ...row] of rows) yield { key, doc: docOf(row as Row) };
+}
+
+/** Merges the regular rows (keys computed) with the irregular ones (keys stored), in order. */
+function* mergeByKey(
+  regular: Iterable<Doc>,
+  irregular: Iterable<{ key: Uint8Array; doc: Doc }>,
+  keyOf: (doc: Doc) => Uint8Array,
+  descending: boolean,
+): Iterable<Doc> {
+  const sign = descending ? -1 : 1;
+  const a = regular[Symbol.iterator]();
+  const b = irregular[Symbol.iterator]();
+  try {
+    let x = a.next();
+    let y = b.next();
+    let xKey = x.done ? undefined : keyOf(x.value);
+    while (!x.done || !y.done) {
+      if (!x.done && (y.done || sign * Buffer.compare(xKey!, y.value.key) <= 0)) {
+        yield x.value;
+        x = a.next();
+        xKey = x.done ? undefined : keyOf(x.value);
+      } else if (!y.done) {
+        yield y.value.doc;
+        y = b.next();
+      }
+    }
+  } finally {
+    // A consumer that stops early must release both statements.
+    a.return?.();
+    b.return?.();
+  }
 }

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { ensurePageSize } from './page-size';
 import { SQLITE_PRAGMAS } from './sqlite-settings';
 import { StorageDamagedError } from './storage-errors';
 
@@ -35,6 +36,7 @@ export class SqliteConnection {
     private readonly onClosed: () => void,
   ) {
     this.db = openChecked(filePath);
+    ensurePageSize(this.db);
   }
 
   get isClosed(): boolean {

@@ -3,14 +3,13 @@
  * `<directory>/<databaseName>.sqlite`, one table per collection and schema version.
  */
 import path from 'node:path';
+import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb';
 import {
-  type RxStorage,
-  type RxStorageInstanceCreationParams,
   ensureRxStorageInstanceParamsAreCorrect,
+  getPrimaryFieldOfPrimaryKey,
   RXDB_VERSION,
 } from 'rxdb';
 import { Subject } from 'rxjs';
-import { CollectionTable } from './collection-table';
 import { acquireConnection, type SqliteConnection } from './sqlite-connection';
 import {
   NodeSqliteStorageInstance,
@@ -18,6 +17,8 @@ import {
   type NodeSqliteInternals,
   type TableState,
 } from './sqlite-storage-instance';
+import { deleteEntry } from './table-catalog';
+import { openTable } from './table-open';
 import { AttachmentsUnsupportedError } from './storage-errors';
 
 export type NodeSqliteStorageSettings = Readonly<{
@@ -30,7 +31,7 @@ export type RxStorageNodeSqlite = RxStorage<NodeSqliteInternals, NodeSqliteInsta
 
 export const RX_STORAGE_NAME_NODE_SQLITE = 'node-sqlite';
 
-const tablesByConnection = new WeakMap<SqliteConnection, Map<string, TableState>>();
+const tablesByConnection = new WeakMap<SqliteConnection, Map<string, Promise<TableState>>>();
 
 export function getRxStorageNodeSqlite(settings: NodeSqliteStorageSettings): RxStorageNodeSqlite {
   const filePathOf = (databaseName: string): string => {
@@ -54,7 +55,7 @@ export function getRxStorageNodeSqlite(settings: NodeSqliteStorageSettings): RxS
       const tableName = `${params.collectionName}--v${params.schema.version}`;
       let state: TableState;
       try {
-        state = tableState(connection, tableName, params);
+        state = await tableState(connection, tableName, params);
       } catch (error) {
         connection.release();
         throw error;
@@ -81,11 +82,12 @@ export function getRxStorageNodeSqlite(settings: NodeSqliteStorageSettings): RxS
   };
 }
 
+/** One state per table and connection, shared by every instance (creation may be converting). */
 function tableState<RxDocType>(
   connection: SqliteConnection,
   tableName: string,
   params: RxStorageInstanceCreationParams<RxDocType, NodeSqliteInstanceOptions>,
-): TableState {
+): Promise<TableState> {
   let tables = tablesByConnection.get(connection);
   if (!tables) {
     tables = new Map();
@@ -93,21 +95,29 @@ function tableState<RxDocType>(
   }
   let state = tables.get(tableName);
   if (!state) {
-    const primaryPath =
-      typeof params.schema.primaryKey === 'string'
-        ? params.schema.primaryKey
-        : params.schema.primaryKey.key;
-    state = {
-      table: new CollectionTable(
-        connection.db,
-        tableName,
-        params.collectionName,
-        params.schema as never,
-        primaryPath as string,
-      ),
-      changes: new Subject(),
-      users: 0,
-    };
+    const primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as string;
+    const opening = openTable(connection, {
+      tableName,
+      collectionName: params.collectionName,
+      schema: params.schema as never,
+      primaryPath,
+      fullText: params.options?.fullText,
+    }).then((table): TableState => {
+      const tableState: TableState = {
+        table,
+        changes: new Subject(),
+        users: 0,
+        drop: () => {
+          table.drop();
+          deleteEntry(connection.db, tableName);
+          tables!.delete(tableName);
+        },
+      };
+      return tableState;
+    });
+    // A failed open must not be cached.
+    opening.catch(() => tables!.delete(tableName));
+    state = opening;
     tables.set(tableName, state);
   }
   return state;

@@ -18,26 +18,44 @@ import {
   type RxStorageInstance,
   type RxStorageQueryResult,
   categorizeBulkWriteRows,
+  getChangedDocumentsSinceQuery,
   getPrimaryFieldOfPrimaryKey,
-  getQueryMatcher,
-  getSortComparator,
-  getStartIndexStringFromLowerBound,
-  getStartIndexStringFromUpperBound,
   now,
+  prepareQuery,
 } from 'rxdb';
-import type { CollectionTable, RangeQuery } from './collection-table';
-import { encodeIndexKey } from './index-key-encoding';
+import type { CollectionTable, StoredRow } from './collection-table';
+import type { FullTextOptions, FullTextQuery } from './full-text';
+import type { LegacyCollectionTable } from './legacy-collection-table';
+import { runCount, runQuery } from './query-runner';
+import type { Doc } from './row-source';
 import type { SqliteConnection } from './sqlite-connection';
 import { StorageClosedError } from './storage-errors';
 
-type Doc = RxDocumentData<Record<string, unknown>>;
 type Changes = EventBulk<RxStorageChangeEvent<Doc>, RxStorageDefaultCheckpoint>;
 
 export type NodeSqliteInternals = Readonly<{ connection: SqliteConnection; tableName: string }>;
-export type NodeSqliteInstanceOptions = Record<string, never>;
+export type NodeSqliteInstanceOptions = Readonly<{
+  /** A full-text index over these document paths (see full-text.ts); format-2 tables only. */
+  fullText?: FullTextOptions;
+}>;
+
+export type AnyTable = CollectionTable | LegacyCollectionTable;
 
 /** Shared per table so two instances of one collection see each other's writes. */
-export type TableState = { table: CollectionTable; changes: Subject<Changes>; users: number };
+export type TableState = {
+  table: AnyTable;
+  changes: Subject<Changes>;
+  users: number;
+  /** Drops the table and its catalog entry. */
+  drop(): void;
+};
+
+export type FullTextResult<T> = Readonly<{
+  documents: RxDocumentData<T>[];
+  total: number;
+  capped: boolean;
+  mode: 'index' | 'scan';
+}>;
 
 export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
   RxDocType,
@@ -62,8 +80,12 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     this.internals = { connection, tableName: state.table.tableName };
   }
 
-  private get table(): CollectionTable {
+  private get table(): AnyTable {
     return this.state.table;
+  }
+
+  private get docSchema(): RxJsonSchema<Doc> {
+    return this.schema as unknown as RxJsonSchema<Doc>;
   }
 
   async bulkWrite(
@@ -75,11 +97,9 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     const primaryPath = this.primaryPath;
     const categorized = this.connection.write(
       () => {
-        const ids = rows.map((row) => row.document[primaryPath] as string);
+        const stored = this.table.rowsByIds(rows.map((row) => row.document[primaryPath] as string));
         const docsInDb = new Map<string, Doc>();
-        for (const doc of this.table.getByIds(ids)) {
-          docsInDb.set(doc[primaryPath] as string, doc);
-        }
+        for (const [id, row] of stored) docsInDb.set(id, row.doc);
         const result = categorizeBulkWriteRows<Doc>(
           this as unknown as RxStorageInstance<Doc, unknown, unknown>,
           primaryPath as never,
@@ -88,7 +108,10 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
           context,
         );
         for (const row of result.bulkInsertDocs) this.table.insert(row.document);
-        for (const row of result.bulkUpdateDocs) this.table.update(row.document);
+        for (const row of result.bulkUpdateDocs) {
+          const previous = stored.get(row.document[primaryPath] as string) as StoredRow;
+          this.table.update(previous, row.document);
+        }
         return result;
       },
       (result) => {
@@ -116,92 +139,38 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     withDeleted: boolean,
   ): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen('findDocumentsById');
-    const found = new Map<string, Doc>();
-    for (const doc of this.table.getByIds(ids)) {
-      if (withDeleted || !doc._deleted) found.set(doc[this.primaryPath] as string, doc);
-    }
+    const found = this.table.rowsByIds(ids);
     // In the order asked for, like the memory storage.
     const result: Doc[] = [];
     for (const id of ids) {
-      const doc = found.get(id);
-      if (doc) result.push(doc);
+      const row = found.get(id);
+      if (row && (withDeleted || !row.doc._deleted)) result.push(row.doc);
     }
     return result as unknown as RxDocumentData<RxDocType>[];
   }
 
   async query(prepared: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
     this.ensureOpen('query');
-    const { query, queryPlan } = prepared;
-    const skip = query.skip ? query.skip : 0;
-    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
-    if (limit === 0) return { documents: [] };
-    const range = this.rangeOf(prepared);
-    const mustSort = !queryPlan.sortSatisfiedByIndex;
-
-    let documents: Doc[] = [];
-    if (queryPlan.selectorSatisfiedByIndex && !mustSort) {
-      // The index answers everything: let SQLite page.
-      const paged = limit === Infinity ? -1 : limit;
-      for (const json of this.table.rangeRows(range, paged, skip)) documents.push(JSON.parse(json));
-      return { documents: documents as unknown as RxDocumentData<RxDocType>[] };
-    }
-    const matches = queryPlan.selectorSatisfiedByIndex
-      ? undefined
-      : getQueryMatcher(this.schema, query as never);
-    const enough = skip + limit;
-    for (const json of this.table.rangeRows(range)) {
-      const doc = JSON.parse(json) as Doc;
-      if (matches && !matches(doc as never)) continue;
-      documents.push(doc);
-      if (!mustSort && documents.length >= enough) break;
-    }
-    if (mustSort)
-      documents.sort(
-        getSortComparator(this.schema, query as never) as unknown as (a: Doc, b: Doc) => number,
-      );
-    if (skip !== 0 || documents.length > enough) documents = documents.slice(skip, enough);
+    const documents = runQuery(this.table, this.docSchema, prepared as PreparedQuery<unknown>);
     return { documents: documents as unknown as RxDocumentData<RxDocType>[] };
   }
 
   async count(prepared: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
     this.ensureOpen('count');
-    const range = this.rangeOf(prepared);
-    if (prepared.queryPlan.selectorSatisfiedByIndex) {
-      return { count: this.table.countRange(range), mode: 'fast' };
-    }
-    const matches = getQueryMatcher(this.schema, prepared.query as never);
-    let count = 0;
-    for (const json of this.table.rangeRows(range)) {
-      if (matches(JSON.parse(json))) count++;
-    }
-    // Honest: this scanned documents in JavaScript (RxDB then needs allowSlowCount).
-    return { count, mode: 'slow' };
+    return runCount(this.table, this.docSchema, prepared as PreparedQuery<unknown>);
   }
 
-  /** Changes after the checkpoint, by the ['_meta.lwt', primary] index RxDB always adds. */
+  /** Changes after the checkpoint: RxDB's own query for it, on the ['_meta.lwt', id] index. */
   async getChangedDocumentsSince(
     limit: number,
     checkpoint?: RxStorageDefaultCheckpoint,
   ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
     this.ensureOpen('getChangedDocumentsSince');
-    const index = ['_meta.lwt', this.primaryPath];
-    const column = this.table.columnOf(index);
-    if (column === undefined) throw new Error(`index ${index.join(',')} is missing`);
-    const schema = this.schema as RxJsonSchema<RxDocumentData<unknown>>;
-    const range: RangeQuery = {
-      column,
-      lower: encodeIndexKey(
-        checkpoint
-          ? getStartIndexStringFromLowerBound(schema, index, [checkpoint.lwt, checkpoint.id])
-          : '',
-      ),
-      // Encoded keys never start with 0xff (CESU-8 lead bytes stop at 0xef).
-      upper: new Uint8Array([0xff]),
-      inclusiveStart: false,
-      inclusiveEnd: true,
-    };
-    const documents: Doc[] = [];
-    for (const json of this.table.rangeRows(range, limit)) documents.push(JSON.parse(json));
+    const prepared = prepareQuery<RxDocumentData<RxDocType>>(
+      this.schema,
+      getChangedDocumentsSinceQuery(this as never, limit, checkpoint),
+    );
+    const documents = runQuery(this.table, this.docSchema, prepared as PreparedQuery<unknown>);
     const last = documents[documents.length - 1];
     return {
       documents: documents as unknown as RxDocumentData<RxDocType>[],
@@ -209,6 +178,14 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
         ? { id: last[this.primaryPath] as string, lwt: last._meta.lwt }
         : (checkpoint ?? { id: '', lwt: 0 }),
     };
+  }
+
+  /** Full-text search (collections created with `fullText`), newest first. */
+  fullTextSearch(query: FullTextQuery): FullTextResult<RxDocType> | undefined {
+    this.ensureOpen('fullTextSearch');
+    const table = this.table;
+    if (!('search' in table)) return undefined;
+    return table.search(query) as FullTextResult<RxDocType> | undefined;
   }
 
   changeStream(): Observable<
@@ -244,26 +221,10 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
       throw new Error('remove: the storage instance is closed');
     }
     this.connection.write(
-      () => this.table.drop(),
+      () => this.state.drop(),
       () => undefined,
     );
     await this.close();
-  }
-
-  private rangeOf(prepared: PreparedQuery<RxDocType>): RangeQuery {
-    const plan = prepared.queryPlan;
-    const column = this.table.columnOf(plan.index);
-    if (column === undefined) {
-      throw new Error(`index does not exist in ${this.collectionName}: ${plan.index.join(',')}`);
-    }
-    const schema = this.schema as RxJsonSchema<RxDocumentData<unknown>>;
-    return {
-      column,
-      lower: encodeIndexKey(getStartIndexStringFromLowerBound(schema, plan.index, plan.startKeys)),
-      upper: encodeIndexKey(getStartIndexStringFromUpperBound(schema, plan.index, plan.endKeys)),
-      inclusiveStart: plan.inclusiveStart,
-      inclusiveEnd: plan.inclusiveEnd,
-    };
   }
 
   private ensureOpen(what: string): void {

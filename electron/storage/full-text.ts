@@ -1,0 +1,245 @@
+/**
+ * A full-text index beside a collection table (format 2): an FTS5 table with the trigram
+ * tokenizer (case-insensitive, diacritics removed), contentless (the text lives in the
+ * documents only), kept by SQL triggers on the table, so it changes in the same statement, and
+ * so the same transaction, as every insert, update and delete. Tombstones are not in it.
+ *
+ * Its rowid is the table's rid; with `newestBy` the table gives rows time-ordered rids
+ * (collection-table.ts), so "newest first" is the FTS index's own rowid order, O(limit).
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { jsonPath, sqlString } from './index-columns';
+import { quoteIdentifier } from './sql-names';
+
+export type FullTextOptions = Readonly<{
+  /** Document paths whose text is searchable (strings; dots for nested fields). */
+  fields: readonly string[];
+  /** A number field (epoch ms) by which results come newest first. */
+  newestBy?: string;
+}>;
+
+export type FullTextQuery = Readonly<{
+  text: string;
+  /** Equality filters on document paths. */
+  where?: Readonly<Record<string, string | number | boolean>>;
+  limit: number;
+  offset?: number;
+  /** Count matches up to this many (the total is then "at least"). */
+  countUpTo?: number;
+  /** Short text (no term of 3+ characters) scans at most this many newest documents. */
+  scanUpTo?: number;
+}>;
+
+export type FullTextRows = Readonly<{
+  /** Raw rows, newest first, for the table to turn into documents. */
+  rows: unknown[][];
+  total: number;
+  /** true: `total` stopped at the cap, or a short-text scan stopped at its budget. */
+  capped: boolean;
+  /** 'index' (FTS) or 'scan' (short text, newest documents checked one by one). */
+  mode: 'index' | 'scan';
+}>;
+
+/** Trigrams need three characters; shorter terms are checked on the text itself. */
+export const MIN_TERM = 3;
+const DEFAULT_SCAN = 20_000;
+const DEFAULT_COUNT = 1_000;
+
+export class FullTextIndex {
+  private readonly fts: string;
+  private readonly table: string;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly tableName: string,
+    readonly options: FullTextOptions,
+  ) {
+    this.fts = quoteIdentifier(`${tableName}__fts`);
+    this.table = quoteIdentifier(tableName);
+  }
+
+  /** What the catalog stores to notice a changed declaration. */
+  get signature(): string {
+    return JSON.stringify({ fields: this.options.fields, v: 1 });
+  }
+
+  private columns(): string[] {
+    return this.options.fields.map((_, i) => `c${i}`);
+  }
+
+  private values(row: 'new' | 'old'): string {
+    return this.options.fields
+      .map((path) => `coalesce(json_extract(${row}.data, ${sqlString(jsonPath(path))}), '')`)
+      .join(', ');
+  }
+
+  exists(): boolean {
+    return (
+      this.db
+        .prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(`${this.tableName}__fts`) !== undefined
+    );
+  }
+
+  /** Creates the FTS table and its triggers (empty; see rebuild()). */
+  create(): void {
+    const columns = this.columns().join(', ');
+    this.db.exec(
+      `CREATE VIRTUAL TABLE ${this.fts} USING fts5(${columns}, content='',` +
+        " contentless_delete=1, tokenize='trigram remove_diacritics 1')",
+    );
+    const name = (suffix: string) => quoteIdentifier(`${this.tableName}__fts_${suffix}`);
+    const insert = (row: 'new') =>
+      `INSERT INTO ${this.fts} (rowid, ${columns}) SELECT ${row}.rid, ${this.values(row)}` +
+      ` WHERE ${row}.deleted = 0;`;
+    const remove = (row: 'old') =>
+      `DELETE FROM ${this.fts} WHERE rowid = ${row}.rid AND ${row}.deleted = 0;`;
+    this.db.exec(
+      `CREATE TRIGGER ${name('ai')} AFTER INSERT ON ${this.table} BEGIN ${insert('new')} END`,
+    );
+    this.db.exec(
+      `CREATE TRIGGER ${name('ad')} AFTER DELETE ON ${this.table} BEGIN ${remove('old')} END`,
+    );
+    this.db.exec(
+      `CREATE TRIGGER ${name('au')} AFTER UPDATE ON ${this.table}` +
+        ` WHEN old.data IS NOT new.data OR old.deleted IS NOT new.deleted` +
+        ` BEGIN ${remove('old')} ${insert('new')} END`,
+    );
+  }
+
+  /** Fills the (new, empty) FTS table from the documents. */
+  fill(): void {
+    this.db.exec(
+      `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
+        ` SELECT rid, ${this.values('new').replace(/new\.data/g, 'data')} FROM ${this.table}` +
+        ' WHERE deleted = 0',
+    );
+  }
+
+  drop(): void {
+    for (const suffix of ['ai', 'ad', 'au']) {
+      this.db.exec(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${this.tableName}__fts_${suffix}`)}`);
+    }
+    this.db.exec(`DROP TABLE IF EXISTS ${this.fts}`);
+  }
+
+  /** Rows (`selectColumns` of the table, aliased t) matching `query`, newest first. */
+  search(
+    query: FullTextQuery,
+    selectColumns: string,
+    checkFor: (terms: readonly string[]) => (row: unknown[]) => boolean,
+  ): FullTextRows {
+    const terms = splitTerms(query.text);
+    const long = terms.filter((t) => [...t].length >= MIN_TERM);
+    const short = terms.filter((t) => [...t].length < MIN_TERM);
+    const where = Object.entries(query.where ?? {});
+    const filterSql = where
+      .map(([path]) => ` AND json_extract(t.data, ${sqlString(jsonPath(path))}) = ?`)
+      .join('');
+    const filterParams = where.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    const offset = query.offset ?? 0;
+    const countUpTo = query.countUpTo ?? DEFAULT_COUNT;
+    if (long.length === 0) {
+      return this.scan(query, selectColumns, filterSql, filterParams, checkFor(terms), offset);
+    }
+    const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+    const base =
+      `FROM ${this.fts} f JOIN ${this.table} t ON t.rid = f.rowid` +
+      ` WHERE ${this.fts} MATCH ? AND t.deleted = 0${filterSql}`;
+    if (short.length === 0) {
+      const page = this.cached(
+        `page:${filterSql}`,
+        () => `SELECT ${selectColumns} ${base} ORDER BY f.rowid DESC LIMIT ? OFFSET ?`,
+      );
+      page.setReturnArrays(true);
+      const rows = page.all(match, ...filterParams, query.limit, offset) as unknown as unknown[][];
+      const counted = this.cached(
+        `count:${filterSql}`,
+        () => `SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ?)`,
+      );
+      const total = Number(counted.get(match, ...filterParams, countUpTo + 1)?.n ?? 0);
+      return { rows, total: Math.min(total, countUpTo), capped: total > countUpTo, mode: 'index' };
+    }
+    // Some terms are too short for trigrams: the long ones narrow, the text check decides.
+    const all = this.cached(
+      `iter:${filterSql}`,
+      () => `SELECT ${selectColumns} ${base} ORDER BY f.rowid DESC`,
+    );
+    all.setReturnArrays(true);
+    const rows = all.iterate(match, ...filterParams) as Iterable<unknown[]>;
+    return collect(rows, checkFor(short), query, offset, countUpTo, 'index');
+  }
+
+  private scan(
+    query: FullTextQuery,
+    selectColumns: string,
+    filterSql: string,
+    filterParams: unknown[],
+    check: (row: unknown[]) => boolean,
+    offset: number,
+  ): FullTextRows {
+    const budget = query.scanUpTo ?? DEFAULT_SCAN;
+    const statement = this.cached(
+      `scan:${filterSql}`,
+      () =>
+        `SELECT ${selectColumns} FROM (SELECT * FROM ${this.table} ORDER BY rid DESC LIMIT ?) t` +
+        ` WHERE t.deleted = 0${filterSql}`,
+    );
+    statement.setReturnArrays(true);
+    const result = collect(
+      statement.iterate(budget, ...(filterParams as never[])) as Iterable<unknown[]>,
+      check,
+      query,
+      offset,
+      query.countUpTo ?? DEFAULT_COUNT,
+      'scan',
+    );
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get()?.n ??
+      0) as number;
+    return { ...result, capped: result.capped || Number(total) > budget };
+  }
+
+  private cached(key: string, sql: () => string): StatementSync {
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(sql());
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+function collect(
+  rows: Iterable<unknown[]>,
+  check: (row: unknown[]) => boolean,
+  query: FullTextQuery,
+  offset: number,
+  countUpTo: number,
+  mode: 'index' | 'scan',
+): FullTextRows {
+  const page: unknown[][] = [];
+  let total = 0;
+  for (const row of rows) {
+    if (!check(row)) continue;
+    total++;
+    if (total > offset && page.length < query.limit) page.push(row);
+    if (total > countUpTo) break;
+  }
+  return { rows: page, total: Math.min(total, countUpTo), capped: total > countUpTo, mode };
+}
+
+export function splitTerms(text: string): string[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * Case- and accent-folded text, for checking short terms (the FTS index folds on its own):
+ * lower case, combining marks removed after canonical decomposition.
+ */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}

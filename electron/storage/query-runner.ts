@@ -1,0 +1,252 @@
+/**
+ * Runs an RxDB prepared query on a table with RxDB's own semantics (the memory storage is the
+ * reference): the plan's index range in SQL, RxDB's matcher where the index does not answer the
+ * selector, and RxDB's order.
+ *
+ * - An ascending sort the planner says the index satisfies: the index walk forwards (with
+ *   LIMIT/OFFSET in SQL when the index also answers the selector).
+ * - A descending or mixed sort over the same fields as the index (RxDB's planner never calls
+ *   that satisfied): the index walked in the first sort field's direction, O(log N + limit).
+ *   Rows come in runs that share the first sort field's index part; each run is sorted by
+ *   RxDB's comparator, which fixes the fields sorted the other way and any tie the index
+ *   cannot tell apart. Exact because, for regular documents (index-columns.ts), index parts
+ *   that differ order the same way as the comparator.
+ * - Anything else (another sort, or irregular documents in the range): every matching row of
+ *   the range, sorted by the comparator.
+ */
+import type { FilledMangoQuery, PreparedQuery, RxJsonSchema, RxQueryPlan } from 'rxdb';
+import {
+  getIndexMeta,
+  getQueryMatcher,
+  getQueryPlan,
+  getSchemaByObjectPath,
+  getSortComparator,
+} from 'rxdb';
+import type { Doc, OrderedRows, PlanRange, RowSource } from './row-source';
+
+type Query = FilledMangoQuery<Record<string, unknown>>;
+type Schema = RxJsonSchema<Doc>;
+
+/** How often each path ran (tests check that the fast paths are really taken). */
+export const queryRunnerStats = { walks: 0, fallbacks: 0 };
+
+export function planRange(prepared: PreparedQuery<unknown>): PlanRange {
+  return rangeOfPlan(prepared.queryPlan);
+}
+
+function rangeOfPlan(plan: RxQueryPlan): PlanRange {
+  return {
+    index: plan.index,
+    startKeys: plan.startKeys,
+    endKeys: plan.endKeys,
+    inclusiveStart: plan.inclusiveStart,
+    inclusiveEnd: plan.inclusiveEnd,
+  };
+}
+
+export function runQuery(
+  source: RowSource,
+  schema: Schema,
+  prepared: PreparedQuery<unknown>,
+): Doc[] {
+  const query = prepared.query as Query;
+  const plan = prepared.queryPlan;
+  const skip = query.skip ? query.skip : 0;
+  const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+  if (limit === 0) return [];
+  const range = planRange(prepared);
+  const matches = plan.selectorSatisfiedByIndex
+    ? undefined
+    : getQueryMatcher(schema as never, query as never);
+  const wanted = skip + limit;
+
+  if (plan.sortSatisfiedByIndex) {
+    const page = matches ? undefined : { skip, limit };
+    const ordered = source.ordered(range, false, page);
+    if (ordered) {
+      if (ordered.paged) return [...ordered.rows];
+      const check = matches ?? (ordered.exact ? undefined : matcherOf(schema, query));
+      const out: Doc[] = [];
+      for (const doc of ordered.rows) {
+        if (check && !check(doc as never)) continue;
+        out.push(doc);
+        if (out.length >= wanted) break;
+      }
+      return out.slice(skip, wanted);
+    }
+  } else {
+    const choice = walkableIndex(schema, query, plan);
+    if (choice) {
+      const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending);
+      if (ordered?.regular) {
+        queryRunnerStats.walks++;
+        const walkMatches =
+          choice.plan.selectorSatisfiedByIndex && ordered.exact
+            ? undefined
+            : matcherOf(schema, query);
+        return grouped(ordered, choice.walk.runKey, schema, query, walkMatches, skip, wanted);
+      }
+    }
+  }
+  queryRunnerStats.fallbacks++;
+  const docs = rangeDocs(source, range, matches, schema, query);
+  if (plan.sortSatisfiedByIndex) {
+    // RxDB returns such a query in index order (which can differ from its comparator's).
+    const keys = new Map(docs.map((doc) => [doc, source.keyOf(range.index, doc)]));
+    docs.sort((a, b) => Buffer.compare(keys.get(a)!, keys.get(b)!));
+  } else {
+    docs.sort(
+      getSortComparator(schema as never, query as never) as unknown as (a: Doc, b: Doc) => number,
+    );
+  }
+  return docs.slice(skip, wanted);
+}
+
+export function runCount(
+  source: RowSource,
+  schema: Schema,
+  prepared: PreparedQuery<unknown>,
+): { count: number; mode: 'fast' | 'slow' } {
+  const range = planRange(prepared);
+  if (prepared.queryPlan.selectorSatisfiedByIndex) {
+    const count = source.count(range);
+    if (count !== undefined) return { count, mode: 'fast' };
+  }
+  const matches = getQueryMatcher(schema as never, prepared.query as never);
+  // Honest: this looked at documents in JavaScript (RxDB then needs allowSlowCount).
+  return {
+    count: rangeDocs(source, range, matches, schema, prepared.query as Query).length,
+    mode: 'slow',
+  };
+}
+
+/** Every document of the range that matches, in no particular order. */
+function rangeDocs(
+  source: RowSource,
+  range: PlanRange,
+  matches: ((doc: never) => boolean) | undefined,
+  schema: Schema,
+  query: Query,
+): Doc[] {
+  const docs: Doc[] = [];
+  const ordered = source.ordered(range, false);
+  if (ordered) {
+    const check = matches ?? (ordered.exact ? undefined : matcherOf(schema, query));
+    for (const doc of ordered.rows) if (!check || check(doc as never)) docs.push(doc);
+    return docs;
+  }
+  // The range has no exact SQL form (an unusual bound): check RxDB's keys one by one.
+  const { lower, upper } = source.keyBounds(range);
+  for (const doc of source.all()) {
+    const key = source.keyOf(range.index, doc);
+    const above = Buffer.compare(key, lower);
+    const below = Buffer.compare(key, upper);
+    if (range.inclusiveStart ? above < 0 : above <= 0) continue;
+    if (range.inclusiveEnd ? below > 0 : below >= 0) continue;
+    if (!matches || matches(doc as never)) docs.push(doc);
+  }
+  return docs;
+}
+
+function matcherOf(schema: Schema, query: Query): (doc: never) => boolean {
+  return getQueryMatcher(schema as never, query as never) as (doc: never) => boolean;
+}
+
+type Walk = { descending: boolean; runKey: (doc: Doc) => string };
+
+/**
+ * An index that serves a descending or mixed sort by a walk. RxDB's planner never rates one
+ * (it calls no index sort-satisfying for 'desc'), so it may have picked any index: take its
+ * choice if that walks, else an index that walks and answers the whole selector (RxDB's own
+ * planner computes that index's range), else none. A forced `index` is kept as given.
+ */
+function walkableIndex(
+  schema: Schema,
+  query: Query,
+  plan: RxQueryPlan,
+): { walk: Walk; plan: RxQueryPlan } | undefined {
+  const own = indexWalk(schema, query, plan.index);
+  if (own) return { walk: own, plan };
+  if (query.index) return undefined;
+  for (const index of schema.indexes ?? []) {
+    const fields = typeof index === 'string' ? [index] : [...index];
+    const walk = indexWalk(schema, query, fields);
+    if (!walk) continue;
+    const candidate = getQueryPlan(schema as never, { ...query, index: fields } as never);
+    if (candidate.selectorSatisfiedByIndex) return { walk, plan: candidate };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the index serves this sort walked in one direction: the sort fields, less those the
+ * selector fixes with $eq (as RxDB's planner counts them), must be the index fields in order.
+ */
+function indexWalk(schema: Schema, query: Query, index: readonly string[]): Walk | undefined {
+  const fixed = fixedFields(schema, query);
+  const all = query.sort.map((part) => Object.entries(part)[0]!);
+  const sort = all.filter(([field]) => !fixed.has(field));
+  const indexFields = index.filter((field) => !fixed.has(field));
+  if (sort.length === 0 || sort.map(([f]) => f).join(',') !== indexFields.join(',')) {
+    return undefined;
+  }
+  // Runs share the index part of the sort's first field, pinned or not: a pinned field's part
+  // is one value over the range, but the values behind it may differ (1.004 and 1.005 with
+  // multipleOf 0.01, '' and a missing string), and the comparator sorts those first.
+  const [meta] = getIndexMeta(schema as never, [all[0]![0]]);
+  const part = meta!.getIndexStringPart as (doc: Doc) => string;
+  return { descending: sort[0]![1] === 'desc', runKey: part };
+}
+
+/** Fields the selector pins to one value (RxDB's planner: "sort irrelevant"). */
+function fixedFields(schema: Schema, query: Query): Set<string> {
+  const fixed = new Set<string>();
+  for (const [field, matcher] of Object.entries(query.selector ?? {})) {
+    const part = getSchemaByObjectPath(schema as never, field);
+    if (!part || matcher === null || typeof matcher !== 'object' || !('$eq' in matcher)) continue;
+    const value = (matcher as { $eq: unknown }).$eq;
+    if (part.type === 'boolean' || part.enum) fixed.add(field);
+    else if (
+      (part.type === 'string' || part.type === 'number' || part.type === 'integer') &&
+      (typeof value === 'string' || typeof value === 'number')
+    ) {
+      fixed.add(field);
+    }
+  }
+  return fixed;
+}
+
+function grouped(
+  ordered: OrderedRows,
+  runKey: (doc: Doc) => string,
+  schema: Schema,
+  query: Query,
+  matches: ((doc: never) => boolean) | undefined,
+  skip: number,
+  wanted: number,
+): Doc[] {
+  const compare = getSortComparator(schema as never, query as never) as unknown as (
+    a: Doc,
+    b: Doc,
+  ) => number;
+  const out: Doc[] = [];
+  let run: Doc[] = [];
+  let runPart: string | undefined;
+  const flush = () => {
+    if (run.length > 1) run.sort(compare);
+    for (const doc of run) out.push(doc);
+    run = [];
+  };
+  for (const doc of ordered.rows) {
+    if (matches && !matches(doc as never)) continue;
+    const part = runKey(doc);
+    if (part !== runPart) {
+      flush();
+      if (out.length >= wanted) break;
+      runPart = part;
+    }
+    run.push(doc);
+  }
+  flush();
+  return out.slice(skip, wanted);
+}

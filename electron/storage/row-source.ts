@@ -1,0 +1,45 @@
+/**
+ * What the query runner needs from a collection table, whatever its file format: documents of
+ * an RxDB index range in index order, counts, and every document for the rare fallback.
+ */
+import type { RxDocumentData } from 'rxdb';
+
+export type Doc = RxDocumentData<Record<string, unknown>>;
+
+/** An RxDB query plan's range on one of the schema's indexes. */
+export type PlanRange = Readonly<{
+  index: readonly string[];
+  startKeys: readonly unknown[];
+  endKeys: readonly unknown[];
+  inclusiveStart: boolean;
+  inclusiveEnd: boolean;
+}>;
+
+export type Page = Readonly<{ skip: number; limit: number }>;
+
+export type OrderedRows = Readonly<{
+  rows: Iterable<Doc>;
+  /** The page was applied in SQL (only when asked and possible). */
+  paged: boolean;
+  /**
+   * Every row came from a regular index (no document with irregular index values in the
+   * range): index order then agrees with RxDB's sort comparator wherever index parts differ,
+   * so a descending or mixed sort can be served by walking the index.
+   */
+  regular: boolean;
+  /** false: the rows are a superset of the range, in order; match them against the selector. */
+  exact: boolean;
+}>;
+
+export interface RowSource {
+  /** Rows of `range` in index order, or undefined when the range has no exact SQL form here. */
+  ordered(range: PlanRange, descending: boolean, page?: Page): OrderedRows | undefined;
+  /** Documents in `range`, or undefined when that cannot be counted in SQL. */
+  count(range: PlanRange): number | undefined;
+  /** Every stored document, tombstones included (the fallback path). */
+  all(): Iterable<Doc>;
+  /** RxDB's index key of a document (encoded), for the fallback's range check. */
+  keyOf(index: readonly string[], doc: Doc): Uint8Array;
+  /** The range's RxDB key bounds (encoded). */
+  keyBounds(range: PlanRange): { lower: Uint8Array; upper: Uint8Array };
+}

@@ -1,0 +1,135 @@
+/**
+ * Opening a collection table: create it (format 2), use it, or bring an old one up to date.
+ *
+ * - A format-1 table (files written before issue 16) is converted to format 2 in chunks, each
+ *   its own transaction, with the progress in the catalog: a kill at any point leaves a file
+ *   that opens and resumes; the old rows stay until the last chunk is in (table-conversion.ts).
+ *   Exception: a format-1 table of an older schema version while a newer version of the same
+ *   collection exists is only being read by RxDB's schema migration and then dropped, so it is
+ *   served as it is.
+ * - A full-text declaration (instance option `fullText`) that the table does not have yet, or
+ *   has with other fields, (re)builds the FTS index from the documents; a missing FTS table is
+ *   rebuilt the same way.
+ */
+import type { RxJsonSchema } from 'rxdb';
+import { CollectionTable } from './collection-table';
+import type { FullTextOptions } from './full-text';
+import { LegacyCollectionTable } from './legacy-collection-table';
+import type { Doc } from './row-source';
+import type { SqliteConnection } from './sqlite-connection';
+import {
+  ensureCatalog,
+  readEntry,
+  versionsOf,
+  writeEntry,
+  type CatalogEntry,
+} from './table-catalog';
+import { convertLegacyTable } from './table-conversion';
+import type { AnyTable } from './sqlite-storage-instance';
+
+export type TableRequest = Readonly<{
+  tableName: string;
+  collectionName: string;
+  schema: RxJsonSchema<Doc>;
+  primaryPath: string;
+  fullText?: FullTextOptions;
+}>;
+
+export async function openTable(
+  connection: SqliteConnection,
+  request: TableRequest,
+): Promise<AnyTable> {
+  const db = connection.db;
+  ensureCatalog(db);
+  const indexes = JSON.stringify(
+    (request.schema.indexes ?? []).map((index) =>
+      typeof index === 'string' ? [index] : [...index],
+    ),
+  );
+  const entry = readEntry(db, request.tableName);
+  if (entry && entry.indexes !== indexes) {
+    // Index columns are built from the list; another list for the same version would misread.
+    throw new Error(
+      `Table ${request.tableName} was created with indexes ${entry.indexes}, ` +
+        `but the schema now has ${indexes}; change the schema version to change indexes`,
+    );
+  }
+  if (!entry) return createTable(connection, request, indexes);
+  if (entry.format === 1) {
+    const newer = versionsOf(db, request.collectionName).some((v) => v > entry.version);
+    if (newer) {
+      return new LegacyCollectionTable(db, request.tableName, request.schema, request.primaryPath);
+    }
+  }
+  const fullText = request.fullText ?? storedFullText(entry);
+  if (entry.format === 1 || entry.convertingFrom !== null) {
+    await convertLegacyTable(connection, entry, request, fullText);
+    return openCurrent(connection, request, readEntry(db, request.tableName)!, fullText);
+  }
+  return openCurrent(connection, request, entry, fullText);
+}
+
+function createTable(
+  connection: SqliteConnection,
+  request: TableRequest,
+  indexes: string,
+): CollectionTable {
+  const table = new CollectionTable(
+    connection.db,
+    request.tableName,
+    request.schema,
+    request.primaryPath,
+    { fullText: request.fullText },
+  );
+  connection.write(
+    () => {
+      table.create();
+      writeEntry(connection.db, {
+        name: request.tableName,
+        collection: request.collectionName,
+        version: request.schema.version,
+        indexes,
+        format: 2,
+        fullText: request.fullText ? JSON.stringify(request.fullText) : null,
+        convertingFrom: null,
+        convertedUpTo: 0,
+      });
+    },
+    () => undefined,
+  );
+  return table;
+}
+
+function openCurrent(
+  connection: SqliteConnection,
+  request: TableRequest,
+  entry: CatalogEntry,
+  fullText: FullTextOptions | undefined,
+): CollectionTable {
+  const table = new CollectionTable(
+    connection.db,
+    request.tableName,
+    request.schema,
+    request.primaryPath,
+    { fullText },
+  );
+  const index = table.fullText;
+  const declared = fullText ? JSON.stringify(fullText) : null;
+  if (index && (entry.fullText !== declared || !index.exists())) {
+    connection.write(
+      () => {
+        index.drop();
+        index.create();
+        index.fill();
+        writeEntry(connection.db, { ...entry, fullText: declared });
+      },
+      () => undefined,
+    );
+  }
+  return table;
+}
+
+function storedFullText(entry: CatalogEntry): FullTextOptions | undefined {
+  if (!entry.fullText) return undefined;
+  return JSON.parse(entry.fullText) as FullTextOptions;
+}
