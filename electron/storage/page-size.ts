@@ -16,8 +16,9 @@ export const PAGE_SIZE = 16_384;
 export function ensurePageSize(db: DatabaseSync): boolean {
   if (pageSize(db) === PAGE_SIZE) return true;
   if (db.isTransaction || hasLegacyTables(db)) return false;
-  const mode = db.prepare('PRAGMA journal_mode = DELETE').get()?.journal_mode;
   try {
+    // Another connection (a reader) keeps the file in WAL mode: SQLITE_BUSY or still 'wal'.
+    const mode = db.prepare('PRAGMA journal_mode = DELETE').get()?.journal_mode;
     if (mode !== 'delete') return false;
     db.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
     db.exec('VACUUM');
@@ -25,7 +26,11 @@ export function ensurePageSize(db: DatabaseSync): boolean {
   } catch {
     return false;
   } finally {
-    db.exec('PRAGMA journal_mode = WAL');
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+    } catch {
+      // busy as well: the next open sets WAL again (SQLITE_PRAGMAS)
+    }
   }
 }
 

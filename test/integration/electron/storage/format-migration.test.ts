@@ -33,8 +33,9 @@ function tempDir(): string {
   return temp.dir;
 }
 
+/** Read-write on purpose: after a kill mid-VACUUM, opening rolls its hot journal back. */
 function inspect(file: string) {
-  const db = new DatabaseSync(file, { readOnly: true });
+  const db = new DatabaseSync(file);
   try {
     return {
       pageSize: Number(db.prepare('PRAGMA page_size').get()?.page_size),
