@@ -13,7 +13,6 @@
  * `extra` keeps _attachments/_meta when they are not the usual `{}` / `{ lwt }`).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { RxJsonSchema } from 'rxdb';
 import {
   getIndexableStringMonad,
   getStartIndexStringFromLowerBound,
@@ -21,6 +20,7 @@ import {
   INDEX_MAX,
   INDEX_MIN,
   objectPathMonad,
+  type RxJsonSchema,
 } from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
 import { fieldColumn, type FieldColumn, type SqlValue } from './index-columns';

@@ -18,8 +18,14 @@
  * document with any irregular indexed value gets irr = 1 and its exact RxDB keys in a side
  * table (see collection-table.ts); queries merge the two.
  */
-import type { JsonSchema, RxJsonSchema } from 'rxdb';
-import { getSchemaByObjectPath, INDEX_MAX, INDEX_MIN, objectPathMonad } from 'rxdb';
+import {
+  getSchemaByObjectPath,
+  INDEX_MAX,
+  INDEX_MIN,
+  objectPathMonad,
+  type JsonSchema,
+  type RxJsonSchema,
+} from 'rxdb';
 import { quoteIdentifier } from './sql-names';
 
 type Doc = Record<string, unknown>;

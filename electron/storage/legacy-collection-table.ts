@@ -6,11 +6,11 @@
  * open (table-conversion.ts).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { RxJsonSchema } from 'rxdb';
 import {
   getIndexableStringMonad,
   getStartIndexStringFromLowerBound,
   getStartIndexStringFromUpperBound,
+  type RxJsonSchema,
 } from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
 import type { StoredRow } from './collection-table';

@@ -14,13 +14,16 @@
  * - Anything else (another sort, or irregular documents in the range): every matching row of
  *   the range, sorted by the comparator.
  */
-import type { FilledMangoQuery, PreparedQuery, RxJsonSchema, RxQueryPlan } from 'rxdb';
 import {
   getIndexMeta,
   getQueryMatcher,
   getQueryPlan,
   getSchemaByObjectPath,
   getSortComparator,
+  type FilledMangoQuery,
+  type PreparedQuery,
+  type RxJsonSchema,
+  type RxQueryPlan,
 } from 'rxdb';
 import type { Doc, OrderedRows, PlanRange, RowSource } from './row-source';
 

@@ -3,11 +3,12 @@
  * `<directory>/<databaseName>.sqlite`, one table per collection and schema version.
  */
 import path from 'node:path';
-import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb';
 import {
   ensureRxStorageInstanceParamsAreCorrect,
   getPrimaryFieldOfPrimaryKey,
   RXDB_VERSION,
+  type RxStorage,
+  type RxStorageInstanceCreationParams,
 } from 'rxdb';
 import { Subject } from 'rxjs';
 import { acquireConnection, type SqliteConnection } from './sqlite-connection';

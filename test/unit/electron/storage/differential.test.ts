@@ -9,15 +9,6 @@
  * without `_deleted` (RxDB's collections always add it) and sometimes with a forced index.
  */
 import fc from 'fast-check';
-import type {
-  BulkWriteRow,
-  MangoQuery,
-  MangoQuerySelector,
-  RxDocumentData,
-  RxJsonSchema,
-  RxStorage,
-  RxStorageInstance,
-} from 'rxdb';
 import {
   createRevision,
   fillWithDefaultSettings,
@@ -26,6 +17,13 @@ import {
   now,
   prepareQuery,
   randomToken,
+  type BulkWriteRow,
+  type MangoQuery,
+  type MangoQuerySelector,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorage,
+  type RxStorageInstance,
 } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, describe, expect, it } from 'vitest';
