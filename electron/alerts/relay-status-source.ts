@@ -43,7 +43,7 @@ export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
     case 'auth-failed':
       return { ...base, state: 'offline', lastError: st.reason, authFailed: true };
     case 'stalled':
-      return { ...base, state: 'offline', lastError: st.reason };
+      return { ...base, state: 'offline', lastError: st.reason, stalled: true };
     case 'stopped':
       return { ...base, state: 'stopped' };
   }

@@ -6,7 +6,13 @@
  * minute to see them jump.
  */
 import { Subject, type Observable } from 'rxjs';
-import type { Health, HealthReasonCode, Outages } from '../../shared/api/channels/status';
+import type {
+  Health,
+  HealthReasonCode,
+  Outages,
+  StoreHealth,
+} from '../../shared/api/channels/status';
+import { storeReasons } from '../../shared/domain/store-status';
 import { JUMP_WINDOW_MIN, linkHealth } from '../../shared/domain/link-health';
 import type { ActivityService } from '../activity';
 import { type GateOpsDatabase, INGEST_STATE_ID, parseTotals, readIngestTotals } from '../db';
@@ -28,6 +34,8 @@ export interface StatusServiceOptions {
     text: string;
     bad?: boolean;
   }>;
+  /** Whether the store can save (electron/ingest/store-health.ts): in the health and its reasons. */
+  readonly store?: () => StoreHealth;
   readonly tickMs?: number;
 }
 
@@ -146,7 +154,8 @@ export class StatusService {
       (now - ended.to < CATCH_UP_SHOWN_MS || now - this.lastCaughtAt < CATCH_UP_SHOWN_MS)
         ? { since: ended.to, count: ended.caughtUp }
         : null;
-    return linkHealth({
+    const store = this.options.store?.();
+    const health = linkHealth({
       relay: relay.current(),
       lastStoredAt: activity.model.lastReceivedAt,
       lastMessageAt: this.totals.lastMessageAt,
@@ -160,8 +169,16 @@ export class StatusService {
       catchUp,
       now,
       thresholds: activity.thresholds(),
-      ...(this.options.extraReasons ? { extra: this.options.extraReasons() } : {}),
+      ...(this.options.extraReasons || store
+        ? {
+            extra: [
+              ...(store ? storeReasons(store) : []),
+              ...(this.options.extraReasons?.() ?? []),
+            ],
+          }
+        : {}),
     });
+    return store ? { ...health, store } : health;
   }
 
   outageList(limit: number): Outages {

@@ -3,6 +3,9 @@
  * alerts, check-in search and the quarantine browser. Both hosts (Electron main and headless
  * mode) call this once with the core's database and relay status, then register the API.
  */
+import type { BehaviorSubject } from 'rxjs';
+import type { StoreHealth } from '../../shared/api/channels/status';
+import { storeAlerts } from '../../shared/domain/store-status';
 import type { CapacitySettings, Thresholds } from '../../shared/settings';
 import { AlertService, type AlertAckStore, type RelayStatusSource, StatusService } from '../alerts';
 import type { GateOpsDatabase } from '../db';
@@ -41,11 +44,14 @@ export interface DashboardOptions {
   readonly alertTickMs?: number;
   /** Where alert acknowledgements live (venue sync passes its own); default: this database. */
   readonly alertAcks?: AlertAckStore;
+  /** Whether the store can save (the core's StoreHealthMonitor): banner, alerts. */
+  readonly store?: { readonly state$: BehaviorSubject<StoreHealth> };
 }
 
 export async function startDashboardServices(
   options: DashboardOptions,
 ): Promise<DashboardServices> {
+  const store = options.store;
   const activity = await ActivityService.start({
     db: options.db,
     ...(options.now ? { now: options.now } : {}),
@@ -58,14 +64,18 @@ export async function startDashboardServices(
     activity,
     relay: options.relay,
     ...(options.alertAcks ? { acks: options.alertAcks } : {}),
+    ...(store ? { extraRules: () => storeAlerts(store.state$.value) } : {}),
     ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
   });
   const status = await StatusService.start({
     db: options.db,
     activity,
     relay: options.relay,
+    ...(store ? { store: () => store.state$.value } : {}),
     ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
   });
+  // A store fault is news at once, not at the next tick.
+  const storeWatch = store?.state$.subscribe(() => void alerts.evaluate().catch(() => undefined));
   return {
     activity,
     alerts,
@@ -85,6 +95,7 @@ export async function startDashboardServices(
     relay: options.relay,
     status,
     async close() {
+      storeWatch?.unsubscribe();
       await status.close();
       await alerts.close();
       await activity.close();

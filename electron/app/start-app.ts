@@ -144,6 +144,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
         dashboard = await startDashboardServices({
           db: core.db,
           relay: relayStatusFromClient(core.relay, core.simulated),
+          store: core.storeHealth,
           thresholds: () => settings.get().thresholds,
           capacity: () => settings.get().capacity,
           ...(venue.alertAcks ? { alertAcks: venue.alertAcks } : {}),

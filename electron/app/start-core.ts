@@ -5,7 +5,7 @@
  * file so it never mixes with a real event's.
  */
 import { randomBytes } from 'node:crypto';
-import { IngestPipeline, type IngestOptions } from '../ingest';
+import { IngestPipeline, StoreHealthMonitor, type IngestOptions } from '../ingest';
 import { RelayClient, type Clock, type RelayClientOptions } from '../relay';
 import {
   startRelaySimulator,
@@ -47,6 +47,8 @@ export interface Core {
   readonly db: GateOpsDatabase;
   readonly ingest: IngestPipeline;
   readonly relay: RelayClient;
+  /** Whether the store can save: faults, damage, sequence anomalies. */
+  readonly storeHealth: StoreHealthMonitor;
   /** The demo relay when no relay is configured, else null. */
   readonly simulator: RelaySimulator | null;
   /** True when the data comes from the built-in simulator. */
@@ -111,6 +113,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       sink: ingest,
     });
     const client = relay;
+    // Says when the store cannot save (the banner, alerts, and one log line per change).
+    const storeHealth = new StoreHealthMonitor(ingest, { log });
     // Venue sync first: it is set up (identity, certificate) before the relay link starts.
     sync = await startVenueSync({
       dataDir: options.dataDir,
@@ -131,6 +135,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       db: store.db,
       ingest,
       relay: client,
+      storeHealth,
       simulator: sim,
       simulated,
       databaseFile: store.file,
@@ -141,6 +146,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
           await venue.close();
           await client.stop();
           await ingest.close();
+          storeHealth.close();
           await sim?.stop();
           await store.close();
         })();

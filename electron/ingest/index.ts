@@ -1,2 +1,4 @@
 export * from './batch-commit';
 export * from './ingest-pipeline';
+export * from './store-fault';
+export * from './store-health';

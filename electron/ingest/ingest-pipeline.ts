@@ -29,6 +29,7 @@ import {
 import type { RelaySink } from '../relay';
 import { commitBatch, type BatchResult, type IncomingMessage } from './batch-commit';
 import { CursorRule } from './cursor-rule';
+import { classifyStoreError, type StoreFaultInfo } from './store-fault';
 import { isSameRelay, relayIdentity } from './relay-identity';
 
 export interface BatchCommitted extends BatchResult {
@@ -40,6 +41,21 @@ export interface IngestEvents {
   'batch-committed': [BatchCommitted];
   /** A commit failed; the batch is kept and retried. */
   'commit-error': [Error];
+  /** Saving fails (every failed attempt): what, since when, what waits, when the next try is. */
+  'store-fault': [StoreFault];
+  /** Saving works again after a fault: everything that waited is committed (or committing). */
+  'store-recovered': [{ readonly since: number; readonly at: number }];
+}
+
+/** The store cannot save: reading from the relay is paused until it can again. */
+export interface StoreFault extends StoreFaultInfo {
+  /** When saving first failed (this episode). */
+  readonly since: number;
+  readonly attempts: number;
+  /** When the next attempt is due; null: no more attempts (a damaged file is not written). */
+  readonly nextRetryAt: number | null;
+  /** Check-ins received and not saved yet (the relay holds the rest: reading is paused). */
+  readonly waiting: number;
 }
 
 export interface IngestOptions {
@@ -101,6 +117,9 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   /** Most messages ever queued at once: tests check memory stays bounded. */
   peakQueued = 0;
   lastError: Error | null = null;
+  private faultNow: StoreFault | null = null;
+  /** A damaged file: nothing more is written to it (the queue is kept, the relay paused). */
+  private stoppedWriting = false;
 
   private constructor(options: IngestOptions, totals: IngestTotals) {
     super();
@@ -133,9 +152,37 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     return new IngestPipeline(options, totals);
   }
 
+  /** Why saving fails right now, null while it works. */
+  get fault(): StoreFault | null {
+    return this.faultNow;
+  }
+
+  /**
+   * Stop writing (a damaged database, found by a check while running): what is queued stays
+   * queued, the relay is paused, and nothing more is committed by this process.
+   */
+  stopWriting(reason: StoreFaultInfo): void {
+    if (this.stoppedWriting) return;
+    this.stoppedWriting = true;
+    this.aboveHighWater = true;
+    this.faultNow = {
+      ...reason,
+      since: this.faultNow?.since ?? this.now(),
+      attempts: this.faultNow?.attempts ?? 0,
+      nextRetryAt: null,
+      waiting: this.checkInsQueued(),
+    };
+    this.notify('store-fault', this.faultNow);
+  }
+
   /** What is committed: counters and the persisted cursor. */
   get totals(): IngestTotals {
     return this.committed;
+  }
+
+  /** Check-ins received and not yet committed. */
+  checkInsQueued(): number {
+    return countCheckIns(this.queue, this.head);
   }
 
   get queued(): number {
@@ -190,7 +237,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
 
   /** Resolves when everything queued so far is committed. */
   async flush(): Promise<void> {
-    while (this.queued > 0 || this.running) {
+    while ((this.queued > 0 || this.running) && !this.stoppedWriting) {
       this.kick();
       await this.running;
     }
@@ -202,7 +249,11 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const giveUpAfter = this.failures + 3;
-    while ((this.queued > 0 || this.running) && this.failures < giveUpAfter) {
+    while (
+      (this.queued > 0 || this.running) &&
+      this.failures < giveUpAfter &&
+      !this.stoppedWriting
+    ) {
       this.kick();
       await this.running;
     }
@@ -221,7 +272,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.running || this.queued === 0) return;
+    if (this.running || this.queued === 0 || this.stoppedWriting) return;
     this.running = this.loop().finally(() => {
       this.running = null;
       // A message pushed between the loop's last check and now found `running` set and left
@@ -242,15 +293,32 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         this.failures += 1;
         this.lastError = error instanceof Error ? error : new Error(String(error));
         this.notify('commit-error', this.lastError);
+        const info = classifyStoreError(error);
+        if (info.cause === 'damaged') {
+          // Writing on into a damaged file can only make it worse: stop, keep the queue.
+          this.stopWriting(info);
+          return;
+        }
+        // The batch stays queued; the store gets a moment (up to 5 s) before the retry. Reading
+        // from the relay pauses now rather than filling memory while the store cannot save.
+        const delay = Math.min(5000, this.retryMs * 2 ** Math.min(7, this.failures));
+        this.aboveHighWater = true;
+        this.faultNow = {
+          ...info,
+          since: this.faultNow?.since ?? this.now(),
+          attempts: this.failures,
+          nextRetryAt: this.closed ? null : this.now() + delay,
+          waiting: this.checkInsQueued(),
+        };
+        this.notify('store-fault', this.faultNow);
         if (this.closed && this.failures >= 3) return;
-        // The batch stays queued; the store gets a moment (up to 5 s) before the retry.
-        await new Promise((r) =>
-          setTimeout(r, Math.min(5000, this.retryMs * 2 ** Math.min(7, this.failures))),
-        );
+        await new Promise((r) => setTimeout(r, delay));
         continue;
       }
       this.failures = 0;
       this.lastError = null;
+      const recovered = this.faultNow;
+      this.faultNow = null;
       this.head = end;
       for (const m of batch) this.queuedChars -= m.verdict.text.length;
       // Let go of what is committed now: waiting for a big enough prefix kept thousands of
@@ -260,6 +328,8 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       this.head = 0;
       this.committed = result.totals;
       this.notify('batch-committed', { ...result, committedAt: this.now() });
+      if (recovered !== null)
+        this.notify('store-recovered', { since: recovered.since, at: this.now() });
       if (
         this.aboveHighWater &&
         this.queued <= this.highWater / 2 &&
@@ -270,6 +340,12 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       }
     }
   }
+}
+
+function countCheckIns(queue: ReadonlyArray<IncomingMessage>, from: number): number {
+  let n = 0;
+  for (let i = from; i < queue.length; i++) if (queue[i]!.verdict.verdict === 'checkin') n++;
+  return n;
 }
 
 /** A listener's bug must not stop ingest (the batch is committed either way) nor starve the other listeners. */

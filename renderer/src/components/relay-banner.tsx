@@ -24,6 +24,9 @@ function useNow(everyMs: number): number {
 
 type Tone = 'good' | 'warn' | 'bad';
 
+/** Reasons about the store: shown whatever the relay link is doing. */
+const STORE_CODES: ReadonlySet<string> = new Set(['store', 'sequence']);
+
 interface Shown {
   tone: Tone;
   title: string;
@@ -89,6 +92,14 @@ function describe(
             'set the right one in Settings (headless mode: the token file or GATE_OPS_RELAY_TOKEN), then Retry now.',
         };
       }
+      if (relay.stalled) {
+        return {
+          tone: 'bad',
+          state: 'stalled',
+          title: 'The relay link stopped on a message it cannot read',
+          detail: relay.lastError ?? 'Not retrying until asked.',
+        };
+      }
       return {
         tone: 'bad',
         state: 'offline',
@@ -118,12 +129,24 @@ export function RelayBanner(props: {
   const now = useNow(1000);
   const [retrying, setRetrying] = useState(false);
   const shown = describe(relay, link, now, fmt.time);
+  // Store problems are shown whatever the link does (below); the other reasons while live.
+  const storeLines = (health?.reasons ?? []).filter((r) => STORE_CODES.has(r.code));
   const reasons =
-    shown.state === 'live' || shown.state === 'auth-failed' ? (health?.reasons ?? []) : [];
+    shown.state === 'live' || shown.state === 'auth-failed'
+      ? (health?.reasons ?? []).filter((r) => !STORE_CODES.has(r.code))
+      : [];
+  const storeState = health?.store?.state ?? 'ok';
   // Live but something is wrong: amber (or red for data being lost), never a plain green.
   const tone: Tone =
-    shown.tone === 'good' && health && health.tone !== 'good' ? health.tone : shown.tone;
-  const title = shown.state === 'live' && reasons.length > 0 ? 'Live, but' : shown.title;
+    storeState !== 'ok'
+      ? 'bad'
+      : shown.tone === 'good' && health && health.tone !== 'good'
+        ? health.tone
+        : shown.tone;
+  const title =
+    shown.state === 'live' && (reasons.length > 0 || storeState !== 'ok')
+      ? 'Live, but'
+      : shown.title;
   const catchUp = shown.state === 'live' ? health?.catchUp : null;
   const retry = async () => {
     if (!props.onRetry) return;
@@ -160,13 +183,22 @@ export function RelayBanner(props: {
           {shown.detail}
         </span>
       ) : null}
+      {storeLines.length > 0 ? (
+        <span className="banner-reasons" data-testid="store-status" data-store-state={storeState}>
+          {storeLines.map((r, i) => (
+            <span key={`${r.code}-${i}`} className="banner-reason" data-code={r.code}>
+              {r.text}
+            </span>
+          ))}
+        </span>
+      ) : null}
       {catchUp ? (
         <span className="badge badge-caught" data-testid="caught-up" data-count={catchUp.count}>
           Back since {fmt.time(catchUp.since)}: caught up {num(catchUp.count)}{' '}
           {catchUp.count === 1 ? 'check-in' : 'check-ins'}
         </span>
       ) : null}
-      {shown.state === 'auth-failed' && props.onRetry ? (
+      {(shown.state === 'auth-failed' || shown.state === 'stalled') && props.onRetry ? (
         <button
           type="button"
           className="btn btn-primary banner-retry"

@@ -24,6 +24,8 @@ export const relayStatusSchema = z.object({
   lastError: z.string().optional(),
   /** The relay refused our token: nothing arrives until it is changed and the link retried. */
   authFailed: z.boolean().optional(),
+  /** The relay keeps sending a message this app cannot read: not retrying until asked. */
+  stalled: z.boolean().optional(),
 });
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
 

@@ -22,8 +22,62 @@ export const outageSchema = z.object({
 });
 export type Outage = z.infer<typeof outageSchema>;
 
-export const HEALTH_REASONS = ['quiet', 'conflicts-jump', 'quarantine-jump', 'store'] as const;
+export const HEALTH_REASONS = [
+  'quiet',
+  'conflicts-jump',
+  'quarantine-jump',
+  'store',
+  'sequence',
+] as const;
 export type HealthReasonCode = (typeof HEALTH_REASONS)[number];
+
+export const STORE_FAULT_CAUSES = [
+  'disk-full',
+  'read-only',
+  'io',
+  'damaged',
+  'busy',
+  'other',
+] as const;
+
+/**
+ * Whether the store can save, for the banner and alerts: `cannot-save` (a full disk, a file
+ * that cannot be written, an I/O error: retried, reading from the relay paused meanwhile) or
+ * `damaged` (nothing more is written; the supervisor must restart). Plus relay sequences that
+ * came out of order, and damaged files kept aside by an earlier start.
+ */
+export const storeHealthSchema = z.object({
+  state: z.enum(['ok', 'cannot-save', 'damaged']),
+  cause: z.enum(STORE_FAULT_CAUSES).nullable(),
+  /** One line: "Cannot save — disk full (1,234 check-ins waiting)". Null while ok. */
+  title: z.string().nullable(),
+  /** What the supervisor should do. */
+  action: z.string().nullable(),
+  /** The error as the store reported it. */
+  detail: z.string().nullable(),
+  since: ms.nullable(),
+  /** Check-ins received and not saved yet (the relay holds the rest). */
+  waiting: count,
+  nextRetryAt: ms.nullable(),
+  /** Relay messages whose sequence did not sort after the one before (counted, not trusted). */
+  sequenceAnomalies: count,
+  /** Damaged database files kept aside (never deleted), newest first. */
+  keptAside: z.array(z.string()),
+});
+export type StoreHealth = z.infer<typeof storeHealthSchema>;
+
+export const STORE_OK: StoreHealth = {
+  state: 'ok',
+  cause: null,
+  title: null,
+  action: null,
+  detail: null,
+  since: null,
+  waiting: 0,
+  nextRetryAt: null,
+  sequenceAnomalies: 0,
+  keptAside: [],
+};
 
 export const healthSchema = z.object({
   /** warn: something the supervisor should know; bad: data is being lost or cannot be saved. */
@@ -34,6 +88,8 @@ export const healthSchema = z.object({
   /** After a reconnect, for a while: what it caught up. */
   catchUp: z.object({ since: ms, count }).nullable(),
   totals: z.object({ redelivered: count, conflicts: count, quarantined: count }),
+  /** Whether the store can save (absent: the host does not report it). */
+  store: storeHealthSchema.optional(),
   computedAt: ms,
 });
 export type Health = z.infer<typeof healthSchema>;

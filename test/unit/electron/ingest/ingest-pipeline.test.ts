@@ -39,6 +39,11 @@ function event(
   return JSON.stringify(e);
 }
 
+/** Resolves once `done()` holds, checking after every turn of the event loop (no clock). */
+async function waitFor(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setImmediate(r));
+}
+
 function nextSeq(): string {
   return String(++seq).padStart(12, '0');
 }
@@ -409,6 +414,66 @@ describe('IngestPipeline', () => {
     expect(again.totals.replayed).toBe(0);
     expect(again.totals).toMatchObject({ stored: 4, ingestSeq: 5 });
     expect(await store.db.checkins.count().exec()).toBe(4);
+  });
+
+  it('a full disk: says so, pauses the relay at once, backs off, and resumes by itself with nothing lost', async () => {
+    const store = await memoryStore();
+    let full = true;
+    let attempts = 0;
+    const disk: StoreTransaction = async (fn) => {
+      attempts += 1;
+      if (full) {
+        throw Object.assign(new Error('database or disk is full'), {
+          code: 'ERR_SQLITE_ERROR',
+          errcode: 13,
+        });
+      }
+      return fn();
+    };
+    const { p } = await pipeline(store, { transaction: disk, retryDelayMs: 1 });
+    const faults: Array<{ cause: string; waiting: number; nextRetryAt: number | null }> = [];
+    const delays: number[] = [];
+    p.on('store-fault', (f) => {
+      faults.push(f);
+      delays.push(f.nextRetryAt! - Date.now());
+    });
+    const recovered = new Promise((resolve) => p.once('store-recovered', resolve));
+    let drained = 0;
+    p.onDrain(() => drained++);
+    for (let i = 0; i < 20; i++) p.push(event(500 + i));
+    await waitFor(() => faults.length >= 4);
+    expect(faults[0]).toMatchObject({ cause: 'disk-full', what: 'disk full', waiting: 20 });
+    expect(p.fault?.cause).toBe('disk-full');
+    // Far below the high-water mark, and still: stop reading while nothing can be saved.
+    expect(p.push(event(520))).toBe(false);
+    // Backing off: each wait longer than the one before.
+    expect(delays[3]!).toBeGreaterThan(delays[0]!);
+    full = false;
+    await recovered;
+    await p.flush();
+    expect(p.fault).toBeNull();
+    expect(drained).toBe(1);
+    expect(p.totals.stored).toBe(21);
+    expect(await store.db.checkins.count().exec()).toBe(21);
+    expect(attempts).toBeGreaterThan(3);
+  });
+
+  it('a damaged file: stops writing, keeps what waits, and says what to do', async () => {
+    const store = await memoryStore();
+    const damaged: StoreTransaction = async () => {
+      throw Object.assign(new Error('database disk image is malformed'), { errcode: 11 });
+    };
+    const { p } = await pipeline(store, { transaction: damaged, retryDelayMs: 1 });
+    const fault = new Promise<{ cause: string; nextRetryAt: number | null; action: string }>((r) =>
+      p.once('store-fault', r),
+    );
+    p.push(event(600));
+    const f = await fault;
+    expect(f).toMatchObject({ cause: 'damaged', nextRetryAt: null });
+    expect(f.action).toMatch(/stopped saving/);
+    expect(p.push(event(601))).toBe(false);
+    expect(p.checkInsQueued()).toBe(2);
+    await p.close(); // returns: nothing more is tried on a damaged file
   });
 
   it('asks the relay to pause above the high-water mark and signals drain', async () => {
