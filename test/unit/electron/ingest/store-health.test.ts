@@ -1,7 +1,7 @@
 /** Store health: what the banner, the alerts and headless mode's log say when saving fails. */
-import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import { openStore, type Store, type StoreTransaction } from '../../../../electron/db';
+import type { Store, StoreTransaction } from '../../../../electron/db';
+import { openMemoryStore } from '../../../helpers/memory-store';
 import { IngestPipeline, StoreHealthMonitor } from '../../../../electron/ingest';
 import { storeAlerts, storeReasons } from '../../../../shared/domain/store-status';
 import { contractExample } from '../../../helpers/events';
@@ -25,7 +25,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 it('says "cannot save — disk full (N check-ins waiting)" once, not once per retry, and when it is over', async () => {
-  const store = await openStore('', 'memory', `h${randomUUID().replaceAll('-', '')}`);
+  const store = await openMemoryStore('h');
   stores.push(store);
   let full = true;
   const disk: StoreTransaction = async (fn) => {
