@@ -1,6 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { acceleratorOf, buildMenuTemplate, shortcutInputEvents } from '../../../../electron/main/app-menu';
+import {
+  acceleratorOf,
+  buildMenuTemplate,
+  shortcutInputEvents,
+} from '../../../../electron/main/app-menu';
 import { installCleanShutdown } from '../../../../electron/main/clean-shutdown';
 import { watchReconnectTriggers } from '../../../../electron/main/reconnect-triggers';
 import { SEARCH_SHORTCUT, VIEW_SHORTCUTS } from '../../../../shared/view-shortcuts';
