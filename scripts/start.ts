@@ -11,8 +11,9 @@
  *      binary found), if the platform has Electron builds, the binary is there, there is a
  *      display, and it is not root without NO_SANDBOX=1.
  *   4. Otherwise one line, `npm start: no desktop window: <why and how to fix it>`, then
- *      `gate-ops headless --port 0`: the demo relay unless GATE_OPS_RELAY_URL names one (its
- *      token from GATE_OPS_RELAY_TOKEN or GATE_OPS_RELAY_TOKEN_FILE), the UI opened in the
+ *      `gate-ops headless --port 0`: the relay saved in Settings, or the one GATE_OPS_RELAY_URL
+ *      names (it wins; token from GATE_OPS_RELAY_TOKEN or GATE_OPS_RELAY_TOKEN_FILE), the demo
+ *      relay when neither is configured, the UI opened in the
  *      default browser (BROWSER=none: not opened; BROWSER=cmd: opened with cmd), the URL printed
  *      in any case. Ctrl-C stops it cleanly: the batch being written is committed.
  *
