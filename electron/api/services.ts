@@ -14,8 +14,7 @@ import type {
 import type { AlertService, RelayStatusSource, StatusService } from '../alerts';
 import type { ExportService } from '../reports';
 import type { SettingsService } from '../settings';
-import type { ShiftLog } from '../sync/team/shift-log';
-import type { VenueSync } from '../sync/venue-sync';
+import type { ShiftLog, VenueSync } from '../sync';
 
 export interface ApiServices {
   /** `app:info`: what host runs the core and whether the data is simulated. */

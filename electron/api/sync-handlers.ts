@@ -1,6 +1,5 @@
 /** `sync:*` and `notes:*` channels: venue sync role, team, join code, and the shift log. */
-import type { ShiftLog } from '../sync/team/shift-log';
-import type { VenueSync } from '../sync/venue-sync';
+import type { ShiftLog, VenueSync } from '../sync';
 import type { ApiRouter } from './router';
 
 export function registerSyncHandlers(

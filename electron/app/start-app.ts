@@ -23,7 +23,7 @@ import { relayStatusFromClient } from '../alerts';
 import { startDashboardServices, type DashboardServices } from './dashboard-services';
 import { startCore, type Core, type CoreOptions } from './start-core';
 import { APP_VERSION } from './version';
-import { venueServices } from '../sync/core-sync';
+import { venueServices } from '../sync';
 
 export type AppHost = 'electron' | 'headless';
 

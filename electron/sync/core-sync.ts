@@ -3,7 +3,7 @@
  * link state and check-in count for the team roster.
  */
 import type { RxCollection } from 'rxdb';
-import type { AlertAckStore } from '../alerts/alert-ack-store';
+import type { AlertAckStore } from '../alerts';
 import type { AckDoc, GateOpsDatabase, NoteDoc } from '../db';
 import { ShiftLog } from './team/shift-log';
 import { SyncedAlertAckStore } from './team/synced-ack-store';

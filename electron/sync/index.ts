@@ -12,4 +12,5 @@ export * from './nats/nats-config';
 export * from './pairing/join-code';
 export * from './sync-identity';
 export * from './sync-stats';
+export * from './team/shift-log';
 export * from './venue-sync';

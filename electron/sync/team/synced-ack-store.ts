@@ -5,7 +5,7 @@
  * through replication and are passed on to the alert service.
  */
 import type { RxCollection } from 'rxdb';
-import type { AlertAck, AlertAckStore } from '../../alerts/alert-ack-store';
+import type { AlertAck, AlertAckStore } from '../../alerts';
 import { ackDocId, type AckDoc } from '../../db';
 
 export class SyncedAlertAckStore implements AlertAckStore {
