@@ -9,8 +9,8 @@ import type { Outage } from '../../shared/api/channels/status';
 import type { RelayStatus } from '../../shared/api/channels/relay';
 import type { ActivityCheckIn } from '../../shared/domain/activity-aggregator';
 import type { GateOpsDatabase } from '../db';
+import { readOutages, writeOutages } from '../db/relay-outages';
 
-export const OUTAGES_ID = 'relay-outages';
 const MAX_OUTAGES = 500;
 /** Catch-up counts are written back at most this often (and at every transition and close). */
 const SAVE_EVERY_MS = 10_000;
@@ -29,13 +29,7 @@ export class OutageRecorder {
   ) {}
 
   async load(): Promise<void> {
-    const stored = await this.db.state.findOne(OUTAGES_ID).exec();
-    const list = (stored?.toJSON().value as { outages?: unknown } | undefined)?.outages;
-    if (Array.isArray(list)) {
-      this.outages = (list as Outage[]).filter(
-        (o) => typeof o?.from === 'number' && (o.to === null || typeof o.to === 'number'),
-      );
-    }
+    this.outages = (await readOutages(this.db)).map((o) => ({ ...o }));
     // Down when the app last stopped: that period ended when the app stopped, not now.
     const open = this.outages[0];
     if (open && open.to === null) this.outages[0] = { ...open, to: open.from };
@@ -106,13 +100,9 @@ export class OutageRecorder {
     if (this.dirtySince === null || this.db.closed) return this.writing;
     this.dirtySince = null;
     this.lastSaved = this.now();
-    const value = { outages: this.outages };
+    const outages = [...this.outages];
     this.writing = this.writing
-      .then(() =>
-        this.db.state
-          .upsert({ id: OUTAGES_ID, value, updatedAt: this.now() })
-          .then(() => undefined),
-      )
+      .then(() => writeOutages(this.db, outages, this.now()))
       .catch(() => undefined);
     return this.writing;
   }

@@ -1,14 +1,21 @@
 /** `activity:*` channels: overview, sessions, devices, gates; each with a coalesced `-watch`. */
+import { merge, type Observable } from 'rxjs';
 import type { ActivityService } from '../activity';
 import type { ApiRouter } from './router';
 import { watch } from './watch';
 
 export function registerActivityHandlers(
   router: ApiRouter,
-  services: { activity: ActivityService },
+  services: {
+    activity: ActivityService;
+    /** Settings changed (thresholds, expected attendance): the figures change with them. */
+    settingsChanged?: Observable<unknown> | undefined;
+  },
 ): void {
   const { activity } = services;
-  const changes = activity.changes$;
+  const changes = services.settingsChanged
+    ? merge(activity.changes$, services.settingsChanged)
+    : activity.changes$;
   router.handle('activity:overview', (req) => activity.overview(req.minutes, req.gateWindow));
   router.handleSubscription('activity:overview-watch', (req, emit) =>
     // 10 a second at most: small enough to be cheap, quick enough that a scan shows within ~¼ s.

@@ -3,6 +3,7 @@
  * router to IPC, headless mode to its loopback websocket). A domain whose service is absent is
  * not registered, and its channels answer `unknown_channel`.
  */
+import { Observable } from 'rxjs';
 import { registerActivityHandlers } from './activity-handlers';
 import { registerAlertsHandlers } from './alerts-handlers';
 import { registerCapacityHandlers } from './capacity-handlers';
@@ -18,7 +19,11 @@ import { registerSyncHandlers } from './sync-handlers';
 export function registerAllHandlers(router: ApiRouter, services: ApiServices): void {
   const { appInfo, activity, alerts, checkins, quarantine, conflicts, relay, status } = services;
   if (appInfo) router.handle('app:info', () => appInfo());
-  if (activity) registerActivityHandlers(router, { activity });
+  const settings = services.settings;
+  const settingsChanged = settings
+    ? new Observable<void>((sub) => settings.onChange(() => sub.next()))
+    : undefined;
+  if (activity) registerActivityHandlers(router, { activity, settingsChanged });
   if (alerts) registerAlertsHandlers(router, { alerts });
   if (checkins && activity) registerCheckinsHandlers(router, { checkins, activity });
   if (quarantine) registerQuarantineHandlers(router, { quarantine, conflicts });

@@ -21,6 +21,7 @@ import {
 } from '../settings';
 import { relayStatusFromClient } from '../alerts';
 import { startDashboardServices, type DashboardServices } from './dashboard-services';
+import { dashboardReportContext } from './report-context';
 import { startCore, type Core, type CoreOptions } from './start-core';
 import { APP_VERSION } from './version';
 import { venueServices } from '../sync';
@@ -153,11 +154,10 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
         await core.close();
         throw error;
       }
-      const openAlerts = dashboard.alerts;
       reports = createHostReports({
         checkins: core.db.checkins,
         dataDir: options.dataDir,
-        openAlerts: () => openAlerts.list(false).alerts,
+        context: dashboardReportContext(dashboard),
         ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
       });
       const services: ApiServices = {

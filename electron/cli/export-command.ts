@@ -15,6 +15,7 @@ import {
   ReportRequestError,
   resolveExportRequest,
   runExport,
+  storeReportContext,
   type ExportProgress,
 } from '../reports';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
@@ -124,6 +125,7 @@ export const exportCommand: CliCommand = {
         outPath: out,
         signal: io.stopSignal,
         onProgress: progress?.update,
+        context: () => storeReportContext(store.db),
       });
       progress?.done();
       io.stdout.write(
@@ -162,6 +164,8 @@ function progressLine(io: CliIo): { update: (p: ExportProgress) => void; done: (
   };
   return {
     update(p) {
+      // Before the count is in there is nothing true to print as "0 / 0".
+      if (p.phase === 'counting') return;
       if (tty) {
         const now = Date.now();
         if (now - lastAt < 100 && p.rowsDone < p.rowsTotal) return;

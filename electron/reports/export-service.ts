@@ -16,7 +16,7 @@ import type {
 } from '../../shared/api/channels/reports';
 import { TargetPathError } from './atomic-file';
 import { distinctValues, type CheckInsCollection } from '../db';
-import type { OpenAlertsSource } from './report-alerts';
+import type { OpenAlertsSource, ReportContextSource } from './report-alerts';
 import { REPORT_FILE_TYPES, suggestedFileName } from './report-files';
 import {
   ExportCancelledError,
@@ -45,6 +45,8 @@ export interface ExportServiceOptions {
   /** Headless: folder for finished files (e.g. `<dataDir>/exports`), created on first use. */
   readonly downloadsDir: string;
   readonly openAlerts?: OpenAlertsSource;
+  /** Alerts, outages and totals for PDF reports. */
+  readonly context?: ReportContextSource;
   readonly now?: () => number;
   /** Headless: URL of a finished job's file; must match where the download route is mounted. */
   readonly downloadUrl?: (jobId: string) => string;
@@ -130,6 +132,7 @@ export class ExportService {
         state: 'running',
         rowsDone: 0,
         rowsTotal: 0,
+        phase: 'counting',
         fileName: this.options.saveDialog ? basenameOf(outPath) : fileName,
         path: null,
         downloadUrl: null,
@@ -148,9 +151,11 @@ export class ExportService {
       outPath,
       signal: controller.signal,
       openAlerts: this.options.openAlerts,
+      ...(this.options.context ? { context: this.options.context } : {}),
       now: this.now,
       onTempFile: () => opened(),
-      onProgress: (p) => this.update(entry, { rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+      onProgress: (p) =>
+        this.update(entry, { rowsDone: p.rowsDone, rowsTotal: p.rowsTotal, phase: p.phase }),
     });
     // Fails before the file opened: the request itself is wrong (path), report it to the caller.
     const early = await Promise.race([
@@ -236,11 +241,12 @@ export class ExportService {
   }
 
   private update(entry: JobEntry, patch: Partial<ExportJob>): void {
+    const phaseChanged = patch.phase !== undefined && patch.phase !== entry.job.phase;
     entry.job = { ...entry.job, ...patch };
     const t = this.now();
     const interval = this.options.progressIntervalMs ?? 100;
     const complete = entry.job.rowsDone >= entry.job.rowsTotal;
-    if (t - entry.lastEmit < interval && !complete) return;
+    if (t - entry.lastEmit < interval && !complete && !phaseChanged) return;
     entry.lastEmit = t;
     this.emit(entry);
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { CheckInsCollection } from '../db';
 import { createReportDownloadRoute, type DownloadRoute } from './download-route';
 import { ExportService, type SaveDialog } from './export-service';
-import type { OpenAlertsSource } from './report-alerts';
+import type { OpenAlertsSource, ReportContextSource } from './report-alerts';
 
 export { AtomicFile, TargetPathError, type ReportSink } from './atomic-file';
 export { createReportDownloadRoute, type DownloadRoute } from './download-route';
@@ -23,7 +23,14 @@ export {
   type SaveDialog,
   type SaveDialogFilter,
 } from './export-service';
-export { noOpenAlerts, type OpenAlertsSource, type ReportAlert } from './report-alerts';
+export {
+  noOpenAlerts,
+  type OpenAlertsSource,
+  type ReportAlert,
+  type ReportContext,
+  type ReportContextSource,
+} from './report-alerts';
+export { storeReportContext } from './store-report-context';
 export { REPORT_COLUMNS, reportColumns } from './report-columns';
 export {
   ExportCancelledError,
@@ -47,12 +54,14 @@ export function createHostReports(options: {
   readonly checkins: CheckInsCollection;
   readonly dataDir: string;
   readonly openAlerts?: OpenAlertsSource;
+  readonly context?: ReportContextSource;
   readonly saveDialog?: SaveDialog;
 }): HostReports {
   const service = new ExportService({
     checkins: options.checkins,
     downloadsDir: join(options.dataDir, 'exports'),
     ...(options.openAlerts ? { openAlerts: options.openAlerts } : {}),
+    ...(options.context ? { context: options.context } : {}),
     ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
   });
   return { service, route: createReportDownloadRoute(service), close: () => service.close() };

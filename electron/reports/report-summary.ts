@@ -42,6 +42,21 @@ export interface HourSummary {
   readonly reentries: number;
 }
 
+export interface ProductSummary {
+  readonly productId: string;
+  readonly checkIns: number;
+  readonly reentries: number;
+}
+
+/** Check-ins in one quarter-hour (by check-in time; every zone's offset is whole quarters). */
+export interface QuarterSummary {
+  readonly start: number;
+  readonly checkIns: number;
+  readonly reentries: number;
+  /** Re-entries per gate in this quarter-hour. */
+  readonly reentryGates: ReadonlyArray<{ readonly gate: string; readonly count: number }>;
+}
+
 export interface ReportSummary {
   readonly checkIns: number;
   readonly reentries: number;
@@ -52,6 +67,9 @@ export interface ReportSummary {
   readonly devices: ReadonlyArray<DeviceSummary>;
   /** Every hour from the first to the last check-in, empty hours included (a chart needs them). */
   readonly hours: ReadonlyArray<HourSummary>;
+  readonly products: ReadonlyArray<ProductSummary>;
+  /** Every quarter-hour with check-ins, oldest first (short reports chart these). */
+  readonly quarters: ReadonlyArray<QuarterSummary>;
 }
 
 interface Group extends GroupStats {
@@ -94,6 +112,7 @@ const byName =
   <T>(key: (x: T) => string) =>
   (x: T, y: T) =>
     collator.compare(key(x), key(y));
+const QUARTER = 15 * 60_000;
 /** Beyond this span (about 14 months) empty hours are left out. */
 const MAX_FILLED_SPAN = 10_000 * 3_600_000;
 const joined = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
@@ -107,6 +126,11 @@ export class SummaryAccumulator {
   private readonly sessions = new Map<string, Group>();
   private readonly devices = new Map<string, Group>();
   private readonly hours = new Map<number, { checkIns: number; reentries: number }>();
+  private readonly products = new Map<string, { checkIns: number; reentries: number }>();
+  private readonly quarters = new Map<
+    number,
+    { checkIns: number; reentries: number; gates: Map<string, number> }
+  >();
 
   constructor(private readonly clock: ReportClock) {}
 
@@ -129,6 +153,22 @@ export class SummaryAccumulator {
       const lag = Math.max(0, doc.receivedAt - doc.checkedInAt);
       device.lagSum += lag;
       if (lag > device.lagMax) device.lagMax = lag;
+      const product = this.products.get(doc.productId) ?? { checkIns: 0, reentries: 0 };
+      product.checkIns++;
+      if (doc.reentry) product.reentries++;
+      this.products.set(doc.productId, product);
+      const quarterStart = Math.floor(t / QUARTER) * QUARTER;
+      let quarter = this.quarters.get(quarterStart);
+      if (!quarter)
+        this.quarters.set(
+          quarterStart,
+          (quarter = { checkIns: 0, reentries: 0, gates: new Map() }),
+        );
+      quarter.checkIns++;
+      if (doc.reentry) {
+        quarter.reentries++;
+        quarter.gates.set(doc.gate, (quarter.gates.get(doc.gate) ?? 0) + 1);
+      }
       const hour = this.clock.hourStart(t);
       const h = this.hours.get(hour);
       if (h) {
@@ -184,6 +224,19 @@ export class SummaryAccumulator {
       sessions: sessions.sort(byName((s) => s.sessionId)),
       devices: devices.sort(byName((d) => d.deviceId)),
       hours,
+      products: [...this.products]
+        .map(([productId, p]) => ({ productId, ...p }))
+        .sort((a, b) => b.checkIns - a.checkIns || collator.compare(a.productId, b.productId)),
+      quarters: [...this.quarters]
+        .sort((a, b) => a[0] - b[0])
+        .map(([start, q]) => ({
+          start,
+          checkIns: q.checkIns,
+          reentries: q.reentries,
+          reentryGates: [...q.gates]
+            .map(([gate, count]) => ({ gate, count }))
+            .sort((a, b) => b.count - a.count || collator.compare(a.gate, b.gate)),
+        })),
     };
   }
 }

@@ -9,7 +9,12 @@ import { AtomicFile } from './atomic-file';
 import { countCheckIns, readCheckInPages, type CheckInRange, type CheckInsCollection } from '../db';
 import { csvReport } from './csv-writer';
 import { pdfReport } from './pdf-writer';
-import { noOpenAlerts, type OpenAlertsSource } from './report-alerts';
+import {
+  EMPTY_CONTEXT,
+  noOpenAlerts,
+  type OpenAlertsSource,
+  type ReportContextSource,
+} from './report-alerts';
 import { reportColumns } from './report-columns';
 import { SummaryAccumulator } from './report-summary';
 import { createReportClock, parseReportTime, type ReportClock } from './time-zone';
@@ -78,6 +83,8 @@ export function resolveExportRequest(request: Readonly<ExportRequest>): Resolved
 export interface ExportProgress {
   readonly rowsDone: number;
   readonly rowsTotal: number;
+  /** counting: before the first row (rowsTotal not known yet); writing: laying out the PDF. */
+  readonly phase: 'counting' | 'reading' | 'writing';
 }
 
 export interface RunExportOptions {
@@ -85,6 +92,8 @@ export interface RunExportOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ExportProgress) => void;
   readonly openAlerts?: OpenAlertsSource;
+  /** Alerts, outages and totals for the PDF (wins over `openAlerts`). */
+  readonly context?: ReportContextSource;
   readonly now?: () => number;
   readonly pageSize?: number;
   /** Called once the temp file exists (tests use it to look at a half-written export). */
@@ -130,15 +139,24 @@ export async function runExport(
   const file = await AtomicFile.create(options.outPath);
   try {
     options.onTempFile?.(file.tempPath);
+    options.onProgress?.({ rowsDone: 0, rowsTotal: 0, phase: 'counting' });
     const rowsTotal = await countCheckIns(collection, req.range);
-    options.onProgress?.({ rowsDone: 0, rowsTotal });
+    options.onProgress?.({ rowsDone: 0, rowsTotal, phase: 'reading' });
     const columns = reportColumns(req.includePii);
     const writer =
       req.format === 'csv'
         ? csvReport({ columns, clock: req.clock, bom: req.bom }, file)
         : req.format === 'xlsx'
           ? xlsxReport({ columns, clock: req.clock, rowsPerSheet: options.rowsPerSheet }, file)
-          : pdfReport({ clock: req.clock, title: 'Attendance report' }, file);
+          : pdfReport(
+              {
+                clock: req.clock,
+                title: 'Attendance report',
+                range: req.range,
+                generatedAt: now(),
+              },
+              file,
+            );
     // CSV has no summaries: skip the bookkeeping (and its memory) there.
     const summary = req.format === 'csv' ? null : new SummaryAccumulator(req.clock);
     await writer.start();
@@ -149,14 +167,28 @@ export async function runExport(
       await writer.rows(page);
       rowsDone += page.length;
       // Rows stored after the count are exported too; never report more done than total.
-      options.onProgress?.({ rowsDone, rowsTotal: Math.max(rowsTotal, rowsDone) });
+      options.onProgress?.({
+        rowsDone,
+        rowsTotal: Math.max(rowsTotal, rowsDone),
+        phase: 'reading',
+      });
     }
     if (signal?.aborted) throw new ExportCancelledError();
-    const alerts = req.format === 'pdf' ? await (options.openAlerts ?? noOpenAlerts)() : [];
+    let context = EMPTY_CONTEXT;
+    if (req.format === 'pdf') {
+      options.onProgress?.({
+        rowsDone,
+        rowsTotal: Math.max(rowsTotal, rowsDone),
+        phase: 'writing',
+      });
+      context = options.context
+        ? await options.context()
+        : { ...EMPTY_CONTEXT, openAlerts: await (options.openAlerts ?? noOpenAlerts)() };
+    }
     await writer.finish(
       (summary ?? new SummaryAccumulator(req.clock)).result(),
       infoLines(req, rowsDone, now()),
-      alerts,
+      context,
     );
     if (signal?.aborted) throw new ExportCancelledError();
     const bytes = await file.commit();

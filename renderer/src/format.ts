@@ -80,9 +80,15 @@ const compactFmt = new Intl.NumberFormat(undefined, {
   notation: 'compact',
   maximumFractionDigits: 1,
 });
-/** 1,234 → "1.2K", 297,000 → "297K": for axes and tight cells. Below 10,000 as is. */
+/** 297,000 → "297K": for tight cells. Below 10,000 as is. */
 export const compact = (n: number): string =>
   Math.abs(n) < 10_000 ? nf.format(n) : compactFmt.format(n);
+
+/** Axis labels: all compact once the biggest reaches 10,000 ("0 · 5K · 10K · 15K"), one style. */
+export function axisLabels(ticks: ReadonlyArray<number>): string[] {
+  const big = Math.max(0, ...ticks.map(Math.abs)) >= 10_000;
+  return ticks.map((t) => (big ? compactFmt.format(t) : nf.format(t)));
+}
 
 /** A per-minute rate: one decimal while small, whole numbers from 100 on (no clipped "2,70…"). */
 export const rate = (n: number): string =>

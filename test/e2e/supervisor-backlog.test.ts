@@ -4,6 +4,9 @@
  * is busiest, sorting any list, time windows, the product mix per gate, devices by gate and
  * lag, keyboard-only use, and a 1024×700 screen.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numberAt, screenshot, storeStats } from '../helpers/e2e';
 import {
@@ -366,6 +369,127 @@ describe('rank and compare (stadium backlog)', () => {
     await expect.poll(() => currentView(d)).toBe('checkins');
     expect(await page.getByTestId('search-input').inputValue()).toMatch(/^tkt-/);
   }, 60_000);
+
+  it('Does a PDF for one gate show only what concerns it, summed up, with products, outages and real progress?', async () => {
+    const { page } = d;
+    const stats = await storeStats(d.dir);
+    const gate = 'North 01';
+    expect(stats.perGate[gate]).toBeGreaterThan(0);
+    await page.keyboard.press('8');
+    await page.getByTestId('reports-view').and(page.locator('[data-state="ready"]')).waitFor();
+    // Progress never reads "0 of 0": it says it is counting, then counts real rows.
+    const seen: string[] = [];
+    const watcher = setInterval(() => {
+      void page
+        .getByTestId('report-progress-text')
+        .innerText({ timeout: 50 })
+        .then((t) => seen.push(t))
+        .catch(() => undefined);
+    }, 20);
+    const exportPdf = async (g: string | null) => {
+      await page.getByTestId('report-format-pdf').check();
+      await page.getByTestId('report-gate').selectOption(g ?? '*');
+      await page.getByTestId('report-tz').fill('UTC');
+      await page.getByTestId('report-start').click();
+      const link = page.getByTestId('report-download');
+      await link.waitFor({ timeout: 60_000 });
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const file = join(d.dir, `${g ?? 'all'}.pdf`);
+      await download.saveAs(file);
+      const parser = new PDFParse({ data: await readFile(file) });
+      const result = await parser.getText();
+      await parser.destroy();
+      return { pages: result.total, text: result.text.replace(/\s+/g, ' ') };
+    };
+    const one = await exportPdf(gate);
+    clearInterval(watcher);
+    expect(seen.filter((t) => /\b0 of 0\b/.test(t))).toEqual([]);
+    const section = (text: string, from: string, to: string) =>
+      text.slice(text.indexOf(from), text.indexOf(to, text.indexOf(from)));
+    expect(one.text).toContain(`Gate: ${gate}`);
+    expect(one.text).toContain(`Check-ins ${stats.perGate[gate]!.toLocaleString('en-US')}`);
+    // Re-entries and alerts follow the gate: no other gate is named there.
+    const others = Object.keys(stats.perGate).filter((g) => g !== gate && g !== '');
+    const reentries = section(one.text, 'Re-entries:', 'Alerts open when');
+    const alerts = section(one.text, 'Alerts open when', 'Relay link and rejected');
+    for (const g of others) {
+      expect(reentries).not.toContain(g);
+      expect(alerts).not.toContain(g);
+    }
+    // A 40-minute report charts quarter-hours; products, outages and totals are there.
+    expect(one.text).toContain('Each bar is 15 minutes.');
+    expect(one.text).toContain('By product');
+    expect(one.text).toContain('prod-general');
+    expect(one.text).toContain('The relay link was not down in this period.');
+    expect(one.text).toMatch(/Whole store \(these belong to no gate\): \d+ quarantined messages/);
+    // The whole store: sessions summed up, a few pages instead of dozens.
+    const all = await exportPdf(null);
+    const sessions = Object.keys(stats.perSession).length;
+    expect(sessions).toBeGreaterThan(40);
+    expect(all.text).toContain(`By scanner session: the 20 busiest of ${sessions}`);
+    expect(all.pages).toBeLessThanOrEqual(6);
+    await screenshot(page, 'q13-reports-done');
+  }, 120_000);
+
+  it('How far are we toward the expected attendance, and when will we reach 90 % and 100 %?', async () => {
+    const { page } = d;
+    await page.keyboard.press('1');
+    const card = page.getByTestId('progress-card');
+    await card.waitFor();
+    // Not set yet: it says so, never 0 %.
+    expect(await page.getByTestId('progress-percent').getAttribute('data-configured')).toBe(
+      'false',
+    );
+    expect(await page.getByTestId('progress-percent').innerText()).toBe('Not set');
+    // Import a CSV of expected tickets: 10,000 for the stadium final (and 1,000 via North 01).
+    await page.keyboard.press('9');
+    const rows = ['ticket_id,event_id,gate'];
+    for (let i = 0; i < 10_000; i++)
+      rows.push(`T${i},evt-stadium-final,${i < 1000 ? 'North 01' : ''}`);
+    rows.push('T5,evt-stadium-final,North 01'); // listed twice: counted once
+    await page.getByTestId('capacity-csv').setInputFiles({
+      name: 'expected.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(rows.join('\n')),
+    });
+    await expect
+      .poll(() => page.getByTestId('capacity-status').innerText(), { timeout: 20_000 })
+      .toContain('Imported 10,000 expected tickets from expected.csv');
+    expect(await page.getByTestId('capacity-status').innerText()).toContain(
+      '1 duplicates counted once',
+    );
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="capacity-event"][data-event="evt-stadium-final"]').inputValue(),
+      )
+      .toBe('10000');
+    await screenshot(page, 'q4-settings-capacity');
+    // The Overview: share of the expected, the forecast at the last 15 minutes' rate.
+    await page.keyboard.press('1');
+    const stats = await storeStats(d.dir);
+    const admitted = stats.checkins - stats.reentries;
+    const percent = Math.round((admitted / 10_000) * 1000) / 10;
+    await expect
+      .poll(() => page.getByTestId('progress-percent').innerText())
+      .toBe(`${percent.toLocaleString('en-US', { maximumFractionDigits: 1 })} %`);
+    expect(await page.getByTestId('progress-detail').innerText()).toContain(
+      `${admitted.toLocaleString('en-US')} of 10,000`,
+    );
+    expect(await page.getByTestId('progress-eta').innerText()).toMatch(
+      /90 %: (~.+|not at this rate) · 100 %: (~.+|not at this rate)/,
+    );
+    await screenshot(page, 'q4-overview-progress-1280');
+    // Typed in Settings instead: 2,000 expected; then over 100 % it says reached.
+    await page.keyboard.press('9');
+    await page
+      .locator('[data-testid="capacity-event"][data-event="evt-stadium-final"]')
+      .fill('2000');
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Save' }).click();
+    await page.keyboard.press('1');
+    await expect
+      .poll(() => page.getByTestId('progress-eta').innerText())
+      .toContain('90 %: reached');
+  }, 90_000);
 
   it('At 1024×700, do wide tables scroll with their header, does the banner wrap, do figures fit?', async () => {
     const { page } = d;

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { compact, useFormat } from '../format';
+import { axisLabels, useFormat } from '../format';
 
 export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; count: number }> }) {
   const box = useRef<HTMLDivElement>(null);
@@ -46,7 +46,12 @@ export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; c
             stroke: ink,
             grid: { stroke: grid, width: 1 },
             // Compact labels (20K, not a clipped "0,000"), and room for the longest of them.
-            values: (_u, ticks) => ticks.map((t) => compact(t)),
+            values: (_u, ticks) => {
+              const labels = axisLabels(ticks);
+              // Said again for screen readers (and tests): the canvas has no text of its own.
+              el.dataset['yLabels'] = labels.join(' · ');
+              return labels;
+            },
             size: (_u, values) =>
               Math.max(36, 14 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
           },

@@ -53,15 +53,15 @@ export function OverviewView(props: {
         <Stat
           label="Devices active"
           value={num(t.activeDevices)}
-          sub={`of ${num(t.devices)} seen`}
+          sub={
+            <>
+              of {num(t.devices)} seen;{' '}
+              <span data-testid="sessions-active">{num(t.activeSessions)}</span> of{' '}
+              {num(t.sessions)} sessions
+            </>
+          }
           testId="devices-active"
           tone={t.devices > 0 && t.activeDevices === 0 ? 'warn' : undefined}
-        />
-        <Stat
-          label="Sessions active"
-          value={num(t.activeSessions)}
-          sub={`of ${num(t.sessions)}`}
-          testId="sessions-active"
         />
         <Stat
           label="Re-entries"

@@ -48,6 +48,8 @@ export const exportJobSchema = z.object({
   rowsDone: z.number().int().nonnegative(),
   /** From a count taken before the first row; rows stored during the export are not included. */
   rowsTotal: z.number().int().nonnegative(),
+  /** counting: rowsTotal not known yet; reading: rows streaming; writing: laying out the file. */
+  phase: z.enum(['counting', 'reading', 'writing']).optional(),
   fileName: z.string(),
   /** Where the file was saved (desktop app); null in headless mode or before it is done. */
   path: z.string().nullable(),

@@ -35,13 +35,21 @@ export function ExportStatus({ job, onCancel }: { job: ExportJob; onCancel: () =
         <h3>Exporting {job.fileName}</h3>
         <progress
           max={Math.max(1, job.rowsTotal)}
-          value={job.rowsDone}
+          {...(job.phase === 'counting' ? {} : { value: job.rowsDone })}
           aria-label="Export progress"
           data-testid="report-progress"
         />
         <div className="row">
-          <span className="grow" data-testid="report-progress-text">
-            {num(job.rowsDone)} of {num(job.rowsTotal)} check-ins ({Math.floor(pct)}%)
+          <span
+            className="grow"
+            data-testid="report-progress-text"
+            data-phase={job.phase ?? 'reading'}
+          >
+            {job.phase === 'counting'
+              ? 'Counting the check-ins to export…'
+              : job.phase === 'writing'
+                ? `All ${num(job.rowsDone)} check-ins read; writing the ${job.format.toUpperCase()}…`
+                : `${num(job.rowsDone)} of ${num(job.rowsTotal)} check-ins (${Math.floor(pct)}%)`}
           </span>
           <button type="button" className="btn" onClick={onCancel} data-testid="report-cancel">
             Cancel

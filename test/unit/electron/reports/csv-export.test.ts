@@ -54,17 +54,21 @@ describe('CSV export', () => {
     const request = exportRequestSchema.parse({ format: 'csv', ...input });
     const outPath = join(f.dir, name);
     const progress: Array<[number, number]> = [];
+    const phases: string[] = [];
     const outcome = await runExport(f.db.checkins, resolveExportRequest(request), {
       outPath,
       pageSize: 400,
-      onProgress: (p) => progress.push([p.rowsDone, p.rowsTotal]),
+      onProgress: (p) => {
+        if (phases.at(-1) !== p.phase) phases.push(p.phase);
+        if (p.phase !== 'counting') progress.push([p.rowsDone, p.rowsTotal]);
+      },
     });
     const bytes = await readFile(outPath);
-    return { outcome, bytes, progress };
+    return { outcome, bytes, progress, phases };
   }
 
   it('reads back with a CSV parser as exactly the stored check-ins', async () => {
-    const { outcome, bytes, progress } = await exportCsv('all.csv');
+    const { outcome, bytes, progress, phases } = await exportCsv('all.csv');
     const records = parse(bytes, { columns: true, bom: false }) as Record<string, string>[];
     expect(records).toEqual(expected(f.docs).map((d) => storedRow(d, true)));
     expect(outcome.rows).toBe(2500);
@@ -74,6 +78,8 @@ describe('CSV export', () => {
       REPORT_COLUMNS.map((c) => c.key).join(','),
     );
     expect(bytes[0]).not.toBe(0xef);
+    // Counting first (nothing to show as "0 of 0"), then the real rows.
+    expect(phases).toEqual(['counting', 'reading']);
     expect(progress[0]).toEqual([0, 2500]);
     expect(progress.at(-1)).toEqual([2500, 2500]);
     expect(progress.length).toBe(1 + Math.ceil(2500 / 400));

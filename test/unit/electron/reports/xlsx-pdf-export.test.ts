@@ -56,16 +56,37 @@ describe('XLSX and PDF exports', () => {
       pageSize: 300,
       now: () => Date.UTC(2026, 4, 6, 9, 30),
       rowsPerSheet: extra.rowsPerSheet,
-      openAlerts: extra.alerts
-        ? () => [
-            {
-              severity: 'warning',
-              title: 'Device idle',
-              detail: 'dev-1-2 at North',
-              since: T0 + HOUR,
-            },
-            { severity: 'critical', title: 'Relay down', since: T0 + 2 * HOUR },
-          ]
+      context: extra.alerts
+        ? () => ({
+            openAlerts: [
+              {
+                severity: 'warning',
+                kind: 'device-idle',
+                gate: 'North',
+                title: 'Device dev-1-2 idle at gate North',
+                since: T0 + HOUR,
+              },
+              {
+                severity: 'warning',
+                kind: 'device-idle',
+                gate: 'South',
+                title: 'Device dev-9-9 idle at gate South',
+                since: T0 + HOUR,
+              },
+              { severity: 'warning', kind: 'reentry', title: '9 re-entries at 3 gates', since: T0 },
+              {
+                severity: 'critical',
+                kind: 'relay-down',
+                title: 'Relay link down',
+                since: T0 + 2 * HOUR,
+              },
+            ],
+            outages: [
+              { from: T0 + 3 * HOUR, to: T0 + 3 * HOUR + 6 * 60_000, caughtUp: 321 },
+              { from: T0 - 48 * HOUR, to: T0 - 47 * HOUR, caughtUp: 5 },
+            ],
+            totals: { quarantined: 12, conflicts: 3, redelivered: 40 },
+          })
         : undefined,
     });
     return { outcome, outPath };
@@ -206,8 +227,23 @@ describe('XLSX and PDF exports', () => {
     expect(flat).toContain('Gate: North');
     expect(flat).toContain('Checked in from: 2026-05-05T16:30:00.000Z');
     expect(flat).toContain('Generated: 2026-05-06T09:30:00.000Z');
-    expect(flat).toContain('Device idle: dev-1-2 at North');
-    expect(flat).toContain('Relay down');
+    // Alerts follow the filter: this gate's and the venue's, never another gate's; re-entries
+    // come from the report's own rows.
+    expect(flat).toContain('Device dev-1-2 idle at gate North');
+    expect(flat).toContain('Relay link down');
+    expect(flat).not.toContain('dev-9-9');
+    expect(flat).not.toContain('9 re-entries at 3 gates');
+    expect(flat).toContain(`Re-entries: ${reentries}`);
+    // A 4.5-hour report charts quarter-hours; products have a table.
+    expect(flat).toContain('Arrivals per quarter-hour');
+    expect(flat).toContain('Each bar is 15 minutes.');
+    expect(flat).toContain('By product');
+    for (const p of new Set(rows.map((d) => d.productId))) expect(flat).toContain(p);
+    // Outages in the range only, with what they caught up; the store's totals.
+    expect(flat).toContain('Relay link and rejected messages');
+    expect(flat).toMatch(/6\.0 321/);
+    expect(flat).not.toMatch(/60\.0 5 /);
+    expect(flat).toContain('12 quarantined messages, 3 conflicting redeliveries, 40 redeliveries');
     for (const s of new Set(rows.map((d) => d.sessionId))) expect(flat).toContain(s);
     for (const d of new Set(rows.map((r) => r.deviceId))) expect(flat).toContain(d);
     expect(flat).toMatch(/Page 1 of \d+/);
@@ -219,7 +255,7 @@ describe('XLSX and PDF exports', () => {
     // 2,000 rows in sessions of 500 per gate and device → enough sessions? Use every row's hour
     // and session: force many hours with a wide range and check page count and headers.
     const many = makeCheckIns({
-      count: 3000,
+      count: 4500,
       spacingMs: 120_000,
       gates: ['A', 'B', 'C', 'D', 'E', 'F'],
     });
@@ -232,7 +268,7 @@ describe('XLSX and PDF exports', () => {
       const result = await parser.getText();
       await parser.destroy();
       expect(result.total).toBeGreaterThan(2);
-      // 100 hours of arrivals: the hour table continues on later pages under its header.
+      // 150 hours of arrivals: the hour table continues on later pages under its header.
       const pagesWithHourHeader = result.pages.filter((p) =>
         /Hour\s+Check-ins\s+Re-entries/.test(p.text),
       );
@@ -240,6 +276,14 @@ describe('XLSX and PDF exports', () => {
       const flat = result.text.replace(/\s+/g, ' ');
       expect(flat).toContain(`Page ${result.total} of ${result.total}`);
       expect(flat).toContain('No open alerts.');
+      // 54 sessions: the 20 busiest are listed, the rest summed up (not pages of them).
+      const sessions = new Set(many.map((d) => d.sessionId)).size;
+      expect(sessions).toBe(54);
+      expect(flat).toContain(`By scanner session: the 20 busiest of ${sessions}`);
+      expect(flat).toContain(`and ${sessions - 20} more sessions`);
+      expect(flat).toMatch(/check-ins per session: median \d+/);
+      // Over six hours: hourly bars.
+      expect(flat).toContain('Arrivals per hour');
     } finally {
       await g.close();
     }
