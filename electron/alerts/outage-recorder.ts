@@ -8,8 +8,7 @@
 import type { Outage } from '../../shared/api/channels/status';
 import type { RelayStatus } from '../../shared/api/channels/relay';
 import type { ActivityCheckIn } from '../../shared/domain/activity-aggregator';
-import type { GateOpsDatabase } from '../db';
-import { readOutages, writeOutages } from '../db/relay-outages';
+import { readOutages, writeOutages, type GateOpsDatabase } from '../db';
 
 const MAX_OUTAGES = 500;
 /** Catch-up counts are written back at most this often (and at every transition and close). */

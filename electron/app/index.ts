@@ -5,6 +5,7 @@
  * carry its API. It may import every feature folder (through its index), db/ and storage/; no
  * feature imports it back.
  */
+export * from './critical-notifications';
 export * from './data-dir';
 export * from './dashboard-services';
 export * from './start-app';

@@ -8,10 +8,11 @@
  * (IPC, loopback websocket) and add what only they have (a save dialog, the token flags).
  * No electron import: tests run it under Node.
  */
-import type { ApiResult } from '../../shared/api';
+import type { AlertVm, ApiResult } from '../../shared/api';
 import { registerAllHandlers, type ApiEndpoint, type ApiServices, ApiRouter } from '../api';
 import { createHostReports, type HostReports, type SaveDialog } from '../reports';
 import { redactSecrets } from '../../shared/redact';
+import { forwardCriticalAlerts } from './critical-notifications';
 import {
   openSettingsStore,
   type RelayTarget,
@@ -52,6 +53,11 @@ export interface AppOptions {
   readonly log?: (line: string) => void;
   /** After a restart on a new relay target: windows should reload (their subscriptions are gone). */
   readonly onRestarted?: () => void;
+  /**
+   * Critical alerts that just opened, when Settings want a desktop notification: Electron main
+   * shows the OS's own (in a browser the page uses the Notification API itself).
+   */
+  readonly onCriticalAlerts?: (alerts: ReadonlyArray<AlertVm>) => void;
 }
 
 export interface GateOpsApp {
@@ -184,6 +190,15 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       router,
       detach: [],
     };
+    if (dashboard && options.onCriticalAlerts) {
+      generation.detach.push(
+        forwardCriticalAlerts(
+          dashboard.alerts.raised$,
+          () => settings.get().notifications.desktop,
+          options.onCriticalAlerts,
+        ),
+      );
+    }
     for (const attach of attachments) {
       await attachTo(generation, attach).catch((error: unknown) =>
         log(`error: could not attach to the new core: ${redactSecrets(String(error))}`),

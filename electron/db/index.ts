@@ -14,3 +14,4 @@ export * from './raw-query';
 export * from './storage-writes';
 export * from './store-stats';
 export * from './deliveries-table';
+export * from './relay-outages';

@@ -10,6 +10,7 @@ import {
   ipcMain,
   Menu,
   net,
+  Notification,
   powerMonitor,
   safeStorage,
   session,
@@ -28,6 +29,7 @@ import {
   createSafeStorageSecretStore,
   ENCRYPTED_TOKEN_FILE_NAME,
 } from './safe-storage-secret-store';
+import { showCriticalNotifications } from './desktop-notifications';
 import { createSaveDialog } from './save-dialog';
 import { reportStartupFailure as fatal } from './startup-failure';
 
@@ -85,6 +87,12 @@ async function start(): Promise<void> {
     onRestarted: () => {
       if (main && !main.win.isDestroyed()) main.win.webContents.reload();
     },
+    onCriticalAlerts: (alerts) =>
+      showCriticalNotifications(Notification, alerts, () => {
+        if (!main || main.win.isDestroyed()) return;
+        if (main.win.isMinimized()) main.win.restore();
+        main.win.focus();
+      }),
   });
   const binding = bindIpc({
     ipc: ipcMain,

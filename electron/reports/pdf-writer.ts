@@ -10,8 +10,7 @@
  * print as substitutes. Embedding a Unicode font would need one shipped with the app.
  */
 import PDFDocument from 'pdfkit';
-import type { CheckInDoc } from '../db';
-import type { CheckInRange } from '../db/checkin-pages';
+import type { CheckInDoc, CheckInRange } from '../db';
 import type { ReportSink } from './atomic-file';
 import { arrivalBars, barChart, totalsBoxes } from './pdf-charts';
 import {

@@ -5,7 +5,7 @@
  * Re-entries are not taken from here: the report counts them from its own rows, so a gate's
  * report lists that gate's re-entries only.
  */
-import type { CheckInRange } from '../db/checkin-pages';
+import type { CheckInRange } from '../db';
 
 export interface ReportAlert {
   readonly severity: string;

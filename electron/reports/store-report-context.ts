@@ -3,9 +3,7 @@
  * running): the relay outages the app recorded and the quarantine / conflict / redelivery
  * totals. No open alerts: nothing evaluates them here.
  */
-import type { GateOpsDatabase } from '../db';
-import { readIngestTotals } from '../db/ingest-totals';
-import { readOutages } from '../db/relay-outages';
+import { readIngestTotals, readOutages, type GateOpsDatabase } from '../db';
 import type { ReportContext } from './report-alerts';
 
 export async function storeReportContext(
