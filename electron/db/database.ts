@@ -10,6 +10,7 @@ import {
   type RxStorage,
 } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { CHECKIN_FULL_TEXT } from './checkin-full-text';
 import { checkinsSchema, type CheckInDoc } from './collections/checkins';
 import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
 import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';
@@ -44,7 +45,7 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
     closeDuplicates: true,
   });
   await db.addCollections({
-    checkins: { schema: checkinsSchema },
+    checkins: { schema: checkinsSchema, instanceCreationOptions: { fullText: CHECKIN_FULL_TEXT } },
     quarantine: { schema: quarantineSchema },
     conflicts: { schema: conflictsSchema },
     state: { schema: stateSchema },

@@ -10,6 +10,7 @@ export * from './ids';
 export * from './ingest-totals';
 export * from './open-store';
 export * from './checkin-pages';
+export * from './checkin-full-text';
 export * from './raw-query';
 export * from './storage-writes';
 export * from './store-stats';

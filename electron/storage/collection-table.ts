@@ -290,9 +290,15 @@ export class CollectionTable implements RowSource {
   }
 
   /** Full-text search (see full-text.ts), or undefined without a full-text index. */
-  search(
-    query: FullTextQuery,
-  ): { documents: Doc[]; total: number; capped: boolean; mode: 'index' | 'scan' } | undefined {
+  search(query: FullTextQuery):
+    | Readonly<{
+        documents: Doc[];
+        total: number;
+        capped: boolean;
+        mode: 'index' | 'scan';
+        index: 'complete' | 'filling' | 'failed';
+      }>
+    | undefined {
     const fullText = this.fullText;
     if (!fullText) return undefined;
     const getters = fullText.options.fields.map(
@@ -324,6 +330,7 @@ export class CollectionTable implements RowSource {
       total: result.total,
       capped: result.capped,
       mode: result.mode,
+      index: result.index,
     };
   }
 

@@ -6,6 +6,12 @@
  *
  * Its rowid is the table's rid; with `newestBy` the table gives rows time-ordered rids
  * (collection-table.ts), so "newest first" is the FTS index's own rowid order, O(limit).
+ * (Rows written before the declaration keep their arrival-ordered rids.)
+ *
+ * Documents stored before the index existed are added by `fillChunk`, a chunk per transaction
+ * (table-open.ts runs it in the background and keeps the position in the catalog). The
+ * triggers are in place from the start, so a row written meanwhile is indexed by its trigger
+ * and skipped by the fill.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { jsonPath, sqlString } from './index-columns';
@@ -18,10 +24,13 @@ export type FullTextOptions = Readonly<{
   newestBy?: string;
 }>;
 
+/** A filter on a document path: equal to a value, or a number range (inclusive). */
+export type FullTextFilter = string | number | boolean | Readonly<{ gte?: number; lte?: number }>;
+
 export type FullTextQuery = Readonly<{
   text: string;
-  /** Equality filters on document paths. */
-  where?: Readonly<Record<string, string | number | boolean>>;
+  /** Filters on document paths, all of which must hold. */
+  where?: Readonly<Record<string, FullTextFilter>>;
   limit: number;
   offset?: number;
   /** Count matches up to this many (the total is then "at least"). */
@@ -38,6 +47,8 @@ export type FullTextRows = Readonly<{
   capped: boolean;
   /** 'index' (FTS) or 'scan' (short text, newest documents checked one by one). */
   mode: 'index' | 'scan';
+  /** See FullTextIndex.state: anything but 'complete' means older documents may be missing. */
+  index: 'complete' | 'filling' | 'failed';
 }>;
 
 /** Trigrams need three characters; shorter terms are checked on the text itself. */
@@ -108,13 +119,69 @@ export class FullTextIndex {
     );
   }
 
-  /** Fills the (new, empty) FTS table from the documents. */
-  fill(): void {
-    this.db.exec(
-      `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
-        ` SELECT rid, ${this.values('new').replace(/new\.data/g, 'data')} FROM ${this.table}` +
-        ' WHERE deleted = 0',
+  /** The highest row id now stored (where a fill of the existing documents ends), if any. */
+  lastRid(): number | null {
+    const m = this.db.prepare(`SELECT max(rid) AS m FROM ${this.table}`).get()?.m;
+    return m === null || m === undefined ? null : Number(m);
+  }
+
+  private filling: Promise<void> | undefined;
+  private fillFailure: unknown;
+
+  /** Follows a background fill of the documents stored before the index (full-text-fill.ts). */
+  startFill(fill: Promise<void>): void {
+    const tracked = fill.then(
+      () => {
+        if (this.filling === tracked) this.filling = undefined;
+      },
+      (error: unknown) => {
+        this.fillFailure = error;
+        throw error;
+      },
     );
+    // The failure is reported by `state` and `ready()`, not as an unhandled rejection.
+    tracked.catch(() => undefined);
+    this.filling = tracked;
+  }
+
+  /**
+   * 'complete': every stored document is searchable; 'filling': documents stored before the
+   * index are still being added; 'failed': that fill stopped on an error (tried again at the
+   * next open; new writes are indexed either way).
+   */
+  get state(): 'complete' | 'filling' | 'failed' {
+    if (this.fillFailure !== undefined) return 'failed';
+    return this.filling ? 'filling' : 'complete';
+  }
+
+  /** Resolves once the background fill is done (at once without one); rejects if it failed. */
+  ready(): Promise<void> {
+    return this.filling ?? Promise.resolve();
+  }
+
+  /**
+   * Indexes up to `size` documents with `after < rid <= end`, in rid order, skipping rows a
+   * trigger already indexed. Returns the last rid looked at, or null when none was left.
+   * Runs inside the caller's transaction.
+   */
+  fillChunk(after: number, end: number, size: number): number | null {
+    const last = this.cached(
+      'fillLast',
+      () =>
+        `SELECT max(rid) AS m FROM (SELECT rid FROM ${this.table} WHERE rid > ? AND rid <= ?` +
+        ' ORDER BY rid LIMIT ?)',
+    ).get(after, end, size)?.m;
+    if (last === null || last === undefined) return null;
+    const upTo = Number(last);
+    this.cached(
+      'fill',
+      () =>
+        `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
+        ` SELECT rid, ${this.values('new').replace(/new\.data/g, 'data')} FROM ${this.table}` +
+        ` WHERE rid > ? AND rid <= ? AND deleted = 0` +
+        ` AND NOT EXISTS (SELECT 1 FROM ${this.fts} WHERE rowid = rid)`,
+    ).run(after, upTo);
+    return upTo;
   }
 
   drop(): void {
@@ -130,14 +197,19 @@ export class FullTextIndex {
     selectColumns: string,
     checkFor: (terms: readonly string[]) => (row: unknown[]) => boolean,
   ): FullTextRows {
+    return { ...this.matching(query, selectColumns, checkFor), index: this.state };
+  }
+
+  private matching(
+    query: FullTextQuery,
+    selectColumns: string,
+    checkFor: (terms: readonly string[]) => (row: unknown[]) => boolean,
+  ): Matches {
     const terms = splitTerms(query.text);
     const long = terms.filter((t) => [...t].length >= MIN_TERM);
     const short = terms.filter((t) => [...t].length < MIN_TERM);
     const where = Object.entries(query.where ?? {});
-    const filterSql = where
-      .map(([path]) => ` AND json_extract(t.data, ${sqlString(jsonPath(path))}) = ?`)
-      .join('');
-    const filterParams = where.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    const { sql: filterSql, params: filterParams } = filterTerms(where);
     const offset = query.offset ?? 0;
     const countUpTo = query.countUpTo ?? DEFAULT_COUNT;
     if (long.length === 0) {
@@ -175,10 +247,10 @@ export class FullTextIndex {
     query: FullTextQuery,
     selectColumns: string,
     filterSql: string,
-    filterParams: unknown[],
+    filterParams: SqlParam[],
     check: (row: unknown[]) => boolean,
     offset: number,
-  ): FullTextRows {
+  ): Matches {
     const budget = query.scanUpTo ?? DEFAULT_SCAN;
     const statement = this.cached(
       `scan:${filterSql}`,
@@ -188,16 +260,18 @@ export class FullTextIndex {
     );
     statement.setReturnArrays(true);
     const result = collect(
-      statement.iterate(budget, ...(filterParams as never[])) as Iterable<unknown[]>,
+      statement.iterate(budget, ...filterParams) as Iterable<unknown[]>,
       check,
       query,
       offset,
       query.countUpTo ?? DEFAULT_COUNT,
       'scan',
     );
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get()?.n ??
-      0) as number;
-    return { ...result, capped: result.capped || Number(total) > budget };
+    const beyond = this.cached(
+      'scanBeyond',
+      () => `SELECT 1 AS x FROM ${this.table} ORDER BY rid DESC LIMIT 1 OFFSET ?`,
+    ).get(budget);
+    return { ...result, capped: result.capped || beyond !== undefined };
   }
 
   private cached(key: string, sql: () => string): StatementSync {
@@ -210,6 +284,31 @@ export class FullTextIndex {
   }
 }
 
+function filterTerms(where: [string, FullTextFilter][]): { sql: string; params: SqlParam[] } {
+  let sql = '';
+  const params: SqlParam[] = [];
+  for (const [path, filter] of where) {
+    const value = `json_extract(t.data, ${sqlString(jsonPath(path))})`;
+    if (typeof filter === 'object') {
+      if (filter.gte !== undefined) {
+        sql += ` AND ${value} >= ?`;
+        params.push(filter.gte);
+      }
+      if (filter.lte !== undefined) {
+        sql += ` AND ${value} <= ?`;
+        params.push(filter.lte);
+      }
+    } else {
+      sql += ` AND ${value} = ?`;
+      params.push(typeof filter === 'boolean' ? (filter ? 1 : 0) : filter);
+    }
+  }
+  return { sql, params };
+}
+
+type SqlParam = string | number;
+type Matches = Omit<FullTextRows, 'index'>;
+
 function collect(
   rows: Iterable<unknown[]>,
   check: (row: unknown[]) => boolean,
@@ -217,7 +316,7 @@ function collect(
   offset: number,
   countUpTo: number,
   mode: 'index' | 'scan',
-): FullTextRows {
+): Matches {
   const page: unknown[][] = [];
   let total = 0;
   for (const row of rows) {

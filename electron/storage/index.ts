@@ -13,6 +13,9 @@
  *     await db.cursors.upsert({ id: 'relay', sequence });
  *   });
  *
+ * Full-text search: create a collection with `instanceCreationOptions: { fullText: { fields,
+ * newestBy } }` and call `fullTextSearch(query)` on its storage instance (full-text.ts).
+ *
  * Opening a damaged file throws StorageDamagedError after moving the file aside.
  * Attachments are not supported (AttachmentsUnsupportedError at collection creation).
  */
@@ -28,5 +31,16 @@ export {
   StorageClosedError,
   StorageDamagedError,
 } from './storage-errors';
-export type { NodeSqliteInternals } from './sqlite-storage-instance';
+export type {
+  FullTextResult,
+  NodeSqliteInstanceOptions,
+  NodeSqliteInternals,
+} from './sqlite-storage-instance';
+export {
+  foldText,
+  splitTerms,
+  type FullTextFilter,
+  type FullTextOptions,
+  type FullTextQuery,
+} from './full-text';
 export { SQLITE_PRAGMAS } from './sqlite-settings';

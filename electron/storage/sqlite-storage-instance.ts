@@ -55,6 +55,8 @@ export type FullTextResult<T> = Readonly<{
   total: number;
   capped: boolean;
   mode: 'index' | 'scan';
+  /** 'complete', or older documents are still being indexed ('filling') or that failed. */
+  index: 'complete' | 'filling' | 'failed';
 }>;
 
 export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
@@ -186,6 +188,16 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     const table = this.table;
     if (!('search' in table)) return undefined;
     return table.search(query) as FullTextResult<RxDocType> | undefined;
+  }
+
+  /**
+   * Resolves when every stored document is in the full-text index (documents stored before the
+   * index existed are added in the background); rejects if that failed. At once without one.
+   */
+  fullTextReady(): Promise<void> {
+    this.ensureOpen('fullTextReady');
+    const table = this.table;
+    return ('fullText' in table && table.fullText?.ready()) || Promise.resolve();
   }
 
   changeStream(): Observable<

@@ -22,13 +22,18 @@ export type CatalogEntry = Readonly<{
   /** During a conversion from format 1: the legacy table and the last rowid copied. */
   convertingFrom: string | null;
   convertedUpTo: number;
+  /** While the full-text index is being filled: rows with `after < rid <= end` are to do. */
+  fullTextFill: FullTextFill | null;
 }>;
+
+export type FullTextFill = Readonly<{ after: number; end: number }>;
 
 const ADDED_COLUMNS: readonly [string, string][] = [
   ['format', 'INTEGER NOT NULL DEFAULT 1'],
   ['full_text', 'TEXT'],
   ['converting_from', 'TEXT'],
   ['converted_up_to', 'INTEGER NOT NULL DEFAULT 0'],
+  ['full_text_fill', 'TEXT'],
 ];
 
 export function ensureCatalog(db: DatabaseSync): void {
@@ -51,7 +56,7 @@ export function readEntry(db: DatabaseSync, name: string): CatalogEntry | undefi
   const row = db
     .prepare(
       `SELECT name, collection, version, indexes, format, full_text, converting_from,` +
-        ` converted_up_to FROM ${CATALOG} WHERE name = ?`,
+        ` converted_up_to, full_text_fill FROM ${CATALOG} WHERE name = ?`,
     )
     .get(name);
   if (!row) return undefined;
@@ -64,13 +69,16 @@ export function readEntry(db: DatabaseSync, name: string): CatalogEntry | undefi
     fullText: (row.full_text as string | null) ?? null,
     convertingFrom: (row.converting_from as string | null) ?? null,
     convertedUpTo: Number(row.converted_up_to ?? 0),
+    fullTextFill: row.full_text_fill
+      ? (JSON.parse(row.full_text_fill as string) as FullTextFill)
+      : null,
   };
 }
 
 export function writeEntry(db: DatabaseSync, entry: CatalogEntry): void {
   db.prepare(
     `INSERT OR REPLACE INTO ${CATALOG} (name, collection, version, indexes, format, full_text,` +
-      ' converting_from, converted_up_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ' converting_from, converted_up_to, full_text_fill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(
     entry.name,
     entry.collection,
@@ -80,6 +88,7 @@ export function writeEntry(db: DatabaseSync, entry: CatalogEntry): void {
     entry.fullText,
     entry.convertingFrom,
     entry.convertedUpTo,
+    entry.fullTextFill ? JSON.stringify(entry.fullTextFill) : null,
   );
 }
 

@@ -42,6 +42,8 @@ export async function convertLegacyTable(
       fullText: fullText ? JSON.stringify(fullText) : null,
       convertingFrom: legacyName,
       convertedUpTo: 0,
+      // The copy goes through the insert path, whose triggers index every row.
+      fullTextFill: null,
     };
     connection.write(
       () => {

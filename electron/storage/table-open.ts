@@ -8,8 +8,9 @@
  *   collection exists is only being read by RxDB's schema migration and then dropped, so it is
  *   served as it is.
  * - A full-text declaration (instance option `fullText`) that the table does not have yet, or
- *   has with other fields, (re)builds the FTS index from the documents; a missing FTS table is
- *   rebuilt the same way.
+ *   has with other fields, (re)creates the FTS index and its triggers, and the documents already
+ *   stored are indexed in the background, a chunk per transaction, resuming at the next open if
+ *   the app stops first (full-text-fill.ts); a missing FTS table is rebuilt the same way.
  */
 import type { RxJsonSchema } from 'rxdb';
 import { CollectionTable } from './collection-table';
@@ -25,6 +26,7 @@ import {
   type CatalogEntry,
 } from './table-catalog';
 import { convertLegacyTable } from './table-conversion';
+import { fillInBackground } from './full-text-fill';
 import type { AnyTable } from './sqlite-storage-instance';
 
 export type TableRequest = Readonly<{
@@ -93,6 +95,7 @@ function createTable(
         fullText: request.fullText ? JSON.stringify(request.fullText) : null,
         convertingFrom: null,
         convertedUpTo: 0,
+        fullTextFill: null,
       });
     },
     () => undefined,
@@ -114,18 +117,25 @@ function openCurrent(
     { fullText },
   );
   const index = table.fullText;
-  const declared = fullText ? JSON.stringify(fullText) : null;
-  if (index && (entry.fullText !== declared || !index.exists())) {
-    connection.write(
+  if (!index) return table;
+  const declared = JSON.stringify(fullText);
+  let fill = entry.fullTextFill;
+  if (entry.fullText !== declared || !index.exists()) {
+    // Triggers first, in one transaction with the position: from here on every write is
+    // indexed as it happens, and the documents already stored are added in the background.
+    fill = connection.write(
       () => {
         index.drop();
         index.create();
-        index.fill();
-        writeEntry(connection.db, { ...entry, fullText: declared });
+        const end = index.lastRid();
+        const started = end === null ? null : { after: Number.MIN_SAFE_INTEGER, end };
+        writeEntry(connection.db, { ...entry, fullText: declared, fullTextFill: started });
+        return started;
       },
       () => undefined,
     );
   }
+  if (fill) index.startFill(fillInBackground(connection, index, request.tableName));
   return table;
 }
 
