@@ -3,6 +3,7 @@
  * token is a secret and is never part of this object: see electron/settings.
  */
 import { z } from 'zod';
+import { natsSyncSettingsSchema } from './nats-sync';
 import { urlCredentials } from './redact';
 
 export const thresholdsSchema = z.object({
@@ -80,6 +81,8 @@ export const settingsSchema = z.object({
   display: displaySchema.prefault({}),
   notifications: notificationsSchema.prefault({}),
   capacity: capacitySchema.prefault({}),
+  /** Venue sync over NATS JetStream (its password, creds or seed live in a secret store). */
+  natsSync: natsSyncSettingsSchema.prefault({}),
 });
 
 export type Thresholds = z.infer<typeof thresholdsSchema>;

@@ -1,6 +1,6 @@
 /**
  * API handlers for the settings domain. Requests arrive already validated by the router; the
- * relay token only ever flows in (set/clear), never out.
+ * relay token and the NATS secret only ever flow in (set/clear), never out.
  */
 import type { SettingsService } from '../settings';
 import type { ApiRouter } from './router';
@@ -18,6 +18,8 @@ export function registerSettingsHandlers(
   router.handle('settings:update', ({ patch }) => settings.update(patch));
   router.handle('settings:set-token', ({ token }) => settings.setRelayToken(token));
   router.handle('settings:clear-token', () => settings.clearRelayToken());
+  router.handle('settings:set-nats-secret', (secret) => settings.setNatsSecret(secret));
+  router.handle('settings:clear-nats-secret', () => settings.clearNatsSecret());
   router.handleSubscription('settings:changes', (_request, emit) => {
     let closed = false;
     let changed = false;

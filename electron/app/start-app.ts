@@ -4,7 +4,9 @@
  * link or demo venue) on the relay target the settings name, composes the dashboard services
  * (activity, alerts, search, quarantine), the reports and the API router, and when the relay URL
  * or token changes it restarts the core on the new target (the demo and a real relay keep
- * separate databases, so this is a restart, not a reconnect). The hosts only carry the API
+ * separate databases, so this is a restart, not a reconnect). Next to each core it runs venue
+ * sync over NATS JetStream when Settings or the command line say so (the command line wins),
+ * and starts that over when its settings change. The hosts only carry the API
  * (IPC, loopback websocket) and add what only they have (a save dialog, the token flags).
  * No electron import: tests run it under Node.
  */
@@ -21,11 +23,16 @@ import {
   type SettingsStoreOptions,
 } from '../settings';
 import { relayStatusFromClient } from '../alerts';
+import {
+  NatsSyncRunner,
+  venueServices,
+  type NatsSyncConfigInput,
+  type NatsSyncSource,
+} from '../sync';
 import { startDashboardServices, type DashboardServices } from './dashboard-services';
 import { dashboardReportContext } from './report-context';
 import { startCore, type Core, type CoreOptions } from './start-core';
 import { APP_VERSION } from './version';
-import { venueServices } from '../sync';
 
 export type AppHost = 'electron' | 'headless';
 
@@ -40,6 +47,17 @@ export interface AppOptions {
   readonly secrets: SecretStore;
   /** A relay given on the command line: wins over the saved one; the Settings view says so. */
   readonly relayOverride?: { readonly url: string; readonly note: string };
+  /** Where the NATS secret lives: safeStorage in Electron, an owner-only file in headless mode. */
+  readonly natsSecrets?: SecretStore;
+  /**
+   * NATS sync as the command line gives it (`--sync-nats…`): wins over Settings for this run,
+   * and the Settings view says so with `note`. `env` holds GATE_OPS_NATS_PASSWORD.
+   */
+  readonly natsOverride?: {
+    readonly input: NatsSyncConfigInput;
+    readonly env: NodeJS.ProcessEnv;
+    readonly note: string;
+  };
   /** The native save dialog for report exports (without it, files go to <dataDir>/exports). */
   readonly saveDialog?: SaveDialog;
   /**
@@ -68,6 +86,8 @@ export interface GateOpsApp {
   core(): Core;
   /** The running core's dashboard services; null when started with `api: false`. */
   dashboard(): DashboardServices | null;
+  /** NATS sync next to the running core (its `sync` is null while off or misconfigured). */
+  nats(): NatsSyncRunner;
   /**
    * Calls `attach` with the running core now and with each new one after a restart; what it
    * returns (a detach function) runs before that core stops. Settles once attached to the
@@ -89,7 +109,10 @@ interface Generation {
   /** The relay it connects to (null: the demo) and with which token. */
   readonly url: string | null;
   readonly token: string | null;
+  /** No relay and NATS sync on: the core runs without a relay link (its data comes over NATS). */
+  readonly natsOnly: boolean;
   readonly core: Core;
+  readonly nats: NatsSyncRunner;
   readonly dashboard: DashboardServices | null;
   readonly reports: HostReports | null;
   readonly router: ApiRouter;
@@ -105,6 +128,8 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
     dataDir: options.dataDir,
     secrets: options.secrets,
     ...(options.relayOverride ? { relayOverride: options.relayOverride } : {}),
+    ...(options.natsSecrets ? { natsSecrets: options.natsSecrets } : {}),
+    ...(options.natsOverride ? { natsOverride: { note: options.natsOverride.note } } : {}),
     ...(options.openSettings ? { open: options.openSettings } : {}),
     log: { warn: (m) => log(`warning: ${m}`) },
   });
@@ -114,12 +139,32 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
   // clearly marked as simulated, and Settings shows that the token is missing.
   const warnTokenMissing = (target: RelayTarget): void =>
     log(
-      `warning: a relay is configured but no relay token is set${target.tokenProblem ? ` (${target.tokenProblem})` : ''}; showing the demo relay until one is set`,
+      `warning: a relay is configured but no relay token is set${target.tokenProblem ? ` (${target.tokenProblem})` : ''}; ${natsOn() ? 'running without a relay link (data over NATS sync)' : 'showing the demo relay'} until one is set`,
     );
 
   /** Where the core should connect now: null (the demo) when no relay or no token is set. */
   const effectiveTarget = (target: RelayTarget): string | null =>
     target.token === null ? null : target.url;
+
+  /** NATS sync is wanted: by the command line, else by Settings. */
+  const natsOn = (): boolean =>
+    options.natsOverride !== undefined || settings.get().natsSync.enabled;
+
+  const natsSource = (): Promise<NatsSyncSource> => {
+    const override = options.natsOverride;
+    if (override) {
+      return Promise.resolve({ kind: 'command-line', input: override.input, env: override.env });
+    }
+    const s = settings.get().natsSync;
+    return Promise.resolve(
+      s.enabled
+        ? { kind: 'settings', settings: s, secret: () => settings.natsSecret() }
+        : { kind: 'off' },
+    );
+  };
+
+  /** The first core: a command-line NATS configuration that cannot run ends the start. */
+  let firstGeneration = true;
 
   const attachments = new Set<CoreAttachment>();
 
@@ -131,8 +176,13 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       warnTokenMissing(target);
       relayUrl = null;
     }
+    // NATS sync on and no relay: the laptop's data comes over NATS (an operations centre, a
+    // laptop at a stage with no relay of its own). The real database then, never the demo,
+    // whose simulated check-ins must not reach a venue.
+    const natsOnly = relayUrl === null && !demoOnly && natsOn();
     const core = await startCore({
       ...options.core,
+      ...(natsOnly ? { noRelay: true } : {}),
       dataDir: options.dataDir,
       relayUrl,
       ...(relayUrl !== null && target.token !== null ? { token: target.token } : {}),
@@ -143,6 +193,24 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       },
     });
     const venue = venueServices(core);
+    let nats: NatsSyncRunner;
+    try {
+      nats = await NatsSyncRunner.start(
+        {
+          db: core.db,
+          simulated: core.simulated,
+          laptop: () => ({ id: core.sync.laptopId, name: core.sync.name() }),
+          source: natsSource,
+          report: (view) => core.sync.setNats(view),
+          log,
+        },
+        firstGeneration,
+      );
+    } catch (error) {
+      await core.close();
+      throw error;
+    }
+    firstGeneration = false;
     const router = new ApiRouter();
     let dashboard: DashboardServices | null = null;
     let reports: HostReports | null = null;
@@ -157,6 +225,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
           ...(venue.alertAcks ? { alertAcks: venue.alertAcks } : {}),
         });
       } catch (error) {
+        await nats.close();
         await core.close();
         throw error;
       }
@@ -184,7 +253,9 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
     const generation: Generation = {
       url: relayUrl,
       token: relayUrl === null ? null : target.token,
+      natsOnly,
       core,
+      nats,
       dashboard,
       reports,
       router,
@@ -222,6 +293,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
     // into) the core's database.
     await g.reports?.close().catch((e: unknown) => log(`warning: reports close: ${String(e)}`));
     await g.dashboard?.close().catch((e: unknown) => log(`warning: dashboard close: ${String(e)}`));
+    await g.nats.close().catch((e: unknown) => log(`warning: NATS sync close: ${String(e)}`));
     await g.core.close();
   };
 
@@ -236,9 +308,12 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
   let closed = false;
   let restarting: Promise<void> = Promise.resolve();
   let restartWanted = false;
+  let natsRestartWanted = false;
 
-  const restart = (): Promise<void> => {
+  /** `nats`: the NATS sync settings changed (the core restarts only if that changes its mode). */
+  const restart = (nats = false): Promise<void> => {
     restartWanted = true;
+    if (nats) natsRestartWanted = true;
     // Coalesce: URL and token set in quick succession give one restart on the final target.
     // A failed restart is logged and never blocks the next one.
     restarting = restarting
@@ -246,14 +321,28 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       .then(async () => {
         if (!restartWanted || closed) return;
         restartWanted = false;
+        const natsChanged = natsRestartWanted;
+        natsRestartWanted = false;
         const target = await settings.relayTarget();
         const url = effectiveTarget(target);
+        const natsOnly = url === null && natsOn();
         // A token set while on the demo, or the same target again: nothing to reconnect.
-        if (url === current.url && (url === null || target.token === current.token)) {
-          if (target.url !== null && target.token === null) warnTokenMissing(target);
+        if (
+          url === current.url &&
+          (url === null || target.token === current.token) &&
+          natsOnly === current.natsOnly
+        ) {
+          if (target.url !== null && target.token === null && !natsChanged) {
+            warnTokenMissing(target);
+          }
+          if (natsChanged) await current.nats.restart();
           return;
         }
-        log('relay settings changed: restarting the core on the new relay');
+        log(
+          natsOnly !== current.natsOnly
+            ? `NATS sync turned ${natsOnly ? 'on with no relay: restarting the core without a relay link' : 'off: restarting the core'}`
+            : 'relay settings changed: restarting the core on the new relay',
+        );
         await stopGeneration(current);
         try {
           current = await startGeneration();
@@ -272,9 +361,17 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
     return restarting;
   };
 
-  const stopWatching = settings.onRelayTargetChange(() => {
+  const stopWatchingRelay = settings.onRelayTargetChange(() => {
     restart().catch(() => undefined); // logged above
   });
+  // The command line's NATS options win for the whole run: Settings changes wait for the next.
+  const stopWatchingNats = settings.onChange((change) => {
+    if (change.natsChanged && !options.natsOverride) restart(true).catch(() => undefined);
+  });
+  const stopWatching = (): void => {
+    stopWatchingRelay();
+    stopWatchingNats();
+  };
 
   let closing: Promise<void> | null = null;
   return {
@@ -287,6 +384,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
     },
     core: () => current.core,
     dashboard: () => current.dashboard,
+    nats: () => current.nats,
     async eachCore(attach) {
       await attachTo(current, attach);
       attachments.add(attach);

@@ -127,7 +127,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     });
     const venue = sync;
     if (noRelay)
-      log('No relay link on this laptop (--no-relay): data arrives over venue sync only.');
+      log('No relay link on this laptop: its data arrives over venue sync only (LAN hub or NATS).');
     else client.start();
     let closing: Promise<void> | null = null;
     const sim = simulator;

@@ -13,12 +13,11 @@ import { startDashboardHost } from '../headless';
 import { isIP } from 'node:net';
 import type { BatchCommitted } from '../ingest';
 import type { RelayStatus } from '../relay';
-import { headlessTokenStore, type SecretStore } from '../settings';
+import { headlessNatsSecretStore, headlessTokenStore, type SecretStore } from '../settings';
 import {
   type CoreSyncOptions,
   parseJoinCode,
   type SyncRole,
-  attachNatsSync,
   NATS_CLI_OPTIONS,
   NATS_CLI_USAGE,
   natsInputFromArgs,
@@ -157,10 +156,25 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
           },
         }
       : {}),
+    // The NATS secret Settings save: an owner-only file in the data folder.
+    natsSecrets: headlessNatsSecretStore(options.dataDir),
+    ...(options.nats
+      ? {
+          natsOverride: {
+            input: options.nats,
+            env: io.env,
+            note: 'This run syncs over NATS as its command line says (--sync-nats…); the NATS settings saved here apply when gate-ops headless starts without those options.',
+          },
+        }
+      : {}),
     // Without a UI nothing calls the API: only the core and the settings run.
     api: serve,
     core: { noRelay: options.noRelay, sync: options.sync },
     log: say,
+  }).catch((error: unknown) => {
+    // A --sync-nats… configuration that cannot run (a refused secret file, the demo): exit 2.
+    if (error instanceof NatsConfigError) throw new UsageError(error.message);
+    throw error;
   });
   // Each core (a new one after the relay is changed in Settings) is watched the same way.
   let onAuthFailed: () => void = () => undefined;
@@ -187,27 +201,6 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
       if (options.progress) core.ingest.off('batch-committed', onBatch);
     };
   });
-  if (options.nats) {
-    // Venue sync over NATS follows the core: a restart on another relay re-attaches it there.
-    const nats = options.nats;
-    try {
-      await app.eachCore(async (core) => {
-        const sync = await attachNatsSync({
-          db: core.db,
-          simulated: core.simulated,
-          laptop: { id: core.sync.laptopId, name: core.sync.name() },
-          input: nats,
-          env: io.env,
-          log: say,
-        });
-        return () => sync.close();
-      });
-    } catch (error) {
-      await app.close();
-      if (error instanceof NatsConfigError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
   let ui: Awaited<ReturnType<typeof startDashboardHost>> | null = null;
   if (serve) {
     // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
@@ -230,7 +223,7 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
     if (io.stopSignal.aborted) resolveStop();
     else io.stopSignal.addEventListener('abort', () => resolveStop(), { once: true });
     // With nothing else to show it on, a refused token ends the run (exit status 1).
-    if (!serve && !options.nats) {
+    if (!serve && app.core().sync.current.nats === null) {
       onAuthFailed = resolveStop;
       if (app.core().relay.status.state.kind === 'auth-failed') resolveStop();
     }

@@ -13,6 +13,7 @@ import {
   readStoreStats,
   type StoreStats,
 } from '../db';
+import type { NatsSyncView } from '../../shared/api/channels/sync';
 import { readSyncStats, type SyncStats } from '../sync';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
@@ -80,7 +81,27 @@ function syncTable(s: SyncStats): string {
       `  ${l.name} (${l.role}${l.isThisLaptop ? ', this laptop' : ''}): ${l.connected ? 'connected' : `last contact ${new Date(l.lastContactAt).toISOString()}`}, relay ${l.relay ?? '?'}, ${l.checkins ?? '?'} check-ins`,
     );
   }
+  lines.push(...natsLines(s.nats ?? null, s.asOf));
   return `${lines.join('\n')}\n`;
+}
+
+/** NATS sync's part: the link, and each venue's freshness as of when the status was kept. */
+function natsLines(n: NatsSyncView | null, asOf: number): string[] {
+  if (n === null) return ['NATS sync       off'];
+  const l = n.link;
+  const lines = [
+    `NATS sync       ${n.role === 'central' ? 'operations centre' : (n.role ?? '?')} for ${n.venues.join(', ') || '?'} via ${n.servers.join(', ') || '?'} (${n.source})`,
+    `NATS link       ${l.state}${l.server ? ` (${l.server})` : ''}${l.reason ? `: ${l.reason}` : ''}${n.stream ? `, stream ${n.stream}` : ''}`,
+  ];
+  for (const v of n.venuesSeen) {
+    const fresh =
+      v.asOf === null
+        ? 'nothing heard yet'
+        : `as of ${new Date(v.asOf).toISOString()} (${Math.max(0, Math.round((asOf - v.asOf) / 1000))} s before this status)`;
+    const held = v.laptops.map((p) => `${p.name} ${p.checkins ?? '?'}`).join(', ');
+    lines.push(`  venue ${v.venue}: ${fresh}; check-ins held: ${held || 'none reported'}`);
+  }
+  return lines;
 }
 
 function table(file: string, s: StoreStats): string {

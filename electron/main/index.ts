@@ -27,6 +27,7 @@ import { watchReconnectTriggers } from './reconnect-triggers';
 import { createRendererUrlPolicy } from './renderer-url-policy';
 import {
   createSafeStorageSecretStore,
+  ENCRYPTED_NATS_SECRET_FILE_NAME,
   ENCRYPTED_TOKEN_FILE_NAME,
 } from './safe-storage-secret-store';
 import { showCriticalNotifications } from './desktop-notifications';
@@ -78,6 +79,12 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecretStore({
       safeStorage,
       file: join(dataDir, ENCRYPTED_TOKEN_FILE_NAME),
+    }),
+    // The NATS password, creds or seed: encrypted by the OS keychain like the relay token.
+    natsSecrets: createSafeStorageSecretStore({
+      safeStorage,
+      file: join(dataDir, ENCRYPTED_NATS_SECRET_FILE_NAME),
+      label: 'NATS secret',
     }),
     saveDialog: createSaveDialog(
       () => (main && !main.win.isDestroyed() ? main.win : null),

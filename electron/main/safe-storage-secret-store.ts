@@ -1,8 +1,9 @@
 /**
- * The relay token in the Electron app: encrypted with the OS keychain through `safeStorage`
- * (Keychain on macOS, DPAPI on Windows, libsecret/kwallet on Linux), the encrypted blob kept in
- * the data folder (owner-only, atomic write). When no real encryption is available (no keyring,
- * or Linux's "basic_text" fallback, which is a hard-coded key), the token is refused with a
+ * A secret in the Electron app (the relay token; the NATS secret, in a file of its own): encrypted
+ * with the OS keychain through `safeStorage` (Keychain on macOS, DPAPI on Windows,
+ * libsecret/kwallet on Linux), the encrypted blob kept in the data folder (owner-only, atomic
+ * write). When no real encryption is available (no keyring, or Linux's "basic_text" fallback,
+ * which is a hard-coded key), the secret is refused with a
  * message rather than stored recoverably in plain text. Electron 45's asynchronous API is used
  * when present (the synchronous one is deprecated), including re-encryption after a key rotation.
  */
@@ -28,17 +29,19 @@ export interface SafeStorageSecretStoreOptions {
   readonly file: string;
   readonly platform?: NodeJS.Platform;
   readonly log?: { warn(message: string): void };
+  /** How messages name the secret (default "relay token"). */
+  readonly label?: string;
 }
 
 export const ENCRYPTED_TOKEN_FILE_NAME = 'relay-token.enc';
-
-const UNDECRYPTABLE =
-  'the saved relay token cannot be decrypted (the keychain changed); set it again';
+export const ENCRYPTED_NATS_SECRET_FILE_NAME = 'nats-secret.enc';
 
 export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOptions): SecretStore {
   const { safeStorage, file } = options;
   const platform = options.platform ?? process.platform;
   const log = options.log ?? { warn: (m: string) => console.warn(`[secrets] ${m}`) };
+  const label = options.label ?? 'relay token';
+  const UNDECRYPTABLE = `the saved ${label} cannot be decrypted (the keychain changed); set it again`;
 
   /** null when encryption is real; otherwise why not, in words for the user. */
   const unavailableReason = async (): Promise<string | null> => {
@@ -46,13 +49,13 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       ? await safeStorage.isAsyncEncryptionAvailable()
       : safeStorage.isEncryptionAvailable();
     if (!available) {
-      return 'the system keychain is not available, so the relay token cannot be saved securely';
+      return `the system keychain is not available, so the ${label} cannot be saved securely`;
     }
     if (platform === 'linux') {
       const backend = safeStorage.getSelectedStorageBackend?.() ?? 'unknown';
       if (backend === 'basic_text' || backend === 'unknown') {
         return (
-          'no desktop keyring (GNOME Keyring / KWallet) was found, so the relay token cannot be ' +
+          `no desktop keyring (GNOME Keyring / KWallet) was found, so the ${label} cannot be ` +
           'saved securely; start Gate Ops in a desktop session with a keyring'
         );
       }
@@ -87,10 +90,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
     try {
       blob = await encrypt(token);
     } catch {
-      throw new ServiceError(
-        'unavailable',
-        'the system keychain refused to encrypt the relay token',
-      );
+      throw new ServiceError('unavailable', `the system keychain refused to encrypt the ${label}`);
     }
     await writeFileAtomic(file, blob, { mode: 0o600 });
   };
@@ -131,7 +131,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       if (decrypted.shouldReEncrypt) {
         // The key was rotated: store it under the new key, so the old one can go.
         await save(decrypted.result).catch(() =>
-          log.warn('could not re-encrypt the relay token under the new key; will retry'),
+          log.warn(`could not re-encrypt the ${label} under the new key; will retry`),
         );
       }
       return decrypted.result;

@@ -1,14 +1,15 @@
 /**
- * The relay token in headless mode, where there is no OS keychain: from the environment variable
- * GATE_OPS_RELAY_TOKEN, else from a token file that only its owner can read (the rules are
- * ./token-file.ts's, the one token-file reader). The Settings view writes that same file, so
- * what is saved there is what the next headless run uses.
+ * A secret in headless mode, where there is no OS keychain: the relay token (from the environment
+ * variable GATE_OPS_RELAY_TOKEN, else from a token file that only its owner can read), or the NATS
+ * secret Settings saves (an owner-only file, no variable). The rules are ./token-file.ts's, the one
+ * secret-file reader. The Settings view writes that same file, so what is saved there is what the
+ * next headless run uses.
  */
 import { rm } from 'node:fs/promises';
 import { ServiceError, type RelayTokenStatus } from '../../shared/api';
 import { writeFileAtomic } from './atomic-file';
 import type { SecretStore } from './secret-store';
-import { errorCode, readTokenFile, TokenFileError } from './token-file';
+import { errorCode, readSecretFile, readTokenFile, TokenFileError } from './token-file';
 
 export const RELAY_TOKEN_ENV = 'GATE_OPS_RELAY_TOKEN';
 export const RELAY_TOKEN_FILE_ENV = 'GATE_OPS_RELAY_TOKEN_FILE';
@@ -20,6 +21,15 @@ export interface HeadlessSecretStoreOptions {
   /** The token file: GATE_OPS_RELAY_TOKEN_FILE if set, else <dataDir>/relay-token. */
   readonly tokenFile: string;
   readonly platform?: NodeJS.Platform;
+  /**
+   * Another secret than the relay token: how messages name it, the variable that may hold it
+   * (null: none), and the check of the file's content. Default: the relay token's.
+   */
+  readonly secret?: {
+    readonly what: string;
+    readonly envVar: string | null;
+    readonly validate: (text: string) => string | null;
+  };
 }
 
 export function headlessTokenFile(
@@ -33,16 +43,24 @@ export function headlessTokenFile(
 export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): SecretStore {
   const { env, tokenFile } = options;
   const platform = options.platform ?? process.platform;
+  const what = options.secret?.what ?? 'relay token';
+  const envVar = options.secret ? options.secret.envVar : RELAY_TOKEN_ENV;
 
   const fromEnv = (): string | null => {
-    const value = env[RELAY_TOKEN_ENV]?.trim();
+    const value = envVar === null ? undefined : env[envVar]?.trim();
     return value ? value : null;
   };
 
   /** null: no file (or an empty one). Throws TokenFileError when the file must not be used. */
   const readFromFile = async (): Promise<string | null> => {
     try {
-      return await readTokenFile(tokenFile, platform);
+      return options.secret
+        ? await readSecretFile(tokenFile, {
+            what: `${what} file`,
+            platform,
+            validate: options.secret.validate,
+          })
+        : await readTokenFile(tokenFile, platform);
     } catch (error) {
       if (
         error instanceof TokenFileError &&
@@ -56,7 +74,7 @@ export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): 
   const envOwned = (): ServiceError =>
     new ServiceError(
       'forbidden',
-      `the relay token comes from the ${RELAY_TOKEN_ENV} environment variable; change it there`,
+      `the ${what} comes from the ${envVar} environment variable; change it there`,
     );
 
   return {
@@ -66,7 +84,7 @@ export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): 
           isSet: true,
           source: 'env',
           canChange: false,
-          note: `set by the ${RELAY_TOKEN_ENV} environment variable`,
+          note: `set by the ${envVar} environment variable`,
         };
       }
       try {
@@ -90,7 +108,7 @@ export function createHeadlessSecretStore(options: HeadlessSecretStoreOptions): 
       } catch (error) {
         throw new ServiceError(
           'unavailable',
-          `could not save the relay token to ${tokenFile}: ${errorCode(error)}`,
+          `could not save the ${what} to ${tokenFile}: ${errorCode(error)}`,
         );
       }
     },

@@ -6,6 +6,7 @@
  */
 export * from './atomic-file';
 export * from './headless-secret-store';
+export * from './nats-secret';
 export * from './open-settings-store';
 export * from './relay-token';
 export * from './secret-store';

@@ -20,6 +20,8 @@ export interface SettingsStoreOptions {
   readonly dataDir: string;
   readonly secrets: SecretStore;
   readonly relayOverride?: SettingsServiceOptions['relayOverride'];
+  readonly natsSecrets?: SecretStore;
+  readonly natsOverride?: SettingsServiceOptions['natsOverride'];
   /** How the store opens (tests pass an in-memory one); default: the SQLite file. */
   readonly open?: OpenStore;
   readonly log?: SettingsLog;
@@ -50,6 +52,8 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
       state: store.db.state,
       secrets: options.secrets,
       ...(options.relayOverride ? { relayOverride: options.relayOverride } : {}),
+      ...(options.natsSecrets ? { natsSecrets: options.natsSecrets } : {}),
+      ...(options.natsOverride ? { natsOverride: options.natsOverride } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
     return { settings, file: store.file, close: () => store.close() };

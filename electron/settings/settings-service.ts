@@ -3,7 +3,8 @@
  * (document `settings`), validated with zod on every read and write, defaults filled in. A damaged
  * document never stops the app: each section that fails validation falls back to its defaults
  * with a logged warning, and the damaged value is copied to `settings-damaged` so it is not lost
- * when the next update overwrites it. The relay token goes through a SecretStore, never the doc.
+ * when the next update overwrites it. The relay token and the NATS secret go through their
+ * SecretStores, never the doc.
  *
  * Changes are observable: `onChange` for everything (the settings view, activity thresholds) and
  * `onRelayTargetChange` when the relay URL or token changed, which the core uses to reconnect.
@@ -15,9 +16,11 @@ import {
   type SettingsPatch,
   type SettingsView,
 } from '../../shared/api';
+import type { NatsSecretValue } from '../../shared/nats-sync';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
 import type { StateDoc } from '../db';
 import { redactSecrets } from '../../shared/redact';
+import { natsSecretStatus, readNatsSecretFrom, writeNatsSecretTo } from './nats-secret';
 import type { SecretStore } from './secret-store';
 
 export const SETTINGS_DOC_ID = 'settings';
@@ -41,6 +44,8 @@ export interface SettingsChange {
   readonly view: SettingsView;
   /** The relay URL or token changed: the relay client should reconnect to the new target. */
   readonly relayTargetChanged: boolean;
+  /** The NATS sync settings or the NATS secret changed: NATS sync should start over. */
+  readonly natsChanged: boolean;
 }
 
 export interface SettingsService {
@@ -51,6 +56,10 @@ export interface SettingsService {
   setRelayToken(token: string): Promise<SettingsView>;
   clearRelayToken(): Promise<SettingsView>;
   relayTarget(): Promise<RelayTarget>;
+  setNatsSecret(secret: NatsSecretValue): Promise<SettingsView>;
+  clearNatsSecret(): Promise<SettingsView>;
+  /** The saved NATS secret, or null; throws (redacted) when it is there but unusable. */
+  natsSecret(): Promise<NatsSecretValue | null>;
   onChange(listener: (change: SettingsChange) => void): () => void;
   onRelayTargetChange(listener: (target: RelayTarget) => void): () => void;
 }
@@ -65,6 +74,10 @@ export interface SettingsServiceOptions {
    * which is still saved for later runs; the view carries `note` so the Settings view says so.
    */
   readonly relayOverride?: { readonly url: string; readonly note: string };
+  /** Where the NATS secret lives (absent: it cannot be saved on this host). */
+  readonly natsSecrets?: SecretStore;
+  /** This run syncs over NATS as its command line says; the view carries `note`. */
+  readonly natsOverride?: { readonly note: string };
 }
 
 type Section = keyof Settings;
@@ -101,6 +114,9 @@ function applyPatch(current: Settings, patch: Readonly<SettingsPatch>): Settings
     display: { ...current.display, ...stripUndefined(patch.display) },
     notifications: { ...current.notifications, ...stripUndefined(patch.notifications) },
     capacity: patch.capacity ?? current.capacity,
+    natsSync: patch.natsSync ?? current.natsSync,
+    // Not in the patch (yet): kept as it is, never reset by another section's update.
+    laptopName: current.laptopName,
   };
   const parsed = settingsSchema.safeParse(merged);
   if (!parsed.success) {
@@ -120,7 +136,7 @@ function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
 export async function openSettingsService(
   options: SettingsServiceOptions,
 ): Promise<SettingsService> {
-  const { state, secrets, relayOverride } = options;
+  const { state, secrets, relayOverride, natsSecrets, natsOverride } = options;
   const log = options.log ?? { warn: (m: string) => console.warn(`[settings] ${m}`) };
   const now = options.now ?? Date.now;
 
@@ -177,7 +193,9 @@ export async function openSettingsService(
   const view = async (): Promise<SettingsView> => ({
     settings: current,
     relayToken: await tokenStatus(),
+    natsSecret: await natsSecretStatus(natsSecrets),
     ...(relayOverride ? { relayUrlNote: relayOverride.note } : {}),
+    ...(natsOverride ? { natsSyncNote: natsOverride.note } : {}),
   });
   const relayUrl = (): string | null => relayOverride?.url ?? current.relayUrl;
 
@@ -191,13 +209,18 @@ export async function openSettingsService(
     }
   };
 
-  const notify = async (previous: Settings, relayTargetChanged: boolean): Promise<SettingsView> => {
+  const notify = async (
+    previous: Settings,
+    relayTargetChanged: boolean,
+    natsChanged = false,
+  ): Promise<SettingsView> => {
     const nextView = await view();
     const change: SettingsChange = {
       settings: current,
       previous,
       view: nextView,
       relayTargetChanged,
+      natsChanged,
     };
     for (const listener of [...changeListeners]) {
       try {
@@ -230,7 +253,11 @@ export async function openSettingsService(
         const next = applyPatch(current, patch);
         await state.upsert({ id: SETTINGS_DOC_ID, value: next, updatedAt: now() });
         current = next;
-        return notify(previous, !relayOverride && previous.relayUrl !== next.relayUrl);
+        return notify(
+          previous,
+          !relayOverride && previous.relayUrl !== next.relayUrl,
+          JSON.stringify(previous.natsSync) !== JSON.stringify(next.natsSync),
+        );
       }),
 
     setRelayToken: (token) =>
@@ -246,6 +273,40 @@ export async function openSettingsService(
         await secrets.clear();
         return notify(current, true);
       }),
+
+    setNatsSecret: (secret) =>
+      serialize(async () => {
+        const status = await natsSecretStatus(natsSecrets);
+        if (!status.canChange) {
+          throw new ServiceError(
+            'forbidden',
+            status.note ?? 'the NATS secret cannot be changed here',
+          );
+        }
+        await writeNatsSecretTo(natsSecrets, secret);
+        return notify(current, false, true);
+      }),
+
+    clearNatsSecret: () =>
+      serialize(async () => {
+        const status = await natsSecretStatus(natsSecrets);
+        if (!status.canChange) {
+          throw new ServiceError(
+            'forbidden',
+            status.note ?? 'the NATS secret cannot be changed here',
+          );
+        }
+        await natsSecrets?.clear();
+        return notify(current, false, true);
+      }),
+
+    async natsSecret() {
+      try {
+        return await readNatsSecretFrom(natsSecrets);
+      } catch (error) {
+        throw new Error(redactSecrets(error instanceof Error ? error.message : String(error)));
+      }
+    },
 
     onChange(listener) {
       changeListeners.add(listener);

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { normalizeMangoQuery, prepareQuery, type RxCollection } from 'rxdb';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import QRCode from 'qrcode';
-import type { SyncStatus, TeamLaptop } from '../../shared/api/channels/sync';
+import type { NatsSyncView, SyncStatus, TeamLaptop } from '../../shared/api/channels/sync';
 import { HubServer } from './hub/hub-server';
 import { HubLink } from './join/hub-link';
 import { Joiner } from './join/joiner';
@@ -58,6 +58,7 @@ export class VenueSync {
   private switching: Promise<void> = Promise.resolve();
   private closed = false;
   private persistedSignature = '';
+  private nats: NatsSyncView | null = null;
 
   readonly status$: Observable<SyncStatus> = this.status.asObservable();
 
@@ -136,6 +137,17 @@ export class VenueSync {
     return text === null
       ? null
       : QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'M' });
+  }
+
+  /**
+   * The NATS JetStream transport's state, shown in the same status (Team view, `stats`): the
+   * composition root runs NATS sync beside this one and reports it here; null when it is off.
+   * Stored with the next periodic refresh.
+   */
+  setNats(view: NatsSyncView | null): void {
+    if (this.closed) return;
+    this.nats = view;
+    this.status.next({ ...this.status.value, nats: view });
   }
 
   /** Resolves when a joined laptop's replications have nothing left to pull or push. */
@@ -318,6 +330,7 @@ export class VenueSync {
       pending: this.pending,
       lastArrivalAt: this.lastArrivalAt,
       wire: this.hub?.wireBytes() ?? this.link?.wireBytes() ?? EMPTY_WIRE,
+      nats: this.nats,
     };
   }
 
@@ -334,6 +347,7 @@ export class VenueSync {
       pending: 0,
       lastArrivalAt: null,
       wire: EMPTY_WIRE,
+      nats: null,
     };
   }
 

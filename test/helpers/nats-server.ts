@@ -39,6 +39,8 @@ export function freePort(): Promise<number> {
 export interface NatsUser {
   readonly user: string;
   readonly password: string;
+  /** Subjects this user may not publish to (e.g. `$JS.API.STREAM.CREATE.>`: no new streams). */
+  readonly denyPublish?: readonly string[];
 }
 
 export interface NatsServerOptions {
@@ -114,7 +116,12 @@ function configText(
     `jetstream { store_dir: ${q(storeDir)}${o.domain ? `, domain: ${q(o.domain)}` : ''} }`,
   ];
   if (o.users?.length) {
-    const users = o.users.map((u) => `{ user: ${q(u.user)}, password: ${q(u.password)} }`);
+    const users = o.users.map((u) => {
+      const deny = u.denyPublish?.length
+        ? `, permissions: { publish: { deny: [ ${u.denyPublish.map(q).join(', ')} ] } }`
+        : '';
+      return `{ user: ${q(u.user)}, password: ${q(u.password)}${deny} }`;
+    });
     lines.push(`authorization { users: [ ${users.join(', ')} ] }`);
   }
   if (o.tls) lines.push(`tls { cert_file: ${q(o.tls.certFile)}, key_file: ${q(o.tls.keyFile)} }`);

@@ -4,13 +4,19 @@
  * Secrets never sit in the URL (it is printed and shows in the process list): a password comes
  * from an owner-only file or `GATE_OPS_NATS_PASSWORD`, creds and nkey seeds from owner-only files.
  */
+import {
+  NatsServersError,
+  natsSyncSettingsSchema,
+  parseNatsServers,
+  type NatsSyncSettings,
+} from '../../../shared/nats-sync';
 import { checkVenueId } from './venue-naming';
 
 export type NatsAuthConfig =
   | { readonly kind: 'none' }
   | { readonly kind: 'user'; readonly user: string; readonly passwordFile?: string }
-  | { readonly kind: 'creds'; readonly credsFile: string }
-  | { readonly kind: 'nkey'; readonly seedFile: string };
+  | { readonly kind: 'creds'; readonly credsFile?: string }
+  | { readonly kind: 'nkey'; readonly seedFile?: string };
 
 export interface NatsSyncConfig {
   /** nats:// or tls:// URLs, tried in turn (a cluster's nodes, or the venue leaf node). */
@@ -35,35 +41,13 @@ export class NatsConfigError extends Error {
 
 /** Splits `--sync-nats` (comma-separated URLs) and refuses credentials inside them. */
 export function parseServerUrls(value: string): string[] {
-  const urls = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (urls.length === 0)
-    throw new NatsConfigError('--sync-nats needs a server URL (nats://host:4222)');
-  return urls.map((raw) => {
-    const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `nats://${raw}`;
-    let url: URL;
-    try {
-      url = new URL(withScheme);
-    } catch {
-      throw new NatsConfigError(
-        `${JSON.stringify(raw)} is not a NATS server URL (nats://host:4222)`,
-      );
-    }
-    if (!['nats:', 'tls:'].includes(url.protocol)) {
-      throw new NatsConfigError(
-        `${JSON.stringify(raw)}: use nats:// or tls:// (got ${url.protocol}//)`,
-      );
-    }
-    if (url.username || url.password) {
-      throw new NatsConfigError(
-        'do not put credentials in the NATS URL; use --sync-nats-user with --sync-nats-password-file, --sync-nats-creds or --sync-nats-nkey',
-      );
-    }
-    if (!url.hostname) throw new NatsConfigError(`${JSON.stringify(raw)} has no host`);
-    return `${url.protocol}//${url.host}`;
-  });
+  try {
+    return parseNatsServers(value);
+  } catch (error) {
+    if (error instanceof NatsServersError)
+      throw new NatsConfigError(`NATS servers: ${error.message}`);
+    throw error;
+  }
 }
 
 export interface NatsSyncConfigInput {
@@ -78,9 +62,18 @@ export interface NatsSyncConfigInput {
   readonly replicas?: number | undefined;
 }
 
+/** A venue id as given, or a NatsConfigError saying what is wrong with it. */
+function venueId(venue: string): string {
+  try {
+    return checkVenueId(venue);
+  } catch (error) {
+    throw new NatsConfigError((error as Error).message);
+  }
+}
+
 export function buildNatsSyncConfig(input: NatsSyncConfigInput): NatsSyncConfig {
   const servers = parseServerUrls(input.url);
-  const central = input.central?.length ? input.central.map(checkVenueId) : null;
+  const central = input.central?.length ? input.central.map(venueId) : null;
   if (central && input.venue) {
     throw new NatsConfigError(
       'use either --sync-nats-venue (a venue laptop) or --sync-nats-central (the operations centre)',
@@ -120,9 +113,30 @@ export function buildNatsSyncConfig(input: NatsSyncConfigInput): NatsSyncConfig 
   return {
     servers,
     role: central ? 'central' : 'venue',
-    venues: central ?? [checkVenueId(input.venue!)],
+    venues: central ?? [venueId(input.venue!)],
     auth,
     ...(input.caFile ? { caFile: input.caFile } : {}),
     ...(input.replicas ? { replicas: input.replicas } : {}),
+  };
+}
+
+/** The configuration Settings describe (checked again: a stored value may predate a rule). */
+export function natsConfigFromSettings(settings: NatsSyncSettings): NatsSyncConfig {
+  const checked = natsSyncSettingsSchema.safeParse(settings);
+  if (!checked.success) {
+    const first = checked.error.issues[0]!;
+    throw new NatsConfigError(`NATS sync settings: ${first.path.join('.')}: ${first.message}`);
+  }
+  const s = checked.data;
+  // Settings keep the password, creds and seed in the secret store: no file is named here.
+  const auth: NatsAuthConfig =
+    s.auth === 'user' ? { kind: 'user', user: s.user.trim() } : { kind: s.auth };
+  return {
+    servers: parseServerUrls(s.servers),
+    role: s.role,
+    venues: s.role === 'central' ? s.centralVenues.map(venueId) : [venueId(s.venue)],
+    auth,
+    ...(s.caFile ? { caFile: s.caFile } : {}),
+    ...(s.replicas > 1 ? { replicas: s.replicas } : {}),
   };
 }

@@ -2,6 +2,7 @@
  * The laptop's connection to NATS and what it tells the supervisor about it. nats.js reconnects
  * by itself once connected (every server in the list, forever); this class covers what it does
  * not: the first connect when no server answers, and a server that refuses the credentials.
+ * Its state changes are the status; the one who shows them (nats-sync-runner) words them.
  * Refused credentials do not get better by retrying every second (and a storm of attempts can lock
  * an account), so they are retried on a slow schedule: 1 min, doubling to 15 min.
  */
@@ -19,7 +20,7 @@ import type { NatsSecret } from './nats-secrets';
 
 /** Why the link is down and when it tries again. */
 export interface NatsLinkFailure {
-  readonly state: 'unreachable' | 'refused' | 'failed';
+  readonly state: 'unreachable' | 'refused' | 'stream-missing' | 'failed';
   readonly reason: string;
   readonly since: number;
   readonly attempt: number;
@@ -74,9 +75,15 @@ export function connectionOptions(
 }
 
 /** One line for the supervisor, from whatever nats.js threw. */
-export function describeNatsError(error: unknown): { refused: boolean; reason: string } {
+export function describeNatsError(error: unknown): {
+  refused: boolean;
+  reason: string;
+  streamMissing?: boolean;
+} {
   const e = error as { name?: string; message?: string; code?: string };
   const message = e?.message ?? String(error);
+  if (e?.name === 'StreamMissingError')
+    return { refused: false, reason: message, streamMissing: true };
   if (e?.name === 'AuthorizationError' || /authorization violation|authentication/i.test(message)) {
     return {
       refused: true,
@@ -84,7 +91,7 @@ export function describeNatsError(error: unknown): { refused: boolean; reason: s
     };
   }
   if (
-    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|timeout/i.test(message) ||
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|timeout|connection refused/i.test(message) ||
     e?.code === 'CONNECTION_REFUSED'
   ) {
     return { refused: false, reason: `no NATS server answered (${message})` };
@@ -162,7 +169,6 @@ export class NatsLink {
     this.failures = 0;
     const server = nc.getServer();
     this.state$.next({ state: 'connected', server, since: this.clock.now() });
-    this.log(`NATS sync: connected to ${server}`);
     void this.watch(nc);
     try {
       this.session = await this.options.onConnection(nc);
@@ -182,11 +188,9 @@ export class NatsLink {
         if (s.type === 'disconnect' || s.type === 'reconnecting') {
           if (this.state$.value.state === 'connected') {
             this.state$.next({ state: 'reconnecting', since: this.clock.now() });
-            this.log('NATS sync: connection lost, reconnecting');
           }
         } else if (s.type === 'reconnect') {
           this.state$.next({ state: 'connected', server: s.server, since: this.clock.now() });
-          this.log(`NATS sync: reconnected to ${s.server}`);
         }
       }
     })().catch(() => undefined);
@@ -203,19 +207,24 @@ export class NatsLink {
   private fail(error: unknown): void {
     if (this.stopped) return;
     this.failures++;
-    const { refused, reason } = describeNatsError(error);
+    const { refused, reason, streamMissing } = describeNatsError(error);
     const delay = refused
       ? Math.min(AUTH_RETRY_CAP_MS, AUTH_RETRY_BASE_MS * 2 ** Math.min(10, this.failures - 1))
       : Math.max(1000, backoffDelay(this.failures, DEFAULT_BACKOFF, this.random));
     const now = this.clock.now();
     this.state$.next({
-      state: refused ? 'refused' : /NATS server answered/.test(reason) ? 'unreachable' : 'failed',
+      state: refused
+        ? 'refused'
+        : streamMissing
+          ? 'stream-missing'
+          : /NATS server answered/.test(reason)
+            ? 'unreachable'
+            : 'failed',
       reason,
       since: now,
       attempt: this.failures,
       retryAt: now + delay,
     });
-    this.log(`NATS sync: ${reason}; next try in ${Math.round(delay / 1000)} s`);
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.run();

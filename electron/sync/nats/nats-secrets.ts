@@ -1,8 +1,17 @@
 /**
- * Reads NATS secrets the way the relay token is read: from a file only its owner can read (or,
- * for a password, `GATE_OPS_NATS_PASSWORD`). Messages name the file, never its content.
+ * NATS secrets, from where the command line names them (an owner-only file read by the one
+ * secret-file reader of electron/settings, or `GATE_OPS_NATS_PASSWORD` for a password) or from
+ * what Settings saved in the secret store. The checks of their content are shared/nats-sync's.
+ * Messages name the file, never its content.
  */
-import { readFile, stat } from 'node:fs/promises';
+import {
+  findNkeySeed,
+  natsSecretProblem,
+  secretKindFor,
+  type NatsSecretKind,
+  type NatsSecretValue,
+} from '../../../shared/nats-sync';
+import { readSecretFile, TokenFileError } from '../../settings';
 import { NatsConfigError, type NatsAuthConfig } from './nats-config';
 
 export type NatsSecret =
@@ -11,29 +20,43 @@ export type NatsSecret =
   | { readonly kind: 'creds'; readonly creds: Uint8Array }
   | { readonly kind: 'nkey'; readonly seed: Uint8Array };
 
-async function readOwnerOnly(file: string, what: string): Promise<string> {
-  let info;
+export const NATS_PASSWORD_ENV = 'GATE_OPS_NATS_PASSWORD';
+
+const FILE_NAMES: Record<NatsSecretKind, string> = {
+  password: 'NATS password file',
+  creds: 'NATS creds file',
+  nkey: 'NATS nkey seed file',
+};
+
+async function readOwnerOnly(file: string, kind: NatsSecretKind): Promise<string> {
   try {
-    info = await stat(file);
-  } catch {
-    throw new NatsConfigError(`cannot read the ${what} ${file}`);
+    return await readSecretFile(file, {
+      what: FILE_NAMES[kind],
+      validate: (text) => natsSecretProblem(kind, text),
+    });
+  } catch (error) {
+    if (error instanceof TokenFileError) throw new NatsConfigError(error.message);
+    throw error;
   }
-  if (!info.isFile()) throw new NatsConfigError(`the ${what} ${file} is not a file`);
-  if (process.platform !== 'win32') {
-    if ((info.mode & 0o077) !== 0) {
-      throw new NatsConfigError(
-        `the ${what} ${file} can be read by others (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 on it`,
-      );
-    }
-    const uid = process.getuid?.();
-    if (uid !== undefined && info.uid !== uid)
-      throw new NatsConfigError(`the ${what} ${file} belongs to another user`);
-  }
-  const text = (await readFile(file, 'utf8')).trim();
-  if (!text) throw new NatsConfigError(`the ${what} ${file} is empty`);
-  return text;
 }
 
+/** The secret for `auth` from its value (checked); `what` names its origin in messages. */
+function fromValue(auth: NatsAuthConfig, value: string, what: string): NatsSecret {
+  const kind = auth.kind === 'none' ? null : secretKindFor(auth.kind);
+  if (kind === null) return { kind: 'none' };
+  const problem = natsSecretProblem(kind, value);
+  if (problem) throw new NatsConfigError(`the ${what} ${problem}`);
+  switch (auth.kind) {
+    case 'user':
+      return { kind: 'user', user: auth.user, password: value };
+    case 'creds':
+      return { kind: 'creds', creds: new TextEncoder().encode(value) };
+    default:
+      return { kind: 'nkey', seed: new TextEncoder().encode(findNkeySeed(value)!) };
+  }
+}
+
+/** The command line's way: the files its options name, or the password variable. */
 export async function readNatsSecret(
   auth: NatsAuthConfig,
   env: NodeJS.ProcessEnv,
@@ -42,36 +65,40 @@ export async function readNatsSecret(
     case 'none':
       return auth;
     case 'user': {
-      const password = auth.passwordFile
-        ? await readOwnerOnly(auth.passwordFile, 'NATS password file')
-        : env['GATE_OPS_NATS_PASSWORD']?.trim();
+      if (auth.passwordFile) {
+        const text = await readOwnerOnly(auth.passwordFile, 'password');
+        return fromValue(auth, text, FILE_NAMES.password);
+      }
+      const password = env[NATS_PASSWORD_ENV]?.trim();
       if (!password) {
         throw new NatsConfigError(
-          `the NATS user ${auth.user} needs a password: --sync-nats-password-file FILE or GATE_OPS_NATS_PASSWORD`,
+          `the NATS user ${auth.user} needs a password: --sync-nats-password-file FILE or ${NATS_PASSWORD_ENV}`,
         );
       }
-      return { kind: 'user', user: auth.user, password };
+      return fromValue(auth, password, NATS_PASSWORD_ENV);
     }
-    case 'creds': {
-      const text = await readOwnerOnly(auth.credsFile, 'NATS creds file');
-      if (
-        !text.includes('-----BEGIN NATS USER JWT-----') ||
-        !text.includes('-----BEGIN USER NKEY SEED-----')
-      ) {
-        throw new NatsConfigError(
-          `the NATS creds file ${auth.credsFile} holds no user JWT and seed`,
-        );
-      }
-      return { kind: 'creds', creds: new TextEncoder().encode(text) };
-    }
-    case 'nkey': {
-      const text = await readOwnerOnly(auth.seedFile, 'NATS nkey seed file');
-      const seed = text.split(/\s+/).find((w) => /^SU[A-Z2-7]{56}$/.test(w));
-      if (!seed)
-        throw new NatsConfigError(
-          `the NATS nkey seed file ${auth.seedFile} holds no user seed (SU…)`,
-        );
-      return { kind: 'nkey', seed: new TextEncoder().encode(seed) };
-    }
+    case 'creds':
+      if (!auth.credsFile) throw new NatsConfigError('--sync-nats-creds needs a file');
+      return fromValue(auth, await readOwnerOnly(auth.credsFile, 'creds'), FILE_NAMES.creds);
+    case 'nkey':
+      if (!auth.seedFile) throw new NatsConfigError('--sync-nats-nkey needs a file');
+      return fromValue(auth, await readOwnerOnly(auth.seedFile, 'nkey'), FILE_NAMES.nkey);
   }
+}
+
+/** Settings' way: the secret saved in the secret store, which must be of the kind `auth` needs. */
+export function natsSecretFromSettings(
+  auth: NatsAuthConfig,
+  saved: NatsSecretValue | null,
+): NatsSecret {
+  if (auth.kind === 'none') return { kind: 'none' };
+  const kind = secretKindFor(auth.kind)!;
+  const name = { password: 'password', creds: 'creds file', nkey: 'nkey seed' }[kind];
+  if (saved === null) throw new NatsConfigError(`no NATS ${name} is saved: set it in Settings`);
+  if (saved.kind !== kind) {
+    throw new NatsConfigError(
+      `the saved NATS secret is a ${saved.kind === 'password' ? 'password' : `${saved.kind} secret`}, but this authentication needs a ${name}: set it in Settings`,
+    );
+  }
+  return fromValue(auth, saved.value, `saved NATS ${name}`);
 }

@@ -5,8 +5,9 @@
  * so any id outside a plain alphabet is carried base64url-encoded behind a `~`.
  */
 
+import { venueIdProblem } from '../../../shared/nats-sync';
+
 const PLAIN_TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
-const VENUE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export class VenueIdError extends Error {
   override readonly name = 'VenueIdError';
@@ -14,13 +15,9 @@ export class VenueIdError extends Error {
 
 /** Checks a venue id as typed (letters, digits, `-`, `_`; up to 64) and returns it. */
 export function checkVenueId(venue: string): string {
-  const v = venue.trim();
-  if (!VENUE_ID.test(v)) {
-    throw new VenueIdError(
-      `the venue id ${JSON.stringify(venue)} must be 1–64 letters, digits, "-" or "_", starting with a letter or digit`,
-    );
-  }
-  return v;
+  const problem = venueIdProblem(venue);
+  if (problem) throw new VenueIdError(problem);
+  return venue.trim();
 }
 
 /** The subject token of a venue: lower-case, so `North-Stadium` and `north-stadium` are one venue. */

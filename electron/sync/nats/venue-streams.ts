@@ -30,6 +30,14 @@ const COMMON: Partial<StreamConfig> = {
   max_msg_size: MAX_DOC_BYTES,
 };
 
+/**
+ * The stream this laptop needs is not there and it may not create it (the NATS account does not
+ * allow it, or the operator made the streams by hand and missed this one).
+ */
+export class StreamMissingError extends Error {
+  override readonly name = 'StreamMissingError';
+}
+
 function isStreamNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.code === 10059;
 }
@@ -62,8 +70,14 @@ export async function ensureVenueStream(
   } catch (error) {
     const raced = await infoOrNull(jsm, name);
     if (raced) return raced;
-    throw error;
+    throw new StreamMissingError(
+      `the stream ${name} does not exist and this laptop could not create it (${firstLine(error)})`,
+    );
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 /** Where the central stream sources a venue from: the central cluster, or the venue's domain. */
@@ -93,7 +107,11 @@ export async function ensureCentralStream(
       });
     } catch (error) {
       const raced = await infoOrNull(jsm, CENTRAL_STREAM);
-      if (!raced) throw error;
+      if (!raced) {
+        throw new StreamMissingError(
+          `the stream ${CENTRAL_STREAM} does not exist and this laptop could not create it (${firstLine(error)})`,
+        );
+      }
       return raced;
     }
   }

@@ -12,6 +12,7 @@ import {
   settingsSchema,
   thresholdsSchema,
 } from '../../settings';
+import { natsSecretSchema, natsSyncSettingsSchema, NATS_SECRET_KINDS } from '../../nats-sync';
 import { timeZoneProblem } from '../../time-zones';
 import { query, subscription } from '../define';
 
@@ -58,6 +59,8 @@ export const settingsPatchSchema = z
     notifications: notificationsPatchSchema.optional(),
     /** Replaces the expected attendance as a whole (Settings edits it, or a CSV import). */
     capacity: capacitySchema.optional(),
+    /** Replaces the NATS sync settings as a whole (the Settings view sends them complete). */
+    natsSync: natsSyncSettingsSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -76,9 +79,25 @@ export const relayTokenStatusSchema = z.object({
 });
 export type RelayTokenStatus = z.infer<typeof relayTokenStatusSchema>;
 
+/** The NATS password, creds or nkey seed: whether one is saved and which kind, never its value. */
+export const natsSecretStatusSchema = z.object({
+  isSet: z.boolean(),
+  kind: z.enum(NATS_SECRET_KINDS).nullable(),
+  source: z.enum(TOKEN_SOURCES),
+  canChange: z.boolean(),
+  note: z.string().optional(),
+});
+export type NatsSecretStatus = z.infer<typeof natsSecretStatusSchema>;
+
 export const settingsViewSchema = z.object({
   settings: settingsSchema,
   relayToken: relayTokenStatusSchema,
+  natsSecret: natsSecretStatusSchema,
+  /**
+   * Set when this run syncs over NATS as its command line says (`--sync-nats…`), which wins over
+   * `settings.natsSync`: a sentence saying so and when the saved settings apply.
+   */
+  natsSyncNote: z.string().optional(),
   /**
    * Set when this run connects to a relay given on its command line (headless `--relay`), which
    * wins over `settings.relayUrl`: a sentence saying which relay is in use and when the saved one
@@ -138,6 +157,9 @@ export const settingsChannels = {
   'settings:update': query(z.object({ patch: settingsPatchSchema }).strict(), settingsViewSchema),
   'settings:set-token': query(z.object({ token: relayTokenSchema }).strict(), settingsViewSchema),
   'settings:clear-token': query(z.object({}).strict(), settingsViewSchema),
+  /** The NATS secret: write-only, like the relay token. */
+  'settings:set-nats-secret': query(natsSecretSchema, settingsViewSchema),
+  'settings:clear-nats-secret': query(z.object({}).strict(), settingsViewSchema),
   /** Emits the current view at once, then after every change (from any window). */
   'settings:changes': subscription(z.object({}).strict(), settingsViewSchema),
 };
@@ -148,5 +170,7 @@ export const settingsMethods = {
   updateSettings: { kind: 'query', channel: 'settings:update' },
   setRelayToken: { kind: 'query', channel: 'settings:set-token' },
   clearRelayToken: { kind: 'query', channel: 'settings:clear-token' },
+  setNatsSecret: { kind: 'query', channel: 'settings:set-nats-secret' },
+  clearNatsSecret: { kind: 'query', channel: 'settings:clear-nats-secret' },
   onSettingsChanged: { kind: 'subscription', channel: 'settings:changes' },
 } as const;

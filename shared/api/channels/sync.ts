@@ -32,6 +32,72 @@ export const teamLaptopSchema = z.object({
 });
 export type TeamLaptop = z.infer<typeof teamLaptopSchema>;
 
+/**
+ * Venue sync over NATS JetStream as the supervisor sees it: the link (connected, reconnecting,
+ * refused credentials, stream missing, …), what moved per collection, and each venue's freshness
+ * (the operations centre: every venue it reads; a venue laptop: its own venue's laptops).
+ */
+export const NATS_LINK_STATES = [
+  'misconfigured',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'refused',
+  'stream-missing',
+  'unreachable',
+  'failed',
+  'stopped',
+] as const;
+export type NatsLinkStateName = (typeof NATS_LINK_STATES)[number];
+
+export const natsVenueFreshnessSchema = z.object({
+  venue: z.string(),
+  /** Newest word from any of the venue's laptops (their clocks, ms); null: none heard yet. */
+  asOf: z.number().nullable(),
+  laptops: z.array(
+    z.object({
+      laptopId: z.string(),
+      name: z.string(),
+      at: z.number(),
+      /** Check-ins that laptop held when it last said so. */
+      checkins: z.number().int().nonnegative().nullable(),
+    }),
+  ),
+});
+export type NatsVenueFreshness = z.infer<typeof natsVenueFreshnessSchema>;
+
+export const natsSyncViewSchema = z.object({
+  /** Where this run's NATS settings come from: Settings, or the command line (which wins). */
+  source: z.enum(['settings', 'command-line']),
+  /** Null when the settings do not even say that (misconfigured). */
+  role: z.enum(['venue', 'central']).nullable(),
+  venues: z.array(z.string()),
+  servers: z.array(z.string()),
+  stream: z.string().nullable(),
+  link: z.object({
+    state: z.enum(NATS_LINK_STATES),
+    /** Since when (ms); null when not known. */
+    since: z.number().nullable(),
+    server: z.string().optional(),
+    reason: z.string().optional(),
+    /** Next attempt (ms) after a failure. */
+    retryAt: z.number().optional(),
+  }),
+  collections: z.record(
+    z.string(),
+    z.object({
+      pulled: z.number().int().nonnegative(),
+      pushed: z.number().int().nonnegative(),
+      rejected: z.number().int().nonnegative(),
+      /** When a document last arrived from the stream (ms); null: none yet. */
+      lastPullAt: z.number().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  venuesSeen: z.array(natsVenueFreshnessSchema),
+});
+export type NatsSyncView = z.infer<typeof natsSyncViewSchema>;
+
 export const syncStatusSchema = z.object({
   role: z.enum(['off', 'hub', 'joined']),
   laptopId: z.string(),
@@ -65,6 +131,8 @@ export const syncStatusSchema = z.object({
   /** When a document last arrived over venue sync (ms), null: never. */
   lastArrivalAt: z.number().nullable(),
   wire: z.object({ sent: z.number(), received: z.number() }),
+  /** Venue sync over NATS JetStream next to (or instead of) the LAN hub; null: off. */
+  nats: natsSyncViewSchema.nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 

@@ -32,8 +32,10 @@ describe('settings handlers', () => {
     const { router } = await setup();
     expect(router.registered().sort()).toEqual([
       'settings:changes',
+      'settings:clear-nats-secret',
       'settings:clear-token',
       'settings:get',
+      'settings:set-nats-secret',
       'settings:set-token',
       'settings:update',
     ]);

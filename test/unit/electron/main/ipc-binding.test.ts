@@ -19,6 +19,7 @@ const info = { version: '1.0.0', host: 'electron', demo: true, dataDir: '/d' } a
 const view: SettingsView = {
   settings: DEFAULT_SETTINGS,
   relayToken: { isSet: false, source: 'none', canChange: true },
+  natsSecret: { isSet: false, kind: null, source: 'none', canChange: true },
 };
 
 /** The IPC_SUBSCRIBE message for a settings:changes subscription `id` of page `page`. */

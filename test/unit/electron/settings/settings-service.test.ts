@@ -48,6 +48,13 @@ describe('settings service', () => {
     expect(await s.view()).toEqual({
       settings: DEFAULT_SETTINGS,
       relayToken: { isSet: false, source: 'none', canChange: true },
+      natsSecret: {
+        isSet: false,
+        kind: null,
+        source: 'none',
+        canChange: false,
+        note: 'this app cannot keep a NATS secret',
+      },
     });
     expect(await db.state.findOne(SETTINGS_DOC_ID).exec()).toBeNull();
   });

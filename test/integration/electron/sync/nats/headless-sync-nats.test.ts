@@ -1,9 +1,10 @@
 /**
  * `gate-ops headless --relay … --sync-nats …`: two laptops, each with its own relay (different
  * check-ins), on one nats-server. Each ends with the union, as its presence on the stream reports;
- * the demo refuses to sync.
+ * with no relay it runs without one, and NATS mistakes end the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -60,9 +61,12 @@ it(
     // Watch the laptops' presence on the stream: each says how many check-ins it holds.
     const nc = await connect({ servers: server.url });
     cleanups.push(() => nc.close());
-    const laptops = ['a', 'b'].map((name, i) => {
+    const dirs = ['a', 'b'].map(() => {
       const { dir, cleanup } = tempDir();
       cleanups.push(cleanup);
+      return dir;
+    });
+    const laptops = dirs.map((dir, i) => {
       return headless([
         '--relay',
         relays[i]!.url,
@@ -93,6 +97,24 @@ it(
     }
     await messages.close();
     expect([...counts.values()]).toEqual([union.size, union.size]);
+    // `gate-ops stats` (its own process, reading the store) shows NATS sync's link and the
+    // venue's freshness from the status the running app keeps there.
+    for (;;) {
+      const stats = await runCli(['stats', '--data-dir', dirs[0]!]);
+      expect(stats.code).toBe(0);
+      if (
+        /NATS link +connected \(127\.0\.0\.1:\d+\), stream GATEOPS_CLI_VENUE/.test(stats.stdout) &&
+        new RegExp(`venue cli-venue: as of .*check-ins held: .*${union.size}.*${union.size}`).test(
+          stats.stdout,
+        )
+      ) {
+        expect(stats.stdout).toMatch(
+          /NATS sync +venue for cli-venue via nats:\/\/127\.0\.0\.1:\d+ \(command-line\)/,
+        );
+        break;
+      }
+      if (laptops[0]!.child.exitCode !== null) throw new Error(laptops[0]!.stderr());
+    }
     for (const l of laptops) {
       l.child.kill('SIGTERM');
       expect(await l.exited).toBe(0);
@@ -101,11 +123,11 @@ it(
   },
 );
 
-it('refuses to sync the demo, and a NATS option without --sync-nats', async () => {
+it('with no relay it runs without one (never the demo); NATS mistakes end the run with the reason', async () => {
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
-  const demo = await runCli([
-    'headless',
+  // No relay saved, none given: the data comes over NATS, into the real database, not the demo.
+  const noRelay = headless([
     '--data-dir',
     dir,
     '--sync-nats',
@@ -113,8 +135,18 @@ it('refuses to sync the demo, and a NATS option without --sync-nats', async () =
     '--sync-nats-venue',
     'v',
   ]);
-  expect(demo.code).toBe(2);
-  expect(demo.stderr).toMatch(/does not run on the demo relay/);
+  await waitFor(
+    () => /NATS sync: UNREACHABLE: no NATS server answered/.test(noRelay.stderr()),
+    noRelay.exited,
+    noRelay.stderr,
+  );
+  expect(noRelay.stderr()).toMatch(
+    /No relay link on this laptop: its data arrives over venue sync only/,
+  );
+  expect(noRelay.stderr()).not.toMatch(/SIMULATED/);
+  noRelay.child.kill('SIGTERM');
+  expect(await noRelay.exited).toBe(0);
+
   const stray = await runCli(['headless', '--data-dir', dir, '--sync-nats-venue', 'v']);
   expect(stray.code).toBe(2);
   expect(stray.stderr).toMatch(/--sync-nats-venue needs --sync-nats URL/);
@@ -130,6 +162,27 @@ it('refuses to sync the demo, and a NATS option without --sync-nats', async () =
   expect(creds.code).toBe(2);
   expect(creds.stderr).toMatch(/do not put credentials in the NATS URL/);
   expect(creds.stderr).not.toContain('u:p@');
+  // A password file others can read: refused by the one secret-file check, the run ends.
+  const open = join(dir, 'nats-password');
+  writeFileSync(open, 'secret-password\n', { mode: 0o644 });
+  chmodSync(open, 0o644);
+  const unsafe = await runCli([
+    'headless',
+    '--data-dir',
+    dir,
+    '--no-relay',
+    '--sync-nats',
+    'nats://127.0.0.1:1',
+    '--sync-nats-venue',
+    'v',
+    '--sync-nats-user',
+    'u',
+    '--sync-nats-password-file',
+    open,
+  ]);
+  expect(unsafe.code).toBe(2);
+  expect(unsafe.stderr).toMatch(/refusing the NATS password file .*other users can read it/);
+  expect(unsafe.stderr).not.toContain('secret-password');
 });
 
 function waitFor(

@@ -130,7 +130,7 @@ describe('NATS sync: credentials', () => {
     const file = passwordFile('open', 'right-password-123\n', 0o644);
     await expect(
       openLaptop('o', { url: server.url, venue: 'v1', user: 'north', passwordFile: file }),
-    ).rejects.toThrow(/can be read by others.*chmod 600/);
+    ).rejects.toThrow(/refusing the NATS password file .*other users can read it.*chmod 600/);
     expect(refusalsLogged(server)).toBe(0);
   });
 });

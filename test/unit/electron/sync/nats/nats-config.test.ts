@@ -4,7 +4,7 @@ import {
   buildNatsSyncConfig,
   parseServerUrls,
 } from '../../../../../electron/sync/nats/nats-config';
-import { describeVenues } from '../../../../../electron/sync/nats/attach-nats-sync';
+import { describeVenues } from '../../../../../electron/sync/nats/nats-status-view';
 import { connectionOptions, describeNatsError } from '../../../../../electron/sync/nats/nats-link';
 import {
   collectionFilter,

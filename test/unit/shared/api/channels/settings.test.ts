@@ -43,10 +43,12 @@ describe('settings channels', () => {
   it('every settings method maps to a settings channel of the right kind', () => {
     const own = Object.entries(apiMethods).filter(([, m]) => m.channel.startsWith('settings:'));
     expect(own.map(([name]) => name).sort()).toEqual([
+      'clearNatsSecret',
       'clearRelayToken',
       'getSettings',
       'importExpectedTickets',
       'onSettingsChanged',
+      'setNatsSecret',
       'setRelayToken',
       'updateSettings',
     ]);
