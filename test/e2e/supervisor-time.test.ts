@@ -146,7 +146,7 @@ describe('big numbers', () => {
       ]) {
         await page.setViewportSize(size);
         const clipped = await page.evaluate(() =>
-          [...document.querySelectorAll('.stat-value, .stat-sub, .banner > *')]
+          [...document.querySelectorAll('.stat-value, .stat-sub, .stat h3, .banner > *')]
             .filter((e) => (e as HTMLElement).scrollWidth > (e as HTMLElement).clientWidth + 1)
             .map((e) => (e as HTMLElement).innerText),
         );

@@ -30,7 +30,10 @@ export function ArrivalsChart({ points }: { points: ReadonlyArray<{ t: number; c
         height: 220,
         legend: { show: false },
         cursor: { show: true, points: { show: false } },
-        scales: { x: { time: false } },
+        // Half a minute either side, and room on the right: the first and last bars whole, the
+        // last minute's label not cut at the edge.
+        padding: [null, 32, null, null],
+        scales: { x: { time: false, range: (_u, min, max) => [min - 30_000, max + 30_000] } },
         axes: [
           {
             stroke: ink,

@@ -1,5 +1,5 @@
 /** Small shared pieces: ids that never break the layout, status pills, big figures, list titles. */
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { num } from '../format';
 
 /** A long id: one line, ellipsis, the full text on hover and for screen readers. */
@@ -31,12 +31,13 @@ export function Stat(props: {
   /** The headline figure: twice as wide, so a seven-digit total never gets cut. */
   primary?: boolean;
 }) {
-  // Long figures get a smaller size instead of an ellipsis: "297,000" must never read "297,0…".
+  // A figure is sized to fit its card instead of being cut ("297,000" must never read
+  // "297,0…"): the CSS divides the card's width by the figure's length (--stat-chars).
   const len = typeof props.value === 'string' ? props.value.length : 0;
-  const size = len > 9 ? ' stat-xlong' : len > 6 ? ' stat-long' : '';
-  const cls = `stat${props.tone ? ` stat-${props.tone}` : ''}${props.primary ? ' stat-primary' : ''}${size}`;
+  const cls = `stat${props.tone ? ` stat-${props.tone}` : ''}${props.primary ? ' stat-primary' : ''}`;
+  const style = len > 0 ? ({ '--stat-chars': Math.max(len, 3) } as CSSProperties) : undefined;
   return (
-    <section className={cls} aria-label={props.label}>
+    <section className={cls} aria-label={props.label} style={style}>
       <h3>{props.label}</h3>
       <div className="stat-value" data-testid={props.testId}>
         {props.value}

@@ -3,6 +3,7 @@
  * the rate of the last 15 minutes when 90 % and 100 % will be reached. Without expectations it
  * says so (and where to set them), never "0 %".
  */
+import type { CSSProperties } from 'react';
 import type { Progress } from '../../../shared/api/channels/activity';
 import { num, rate, useFormat } from '../format';
 
@@ -13,6 +14,7 @@ export function ProgressCard({ progress }: { progress: Progress }) {
     return (
       <section
         className="stat stat-progress"
+        style={{ '--stat-chars': 6 } as CSSProperties}
         aria-label="Expected attendance"
         data-testid="progress-card"
       >
@@ -31,9 +33,11 @@ export function ProgressCard({ progress }: { progress: Progress }) {
   const when = (at: number | null, pct: number) =>
     t.percent >= pct ? 'reached' : at === null ? 'not at this rate' : `~${fmt.when(at)}`;
   const events = progress.events.filter((e) => e.expected !== null);
+  const percent = `${t.percent.toLocaleString(undefined, { maximumFractionDigits: 1 })} %`;
   return (
     <section
       className="stat stat-progress"
+      style={{ '--stat-chars': percent.length } as CSSProperties}
       aria-label="Expected attendance"
       data-testid="progress-card"
       title={events
@@ -42,7 +46,7 @@ export function ProgressCard({ progress }: { progress: Progress }) {
     >
       <h3>Of expected</h3>
       <div className="stat-value" data-testid="progress-percent" data-configured="true">
-        {t.percent.toLocaleString(undefined, { maximumFractionDigits: 1 })} %
+        {percent}
       </div>
       <div className="progress-bar" aria-hidden>
         <span style={{ width: `${Math.min(100, t.percent)}%` }} />
