@@ -71,6 +71,7 @@ export class VenueSync {
     const identity = await SyncIdentityStore.open(options.dataDir, options.log);
     const sync = new VenueSync(options, identity);
     sync.watchArrivals();
+    sync.stopWithStore();
     // A role given now (command-line flags) is also the one to come back to after a restart.
     if (options.role) await identity.update({ role: options.role });
     await sync.apply(identity.identity.role);
@@ -221,6 +222,25 @@ export class VenueSync {
       if (c) out[name] = c;
     }
     return out;
+  }
+
+  /**
+   * Venue sync cannot outlive its store. The core closes venue sync before the store; if the
+   * store is closed first anyway (another database of the same name opened in this process
+   * closes it: RxDB's `closeDuplicates`), the hub would go on answering every pull with an
+   * error and its laptops would retry forever with the link shown live. Stop instead, so they
+   * see the hub leave and say so.
+   */
+  private stopWithStore(): void {
+    for (const c of Object.values(this.syncCollections())) {
+      c.onClose.push(async () => {
+        if (this.closed) return;
+        this.log("venue sync: stopped, because this laptop's store was closed");
+        await this.close().catch((error: unknown) =>
+          this.log(`venue sync: stopping: ${String(error)}`),
+        );
+      });
+    }
   }
 
   /** Writes that are not this laptop's own ingest or UI: documents arriving over venue sync. */
