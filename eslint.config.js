@@ -8,6 +8,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
 
 // The floors of electron/ (docs/layout.md): a folder imports its own floor or below, never above.
 const floors = {
+  files: 0,
   storage: 0,
   db: 1,
   'demo-venue': 2,

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore, type CheckInDoc } from '../electron/db';
-import { AtomicFile } from '../electron/reports/atomic-file';
+import { AtomicFile } from '../electron/files';
 import { CsvReportEncoder } from '../electron/reports/csv-writer';
 import { reportColumns } from '../electron/reports/report-columns';
 import { createReportClock } from '../electron/reports/time-zone';

@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
 import { defaultDataDir } from '../app';
 import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore } from '../db';
+import { TargetPathError } from '../files';
 import {
-  TargetPathError,
   ExportCancelledError,
   ReportRequestError,
   resolveExportRequest,

@@ -9,7 +9,8 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { ServiceError, type RelayTokenStatus } from '../../shared/api';
-import { writeFileAtomic, type SecretStore } from '../settings';
+import { writeFileAtomic } from '../files';
+import type { SecretStore } from '../settings';
 
 /** The part of Electron's safeStorage used here. */
 export interface SafeStorageLike {

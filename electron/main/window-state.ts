@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../files';
 
 export interface Rect {
   readonly x: number;

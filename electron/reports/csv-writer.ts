@@ -12,7 +12,7 @@ import { encodeCsvRecords } from './csv-encode';
 import type { CheckInDoc } from '../db';
 import type { ReportColumn } from './report-columns';
 import type { ReportClock } from './time-zone';
-import type { ReportSink } from './atomic-file';
+import type { FileSink } from '../files';
 
 export const UTF8_BOM = '\uFEFF';
 
@@ -54,7 +54,7 @@ export class CsvReportEncoder {
 }
 
 /** Writes a CSV report to a sink; the sink takes care of backpressure and the file. */
-export function csvReport(options: CsvReportOptions, sink: ReportSink) {
+export function csvReport(options: CsvReportOptions, sink: FileSink) {
   const encoder = new CsvReportEncoder(options);
   return {
     async start(): Promise<void> {

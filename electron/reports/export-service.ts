@@ -14,7 +14,7 @@ import type {
   ReportFormat,
   ReportOptions,
 } from '../../shared/api/channels/reports';
-import { TargetPathError } from './atomic-file';
+import { TargetPathError } from '../files';
 import { distinctValues, type CheckInsCollection } from '../db';
 import type { OpenAlertsSource, ReportContextSource } from './report-alerts';
 import { REPORT_FILE_TYPES, suggestedFileName } from './report-files';

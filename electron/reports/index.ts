@@ -14,7 +14,6 @@ import { createReportDownloadRoute, type DownloadRoute } from './download-route'
 import { ExportService, type SaveDialog } from './export-service';
 import type { OpenAlertsSource, ReportContextSource } from './report-alerts';
 
-export { AtomicFile, TargetPathError, type ReportSink } from './atomic-file';
 export { createReportDownloadRoute, type DownloadRoute } from './download-route';
 export {
   DOWNLOAD_ROUTE_PREFIX,

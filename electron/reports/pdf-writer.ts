@@ -11,7 +11,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { CheckInDoc, CheckInRange } from '../db';
-import type { ReportSink } from './atomic-file';
+import type { FileSink } from '../files';
 import { arrivalBars, barChart, totalsBoxes } from './pdf-charts';
 import {
   alertsSection,
@@ -40,7 +40,7 @@ export interface PdfReportOptions {
   readonly generatedAt: number;
 }
 
-export function pdfReport(options: PdfReportOptions, sink: ReportSink) {
+export function pdfReport(options: PdfReportOptions, sink: FileSink) {
   const { clock } = options;
   const t = (ms: number): string => clock.short(ms);
   return {

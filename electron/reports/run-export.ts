@@ -5,7 +5,7 @@
  * under the target's name. Used by the export service (UI) and `gate-ops export`.
  */
 import type { ExportRequest, ReportFormat } from '../../shared/api/channels/reports';
-import { AtomicFile } from './atomic-file';
+import { AtomicFile } from '../files';
 import { countCheckIns, readCheckInPages, type CheckInRange, type CheckInsCollection } from '../db';
 import { csvReport } from './csv-writer';
 import { pdfReport } from './pdf-writer';

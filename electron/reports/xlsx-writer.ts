@@ -12,7 +12,7 @@ import { once, type EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { CheckInDoc } from '../db';
-import type { ReportSink } from './atomic-file';
+import type { FileSink } from '../files';
 import type { ReportColumn } from './report-columns';
 import type { ReportSummary } from './report-summary';
 import type { ReportClock } from './time-zone';
@@ -36,7 +36,7 @@ export interface XlsxReportOptions {
 type Sheet = ExcelJS.Worksheet;
 type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
 
-export function xlsxReport(options: XlsxReportOptions, sink: ReportSink) {
+export function xlsxReport(options: XlsxReportOptions, sink: FileSink) {
   const { columns, clock } = options;
   const rowsPerSheet = options.rowsPerSheet ?? ROWS_PER_SHEET;
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({

@@ -7,7 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { ServiceError, type RelayTokenStatus } from '../../shared/api';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../files';
 import type { SecretStore } from './secret-store';
 import { errorCode, readSecretFile, readTokenFile, TokenFileError } from './token-file';
 

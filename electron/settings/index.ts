@@ -4,7 +4,6 @@
  * the one token-file reader. Imports db/ (the `state` collection), storage/ (its
  * errors) and shared/; no other feature.
  */
-export * from './atomic-file';
 export * from './headless-secret-store';
 export * from './nats-secret';
 export * from './open-settings-store';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../files';
 import { randomDocId } from '../db';
 import { createTlsIdentity, type TlsIdentity } from './pairing/certificate';
 

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../../../electron/db';
-import { AtomicFile } from '../../../../electron/reports/atomic-file';
+import { AtomicFile } from '../../../../electron/files';
 import { tempDir } from '../../../helpers/relay';
 
 const cleanups: Array<() => void> = [];

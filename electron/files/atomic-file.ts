@@ -1,19 +1,95 @@
 /**
- * A report file that appears under its name only when complete: rows go to a temp file in the
- * same folder (so the final rename is atomic on one file system), which is flushed to disk and
- * renamed at the end, or deleted on error or cancel. A crash leaves at most a `.gate-ops-*.tmp`
- * next to the target, never a truncated report under the target's name.
+ * The one way Gate Ops writes a file so that it appears complete or not at all: bytes go to a temp
+ * file beside the target (same folder, so the rename is atomic on one file system), created with
+ * the final mode, fsynced, renamed over the target, and the folder fsynced so the rename survives
+ * a power cut. On an error the temp file is deleted; a crash leaves at most a
+ * `.gate-ops-<name>.<random>.tmp` beside the target, never half a file under its name.
+ *
+ * Two front ends over the same steps: `writeFileAtomic` for small files written in one go (window
+ * state, secrets, the sync identity; errors keep their errno `code`) and `AtomicFile` for a report
+ * streamed in rows (checks the target first and says what the user can fix).
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { close, constants, createWriteStream, fstat, fsync, open as openFd } from 'node:fs';
-import { access, open, rename, stat, unlink } from 'node:fs/promises';
+import {
+  close,
+  constants,
+  createWriteStream,
+  fchmod,
+  fstat,
+  fsync,
+  open as openFd,
+  writeFile as writeFd,
+} from 'node:fs';
+import { access, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 
+export interface AtomicWriteOptions {
+  /** File mode of the new file, e.g. 0o600 for secrets (default 0o644). */
+  readonly mode?: number;
+}
+
+/** The temp file's name beside `target`: recognisable (leftovers are swept), never reused. */
+function tempPathFor(target: string): string {
+  const name = basename(target).slice(0, 80);
+  return join(dirname(target), `.gate-ops-${name}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Opens a new temp file ('wx': never follows or reuses a file) with exactly `mode`. */
+async function openTemp(tempPath: string, mode: number): Promise<number> {
+  const fd = await promisify(openFd)(tempPath, 'wx', mode);
+  try {
+    // The umask may have narrowed the mode; a secret must not end up wider than asked either.
+    await promisify(fchmod)(fd, mode);
+  } catch (error) {
+    await promisify(close)(fd).catch(() => {});
+    await unlink(tempPath).catch(() => {});
+    throw error;
+  }
+  return fd;
+}
+
+/** Renames the synced, closed temp file onto the target and makes the rename durable. */
+async function publish(tempPath: string, target: string): Promise<void> {
+  await rename(tempPath, target);
+  // Windows cannot open a folder (and does not need this); some file systems refuse to fsync a
+  // folder: the data itself is already synced.
+  if (process.platform === 'win32') return;
+  try {
+    const dir = await open(dirname(target), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    /* best effort */
+  }
+}
+
+/** Writes a small file atomically (creating its folder). Errors are the file system's own. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tempPath = tempPathFor(path);
+  const fd = await openTemp(tempPath, options.mode ?? 0o644);
+  let fdOpen = true;
+  try {
+    await promisify(writeFd)(fd, data);
+    await promisify(fsync)(fd);
+    fdOpen = false;
+    await promisify(close)(fd);
+    await publish(tempPath, path);
+  } catch (error) {
+    if (fdOpen) await promisify(close)(fd).catch(() => {});
+    await unlink(tempPath).catch(() => {});
+    throw error;
+  }
+}
+
 /** Where writers put bytes. `write` waits when the disk is behind, so memory stays bounded. */
-export interface ReportSink {
+export interface FileSink {
   write(chunk: string | Uint8Array): Promise<void>;
   /** For libraries that pipe into a stream (exceljs, pdfkit). */
   readonly stream: Writable;
@@ -36,7 +112,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export class AtomicFile implements ReportSink {
+export class AtomicFile implements FileSink {
   private constructor(
     readonly target: string,
     readonly tempPath: string,
@@ -48,8 +124,11 @@ export class AtomicFile implements ReportSink {
     stream.on('error', () => {});
   }
 
-  /** Checks the target and opens the temp file next to it. */
-  static async create(target: string): Promise<AtomicFile> {
+  /**
+   * Checks the target and opens the temp file next to it. Owner-only by default: a report holds
+   * attendee names and e-mails (the rename keeps the mode).
+   */
+  static async create(target: string, options: AtomicWriteOptions = {}): Promise<AtomicFile> {
     const folder = dirname(target);
     try {
       const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
@@ -64,14 +143,10 @@ export class AtomicFile implements ReportSink {
       if (error instanceof TargetPathError) throw error;
       throw new TargetPathError(`cannot write ${target}: ${describe(error)}`);
     }
-    const tempPath = join(
-      folder,
-      `.gate-ops-${basename(target).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
+    const tempPath = tempPathFor(target);
     let fd: number;
     try {
-      // Owner-only: a report holds attendee names and e-mails (the rename keeps this mode).
-      fd = await promisify(openFd)(tempPath, 'wx', 0o600);
+      fd = await openTemp(tempPath, options.mode ?? 0o600);
     } catch (error) {
       throw new TargetPathError(`cannot write in ${folder}: ${describe(error)}`);
     }
@@ -114,14 +189,7 @@ export class AtomicFile implements ReportSink {
     await promisify(fsync)(this.fd);
     const { size } = await promisify(fstat)(this.fd);
     await this.closeFd();
-    await rename(this.tempPath, this.target);
-    // The rename itself must survive a power cut: sync the folder (not possible on Windows).
-    try {
-      const dir = await open(dirname(this.target), 'r');
-      await dir.sync().finally(() => dir.close());
-    } catch {
-      /* best effort */
-    }
+    await publish(this.tempPath, this.target);
     return size;
   }
 
