@@ -253,6 +253,13 @@ function watchSync(core: Core, io: CliIo): () => void {
         laptops: s.laptops.filter((l) => l.connected).length,
         checkins: s.checkins,
         pending: s.pending,
+        // NATS sync's link and each venue's freshness (the operations centre's union).
+        nats: s.nats
+          ? {
+              link: s.nats.link.state,
+              venues: s.nats.venuesSeen.map((v) => ({ venue: v.venue, asOf: v.asOf })),
+            }
+          : null,
       },
     });
     if (line !== last) io.stdout.write(`${line}\n`);

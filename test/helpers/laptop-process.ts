@@ -21,6 +21,11 @@ export interface SyncLine {
   laptops: number;
   checkins: number;
   pending: number;
+  /** NATS sync (null: off): its link state and each venue's freshness (ms, null: none heard). */
+  nats?: {
+    link: string;
+    venues: Array<{ venue: string; asOf: number | null }>;
+  } | null;
 }
 
 export interface LaptopProcess {

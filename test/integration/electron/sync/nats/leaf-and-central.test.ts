@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NatsSyncStatus } from '../../../../../electron/sync/nats/nats-sync';
+import {
+  laptopStats,
+  startLaptop,
+  type LaptopProcess as GateOpsLaptop,
+  type SyncLine,
+} from '../../../../helpers/laptop-process';
 import { startLaptopProcess, type LaptopProcess } from '../../../../helpers/nats-laptop-process';
 import { startLeafAndCentral, type LeafAndCentral } from '../../../../helpers/nats-server';
+import { tempDir } from '../../../../helpers/relay';
 
 /** The issue's scenario: the venue's uplink is down for a minute. */
 const CUT_MS = 60_000;
@@ -10,11 +17,20 @@ function asOf(s: NatsSyncStatus | null, venue: string): number | null {
   return s?.venuesSeen.find((v) => v.venue === venue)?.asOf ?? null;
 }
 
+/** The same from the operations centre's `gate-ops headless` status line. */
+function lineAsOf(s: SyncLine, venue: string): number | null {
+  return s.nats?.venues.find((v) => v.venue === venue)?.asOf ?? null;
+}
+
 describe('NATS sync: venue leaf nodes and a central cluster', () => {
   let net: LeafAndCentral | null = null;
   const laptops: LaptopProcess[] = [];
+  const apps: GateOpsLaptop[] = [];
+  const cleanups: Array<() => void> = [];
   afterEach(async () => {
     await Promise.all(laptops.splice(0).map((l) => l.close()));
+    await Promise.all(apps.splice(0).map((a) => a.stop()));
+    for (const c of cleanups.splice(0)) c();
     await net?.stop();
     net = null;
   });
@@ -36,12 +52,26 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
         central: ['venue-a', 'venue-b'],
       });
       laptops.push(ops);
+      // The operations centre as the issue names it: Gate Ops itself, no relay of its own.
+      const opsDir = tempDir();
+      cleanups.push(opsDir.cleanup);
+      const opsApp = startLaptop(opsDir.dir, [
+        '--no-relay',
+        '--laptop-name',
+        'ops-centre',
+        '--sync-nats',
+        net.central.urls.join(','),
+        '--sync-nats-central',
+        'venue-a,venue-b',
+      ]);
+      apps.push(opsApp);
 
       await a1.insertCheckins('ev-a', 0, 200);
       await b1.insertCheckins('ev-b', 0, 150);
       await a1.insertConflict(1);
       await ops.waitForCheckins(350);
       await ops.waitForConflicts(1);
+      await opsApp.sync((l) => l.checkins === 350);
 
       leafA.cutLink();
       const cutAt = Date.now();
@@ -67,6 +97,11 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       expect(asOf(stale, 'venue-a')).not.toBeNull();
       expect(asOf(stale, 'venue-a')!).toBeLessThanOrEqual(cutAt);
       expect(asOf(stale, 'venue-b')!).toBeGreaterThan(cutAt + CUT_MS / 2);
+      const staleLine = await opsApp.sync(
+        (l) => l.checkins === 200 + nb && (lineAsOf(l, 'venue-b') ?? 0) > cutAt + CUT_MS / 2,
+      );
+      expect(lineAsOf(staleLine, 'venue-a')).not.toBeNull();
+      expect(lineAsOf(staleLine, 'venue-a')!).toBeLessThanOrEqual(cutAt);
 
       const restoredAt = Date.now();
       leafA.restoreLink();
@@ -90,6 +125,22 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       expect(fresh.venuesSeen[0]!.laptops[0]!.counts['checkins']).toBeGreaterThan(0);
       // The ops centre only reads: it pushed nothing into the venues' streams.
       expect(fresh.collections['checkins']!.pushed).toBe(0);
+
+      // Gate Ops as the operations centre: the same union, each venue's freshness stated (on its
+      // status, in `gate-ops stats`, and every half minute on stderr), nothing pushed.
+      await opsApp.sync((l) => l.checkins === n + nb && (lineAsOf(l, 'venue-a') ?? 0) > restoredAt);
+      const stats = await laptopStats(opsDir.dir);
+      expect(stats['checkins']).toBe(n + nb);
+      const natsStats = stats['sync']['nats'];
+      expect(natsStats).toMatchObject({ role: 'central', venues: ['venue-a', 'venue-b'] });
+      expect(natsStats.collections.checkins.pushed).toBe(0);
+      expect(natsStats.venuesSeen.map((v: { venue: string }) => v.venue)).toEqual([
+        'venue-a',
+        'venue-b',
+      ]);
+      expect(opsApp.stderr()).toMatch(/No relay link on this laptop/);
+      expect(opsApp.stderr()).toMatch(/NATS sync venues: venue-a: as of .*; venue-b: as of /);
+      expect(await opsApp.stop()).toBe(0);
     },
   );
 });
