@@ -17,6 +17,7 @@ import { FormatContext, makeFormatter } from './format';
 import { useWatch } from './hooks/use-watch';
 import { useCriticalAlerts } from './hooks/use-critical-alerts';
 import { useNav } from './hooks/use-nav';
+import { laterOf, useVenueArrival } from './hooks/use-venue-arrival';
 import { VIEWS, type Nav, type ViewId } from './nav';
 import { AlertsView } from './views/alerts-view';
 import { CheckinsView } from './views/checkins-view';
@@ -119,6 +120,7 @@ export function App() {
       .then((info) => setHost(info.host))
       .catch(() => setHost(null));
   }, [api]);
+  const venueArrival = useVenueArrival(api);
   const away = useAwayCount(overview?.totals.checkins);
   const display = settings?.settings.display;
   const timezone = display?.timezone ?? 'venue';
@@ -147,7 +149,7 @@ export function App() {
           <RelayBanner
             relay={relay}
             health={health}
-            dataAsOf={overview?.dataAsOf}
+            dataAsOf={laterOf(overview?.dataAsOf, venueArrival)}
             link={link}
             away={away}
             onRetry={() => api.retryRelay({})}
