@@ -6,6 +6,7 @@
  * laptop is the same document.
  */
 import type { RxJsonSchema } from 'rxdb';
+import { MAX_TIMESTAMP_MS } from '../../../shared/contract/timestamp';
 
 export interface AckDoc {
   /** `ackDocId(alertId, laptopId)` (electron/db/ids.ts). */
@@ -32,7 +33,7 @@ export const acksSchema: RxJsonSchema<AckDoc> = {
     alertId: { type: 'string', maxLength: ACK_ALERT_ID_MAX },
     laptopId: { type: 'string', maxLength: LAPTOP_ID_LENGTH },
     author: { type: 'string', maxLength: AUTHOR_MAX },
-    at: { type: 'integer', minimum: 0, maximum: 4_102_444_800_000, multipleOf: 1 },
+    at: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP_MS, multipleOf: 1 },
   },
   required: ['id', 'alertId', 'laptopId', 'author', 'at'],
   indexes: ['at'],

@@ -1,5 +1,6 @@
 /** `conflicts`: a dedupe key that came back with a different payload. The stored check-in is never overwritten. */
 import type { RxJsonSchema } from 'rxdb';
+import { MAX_TIMESTAMP_MS } from '../../../shared/contract/timestamp';
 
 export interface ConflictDoc {
   /** `c` + zero-padded ingestSeq. */
@@ -24,7 +25,7 @@ export const conflictsSchema: RxJsonSchema<ConflictDoc> = {
   properties: {
     id: { type: 'string', maxLength: 24 },
     ingestSeq: { type: 'integer', minimum: 0, maximum: 1e15, multipleOf: 1 },
-    receivedAt: { type: 'integer', minimum: 0, maximum: 4_102_444_800_000, multipleOf: 1 },
+    receivedAt: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP_MS, multipleOf: 1 },
     key: { type: 'string' },
     checkinId: { type: 'string', maxLength: 22 },
     storedFingerprint: { type: 'string' },

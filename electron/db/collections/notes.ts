@@ -4,6 +4,7 @@
  * laptops writing offline never lose each other's words.
  */
 import type { RxJsonSchema } from 'rxdb';
+import { MAX_TIMESTAMP_MS } from '../../../shared/contract/timestamp';
 import { AUTHOR_MAX, LAPTOP_ID_LENGTH } from './acks';
 
 export interface NoteDoc {
@@ -31,7 +32,7 @@ export const notesSchema: RxJsonSchema<NoteDoc> = {
     id: { type: 'string', maxLength: 22 },
     laptopId: { type: 'string', maxLength: LAPTOP_ID_LENGTH },
     author: { type: 'string', maxLength: AUTHOR_MAX },
-    at: { type: 'integer', minimum: 0, maximum: 4_102_444_800_000, multipleOf: 1 },
+    at: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP_MS, multipleOf: 1 },
     gate: { type: 'string', maxLength: 128 },
     text: { type: 'string', maxLength: NOTE_TEXT_MAX },
     corrects: { type: 'string', maxLength: 22 },

@@ -1,5 +1,6 @@
 /** `quarantine`: every rejected message, with its raw text (or first bytes) and every reason. */
 import type { RxJsonSchema } from 'rxdb';
+import { MAX_TIMESTAMP_MS } from '../../../shared/contract/timestamp';
 
 export interface QuarantineDoc {
   /** `q` + zero-padded ingestSeq. */
@@ -26,7 +27,7 @@ export const quarantineSchema: RxJsonSchema<QuarantineDoc> = {
   properties: {
     id: { type: 'string', maxLength: 24 },
     ingestSeq: { type: 'integer', minimum: 0, maximum: 1e15, multipleOf: 1 },
-    receivedAt: { type: 'integer', minimum: 0, maximum: 4_102_444_800_000, multipleOf: 1 },
+    receivedAt: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP_MS, multipleOf: 1 },
     key: { type: 'string' },
     code: { type: 'string', maxLength: 64 },
     reasons: {
