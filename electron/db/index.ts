@@ -1,3 +1,9 @@
+/**
+ * Data access, the one floor every feature reads and writes through: opening the store (the
+ * RxDB database on our node:sqlite storage) and its transaction type, the collections and their
+ * schemas, raw queries and writes, newest-first page reads, full-text search, the ingest state
+ * and delivery tables, the `stats` read model. Imports storage/ and shared/ only; no feature.
+ */
 export * from './collections/acks';
 export * from './collections/checkins';
 export * from './collections/conflicts';

@@ -1,7 +1,9 @@
 /**
  * Electron main entry: the thin glue that shows the app in a window. The app itself is composed
  * by electron/app (the same composition headless mode runs); this folder adds only what touches
- * Electron: the window, the IPC binding, hardening, menu, dialogs, safeStorage.
+ * Electron: the window, the IPC binding, hardening, menu, dialogs, safeStorage. With preload, the
+ * only folder that imports `electron`; it imports app/ (and the api/, reports/, settings/ types
+ * it plugs into), files/, storage/ (its errors) and shared/.
  */
 import { join } from 'node:path';
 import {

@@ -6,7 +6,7 @@
  * its result as data, `{ ok, value }` or `{ ok: false, error: { code, message } }`, and never
  * rejects, because contextBridge copies a rejected Error into the page with its message only.
  * The renderer wraps it with `apiFromBridge` and sees the same ApiCallError, code included, as
- * in headless mode.
+ * in headless mode. Imports `electron` and shared/api only.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildBridge } from '../../shared/api';

@@ -1,6 +1,6 @@
 /**
- * Attendance reports (CSV, XLSX, PDF), streamed from the check-ins collection. Docs:
- * docs/reports.md. Hosts build one `ExportService` and register `registerReportsHandlers`
+ * Attendance reports (CSV, XLSX, PDF), streamed from the check-ins collection into an atomic
+ * file. Docs: docs/reports.md. Imports db/ (reads), files/ and shared/; no other feature. Hosts build one `ExportService` and register `registerReportsHandlers`
  * (electron/api/reports-handlers.ts); headless mode also mounts `createReportDownloadRoute`.
  *
  *   // Electron main (the shell plugs in the native dialog):

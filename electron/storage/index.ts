@@ -1,5 +1,6 @@
 /**
- * Gate Ops' RxStorage on node:sqlite. Design note: docs/storage.md.
+ * Gate Ops' RxStorage on node:sqlite, the bottom floor. Design note: docs/storage.md. Imports
+ * rxdb, rxjs and node only, nothing of the app (db/ opens the store through it).
  *
  *   const db = await createRxDatabase({
  *     name: 'gate-ops',
