@@ -1,28 +1,33 @@
 /**
  * Check-in search and browsing: one page at a time through the database indexes. A text search
- * is a prefix range on `ticketId`, `nameLower` or `emailLower`; without text the list walks
- * `checkedInAt` (or the compound gate/session/device index when filtered), either way round.
- * Sorting by ticket, name or e-mail walks that index when nothing else narrows the list; a
- * narrowed list of up to SORT_IN_MEMORY_MAX rows is sorted in memory once (the order is cached
- * until something new is stored); a bigger one stays in time order and says so (`sortedBy`).
+ * goes to the full-text index (electron/db `searchCheckins`: substring, case- and
+ * accent-insensitive, over name, e-mail, ticket, check-in, session and device ids), newest
+ * first; a search limited to one field, to re-entries or sorted another way collects up to
+ * SEARCH_SORT_MAX matches once (cached until something new is stored) and pages those.
+ * Without text the list walks `checkedInAt` (or the compound gate/session/device index when
+ * filtered), either way round. Sorting by ticket, name or e-mail walks that index when nothing
+ * else narrows the list; a narrowed list of up to SORT_IN_MEMORY_MAX rows is sorted in memory
+ * once (the order is cached until something new is stored); a bigger one stays in time order and
+ * says so (`sortedBy`).
  */
 import type { MangoQuery, MangoQuerySelector } from 'rxdb';
 import type { z } from 'zod';
 import { ServiceError } from '../../shared/api/define';
 import type {
   CheckInDetail,
-  CheckInRow,
   CheckinSort,
   CheckinsPage,
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
 import { type CheckInDoc, type GateOpsDatabase, countRaw, newestFirstPage, queryRaw } from '../db';
 import { SortedIdCache, SORT_IN_MEMORY_MAX } from './sorted-ids';
+import { toRow } from './checkin-row';
+import { TextSearch } from './text-search';
 
 export { SORT_IN_MEMORY_MAX } from './sorted-ids';
+export { toRow } from './checkin-row';
 export type CheckinsSearch = z.output<typeof checkinsSearchRequestSchema>;
 
-type Field = 'ticketId' | 'nameLower' | 'emailLower';
 type Query = MangoQuery<CheckInDoc>;
 
 const SORT_FIELD: Record<CheckinSort, keyof CheckInDoc> = {
@@ -32,25 +37,6 @@ const SORT_FIELD: Record<CheckinSort, keyof CheckInDoc> = {
   email: 'emailLower',
 };
 
-export function toRow(d: Readonly<CheckInDoc>): CheckInRow {
-  return {
-    id: d.id,
-    ingestSeq: d.ingestSeq,
-    ticketId: d.ticketId,
-    checkInId: d.checkInId,
-    ...(d.attendeeName !== undefined ? { attendeeName: d.attendeeName } : {}),
-    ...(d.attendeeEmail !== undefined ? { attendeeEmail: d.attendeeEmail } : {}),
-    gate: d.gate,
-    deviceId: d.deviceId,
-    sessionId: d.sessionId,
-    productId: d.productId,
-    eventId: d.eventId,
-    checkedInAt: d.checkedInAt,
-    receivedAt: d.receivedAt,
-    reentry: d.reentry,
-  };
-}
-
 function filters(req: CheckinsSearch): MangoQuerySelector<CheckInDoc> {
   const s: Record<string, unknown> = {};
   if (req.gate !== undefined) s['gate'] = req.gate;
@@ -58,14 +44,6 @@ function filters(req: CheckinsSearch): MangoQuerySelector<CheckInDoc> {
   if (req.deviceId !== undefined) s['deviceId'] = req.deviceId;
   if (req.reentryOnly) s['reentry'] = true;
   return s as MangoQuerySelector<CheckInDoc>;
-}
-
-function prefixQuery(req: CheckinsSearch, field: Field, text: string): Query {
-  const value = field === 'ticketId' ? text : text.toLowerCase();
-  return {
-    selector: { ...filters(req), [field]: { $gte: value, $lt: `${value}\uffff` } },
-    sort: [{ [field]: 'asc' } as never],
-  };
 }
 
 const page = (
@@ -77,6 +55,7 @@ const page = (
 
 export class CheckinSearch {
   private readonly sorted: SortedIdCache;
+  private readonly text: TextSearch;
 
   /**
    * `storedCount`, when given, is the number of stored check-ins (the activity model keeps it):
@@ -91,11 +70,12 @@ export class CheckinSearch {
     private readonly version: () => number = () => 0,
   ) {
     this.sorted = new SortedIdCache(db);
+    this.text = new TextSearch(db, version, reentryIds);
   }
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
-    return text === '' ? this.browse(req) : this.textSearch(req, text);
+    return text === '' ? this.browse(req) : this.text.search(req, text);
   }
 
   private async browse(req: CheckinsSearch): Promise<CheckinsPage> {
@@ -129,61 +109,6 @@ export class CheckinSearch {
       return page(req, total, docs, req.sort);
     }
     return this.inMemory(req, { selector: filters(req), sort: [{ checkedInAt: 'asc' }] }, 'time');
-  }
-
-  /** Any field: an address can only be an e-mail; otherwise ticket matches, then name matches. */
-  private async textSearch(req: CheckinsSearch, text: string): Promise<CheckinsPage> {
-    const parts: Field[] =
-      req.field === 'ticket'
-        ? ['ticketId']
-        : req.field === 'name'
-          ? ['nameLower']
-          : req.field === 'email' || text.includes('@')
-            ? ['emailLower']
-            : ['ticketId', 'nameLower'];
-    const queries = parts.map((f) => prefixQuery(req, f, text));
-    const natural: CheckinSort =
-      parts[0] === 'ticketId' ? 'ticket' : parts[0] === 'nameLower' ? 'name' : 'email';
-    if (queries.length === 1 && req.sort === natural && req.dir === 'asc') {
-      return this.plainPage(req, queries[0]!, natural);
-    }
-    if (req.sort !== natural || req.dir !== 'asc' || queries.length > 1) {
-      const sorted = await this.sorted.ids(queries, req.sort, req.dir, this.version());
-      if (sorted) return this.idPage(req, sorted, req.sort);
-    }
-    return this.concatenated(req, queries, natural);
-  }
-
-  private async plainPage(req: CheckinsSearch, query: Query, sortedBy: CheckinSort) {
-    const [total, docs] = await Promise.all([
-      countRaw(this.db.checkins, query),
-      queryRaw(this.db.checkins, { ...query, skip: req.offset, limit: req.limit }),
-    ]);
-    return page(req, total, docs, sortedBy);
-  }
-
-  /** Several index walks one after the other (paging stays an index walk for each part). */
-  private async concatenated(req: CheckinsSearch, queries: Query[], sortedBy: CheckinSort) {
-    const counts = await Promise.all(queries.map((q) => countRaw(this.db.checkins, q)));
-    const total = counts.reduce((a, b) => a + b, 0);
-    const docs: CheckInDoc[] = [];
-    let skip = req.offset;
-    for (let i = 0; i < queries.length && docs.length < req.limit; i++) {
-      const count = counts[i] ?? 0;
-      if (skip >= count) {
-        skip -= count;
-        continue;
-      }
-      docs.push(
-        ...(await queryRaw(this.db.checkins, {
-          ...queries[i]!,
-          skip,
-          limit: req.limit - docs.length,
-        })),
-      );
-      skip = 0;
-    }
-    return page(req, total, docs, sortedBy);
   }
 
   private async inMemory(req: CheckinsSearch, query: Query, fallback: CheckinSort) {

@@ -21,7 +21,11 @@ const valueOf: Record<CheckinSort, (d: Readonly<CheckInDoc>) => Value> = {
   email: (d) => d.emailLower,
 };
 
-function sortEntries(entries: Array<[string, Value, number]>, dir: 'asc' | 'desc'): string[] {
+/** [id, sort value, ingest seq] in `dir` order (ties by arrival). */
+export function sortEntries(
+  entries: Array<[string, Value, number]>,
+  dir: 'asc' | 'desc',
+): string[] {
   const sign = dir === 'asc' ? 1 : -1;
   entries.sort(
     ([, a, sa], [, b, sb]) =>

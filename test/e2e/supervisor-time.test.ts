@@ -7,43 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSequence } from '../../electron/demo-venue/relay-history';
+import { appendCheckIns } from '../helpers/checkin-event';
 import { screenshot, waitQuiescent } from '../helpers/e2e';
 import { columnIndex, startDashboard, tableCells } from '../helpers/supervisor-e2e';
 
 const ZONE = 'America/New_York';
-
-function event(n: number, checkedInAt: number, sequence: string): string {
-  const id = `ci-time-${n}`;
-  return JSON.stringify({
-    data: {
-      attendee: { email: `guest${n}@example.com`, name: `Guest ${n}` },
-      check_in_id: id,
-      checked_in_at: new Date(checkedInAt).toISOString(),
-      device_id: 'dev-t',
-      event_id: 'evt-festival',
-      event_product_id: 'prod-day-pass',
-      event_type: 'ticketing.check_in.created',
-      gate: 'Main',
-      occurred_at: new Date(checkedInAt).toISOString(),
-      scanner_session_id: 'ses-t',
-      schema_version: '1.0',
-      ticket_id: `tkt-time-${n}`,
-      // A producer field the contract does not define, kept by the app: the venue's zone.
-      venue_time_zone: ZONE,
-    },
-    datacontenttype: 'application/json',
-    dataschema: 'https://schemas.cope.com/events/ticketing.check_in.created/v1',
-    id: `ticketing.check_in.created:${id}`,
-    idempotency_key: `ticketing.check_in.created:${id}`,
-    source: 'cope.ticketing',
-    specversion: '1.0',
-    subject: `check_in:${id}`,
-    time: new Date(checkedInAt).toISOString(),
-    type: 'ticketing.check_in.created',
-    sequence,
-  });
-}
 
 describe('time', () => {
   it('Are times in the venue’s zone, dated when not today, a wrong zone refused, any zone in reports?', async () => {
@@ -53,7 +21,18 @@ describe('time', () => {
       const now = Date.now();
       // A multi-day festival: yesterday's scan and one from a few seconds ago.
       const times = [now - 26 * 3_600_000, now - 5000];
-      times.forEach((t, i) => sim.appendRaw(event(i, t, formatSequence(sim.history.length + 1))));
+      appendCheckIns(
+        sim,
+        // A producer field the contract does not define, kept by the app: the venue's zone.
+        times.map((t, i) => ({
+          id: `ci-time-${i}`,
+          checkedInAt: t,
+          ticketId: `tkt-time-${i}`,
+          name: `Guest ${i}`,
+          email: `guest${i}@example.com`,
+          extra: { venue_time_zone: ZONE },
+        })),
+      );
       await waitQuiescent(sim, d.run);
       // The default zone is the venue's, named by the events.
       await expect.poll(() => page.locator('.zone').innerText()).toBe(`Times: ${ZONE} (venue)`);

@@ -73,16 +73,19 @@ export function CountTitle({
   title,
   count,
   testId,
+  atLeast = false,
 }: {
   title: string;
   count: number | null;
   testId: string;
+  /** The count stopped at a cap: shown as "1,000+". */
+  atLeast?: boolean;
 }) {
   return (
     <h2>
       {title}{' '}
-      <span className="count" data-testid={testId}>
-        {count === null ? '…' : num(count)}
+      <span className="count" data-testid={testId} data-at-least={atLeast || undefined}>
+        {count === null ? '…' : `${num(count)}${atLeast ? '+' : ''}`}
       </span>
     </h2>
   );

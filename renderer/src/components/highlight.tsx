@@ -11,9 +11,28 @@ const fold = (c: string): string =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 
-/** Start and end (in `text`) of every match of `query`, left to right, not overlapping. */
+/**
+ * Start and end (in `text`) of every match of any word of `query` (the search wants each word
+ * somewhere), left to right, overlaps merged.
+ */
 export function matchRanges(text: string, query: string): Array<[number, number]> {
-  const q = [...query.trim()].map(fold).join('');
+  const all = query
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .flatMap((w) => wordRanges(text, w))
+    .sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+function wordRanges(text: string, word: string): Array<[number, number]> {
+  const q = [...word].map(fold).join('');
   if (q === '') return [];
   // The folded text, and for each folded position the original index it came from.
   let folded = '';

@@ -12,6 +12,9 @@ interface PagedState<T> {
   total: number | null;
   /** The order main says the rows are in, when it says (check-ins). */
   sortedBy: string | null;
+  /** What main says about the whole list: `total` is a floor; how much a search looked at. */
+  capped: boolean;
+  coverage: string | null;
   pages: ReadonlyMap<number, ReadonlyArray<T>>;
   error: string | null;
 }
@@ -19,26 +22,38 @@ interface PagedState<T> {
 export interface PagedList<T> {
   total: number | null;
   sortedBy: string | null;
+  capped: boolean;
+  coverage: string | null;
   row: (index: number) => T | undefined;
   onRange: (start: number, end: number) => void;
   error: string | null;
 }
 
+const empty = <T>(key: string): PagedState<T> => ({
+  key,
+  total: null,
+  sortedBy: null,
+  capped: false,
+  coverage: null,
+  pages: new Map(),
+  error: null,
+});
+
 export function usePagedList<T>(
   fetchPage: (
     offset: number,
     limit: number,
-  ) => Promise<{ total: number; rows: ReadonlyArray<T>; sortedBy?: string }>,
+  ) => Promise<{
+    total: number;
+    rows: ReadonlyArray<T>;
+    sortedBy?: string;
+    capped?: boolean;
+    coverage?: string;
+  }>,
   key: string,
   refresh: unknown,
 ): PagedList<T> {
-  const [state, setState] = useState<PagedState<T>>({
-    key,
-    total: null,
-    sortedBy: null,
-    pages: new Map(),
-    error: null,
-  });
+  const [state, setState] = useState<PagedState<T>>(() => empty<T>(key));
   const fetchRef = useRef(fetchPage);
   const keyRef = useRef(key);
   const range = useRef<[number, number]>([0, PAGE_SIZE - 1]);
@@ -58,16 +73,15 @@ export function usePagedList<T>(
       .then((res) => {
         if (gen !== generation.current) return;
         setState((s) => {
-          const base =
-            s.key === forKey
-              ? s
-              : { key: forKey, total: null, sortedBy: null, pages: new Map(), error: null };
+          const base = s.key === forKey ? s : empty<T>(forKey);
           const pages = new Map(base.pages);
           pages.set(page, res.rows);
           return {
             key: forKey,
             total: res.total,
             sortedBy: res.sortedBy ?? null,
+            capped: res.capped ?? false,
+            coverage: res.coverage ?? null,
             pages,
             error: null,
           };
@@ -117,8 +131,7 @@ export function usePagedList<T>(
     loadRange(generation.current);
   }, [refresh, loadRange]);
 
-  const current =
-    state.key === key ? state : { key, total: null, sortedBy: null, pages: new Map(), error: null };
+  const current = state.key === key ? state : empty<T>(key);
   const pages = current.pages;
 
   const onRange = useCallback(
@@ -132,6 +145,8 @@ export function usePagedList<T>(
   return {
     total: current.total,
     sortedBy: current.sortedBy,
+    capped: current.capped,
+    coverage: current.coverage,
     row: (i) => pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE],
     onRange,
     error: current.error,

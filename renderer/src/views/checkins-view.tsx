@@ -1,5 +1,6 @@
 /**
- * Check-ins: search by ticket id, attendee name or e-mail (matches marked in the rows), filter by
+ * Check-ins: search any part of a name, e-mail, ticket, check-in, session or device id (accents
+ * and case ignored; matches marked in the rows), or of one chosen field; filter by
  * gate, session, device or re-entries, sort by time, ticket, name or e-mail (kept), and scroll
  * the whole store page by page. A row opens its detail: every field, the raw event, and the
  * other scans of the same ticket.
@@ -7,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   CHECKIN_SORTS,
+  SEARCH_SCAN_NEWEST,
   type CheckInDetail,
   type CheckinSort,
   type CheckInRow,
@@ -22,6 +24,15 @@ import type { DrillDownViewProps } from '../nav';
 import { useViewSort } from '../state/view-sort';
 
 type Field = 'any' | 'ticket' | 'name' | 'email';
+
+/** What a search did not look at, in words (nothing for 'all'). */
+const COVERAGE_NOTE: Record<string, string> = {
+  newest: `Only the newest ${SEARCH_SCAN_NEWEST.toLocaleString()} check-ins were searched: type at least 3 letters to search them all.`,
+  indexing:
+    'Check-ins stored before the search index existed are still being added to it: older ones may be missing for a while.',
+  'index-failed':
+    'The search index could not take in older check-ins: they may be missing until the app is restarted.',
+};
 
 /** Columns kept when the detail panel takes half the width. */
 const NARROW = new Set(['time', 'ticket', 'name', 'gate', 'flag']);
@@ -148,7 +159,12 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
     <div className="view view-split">
       <div className="view-main">
         <div className="toolbar">
-          <CountTitle title="Check-ins" count={list.total} testId="checkins-total" />
+          <CountTitle
+            title="Check-ins"
+            count={list.total}
+            atLeast={list.capped}
+            testId="checkins-total"
+          />
           {newAbove ? (
             <span className="badge badge-away" data-testid="checkins-new-above" role="status">
               New check-ins above (Home)
@@ -159,7 +175,7 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
             type="search"
             className="search"
             data-testid="search-input"
-            placeholder="Ticket id, name or e-mail (press /)"
+            placeholder="Name, e-mail, ticket or device id (press /)"
             aria-label="Search check-ins"
             value={text}
             maxLength={128}
@@ -205,6 +221,17 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
           ) : null}
         </div>
         {list.error ? <p className="error">{list.error}</p> : null}
+        {query && list.coverage && COVERAGE_NOTE[list.coverage] ? (
+          <p className="muted" data-testid="checkins-coverage" data-coverage={list.coverage}>
+            {COVERAGE_NOTE[list.coverage]}
+          </p>
+        ) : null}
+        {query && list.capped && list.total !== null ? (
+          <p className="muted" data-testid="checkins-capped">
+            More than {list.total.toLocaleString()} check-ins match; the first{' '}
+            {list.total.toLocaleString()} are listed. Add a word or a filter to narrow it down.
+          </p>
+        ) : null}
         {sortNote ? (
           <p className="muted" data-testid="checkins-sort-note">
             {sortNote}

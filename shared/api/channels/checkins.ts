@@ -1,6 +1,6 @@
 /**
- * Check-in browsing and search: pages read through the database indexes (ticketId, nameLower,
- * emailLower prefixes; gate/session/device by check-in time), never the whole table.
+ * Check-in browsing and search: pages read through the database indexes (the full-text index for
+ * text; gate/session/device by check-in time), never the whole table.
  */
 import { z } from 'zod';
 import { query, subscription } from '../define';
@@ -26,6 +26,8 @@ export const checkInRowSchema = z.object({
 export type CheckInRow = z.infer<typeof checkInRowSchema>;
 
 export const SEARCH_FIELDS = ['any', 'ticket', 'name', 'email'] as const;
+/** A search with only short words (1–2 characters) looks at this many newest check-ins. */
+export const SEARCH_SCAN_NEWEST = 20_000;
 
 /** Columns the check-in list sorts by: time always; the others through their index. */
 export const CHECKIN_SORTS = ['time', 'ticket', 'name', 'email'] as const;
@@ -33,7 +35,11 @@ export type CheckinSort = (typeof CHECKIN_SORTS)[number];
 
 export const checkinsSearchRequestSchema = z
   .object({
-    /** Prefix, case-insensitive for name and e-mail. Empty lists everything (newest first). */
+    /**
+     * What the supervisor typed: every word must occur (substring, case- and accent-insensitive)
+     * in the field chosen, or in any of name, e-mail, ticket, check-in, session and device id.
+     * Empty lists everything (newest first).
+     */
     text: z.string().max(128).default(''),
     field: z.enum(SEARCH_FIELDS).default('any'),
     gate: id.optional(),
@@ -59,6 +65,12 @@ export const checkinsPageSchema = z.object({
    * big to sort by that column here (see `SORT_IN_MEMORY_MAX`).
    */
   sortedBy: z.enum(CHECKIN_SORTS),
+  /**
+   * How much of the store a text search looked at: 'all'; 'newest' (text with no word of 3+
+   * characters checks only the newest SEARCH_SCAN_NEWEST check-ins); 'indexing' (check-ins
+   * stored before the search index existed are still being added to it); 'index-failed'.
+   */
+  coverage: z.enum(['all', 'newest', 'indexing', 'index-failed']).optional(),
 });
 export type CheckinsPage = z.infer<typeof checkinsPageSchema>;
 

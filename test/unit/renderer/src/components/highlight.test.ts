@@ -13,4 +13,10 @@ describe('search match highlighting', () => {
     expect(marked('Chloé', 'oe')).toEqual(['oé']);
     expect(marked('abc', '')).toEqual([]);
   });
+
+  it('marks every word of a several-word search, overlaps merged', () => {
+    expect(marked('Björn Schmidt', 'schmidt bjorn')).toEqual(['Björn', 'Schmidt']);
+    expect(marked('Schmidt-Weber', 'schmi midt')).toEqual(['Schmidt']);
+    expect(marked('Tom Smith', '  tom   ')).toEqual(['Tom']);
+  });
 });
