@@ -166,7 +166,9 @@ export class CollectionTable implements RowSource {
       extra,
       data,
     );
-    if (irr) this.writeKeys(Number(result.lastInsertRowid), doc);
+    const rid = Number(result.lastInsertRowid);
+    if (irr) this.writeKeys(rid, doc);
+    if (this.fullText && !doc._deleted) this.fullText.add(rid, this.fullText.textOf(doc));
   }
 
   update(previous: StoredRow, doc: Doc): void {
@@ -180,6 +182,14 @@ export class CollectionTable implements RowSource {
     ).run(doc._deleted ? 1 : 0, irr ? 1 : 0, doc._meta.lwt, doc._rev, extra, data, previous.rid);
     if (previous.irr) this.deleteKeys(previous.doc);
     if (irr) this.writeKeys(previous.rid, doc);
+    const fullText = this.fullText;
+    if (fullText) {
+      const before = previous.doc._deleted ? null : fullText.textOf(previous.doc);
+      const after = doc._deleted ? null : fullText.textOf(doc);
+      if (before && after && before.every((text, i) => text === after[i])) return;
+      if (before) fullText.remove(previous.rid);
+      if (after) fullText.add(previous.rid, after);
+    }
   }
 
   private isRegular(doc: Doc): boolean {

@@ -1,9 +1,9 @@
 /**
  * Indexing the documents that were stored before their full-text index existed (an upgrade, or
  * a changed field list): in the background, a chunk per transaction, with the position in the
- * catalog in the same transaction. The triggers already index every new write, so the app runs
- * normally meanwhile; searches say the index is not complete yet. Stopped by closing the file,
- * or killed, the next open carries on from the position.
+ * catalog in the same transaction. The table's writes already index every new row, so the app
+ * runs normally meanwhile; searches say the index is not complete yet. Stopped by closing the
+ * file, or killed, the next open carries on from the position.
  */
 import type { FullTextIndex } from './full-text';
 import type { SqliteConnection } from './sqlite-connection';

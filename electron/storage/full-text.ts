@@ -1,17 +1,18 @@
 /**
  * A full-text index beside a collection table (format 2): an FTS5 table with the trigram
  * tokenizer (case-insensitive, diacritics removed), contentless (the text lives in the
- * documents only), kept by SQL triggers on the table, so it changes in the same statement, and
- * so the same transaction, as every insert, update and delete. Tombstones are not in it.
+ * documents only), kept by the table's own insert and update (collection-table.ts), so it
+ * changes in the same transaction as every write. Tombstones are not in it. (Not by SQL
+ * triggers: see fullTextSignature.)
  *
  * Its rowid is the table's rid; with `newestBy` the table gives rows time-ordered rids
  * (collection-table.ts), so "newest first" is the FTS index's own rowid order, O(limit).
  * (Rows written before the declaration keep their arrival-ordered rids.)
  *
  * Documents stored before the index existed are added by `fillChunk`, a chunk per transaction
- * (table-open.ts runs it in the background and keeps the position in the catalog). The
- * triggers are in place from the start, so a row written meanwhile is indexed by its trigger
- * and skipped by the fill.
+ * (table-open.ts runs it in the background and keeps the position in the catalog). The table's
+ * writes index from the start, so a row written meanwhile is indexed by its write and skipped
+ * by the fill.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { jsonPath, sqlString } from './index-columns';
@@ -56,10 +57,20 @@ export const MIN_TERM = 3;
 const DEFAULT_SCAN = 20_000;
 const DEFAULT_COUNT = 1_000;
 
+/**
+ * The catalog's record of a declaration. v2: kept by the storage's own writes (v1 used SQL
+ * triggers: FTS5 flushes its pending terms at every statement savepoint, so a trigger per row
+ * wrote a segment per row, about 3× the cost).
+ */
+export function fullTextSignature(options: FullTextOptions): string {
+  return JSON.stringify({ fields: options.fields, newestBy: options.newestBy, v: 2 });
+}
+
 export class FullTextIndex {
   private readonly fts: string;
   private readonly table: string;
   private readonly statements = new Map<string, StatementSync>();
+  private readonly getters: ((doc: Record<string, unknown>) => unknown)[];
 
   constructor(
     private readonly db: DatabaseSync,
@@ -68,20 +79,25 @@ export class FullTextIndex {
   ) {
     this.fts = quoteIdentifier(`${tableName}__fts`);
     this.table = quoteIdentifier(tableName);
+    this.getters = options.fields.map((path) => {
+      const parts = path.split('.');
+      return (doc) =>
+        parts.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc);
+    });
   }
 
   /** What the catalog stores to notice a changed declaration. */
   get signature(): string {
-    return JSON.stringify({ fields: this.options.fields, v: 1 });
+    return fullTextSignature(this.options);
   }
 
   private columns(): string[] {
     return this.options.fields.map((_, i) => `c${i}`);
   }
 
-  private values(row: 'new' | 'old'): string {
+  private values(): string {
     return this.options.fields
-      .map((path) => `coalesce(json_extract(${row}.data, ${sqlString(jsonPath(path))}), '')`)
+      .map((path) => `coalesce(json_extract(data, ${sqlString(jsonPath(path))}), '')`)
       .join(', ');
   }
 
@@ -93,30 +109,35 @@ export class FullTextIndex {
     );
   }
 
-  /** Creates the FTS table and its triggers (empty; see rebuild()). */
+  /** Creates the (empty) FTS table; documents already stored are added by fillChunk. */
   create(): void {
-    const columns = this.columns().join(', ');
     this.db.exec(
-      `CREATE VIRTUAL TABLE ${this.fts} USING fts5(${columns}, content='',` +
+      `CREATE VIRTUAL TABLE ${this.fts} USING fts5(${this.columns().join(', ')}, content='',` +
         " contentless_delete=1, tokenize='trigram remove_diacritics 1')",
     );
-    const name = (suffix: string) => quoteIdentifier(`${this.tableName}__fts_${suffix}`);
-    const insert = (row: 'new') =>
-      `INSERT INTO ${this.fts} (rowid, ${columns}) SELECT ${row}.rid, ${this.values(row)}` +
-      ` WHERE ${row}.deleted = 0;`;
-    const remove = (row: 'old') =>
-      `DELETE FROM ${this.fts} WHERE rowid = ${row}.rid AND ${row}.deleted = 0;`;
-    this.db.exec(
-      `CREATE TRIGGER ${name('ai')} AFTER INSERT ON ${this.table} BEGIN ${insert('new')} END`,
-    );
-    this.db.exec(
-      `CREATE TRIGGER ${name('ad')} AFTER DELETE ON ${this.table} BEGIN ${remove('old')} END`,
-    );
-    this.db.exec(
-      `CREATE TRIGGER ${name('au')} AFTER UPDATE ON ${this.table}` +
-        ` WHEN old.data IS NOT new.data OR old.deleted IS NOT new.deleted` +
-        ` BEGIN ${remove('old')} ${insert('new')} END`,
-    );
+  }
+
+  /** The searched text of a document, one value per field (as the fill's json_extract). */
+  textOf(doc: Record<string, unknown>): string[] {
+    return this.getters.map((get) => {
+      const value = get(doc);
+      if (value === undefined || value === null) return '';
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    });
+  }
+
+  /** Indexes a stored (not deleted) document under its row id; in the caller's transaction. */
+  add(rid: number, text: readonly string[]): void {
+    this.cached(
+      'add',
+      () =>
+        `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
+        ` VALUES (?${', ?'.repeat(this.columns().length)})`,
+    ).run(rid, ...text);
+  }
+
+  remove(rid: number): void {
+    this.cached('remove', () => `DELETE FROM ${this.fts} WHERE rowid = ?`).run(rid);
   }
 
   /** The highest row id now stored (where a fill of the existing documents ends), if any. */
@@ -161,7 +182,7 @@ export class FullTextIndex {
 
   /**
    * Indexes up to `size` documents with `after < rid <= end`, in rid order, skipping rows a
-   * trigger already indexed. Returns the last rid looked at, or null when none was left.
+   * write already indexed. Returns the last rid looked at, or null when none was left.
    * Runs inside the caller's transaction.
    */
   fillChunk(after: number, end: number, size: number): number | null {
@@ -177,7 +198,7 @@ export class FullTextIndex {
       'fill',
       () =>
         `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
-        ` SELECT rid, ${this.values('new').replace(/new\.data/g, 'data')} FROM ${this.table}` +
+        ` SELECT rid, ${this.values()} FROM ${this.table}` +
         ` WHERE rid > ? AND rid <= ? AND deleted = 0` +
         ` AND NOT EXISTS (SELECT 1 FROM ${this.fts} WHERE rowid = rid)`,
     ).run(after, upTo);
@@ -185,6 +206,7 @@ export class FullTextIndex {
   }
 
   drop(): void {
+    // Files written by the first version kept the index with triggers.
     for (const suffix of ['ai', 'ad', 'au']) {
       this.db.exec(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${this.tableName}__fts_${suffix}`)}`);
     }

@@ -13,7 +13,7 @@
  * committed. The event loop gets a turn between chunks.
  */
 import { CollectionTable } from './collection-table';
-import type { FullTextOptions } from './full-text';
+import { fullTextSignature, type FullTextOptions } from './full-text';
 import { LegacyCollectionTable } from './legacy-collection-table';
 import { ensurePageSize } from './page-size';
 import { quoteIdentifier } from './sql-names';
@@ -39,10 +39,10 @@ export async function convertLegacyTable(
     const started: CatalogEntry = {
       ...current,
       format: 2,
-      fullText: fullText ? JSON.stringify(fullText) : null,
+      fullText: fullText ? fullTextSignature(fullText) : null,
       convertingFrom: legacyName,
       convertedUpTo: 0,
-      // The copy goes through the insert path, whose triggers index every row.
+      // The copy goes through the insert path, which indexes every row.
       fullTextFill: null,
     };
     connection.write(

@@ -8,13 +8,13 @@
  *   collection exists is only being read by RxDB's schema migration and then dropped, so it is
  *   served as it is.
  * - A full-text declaration (instance option `fullText`) that the table does not have yet, or
- *   has with other fields, (re)creates the FTS index and its triggers, and the documents already
+ *   has with other fields, (re)creates the FTS index, and the documents already
  *   stored are indexed in the background, a chunk per transaction, resuming at the next open if
  *   the app stops first (full-text-fill.ts); a missing FTS table is rebuilt the same way.
  */
 import type { RxJsonSchema } from 'rxdb';
 import { CollectionTable } from './collection-table';
-import type { FullTextOptions } from './full-text';
+import { fullTextSignature, type FullTextOptions } from './full-text';
 import { LegacyCollectionTable } from './legacy-collection-table';
 import type { Doc } from './row-source';
 import type { SqliteConnection } from './sqlite-connection';
@@ -92,7 +92,7 @@ function createTable(
         version: request.schema.version,
         indexes,
         format: 2,
-        fullText: request.fullText ? JSON.stringify(request.fullText) : null,
+        fullText: request.fullText ? fullTextSignature(request.fullText) : null,
         convertingFrom: null,
         convertedUpTo: 0,
         fullTextFill: null,
@@ -118,11 +118,11 @@ function openCurrent(
   );
   const index = table.fullText;
   if (!index) return table;
-  const declared = JSON.stringify(fullText);
+  const declared = index.signature;
   let fill = entry.fullTextFill;
   if (entry.fullText !== declared || !index.exists()) {
-    // Triggers first, in one transaction with the position: from here on every write is
-    // indexed as it happens, and the documents already stored are added in the background.
+    // The empty index and the position in one transaction: from here on every write is indexed
+    // as it happens, and the documents already stored are added in the background.
     fill = connection.write(
       () => {
         index.drop();
@@ -141,5 +141,6 @@ function openCurrent(
 
 function storedFullText(entry: CatalogEntry): FullTextOptions | undefined {
   if (!entry.fullText) return undefined;
-  return JSON.parse(entry.fullText) as FullTextOptions;
+  const { fields, newestBy } = JSON.parse(entry.fullText) as FullTextOptions;
+  return newestBy === undefined ? { fields } : { fields, newestBy };
 }

@@ -300,6 +300,37 @@ describe('a store written before its full-text index', () => {
   });
 });
 
+describe('an index kept by SQL triggers (the first version)', () => {
+  it('is rebuilt without them', async () => {
+    const first = await instance();
+    await write(first, PEOPLE);
+    await first.close();
+    open.length = 0;
+    const db = new DatabaseSync(path.join(temp.dir, 'people.sqlite'));
+    db.prepare('UPDATE rx_storage_tables SET full_text = ? WHERE name = ?').run(
+      JSON.stringify({ fields: FULL_TEXT.fields }),
+      'people--v0',
+    );
+    db.exec(
+      'CREATE TRIGGER "people--v0__fts_ai" AFTER INSERT ON "people--v0"' +
+        ' BEGIN INSERT INTO "people--v0__fts" (rowid, c0, c1, c2) VALUES (new.rid, 1, 2, 3); END',
+    );
+    db.close();
+    const second = await instance();
+    await second.fullTextReady();
+    await write(second, [{ ...PEOPLE[0]!, id: 'p9', at: T0 + 9_000 }]);
+    expect(ids(second.fullTextSearch({ text: 'schmidt', limit: 5 }))).toEqual(['p9', 'p2', 'p1']);
+    const check = new DatabaseSync(path.join(temp.dir, 'people.sqlite'), { readOnly: true });
+    try {
+      expect(
+        check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'").get()!.n,
+      ).toBe(0);
+    } finally {
+      check.close();
+    }
+  });
+});
+
 function progress(file: string): { after: number; end: number } | null {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
