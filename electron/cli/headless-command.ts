@@ -144,6 +144,7 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
     if (!options.quiet) io.stderr.write(`${line}\n`);
   };
   const serve = options.port !== null;
+  let ui: Awaited<ReturnType<typeof startDashboardHost>> | null = null;
   const app = await startApp({
     dataDir: options.dataDir,
     host: 'headless',
@@ -171,6 +172,8 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
     api: serve,
     core: { noRelay: options.noRelay, sync: options.sync },
     log: say,
+    // A new core (another relay, NATS sync turned on or off): open pages subscribe again to it.
+    onRestarted: () => ui?.reconnectClients(),
   }).catch((error: unknown) => {
     // A --sync-nats… configuration that cannot run (a refused secret file, the demo): exit 2.
     if (error instanceof NatsConfigError) throw new UsageError(error.message);
@@ -201,7 +204,6 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
       if (options.progress) core.ingest.off('batch-committed', onBatch);
     };
   });
-  let ui: Awaited<ReturnType<typeof startDashboardHost>> | null = null;
   if (serve) {
     // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
     ui = await startDashboardHost({ app, port: options.port ?? 0 }).catch(

@@ -47,6 +47,11 @@ export interface HeadlessHost {
   readonly url: string;
   /** Open API connections. */
   connections(): number;
+  /**
+   * Drops every API connection (close code 1012, service restart): the page reconnects and
+   * subscribes again, now to the new core's data (after a restart on another relay target).
+   */
+  reconnectClients(): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +127,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     token,
     url: `${origin}/#token=${token}`,
     connections: () => wss.clients.size,
+    reconnectClients() {
+      for (const c of wss.clients) c.close(1012, 'Gate Ops restarted its core');
+    },
     close() {
       closing ??= new Promise<void>((done) => {
         for (const c of wss.clients) c.terminate();

@@ -1,7 +1,8 @@
 /**
  * Settings: relay URL and token (write-only: main never sends it back), alert thresholds (idle,
  * busy gate, upload lag, relay down, quiet time), critical-alert notifications and sound,
- * display time zone (checked: a name that is not a zone is refused here and in main) and theme.
+ * display time zone (checked: a name that is not a zone is refused here and in main) and theme;
+ * venue sync over NATS (./settings/nats-sync-fields).
  * Saved by main; a changed relay applies when the app restarts the link.
  */
 import { useState, type FormEvent } from 'react';
@@ -10,6 +11,7 @@ import type { GateOpsApi } from '../../../shared/api/methods';
 import type { Progress } from '../../../shared/api/channels/activity';
 import { ZoneInput, zoneProblem } from '../components/zone-input';
 import { CapacityFields } from './settings/capacity-fields';
+import { NatsSyncFields, natsSyncProblem } from './settings/nats-sync-fields';
 
 type Message = { ok: boolean; text: string } | null;
 
@@ -140,6 +142,7 @@ function SettingsForm({
   const [theme, setTheme] = useState(s.display.theme);
   const [notifications, setNotifications] = useState(s.notifications);
   const [capacity, setCapacity] = useState(s.capacity);
+  const [natsSync, setNatsSync] = useState(s.natsSync);
 
   const run = async (what: string, fn: () => Promise<unknown>) => {
     try {
@@ -156,6 +159,11 @@ function SettingsForm({
       setMessage({ ok: false, text: `Not saved: ${zone}` });
       return;
     }
+    const nats = natsSyncProblem(natsSync);
+    if (nats) {
+      setMessage({ ok: false, text: `Not saved: ${nats}` });
+      return;
+    }
     void run('Settings', () =>
       api.updateSettings({
         patch: {
@@ -164,6 +172,7 @@ function SettingsForm({
           display: { timezone: timezone.trim(), theme },
           notifications,
           capacity,
+          natsSync,
         },
       }),
     );
@@ -257,6 +266,14 @@ function SettingsForm({
         gates={gates}
         status={importStatus}
         setStatus={setImportStatus}
+      />
+      <NatsSyncFields
+        api={api}
+        value={natsSync}
+        onChange={setNatsSync}
+        secret={vm.natsSecret}
+        note={vm.natsSyncNote}
+        run={run}
       />
       <fieldset>
         <legend>Critical alerts</legend>
