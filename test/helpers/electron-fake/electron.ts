@@ -39,6 +39,8 @@ export const fake = {
   applicationMenu: null as unknown,
   openedExternally: [] as string[],
   dialogs: [] as Array<{ kind: string; args: unknown[] }>,
+  /** Notifications shown (`new Notification(options).show()`), in order. */
+  notifications: [] as Array<{ title?: string; body?: string; urgency?: string }>,
   quit: null as null | { exitCode: number; via: 'quit' | 'exit' },
   beforeQuitEvents: 0,
   events: new EventEmitter(),
@@ -573,6 +575,26 @@ export const shell = {
   },
 };
 
+/** Electron's Notification: usable only once the app is ready; `show()` records it. */
+export class Notification extends EventEmitter {
+  static isSupported(): boolean {
+    return true;
+  }
+  readonly options: { title?: string; body?: string; urgency?: string };
+  constructor(options: { title?: string; body?: string; urgency?: string } = {}) {
+    super();
+    requireReady('Notification');
+    this.options = { ...options };
+  }
+  show(): void {
+    fake.notifications.push(this.options);
+    this.emit('show');
+  }
+  close(): void {
+    this.emit('close');
+  }
+}
+
 export const dialog = {
   showErrorBox(title: string, content: string): void {
     fake.dialogs.push({ kind: 'showErrorBox', args: [title, content] });
@@ -594,6 +616,7 @@ export default {
   ipcMain,
   Menu,
   net,
+  Notification,
   powerMonitor,
   safeStorage,
   screen,
