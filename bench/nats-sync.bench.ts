@@ -5,10 +5,11 @@
  * Against one local `nats-server -js` (127.0.0.1, temp store):
  * 1. Initial sync: laptop A holds N check-ins (100,000 at BENCH_SCALE=1) and pushes them into the
  *    venue stream; a new laptop B pulls them all. Documents/s each way, and the stream's bytes per
- *    check-in. Baseline in the same run: the LAN hub's replication path (RxDB's replication engine
- *    pulling from the storage's replication handler, `rxStorageInstanceToReplicationHandler`)
- *    in-process, i.e. without the hub's websocket and TLS: an upper bound for the LAN hub's rate, so
- *    the ratio is on the safe side. Target: NATS pull ≥ 0.5× that.
+ *    check-in. Baseline in the same run: the LAN hub (issue 12) itself, a core as the hub holding
+ *    the same N check-ins and a new core joining it with the join code over TLS on 127.0.0.1, the
+ *    rounds alternating with NATS pulls. Target: NATS pull ≥ 0.5× that. Also printed: the hub's
+ *    replication path without its network (RxDB's engine on the storage's replication handler,
+ *    in-process), an upper bound for any transport.
  * 2. RxDB's own `replication-nats` plugin on a smaller set (its push makes two requests per
  *    document; its pull is measured too, and its error is printed if the server refuses it).
  * 3. Live propagation A → stream → B at 20 and 200 check-ins/s: p50/p99 from a check-in's arrival
@@ -19,7 +20,12 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { rxStorageInstanceToReplicationHandler } from 'rxdb';
-import type { CheckInDoc } from '../electron/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filter, firstValueFrom } from 'rxjs';
+import { startCore, type Core } from '../electron/app';
+import { openStore, type CheckInDoc } from '../electron/db';
 import { venueStreamName } from '../electron/sync/nats/venue-naming';
 import {
   insertCheckins,
@@ -69,8 +75,9 @@ interface InitialSync {
   pushPerS: number;
   /** Best of the rounds each way; rounds alternate so the machine's load hits both alike. */
   natsPullPerS: number;
+  lanHubPerS: number;
   hubPathPerS: number;
-  rounds: { nats: number; hub: number }[];
+  rounds: { nats: number; lan: number; hub: number }[];
   bytesPerDoc: number;
   docBytes: number;
 }
@@ -78,6 +85,7 @@ interface InitialSync {
 async function initialSync(server: NatsServer, n: number, rounds: number): Promise<InitialSync> {
   const venue = nextVenue();
   const a = await openLaptop('bench-a', { url: server.url, venue }, { start: false });
+  let closed = false;
   try {
     await insertCheckins(a, 'ev-bench', 0, n);
     // The stream holds one message per check-in (and one per laptop's presence).
@@ -87,22 +95,33 @@ async function initialSync(server: NatsServer, n: number, rounds: number): Promi
     const pushS = (performance.now() - t0) / 1000;
     const state = await streamState(server, venue);
     await a.sync.stop();
-    const results: { nats: number; hub: number }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const hub = await hubPathInProcess(a, n);
-      const nats = await natsPull(server, venue, n);
-      results.push({ nats, hub });
+    // RxDB's open-source build caps the collections one process may open: A closes here, and
+    // the LAN hub's store is the source of the in-process path too.
+    await a.close();
+    closed = true;
+    const lan = await startLanHub(n);
+    const results: { nats: number; lan: number; hub: number }[] = [];
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const lanRate = await lan.join(r);
+        const nats = await natsPull(server, venue, n);
+        const hub = await hubPathInProcess(lan.hub, n);
+        results.push({ nats, lan: lanRate, hub });
+      }
+    } finally {
+      await lan.close();
     }
     return {
       pushPerS: n / pushS,
       natsPullPerS: Math.max(...results.map((r) => r.nats)),
+      lanHubPerS: Math.max(...results.map((r) => r.lan)),
       hubPathPerS: Math.max(...results.map((r) => r.hub)),
       rounds: results,
       bytesPerDoc: state.bytes / state.messages,
       docBytes: Buffer.byteLength(JSON.stringify(makeCheckin('ev-bench', n >> 1))),
     };
   } finally {
-    await a.close();
+    if (!closed) await a.close();
   }
 }
 
@@ -120,10 +139,61 @@ async function natsPull(server: NatsServer, venue: string, n: number): Promise<n
 }
 
 /**
+ * The LAN hub of issue 12 as the app runs it: a core in the hub role (TLS websocket on 127.0.0.1)
+ * holding the same `n` check-ins, and per round a new core (its own folder and store name, no
+ * relay) joining with the hub's code; docs/s until the new laptop holds all `n`.
+ */
+async function startLanHub(n: number): Promise<{
+  readonly hub: Core;
+  join(round: number): Promise<number>;
+  close(): Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'gateops-bench-nats-lan-'));
+  const hub: Core = await startCore({
+    dataDir: join(dir, 'hub'),
+    openStore: (d) => openStore(d, 'gateops-bench-lan-hub'),
+    noRelay: true,
+    relayUrl: null,
+    sync: { role: { kind: 'hub', host: '127.0.0.1', port: 0 }, laptopName: () => 'hub' },
+    log: () => undefined,
+  });
+  const docs: CheckInDoc[] = [];
+  for (let i = 0; i < n; i++) docs.push(makeCheckin('ev-bench', i));
+  for (let i = 0; i < docs.length; i += 2000)
+    await hub.db.checkins.bulkInsert(docs.slice(i, i + 2000));
+  const code = hub.sync.joinCodeText();
+  if (!code) throw new Error('the hub has no join code');
+  return {
+    hub,
+    async join(round) {
+      const t0 = performance.now();
+      const laptop = await startCore({
+        dataDir: join(dir, `join-${round}`),
+        openStore: (d) => openStore(d, `gateops-bench-lan-join-${round}`),
+        noRelay: true,
+        relayUrl: null,
+        sync: { role: { kind: 'joined', code }, laptopName: () => `join ${round}` },
+        log: () => undefined,
+      });
+      try {
+        await firstValueFrom(laptop.db.checkins.count().$.pipe(filter((c) => c >= n)));
+        return n / ((performance.now() - t0) / 1000);
+      } finally {
+        await laptop.close();
+      }
+    },
+    async close() {
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * The LAN hub's replication path without its network: RxDB's engine on a new laptop pulling from
  * the hub's storage replication handler (`hub` holds the check-ins).
  */
-async function hubPathInProcess(hub: Laptop, n: number): Promise<number> {
+async function hubPathInProcess(hub: { readonly db: Core['db'] }, n: number): Promise<number> {
   const fresh = await openLaptop(
     'fresh',
     { url: 'nats://127.0.0.1:1', venue: 'x' },
@@ -131,9 +201,9 @@ async function hubPathInProcess(hub: Laptop, n: number): Promise<number> {
   );
   try {
     const handler = rxStorageInstanceToReplicationHandler(
-      hub.store.db.checkins.storageInstance,
-      hub.store.db.checkins.conflictHandler,
-      hub.store.db.token,
+      hub.db.checkins.storageInstance,
+      hub.db.checkins.conflictHandler,
+      hub.db.token,
     );
     const t0 = performance.now();
     const replication = replicateRxCollection({
@@ -315,11 +385,16 @@ try {
   const sync = await initialSync(server, N, 2);
   const small = await pushOnly(server, PLUGIN_N);
   const plugin = await rxdbPlugin(server);
-  const hub = sync.hubPathPerS;
+  const hub = sync.lanHubPerS;
   log(
     table([
-      ['initial sync (best of 2 alternating rounds)', 'docs/s', 'ratio to hub path'],
-      ['LAN hub path in-process (baseline, no network)', fmt(hub), '1.00'],
+      ['initial sync (best of 2 alternating rounds)', 'docs/s', 'ratio to LAN hub'],
+      ['LAN hub: hub core → joining core over TLS (baseline)', fmt(hub), '1.00'],
+      [
+        'LAN hub replication path in-process (no network; upper bound)',
+        fmt(sync.hubPathPerS),
+        fmt(sync.hubPathPerS / hub, 2),
+      ],
       ['ours: pull stream → new laptop', fmt(sync.natsPullPerS), fmt(sync.natsPullPerS / hub, 2)],
       ['ours: push laptop → stream', fmt(sync.pushPerS), fmt(sync.pushPerS / hub, 2)],
       [`ours: push, ${fmt(PLUGIN_N)} docs`, fmt(small), fmt(small / hub, 2)],
@@ -331,7 +406,7 @@ try {
     ]),
   );
   log(
-    `rounds (hub path / NATS pull, docs/s): ${sync.rounds.map((r) => `${fmt(r.hub)} / ${fmt(r.nats)}`).join(', ')}`,
+    `rounds (LAN hub / NATS pull / in-process hub path, docs/s): ${sync.rounds.map((r) => `${fmt(r.lan)} / ${fmt(r.nats)} / ${fmt(r.hub)}`).join(', ')}`,
   );
   log(`\nRxDB replication-nats pull: ${plugin.pull}`);
   log(
