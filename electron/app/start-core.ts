@@ -20,6 +20,7 @@ import {
   type OpenStore,
 } from '../db';
 import { startVenueSync, type CoreSyncOptions, type VenueSync } from '../sync';
+import { startStoreChecks, type StoreChecks } from './store-checks';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -73,6 +74,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   let simulator: RelaySimulator | null = null;
   let relay: RelayClient | null = null;
   let sync: VenueSync | null = null;
+  let checks: StoreChecks | null = null;
   try {
     const ingest = await IngestPipeline.open({
       relay: simulated ? 'demo' : (options.relayUrl ?? ''),
@@ -114,7 +116,19 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     });
     const client = relay;
     // Says when the store cannot save (the banner, alerts, and one log line per change).
-    const storeHealth = new StoreHealthMonitor(ingest, { log });
+    const storeHealth = new StoreHealthMonitor(ingest, {
+      log,
+      keptAside: store.startup?.keptAside ?? [],
+    });
+    // A damaged file found at open was kept aside; after an unclean shutdown the full check runs.
+    checks = startStoreChecks({
+      file: store.file,
+      startup: store.startup,
+      ingest,
+      health: storeHealth,
+      log,
+      ...(options.clock ? { now: () => options.clock!.now() } : {}),
+    });
     // Venue sync first: it is set up (identity, certificate) before the relay link starts.
     sync = await startVenueSync({
       dataDir: options.dataDir,
@@ -126,6 +140,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       log,
     });
     const venue = sync;
+    const storeChecks = checks;
     if (noRelay)
       log('No relay link on this laptop: its data arrives over venue sync only (LAN hub or NATS).');
     else client.start();
@@ -143,6 +158,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       relayEnabled: !noRelay,
       close() {
         closing ??= (async () => {
+          storeChecks.close();
           await venue.close();
           await client.stop();
           await ingest.close();
@@ -154,6 +170,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       },
     };
   } catch (error) {
+    checks?.close();
     await sync?.close();
     await relay?.stop();
     await simulator?.stop();

@@ -8,8 +8,9 @@ import type { WriteStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
 import { defaultDataDir } from '../app';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, openStore } from '../db';
+import { DATABASE_NAME, DEMO_DATABASE_NAME, openStoreForReading, type Store } from '../db';
 import { TargetPathError } from '../files';
+import { asDamage, reportDamaged, warnKeptAside } from './damaged-store';
 import {
   ExportCancelledError,
   ReportRequestError,
@@ -118,7 +119,16 @@ export const exportCommand: CliCommand = {
       return EXIT_USAGE;
     }
 
-    const store = await openStore(dataDir, name);
+    warnKeptAside('export', file, io.stderr);
+    let store: Store;
+    try {
+      // Read-only: a damaged file is refused as it is, never moved aside.
+      store = await openStoreForReading(dataDir, name);
+    } catch (error) {
+      const code = reportDamaged('export', asDamage(file, error), io.stderr);
+      if (code !== null) return code;
+      throw error;
+    }
     const progress = values.quiet ? undefined : progressLine(io);
     try {
       const outcome = await runExport(store.db.checkins, request, {
@@ -142,9 +152,11 @@ export const exportCommand: CliCommand = {
         io.stderr.write(`gate-ops export: ${error.message}\n`);
         return EXIT_USAGE;
       }
+      const code = reportDamaged('export', asDamage(file, error), io.stderr);
+      if (code !== null) return code;
       throw error;
     } finally {
-      await store.close();
+      await store.close().catch(() => undefined);
     }
   },
 };

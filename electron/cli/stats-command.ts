@@ -9,12 +9,13 @@ import { defaultDataDir } from '../app';
 import {
   DATABASE_NAME,
   DEMO_DATABASE_NAME,
-  openStore,
+  openStoreForReading,
   readStoreStats,
   type StoreStats,
 } from '../db';
 import type { NatsSyncView } from '../../shared/api/channels/sync';
 import { readSyncStats, type SyncStats } from '../sync';
+import { asDamage, reportDamaged, warnKeptAside } from './damaged-store';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]
@@ -48,14 +49,23 @@ export const statsCommand: CliCommand = {
       io.stderr.write(`gate-ops stats: no database in ${dataDir}${demoHint}\n`);
       return EXIT_USAGE;
     }
-    const store = await openStore(dataDir, name);
+    warnKeptAside('stats', file, io.stderr);
     let stats: StoreStats;
     let sync: SyncStats;
     try {
-      stats = await readStoreStats(store.db);
-      sync = await readSyncStats(store.db);
-    } finally {
-      await store.close();
+      // Read-only: a damaged file is refused as it is, never moved aside.
+      const store = await openStoreForReading(dataDir, name);
+      try {
+        stats = await readStoreStats(store.db);
+        sync = await readSyncStats(store.db);
+      } finally {
+        await store.close().catch(() => undefined);
+      }
+    } catch (error) {
+      const damaged = asDamage(file, error);
+      const code = reportDamaged('stats', damaged, io.stderr);
+      if (code !== null) return code;
+      throw error;
     }
     io.stdout.write(
       values.json

@@ -11,6 +11,7 @@ export * from './collections/notes';
 export * from './collections/quarantine';
 export * from './collections/state';
 export * from './collections/tickets';
+export * from './damage-check';
 export * from './database';
 export * from './ids';
 export * from './ingest-totals';

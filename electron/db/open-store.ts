@@ -4,6 +4,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../storage';
+import {
+  assertReadable,
+  markClosedCleanly,
+  prepareStoreFile,
+  type PreparedFile,
+} from './damage-check';
 import { openGateOpsDatabase, type GateOpsDatabase } from './database';
 import { createOwnerOnly, narrowToOwner } from './owner-only';
 
@@ -15,6 +21,12 @@ export interface Store {
   readonly transaction: StoreTransaction;
   /** The SQLite file (null for a store that has none, as tests' in-memory one). */
   readonly file: string | null;
+  /**
+   * What the start found: a damaged file kept aside (by this start or an earlier one), an
+   * unclean shutdown before (a full check is due), a quick check still due (a big file).
+   * Absent for a store without a file, and for one opened for reading only.
+   */
+  readonly startup?: PreparedFile;
   close(): Promise<void>;
 }
 
@@ -25,10 +37,45 @@ export type OpenStore = (dataDir: string, name: string) => Promise<Store>;
 export const DATABASE_NAME = 'gate-ops';
 export const DEMO_DATABASE_NAME = 'gate-ops-demo';
 
+/**
+ * Opens the store for the app: a damaged file (quick check at open, or found damaged by an
+ * earlier run) is kept aside first and a new one is created; `startup` says so.
+ */
 export async function openStore(dataDir: string, name: string = DATABASE_NAME): Promise<Store> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const storage = getRxStorageNodeSqlite({ directory: dataDir });
   const file = storage.filePathOf(name);
+  const startup = prepareStoreFile(file);
+  const store = await openOn(storage, file, name);
+  return {
+    ...store,
+    startup,
+    async close() {
+      await store.close();
+      markClosedCleanly(file);
+    },
+  };
+}
+
+/**
+ * Opens an existing store for a read-only command (`stats`, `export`): a damaged file is refused
+ * with StoreDamagedError, and nothing is moved or marked.
+ */
+export async function openStoreForReading(
+  dataDir: string,
+  name: string = DATABASE_NAME,
+): Promise<Store> {
+  const storage = getRxStorageNodeSqlite({ directory: dataDir });
+  const file = storage.filePathOf(name);
+  assertReadable(file);
+  return openOn(storage, file, name);
+}
+
+async function openOn(
+  storage: ReturnType<typeof getRxStorageNodeSqlite>,
+  file: string,
+  name: string,
+): Promise<Store> {
   createOwnerOnly(file);
   narrowToOwner(file);
   const db = await openGateOpsDatabase({ storage, name });

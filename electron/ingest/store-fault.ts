@@ -40,6 +40,9 @@ const BY_TEXT: ReadonlyArray<[RegExp, StoreFaultCause]> = [
   [/disk is full|database or disk is full|ENOSPC|no space left/i, 'disk-full'],
   [/readonly database|read-only|EROFS|EACCES|EPERM/i, 'read-only'],
   [/malformed|not a database|corrupt/i, 'damaged'],
+  // A stored document whose JSON no longer parses: damage inside a row's text, which SQLite's
+  // page checks cannot see (every stored document was written as valid JSON by the storage).
+  [/in JSON at position|is not valid JSON|Unexpected end of JSON input/i, 'damaged'],
   [/disk I\/O error|EIO\b/i, 'io'],
   [/database is locked|SQLITE_BUSY/i, 'busy'],
 ];

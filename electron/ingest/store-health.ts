@@ -66,6 +66,11 @@ export class StoreHealthMonitor {
     this.ingest.stopWriting(info);
   }
 
+  /** The background check of the file: running, or its verdict. */
+  setCheck(check: NonNullable<StoreHealth['check']>): void {
+    this.update({ check });
+  }
+
   close(): void {
     for (const c of this.cleanups.splice(0)) c();
   }

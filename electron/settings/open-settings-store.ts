@@ -47,6 +47,13 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
     );
     store = await open(options.dataDir, SETTINGS_DATABASE_NAME);
   }
+  if (store.startup?.movedAside) {
+    (options.log ?? { warn: (m: string) => console.warn(`[settings] ${m}`) }).warn(
+      `The settings database was damaged (${store.startup.reason ?? 'check failed'}); it was ` +
+        `kept aside as ${store.startup.movedAside} (never deleted). Gate Ops continues with ` +
+        'default settings.',
+    );
+  }
   try {
     const settings = await openSettingsService({
       state: store.db.state,

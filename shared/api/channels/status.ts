@@ -63,6 +63,19 @@ export const storeHealthSchema = z.object({
   sequenceAnomalies: count,
   /** Damaged database files kept aside (never deleted), newest first. */
   keptAside: z.array(z.string()),
+  /**
+   * SQLite's check of the file in the background: the full integrity check after an unclean
+   * shutdown, the quick check of a file too big to check before opening. Null: none ran.
+   * `unknown`: the check could not run (no verdict).
+   */
+  check: z
+    .object({
+      kind: z.enum(['quick', 'full']),
+      state: z.enum(['running', 'ok', 'damaged', 'unknown']),
+      /** When it started, or when it ended once it has. */
+      at: ms,
+    })
+    .nullable(),
 });
 export type StoreHealth = z.infer<typeof storeHealthSchema>;
 
@@ -77,6 +90,7 @@ export const STORE_OK: StoreHealth = {
   nextRetryAt: null,
   sequenceAnomalies: 0,
   keptAside: [],
+  check: null,
 };
 
 export const healthSchema = z.object({

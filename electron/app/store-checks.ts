@@ -1,0 +1,107 @@
+/**
+ * Damage handling while the app runs, next to the store it watches:
+ * - after an unclean shutdown, SQLite's full integrity check; for a file too big to check before
+ *   opening, the quick check: both in a worker thread while the store is already in use;
+ * - a check that finds damage, or a write that fails on damage (the ingest pipeline classifies
+ *   it), stops writing, is shown by the store's health (banner, alert, one log line), and marks
+ *   the file so that the next start keeps it aside instead of opening it again.
+ */
+import { checkDatabaseFileInWorker, markDamaged, type CheckKind, type PreparedFile } from '../db';
+import {
+  classifyStoreError,
+  type IngestPipeline,
+  type StoreFault,
+  type StoreHealthMonitor,
+} from '../ingest';
+
+export interface StoreChecksOptions {
+  readonly file: string | null;
+  readonly startup: PreparedFile | undefined;
+  readonly ingest: IngestPipeline;
+  readonly health: StoreHealthMonitor;
+  readonly log: (line: string) => void;
+  readonly now?: () => number;
+}
+
+export interface StoreChecks {
+  /** Settles when the background check (if any) has its verdict. */
+  readonly done: Promise<void>;
+  /** Stops a running check (the app is closing) and the watch on write faults. */
+  close(): void;
+}
+
+export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
+  const { file, startup, ingest, health, log } = options;
+  const now = options.now ?? Date.now;
+  if (file === null || startup === undefined) {
+    return { done: Promise.resolve(), close: () => undefined };
+  }
+  if (startup.movedAside !== null) {
+    log(
+      `store: WARNING: the database was damaged (${startup.reason ?? 'check failed'}); it was kept ` +
+        `aside as ${startup.movedAside} (never deleted) and a new, empty one was started.`,
+    );
+  }
+  let marked = false;
+  const mark = (reason: string): void => {
+    if (marked) return;
+    marked = true;
+    markDamaged(file, reason);
+  };
+  const onFault = (f: StoreFault): void => {
+    if (f.cause === 'damaged') mark(f.detail);
+  };
+  ingest.on('store-fault', onFault);
+  if (ingest.fault) onFault(ingest.fault);
+
+  const stop = new AbortController();
+  const kind: CheckKind | null = startup.uncleanShutdown
+    ? 'full'
+    : startup.quickCheckDue
+      ? 'quick'
+      : null;
+  const done =
+    kind === null
+      ? Promise.resolve()
+      : runCheck(kind, file, stop.signal, { health, ingest, log, mark, now });
+  return {
+    done,
+    close() {
+      stop.abort();
+      ingest.off('store-fault', onFault);
+    },
+  };
+}
+
+async function runCheck(
+  kind: CheckKind,
+  file: string,
+  signal: AbortSignal,
+  ctx: {
+    health: StoreHealthMonitor;
+    ingest: IngestPipeline;
+    log: (line: string) => void;
+    mark: (reason: string) => void;
+    now: () => number;
+  },
+): Promise<void> {
+  const what = kind === 'full' ? 'full integrity check' : 'quick check';
+  const why = kind === 'full' ? 'the last run did not shut down cleanly' : 'a big file';
+  ctx.health.setCheck({ kind, state: 'running', at: ctx.now() });
+  ctx.log(`store: ${what} of the database in the background (${why})`);
+  const verdict = await checkDatabaseFileInWorker(file, kind, signal);
+  if (signal.aborted) return;
+  if (verdict.state === 'ok') {
+    ctx.log(`store: ${what}: ok`);
+  } else if (verdict.state === 'unknown') {
+    ctx.log(`store: ${what} could not run (${verdict.reason}); no verdict`);
+  } else {
+    ctx.mark(verdict.reason);
+    // The same words as a write that fails on damage; the detail is the check's finding.
+    const info = classifyStoreError(
+      Object.assign(new Error(`${what}: ${verdict.reason}`), { errcode: 11 }),
+    );
+    ctx.health.reportDamage(info);
+  }
+  ctx.health.setCheck({ kind, state: verdict.state, at: ctx.now() });
+}
