@@ -206,7 +206,7 @@ export async function runHeadless(options: HeadlessOptions, io: CliIo): Promise<
   });
   if (serve) {
     // The dashboard (electron/headless): UI + API on 127.0.0.1, token in the URL fragment.
-    ui = await startDashboardHost({ app, port: options.port ?? 0 }).catch(
+    ui = await startDashboardHost({ app, port: options.port ?? 0, log: say }).catch(
       async (error: unknown) => {
         await app.close();
         throw error;

@@ -15,6 +15,8 @@ export interface DashboardHostOptions {
   readonly port?: number;
   /** Defaults to <project>/out/renderer. */
   readonly rendererDir?: string;
+  /** One line per API client cut off for not reading. */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -45,5 +47,6 @@ export async function startDashboardHost(options: DashboardHostOptions): Promise
     rendererDir,
     ...(options.port !== undefined ? { port: options.port } : {}),
     routes: [options.app.reportDownload],
+    ...(options.log ? { log: options.log } : {}),
   });
 }

@@ -14,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import { HEADLESS_API_PATH } from '../../shared/api/ws-protocol';
 import type { ApiEndpoint } from '../api';
 import { serveStatic } from './static-files';
-import { bridgeSocket } from './ws-api-bridge';
+import { bridgeSocket, type BridgeOptions } from './ws-api-bridge';
 
 export interface HostRouteContext {
   /** True when the request carries this run's token (`?token=` or `Authorization: Bearer`). */
@@ -37,6 +37,10 @@ export interface HeadlessHostOptions {
   readonly routes?: ReadonlyArray<HostRoute>;
   /** Defaults to 32 random bytes; tests may fix it. */
   readonly token?: string;
+  /** Caps per API connection (subscriptions, queries in flight, bytes queued). */
+  readonly limits?: BridgeOptions['limits'];
+  /** One line per API client cut off for not reading. */
+  readonly log?: (line: string) => void;
 }
 
 export interface HeadlessHost {
@@ -108,7 +112,12 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, options.router));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      bridgeSocket(ws, options.router, {
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      }),
+    );
   });
 
   await new Promise<void>((done, fail) => {
