@@ -1,0 +1,236 @@
+/**
+ * The fault-injection suite of issue 14: the real core (relay client, ingest, SQLite store)
+ * against a hostile relay (raw frames: invalid UTF-8, fragmentation, trickle, mid-frame cuts,
+ * bogus sequences, replays before the cursor, a relay that ignores `?after=`) and a full disk (a
+ * small tmpfs as the data folder when this process may mount one, else SQLITE_FULL injected into
+ * the store's commits). Every scenario ends with `gate-ops stats` equal to the relay's ledger,
+ * and checks what the supervisor was told. More runs (seeds) locally than in CI:
+ * FAULT_RUNS=n overrides.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCore, type Core, type CoreOptions } from '../../../../electron/app';
+import { openStore, type OpenStore } from '../../../../electron/db';
+import type { Ledger } from '../../../../electron/demo-venue';
+import { storeReasons } from '../../../../shared/domain/store-status';
+import { runCli } from '../../../helpers/cli';
+import {
+  hostileStream,
+  startHostileRelay,
+  type HostileBehaviour,
+  type HostileStreamOptions,
+} from '../../../helpers/hostile-relay';
+import { tempDir, TOKEN, waitForCommit, waitForValue } from '../../../helpers/relay';
+
+const RUNS = Number(process.env.FAULT_RUNS ?? (process.env.CI ? 1 : 3));
+const SEEDS = Array.from({ length: RUNS }, (_, i) => 101 + i * 7);
+
+let cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function startOn(
+  dir: string,
+  url: string,
+  extra: { openStore?: OpenStore; log?: string[]; relay?: CoreOptions['relay'] } = {},
+): Promise<Core> {
+  const core = await startCore({
+    dataDir: dir,
+    relayUrl: url,
+    token: TOKEN,
+    relay: { backoff: { baseMs: 10, capMs: 50 }, ...extra.relay },
+    ingest: { retryDelayMs: 10 },
+    log: (l) => extra.log?.push(l),
+    ...(extra.openStore ? { openStore: extra.openStore } : {}),
+  });
+  cleanups.push(() => core.close());
+  return core;
+}
+
+/** Waits until the last message of the stream is committed, then compares stats with the ledger. */
+async function expectLedger(
+  core: Core,
+  dir: string,
+  last: string,
+  ledger: Ledger,
+): Promise<Record<string, unknown>> {
+  if (core.ingest.totals.latest !== last) {
+    await waitForCommit(core.ingest, (b) => b.totals.latest === last);
+  }
+  await core.close();
+  const run = await runCli(['stats', '--data-dir', dir, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  const s = JSON.parse(run.stdout) as Record<string, unknown>;
+  expect({
+    checkins: s.checkins,
+    uniqueTickets: s.uniqueTickets,
+    reentries: s.reentries,
+    redeliveries: s.redeliveries,
+    conflicts: s.conflicts,
+    quarantined: s.quarantined,
+    skipped: s.skipped,
+    messages: s.messages,
+  }).toEqual({
+    checkins: ledger.unique.size,
+    uniqueTickets: ledger.unique.size - ledger.reentries,
+    reentries: ledger.reentries,
+    redeliveries: ledger.redeliveries,
+    conflicts: ledger.conflicts,
+    quarantined: ledger.invalid,
+    skipped: ledger.otherType,
+    messages: ledger.total,
+  });
+  return s;
+}
+
+async function scenario(
+  stream: HostileStreamOptions,
+  behaviour: HostileBehaviour,
+  core: { relay?: CoreOptions['relay'] } = {},
+): Promise<{
+  stats: Record<string, unknown>;
+  core: Core;
+  connections: Array<string | null>;
+  bogus: number;
+}> {
+  const { messages, ledger, bogus } = hostileStream(stream);
+  const relay = await startHostileRelay(messages, TOKEN, behaviour);
+  cleanups.push(() => relay.stop());
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const running = await startOn(dir, relay.url, core);
+  const stats = await expectLedger(running, dir, messages.at(-1)!.sequence, ledger);
+  return { stats, core: running, connections: relay.connections, bogus };
+}
+
+describe.each(SEEDS)('fault injection, seed %i', (seed) => {
+  it(
+    'invalid UTF-8, bogus sequences, 7-byte fragments trickled: ledger exact, anomalies shown',
+    { timeout: 120_000 },
+    async () => {
+      const { stats, core, bogus } = await scenario(
+        { seed, count: 200, bogusEvery: 67, invalidUtf8Every: 41 },
+        { fragmentBytes: 7, trickleBytes: 61 },
+      );
+      // One link: each bogus stamp makes the message after it out of order, once.
+      expect(bogus).toBe(2);
+      expect(stats.sequenceAnomalies).toBe(bogus);
+      const health = core.storeHealth.current;
+      expect(health.sequenceAnomalies).toBe(stats.sequenceAnomalies);
+      expect(storeReasons(health).map((r) => r.code)).toContain('sequence');
+      // The bogus stamps never became the cursor.
+      expect(stats.cursor).toMatch(/^\d{12}$/);
+    },
+  );
+
+  it(
+    'mid-frame cuts every 37 messages and a relay that resumes 10 before the cursor',
+    { timeout: 120_000 },
+    async () => {
+      const { stats, connections } = await scenario(
+        { seed, count: 400, invalidUtf8Every: 53 },
+        { cutAfter: 37, replayBefore: 10 },
+      );
+      expect(connections.length).toBeGreaterThan(10);
+      expect(stats.replays).toBeGreaterThan(0);
+    },
+  );
+
+  it(
+    'a slow link: a 50 KB check-in trickled over many ping intervals, then an 18 MiB message in 18,432 fragments',
+    { timeout: 120_000 },
+    async () => {
+      const { stats, core, connections } = await scenario(
+        { seed, count: 120, bigAfter: 40, hugeAfter: 80 },
+        { trickleBytes: 1024, trickleDelayMs: 2 },
+        { relay: { heartbeat: { intervalMs: 20 } } },
+      );
+      // The big check-in was not cut off as a dead link, the huge message did not stall the stream.
+      expect(connections).toHaveLength(1);
+      expect(core.relay.status$.value.state.kind).not.toBe('stalled');
+      expect(stats.quarantined).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it('a relay that ignores ?after= and sends everything again', { timeout: 120_000 }, async () => {
+    const { stats, connections } = await scenario(
+      { seed, count: 300, bogusEvery: 111 },
+      { ignoreAfter: true, cutAfter: 150, cutConnections: 2 },
+    );
+    expect(connections).toHaveLength(3);
+    expect(connections[1]).not.toBeNull();
+    expect(stats.replays).toBeGreaterThanOrEqual(150 + 150);
+  });
+});
+
+/** A small tmpfs for the data folder, when this process may mount one (root, not in CI). */
+function tryTmpfs(dir: string, size: string): boolean {
+  if (process.getuid?.() !== 0 || process.env.CI) return false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a full disk', () => {
+  it(
+    'says "Cannot save — disk full", pauses the relay, resumes by itself when space returns, loses nothing',
+    { timeout: 180_000 },
+    async () => {
+      const { messages, ledger } = hostileStream({ seed: 5, count: 1200 });
+      const relay = await startHostileRelay(messages, TOKEN, {});
+      cleanups.push(() => relay.stop());
+      const { dir: base, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const dir = join(base, 'data');
+      mkdirSync(dir);
+      const tmpfs = tryTmpfs(dir, '2m');
+      let full = !tmpfs;
+      if (tmpfs) {
+        cleanups.push(() => {
+          execFileSync('umount', ['-l', dir]);
+          rmdirSync(dir);
+        });
+      }
+      // Without a tmpfs: the store's commits fail with SQLITE_FULL until space "returns".
+      const injected: OpenStore = async (d, n) => {
+        const s = await openStore(d, n);
+        return {
+          ...s,
+          transaction: (fn) =>
+            full
+              ? Promise.reject(
+                  Object.assign(new Error('database or disk is full'), { errcode: 13 }),
+                )
+              : s.transaction(fn),
+        };
+      };
+      const lines: string[] = [];
+      let core: Core;
+      if (tmpfs) {
+        core = await startOn(dir, relay.url, { log: lines });
+      } else {
+        core = await startOn(dir, relay.url, { openStore: injected, log: lines });
+      }
+      const fault = await waitForValue(core.storeHealth.state$, (h) => h.state === 'cannot-save');
+      expect(fault.cause).toBe('disk-full');
+      expect(fault.title).toMatch(/^Cannot save — disk full \([\d,]+ check-ins waiting\)$/);
+      expect(storeReasons(fault)[0]).toMatchObject({ code: 'store', bad: true });
+      // Backpressure: the relay link is paused, not read into memory.
+      await waitForValue(core.relay.status$, (s) => s.paused === true);
+      expect(lines.filter((l) => l.startsWith('store: CANNOT SAVE'))).toHaveLength(1);
+
+      if (tmpfs) execFileSync('mount', ['-o', 'remount,size=256m', dir]);
+      else full = false;
+      await waitForValue(core.storeHealth.state$, (h) => h.state === 'ok');
+      expect(lines.some((l) => /saving again after \d+ s; nothing was lost/.test(l))).toBe(true);
+      await expectLedger(core, dir, messages.at(-1)!.sequence, ledger);
+    },
+  );
+});
