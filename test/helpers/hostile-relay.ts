@@ -253,12 +253,13 @@ async function send(
       socket.destroy();
       return;
     }
-    const step = behaviour.trickleBytes ?? bytes.length;
+    // A huge message comes at full speed (trickled, it would take minutes).
+    const huge = m.bytes.length > 1024 * 1024;
+    const step = huge ? bytes.length : (behaviour.trickleBytes ?? bytes.length);
     link.inFrame = true;
     for (let at = 0; at < bytes.length; at += step) {
       await write(bytes.subarray(at, at + step));
-      // A huge message comes at full speed: the slow link is for the 50 KB one.
-      if (behaviour.trickleDelayMs && m.bytes.length <= 1024 * 1024) {
+      if (behaviour.trickleDelayMs && !huge) {
         await new Promise((done) => setTimeout(done, behaviour.trickleDelayMs));
       }
     }

@@ -109,11 +109,11 @@ async function scenario(
 
 describe.each(SEEDS)('fault injection, seed %i', (seed) => {
   it(
-    'invalid UTF-8, bogus sequences, 7-byte fragments trickled: ledger exact, anomalies shown',
+    'invalid UTF-8, bogus sequences, 7-byte fragments trickled, an 18 MiB message in 18,432 fragments: ledger exact, anomalies shown',
     { timeout: 120_000 },
     async () => {
-      const { stats, core, bogus } = await scenario(
-        { seed, count: 200, bogusEvery: 67, invalidUtf8Every: 41 },
+      const { stats, core, bogus, connections } = await scenario(
+        { seed, count: 200, bogusEvery: 67, invalidUtf8Every: 41, hugeAfter: 120 },
         { fragmentBytes: 7, trickleBytes: 61 },
       );
       // One link: each bogus stamp makes the message after it out of order, once.
@@ -122,6 +122,9 @@ describe.each(SEEDS)('fault injection, seed %i', (seed) => {
       const health = core.storeHealth.current;
       expect(health.sequenceAnomalies).toBe(stats.sequenceAnomalies);
       expect(storeReasons(health).map((r) => r.code)).toContain('sequence');
+      // One link: the huge message was read and quarantined, not a reconnect loop.
+      expect(connections).toHaveLength(1);
+      expect(core.relay.status$.value.state.kind).not.toBe('stalled');
       // The bogus stamps never became the cursor.
       expect(stats.cursor).toMatch(/^\d{12}$/);
     },
@@ -141,18 +144,18 @@ describe.each(SEEDS)('fault injection, seed %i', (seed) => {
   );
 
   it(
-    'a slow link: a 50 KB check-in trickled over many ping intervals, then an 18 MiB message in 18,432 fragments',
+    'a slow link: a 50 KB check-in trickled over several ping intervals is read, not cut as a dead link',
     { timeout: 120_000 },
     async () => {
-      const { stats, core, connections } = await scenario(
-        { seed, count: 120, bigAfter: 40, hugeAfter: 80 },
-        { trickleBytes: 1024, trickleDelayMs: 2 },
-        { relay: { heartbeat: { intervalMs: 20 } } },
+      // Before the fix the link was cut every time the big message took longer than the ping
+      // interval and the stream never got past it: this test would not finish.
+      const { stats, core } = await scenario(
+        { seed, count: 80, bigAfter: 40 },
+        { trickleBytes: 256, trickleDelayMs: 2 },
+        { relay: { heartbeat: { intervalMs: 100 } } },
       );
-      // The big check-in was not cut off as a dead link, the huge message did not stall the stream.
-      expect(connections).toHaveLength(1);
       expect(core.relay.status$.value.state.kind).not.toBe('stalled');
-      expect(stats.quarantined).toBeGreaterThanOrEqual(1);
+      expect(stats.checkins).toBeGreaterThan(40);
     },
   );
 
