@@ -3,7 +3,9 @@
  * floor (option `floors`: folder name → number, higher is further up); a file may import folders
  * on its own floor or below, never above ("no import runs back up"), and another folder only
  * through its index (`../db`, not `../db/raw-query`), so a folder's internals stay its own.
- * A folder without a floor is reported, so a new folder gets its place on purpose.
+ * A folder without a floor is reported, so a new folder gets its place on purpose. Inside a
+ * folder, a file never imports its own folder's index: the index imports every file, so that
+ * import is a circle (and hides which file a name comes from).
  */
 import { importTarget, importVisitors, relativeToRoot } from './paths.js';
 
@@ -29,6 +31,8 @@ export default {
       up: 'electron/{{from}} ({{fromFloor}}) must not import electron/{{to}} ({{toFloor}}): imports run down the floors, never back up.',
       internals:
         "Import electron/{{to}} through its index ('{{index}}'), not its file {{inner}}: a folder's internals are its own.",
+      ownIndex:
+        "electron/{{from}}'s own index ('{{spec}}') imports this file: import the file that defines the name instead, or it is a circle.",
       noFloor:
         'electron/{{folder}} has no floor: give it one in the gate-ops/layers options (eslint.config.js) and docs/layout.md.',
     },
@@ -57,7 +61,14 @@ export default {
         const t = target.split('/');
         if (t[0] !== 'electron' || t.length < 2) return;
         const to = t[1];
-        if (to === from) return;
+        if (to === from) {
+          const inner = t.slice(2).join('/');
+          const isIndex = parts.length === 3 && /^index\.(ts|tsx|js)$/.test(parts[2]);
+          if (!isIndex && (inner === '' || /^index(\.(ts|tsx|js))?$/.test(inner))) {
+            context.report({ node, messageId: 'ownIndex', data: { from, spec } });
+          }
+          return;
+        }
         if (floors[to] === undefined) return noFloor(node, to);
         if (floors[from] !== undefined && floors[to] > floors[from]) {
           context.report({

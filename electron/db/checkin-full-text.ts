@@ -10,16 +10,11 @@
  * first.
  */
 import type { RxDocumentData } from 'rxdb';
-import { foldText, splitTerms, type FullTextOptions, type FullTextResult } from '../storage';
+import { foldText, splitTerms, type FullTextResult } from '../storage';
 import type { CheckInDoc } from './collections/checkins';
+import { CHECKIN_FULL_TEXT } from './collections/checkins-full-text';
 import type { GateOpsDatabase } from './database';
 import { queryRaw } from './raw-query';
-
-/** The searched fields; changing the list re-indexes stored check-ins in the background. */
-export const CHECKIN_FULL_TEXT: FullTextOptions = {
-  fields: ['attendeeName', 'attendeeEmail', 'ticketId', 'checkInId', 'sessionId', 'deviceId'],
-  newestBy: 'checkedInAt',
-};
 
 export type CheckinSearchFilters = Readonly<{
   gate?: string;

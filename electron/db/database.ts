@@ -10,7 +10,7 @@ import {
   type RxStorage,
 } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
-import { CHECKIN_FULL_TEXT } from './checkin-full-text';
+import { CHECKIN_FULL_TEXT } from './collections/checkins-full-text';
 import { checkinsSchema, type CheckInDoc } from './collections/checkins';
 import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
 import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';

@@ -3,7 +3,7 @@
  * the same storage transaction as the batch they cover, so after a crash they describe exactly
  * what is stored and a replay from `cursor` neither loses nor double-counts.
  */
-import type { GateOpsDatabase } from '.';
+import type { GateOpsDatabase } from './database';
 import type { StoreTransaction } from './open-store';
 import { put } from './storage-writes';
 

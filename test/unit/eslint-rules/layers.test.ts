@@ -61,6 +61,23 @@ tester.run('gate-ops/layers', layers, {
       code: "import { RxDatabase } from 'rxdb';",
       options,
     },
+    // The index itself hands its files' names on; a file imports a sibling file by its path.
+    {
+      filename: at('electron/db/index.ts'),
+      code: "export * from './ingest-totals';",
+      options,
+    },
+    {
+      filename: at('electron/db/ingest-totals.ts'),
+      code: "import type { GateOpsDatabase } from './database';",
+      options,
+    },
+    // A subfolder's own index.ts is not the folder's index.
+    {
+      filename: at('electron/db/collections/checkins.ts'),
+      code: "import { x } from './index';",
+      options,
+    },
     // Files outside electron/ are not this rule's business.
     {
       filename: at('test/unit/electron/db/x.test.ts'),
@@ -113,6 +130,20 @@ tester.run('gate-ops/layers', layers, {
       code: "const m = await import('../db/collections/checkins');",
       options,
       errors: [{ messageId: 'up' }, { messageId: 'internals' }],
+    },
+    {
+      name: "a file importing its own folder's index is a circle",
+      filename: at('electron/db/ingest-totals.ts'),
+      code: "import type { GateOpsDatabase } from '.';",
+      options,
+      errors: [{ messageId: 'ownIndex', data: { from: 'db', spec: '.' } }],
+    },
+    {
+      name: "a subfolder's file importing the folder's index",
+      filename: at('electron/sync/team/shift-log.ts'),
+      code: "import { VenueSync } from '../index';",
+      options: [{ floors: { ...floors, sync: 2 } }],
+      errors: [{ messageId: 'ownIndex', data: { from: 'sync', spec: '../index' } }],
     },
     {
       name: 'a folder without a floor',
