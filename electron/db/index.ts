@@ -6,6 +6,7 @@
  */
 export * from './collections/acks';
 export * from './collections/checkins';
+export * from './collections/checkins-full-text';
 export * from './collections/conflicts';
 export * from './collections/notes';
 export * from './collections/quarantine';
