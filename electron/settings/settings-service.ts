@@ -183,6 +183,13 @@ export async function openSettingsService(
   };
 
   /** Refuses (forbidden) when the secret store says the token cannot be changed from here. */
+  const requireNatsSecretChangeable = async (): Promise<void> => {
+    const status = await natsSecretStatus(natsSecrets);
+    if (!status.canChange) {
+      throw new ServiceError('forbidden', status.note ?? 'the NATS secret cannot be changed here');
+    }
+  };
+
   const requireTokenChangeable = async (): Promise<void> => {
     const status = await tokenStatus();
     if (!status.canChange) {
@@ -276,26 +283,14 @@ export async function openSettingsService(
 
     setNatsSecret: (secret) =>
       serialize(async () => {
-        const status = await natsSecretStatus(natsSecrets);
-        if (!status.canChange) {
-          throw new ServiceError(
-            'forbidden',
-            status.note ?? 'the NATS secret cannot be changed here',
-          );
-        }
+        await requireNatsSecretChangeable();
         await writeNatsSecretTo(natsSecrets, secret);
         return notify(current, false, true);
       }),
 
     clearNatsSecret: () =>
       serialize(async () => {
-        const status = await natsSecretStatus(natsSecrets);
-        if (!status.canChange) {
-          throw new ServiceError(
-            'forbidden',
-            status.note ?? 'the NATS secret cannot be changed here',
-          );
-        }
+        await requireNatsSecretChangeable();
         await natsSecrets?.clear();
         return notify(current, false, true);
       }),
