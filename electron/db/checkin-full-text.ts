@@ -150,9 +150,7 @@ async function scanSearch(
   const docs: RxDocumentData<CheckInDoc>[] = [];
   let total = 0;
   for (const doc of newest.slice(0, scanUpTo)) {
-    const fields = CHECKIN_FULL_TEXT.fields.map((field) =>
-      foldText(String((doc as unknown as Record<string, unknown>)[field] ?? '')),
-    );
+    const fields = CHECKIN_FULL_TEXT.fields.map((field) => foldText(textAt(doc, field)));
     if (!terms.every((term) => fields.some((value) => value.includes(term)))) continue;
     total++;
     if (total > offset && docs.length < limit) docs.push(doc);
@@ -165,4 +163,13 @@ async function scanSearch(
     mode: 'scan',
     index: 'complete',
   };
+}
+
+/** A document's text at a dotted path, as the index stores it ('' when absent). */
+function textAt(doc: unknown, path: string): string {
+  const value = path
+    .split('.')
+    .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc);
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
