@@ -6,29 +6,22 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  checkInDocId,
-  DATABASE_NAME,
-  INGEST_STATE_ID,
-  openStore,
-  type CheckInDoc,
-} from '../electron/db';
+import { DATABASE_NAME, INGEST_STATE_ID, openStore } from '../electron/db';
+import { storeCheckIns, type CheckInSpec } from '../test/helpers/checkin-docs';
 
 const GATES = 36;
 const DEVICES = 150;
 /** Three festival days of scans, ending an hour before the run. */
 const SPAN_MS = 3 * 24 * 3600_000;
 
-function doc(i: number, n: number, end: number): CheckInDoc {
+function spec(i: number, n: number, end: number): CheckInSpec & { seq: number } {
   const device = i % DEVICES;
   const gate = `Gate ${String((device % GATES) + 1).padStart(2, '0')}`;
   const checkedInAt = end - SPAN_MS + Math.floor((i / n) * SPAN_MS);
-  const key = `fixture-${i}`;
   const reentry = i % 500 === 0 && i > 0;
   return {
-    id: checkInDocId(key),
-    key,
-    ingestSeq: i + 1,
+    seq: i + 1,
+    key: `fixture-${i}`,
     checkInId: `ci-${i}`,
     ticketId: reentry ? `tk-${i - 1}` : `tk-${i}`,
     eventId: 'festival-2026',
@@ -39,17 +32,9 @@ function doc(i: number, n: number, end: number): CheckInDoc {
     gate,
     attendeeName: `Guest ${i}`,
     attendeeEmail: `guest${i}@example.com`,
-    nameLower: `guest ${i}`,
-    emailLower: `guest${i}@example.com`,
     checkedInAt,
     occurredAt: checkedInAt,
     receivedAt: checkedInAt + 700,
-    source: 'cope.ticketing',
-    ceId: key,
-    schemaVersion: '1.0',
-    fingerprint: 'f'.repeat(32),
-    reentry,
-    raw: `{"id":"${key}"}`,
   };
 }
 
@@ -71,9 +56,9 @@ export async function dashboardFixture(
   try {
     const BATCH = 5000;
     for (let start = 0; start < n; start += BATCH) {
-      const docs: CheckInDoc[] = [];
-      for (let i = start; i < Math.min(n, start + BATCH); i++) docs.push(doc(i, n, end));
-      await store.db.checkins.bulkInsert(docs);
+      const specs = [];
+      for (let i = start; i < Math.min(n, start + BATCH); i++) specs.push(spec(i, n, end));
+      await storeCheckIns(store.db, specs);
       if (start % 100_000 === 0 && start > 0)
         log(`  ${start} (${Math.round((Date.now() - started) / 1000)} s)`);
     }

@@ -1,20 +1,19 @@
 /** Shared bits of the export benchmark: generated check-ins, memory sampling, tables. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { checkInDocId, type CheckInDoc } from '../electron/db';
+import type { CheckInRow } from '../shared/api/channels/checkins';
+import type { CheckInSpec } from '../test/helpers/checkin-docs';
 
 const T0 = Date.UTC(2026, 4, 5, 16, 0, 0);
 const GATES = ['North', 'South', 'East', 'West', 'VIP', 'Staff'];
 
 /** Check-in number `i` of a stadium evening: 40 gates' worth of devices, some re-entries. */
-export function benchCheckIn(i: number): CheckInDoc {
+export function benchSpec(i: number): CheckInSpec & { seq: number; receivedAt: number } {
   const gate = GATES[i % GATES.length]!;
-  const key = `bench-${i}`;
   const checkedInAt = T0 + Math.floor(i * 20); // 50 a second
   return {
-    id: checkInDocId(key),
-    key,
-    ingestSeq: i + 1,
+    seq: i + 1,
+    key: `bench-${i}`,
     checkInId: `ci-${i}`,
     ticketId: `tk-${i % 997 === 0 ? i - 1 : i}`,
     eventId: i % 10 === 0 ? 'ev-vip' : 'ev-main',
@@ -24,17 +23,31 @@ export function benchCheckIn(i: number): CheckInDoc {
     gate,
     attendeeName: i % 101 === 0 ? `=Formula ${i}` : `Guest Number ${i}, "Jr"`,
     attendeeEmail: `guest${i}@example.com`,
-    nameLower: `guest number ${i}`,
-    emailLower: `guest${i}@example.com`,
     checkedInAt,
     occurredAt: checkedInAt - 120,
     receivedAt: checkedInAt + 800,
-    source: 'cope.ticketing',
-    ceId: key,
-    schemaVersion: '1.0',
-    fingerprint: 'f'.repeat(32),
+  };
+}
+
+/** The same check-in as the row a report writer gets. */
+export function benchCheckIn(i: number): CheckInRow {
+  const s = benchSpec(i);
+  return {
+    id: `id-${i}`,
+    ingestSeq: s.seq,
+    checkInId: s.checkInId!,
+    ticketId: s.ticketId!,
+    eventId: s.eventId!,
+    productId: s.productId!,
+    sessionId: s.sessionId!,
+    deviceId: s.deviceId!,
+    gate: s.gate!,
+    attendeeName: s.attendeeName!,
+    attendeeEmail: s.attendeeEmail!,
+    checkedInAt: s.checkedInAt,
+    occurredAt: s.occurredAt!,
+    receivedAt: s.receivedAt,
     reentry: i % 997 === 0,
-    raw: '{}',
   };
 }
 

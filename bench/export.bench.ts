@@ -14,13 +14,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openStore, type CheckInDoc } from '../electron/db';
+import { openStore } from '../electron/db';
 import { AtomicFile } from '../electron/files';
+import type { CheckInRow } from '../shared/api/channels/checkins';
+import { storeCheckIns } from '../test/helpers/checkin-docs';
 import { CsvReportEncoder } from '../electron/reports/csv-writer';
 import { reportColumns } from '../electron/reports/report-columns';
 import { createReportClock } from '../electron/reports/time-zone';
 import {
   benchCheckIn,
+  benchSpec,
   fmt,
   heapGrowth,
   mb,
@@ -36,8 +39,8 @@ const PAGE = 1000;
 const POOL = 10_000;
 const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gate-ops-export-bench-'));
 
-const pool: CheckInDoc[] = Array.from({ length: POOL }, (_, i) => benchCheckIn(i));
-function* pages(total: number): Generator<CheckInDoc[]> {
+const pool: CheckInRow[] = Array.from({ length: POOL }, (_, i) => benchCheckIn(i));
+function* pages(total: number): Generator<CheckInRow[]> {
   for (let done = 0; done < total; done += PAGE) {
     const start = done % POOL;
     yield pool.slice(start, start + Math.min(PAGE, total - done));
@@ -174,12 +177,9 @@ try {
   const store = await openStore(dataDir);
   const tInsert = performance.now();
   for (let i = 0; i < N; i += PAGE) {
-    const batch: CheckInDoc[] = [];
-    for (let j = i; j < Math.min(N, i + PAGE); j++) batch.push(benchCheckIn(j));
-    await store.transaction(async () => {
-      const r = await store.db.checkins.bulkInsert(batch);
-      if (r.error.length > 0) throw new Error(`insert failed: ${JSON.stringify(r.error[0])}`);
-    });
+    const batch = [];
+    for (let j = i; j < Math.min(N, i + PAGE); j++) batch.push(benchSpec(j));
+    await storeCheckIns(store.db, batch);
   }
   const insertMs = performance.now() - tInsert;
   await store.close();

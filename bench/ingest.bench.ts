@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCore, type Core } from '../electron/app';
 import { startRelaySimulator } from '../electron/demo-venue';
+import { checkInDetails } from '../shared/contract';
 import { fmt, percentile, table } from './bench-common';
 import { rawIngest } from './ingest-bench-helpers';
 
@@ -83,8 +84,10 @@ async function live(dir: string): Promise<{ latencies: number[]; count: number }
   const latencies: number[] = [];
   core.ingest.on('batch-committed', (b) => {
     // `time` is stamped by the simulator when it generates and sends the event.
-    for (const doc of b.checkins)
-      if (doc.time !== undefined) latencies.push(b.committedAt - doc.time);
+    for (const doc of b.documents) {
+      const time = checkInDetails(doc.event).time;
+      if (time !== undefined) latencies.push(b.committedAt - time);
+    }
   });
   await waitForAll(core, total);
   await core.close();

@@ -1,15 +1,25 @@
 /**
  * The activity model in main: the pure aggregator (shared/domain) kept up to date as check-ins
  * are committed, and stored with the data. On start it loads the snapshot from the `state`
- * collection (tagged with the last ingest sequence it covers) and folds in only the check-ins
- * above it, a range query on the `ingestSeq` index, so a restart with a million check-ins does
- * not re-read them. The snapshot is rewritten every 15 s while something changed, and at
- * close.
+ * collection (tagged with the last arrival number and flip it covers) and folds in only the
+ * check-ins above it, in arrival order, plus the re-entry flips since, so a restart with a
+ * million check-ins does not re-read them. The snapshot is rewritten every 15 s while something
+ * changed, and at close.
  */
 import type { RxCollection } from 'rxdb';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { type CheckInDoc, type GateOpsDatabase, newestFirstPage, queryRaw } from '../db';
 import {
+  ACTIVITY_SNAPSHOT_ID,
+  localCheckIns,
+  newestFirstPage,
+  rowsAfterSeq,
+  rowsByIds,
+  withStoreLock,
+  type GateOpsDatabase,
+  type LocalChange,
+} from '../db';
+import {
+  applyFlip,
   emptyActivity,
   foldCheckIn,
   type ActivityCheckIn,
@@ -33,7 +43,7 @@ import type {
   SessionsPage,
 } from '../../shared/api/channels/activity';
 
-export const ACTIVITY_SNAPSHOT_ID = 'activity';
+export { ACTIVITY_SNAPSHOT_ID };
 const CATCH_UP_PAGE = 5000;
 
 export interface ActivityServiceOptions {
@@ -70,7 +80,7 @@ export class ActivityService {
   private timer: ReturnType<typeof setInterval> | undefined;
   private savedSeq = -1;
   private closed = false;
-  private buffer: ActivityCheckIn[] | null = [];
+  private buffer: LocalChange[] | null = [];
   readonly quarantine: SeqStats = { count: 0, lastSeq: 0, lastReceivedAt: null };
   readonly conflicts: SeqStats = { count: 0, lastSeq: 0, lastReceivedAt: null };
   readonly now: () => number;
@@ -100,17 +110,9 @@ export class ActivityService {
     const { db } = this.options;
     // Listen first and buffer, so nothing committed during the catch-up read is missed; the
     // sequence mark makes the overlap harmless.
+    const local = localCheckIns(db);
     this.subs.push(
-      db.checkins.eventBulks$.subscribe((bulk) => {
-        const docs: CheckInDoc[] = [];
-        for (const e of bulk.events) {
-          if (e.operation === 'INSERT') docs.push(e.documentData as unknown as CheckInDoc);
-        }
-        if (docs.length > 0) {
-          this.learnVenueZone(docs[docs.length - 1]!.raw);
-          this.ingest(docs);
-        }
-      }),
+      local.changes$.subscribe((change) => this.apply(change)),
       this.followInserts(db.quarantine, this.quarantine),
       this.followInserts(db.conflicts, this.conflicts),
     );
@@ -118,27 +120,43 @@ export class ActivityService {
     const stored = await db.state.findOne(ACTIVITY_SNAPSHOT_ID).exec();
     const restored = stored ? fromSnapshot(stored.toJSON().value) : null;
     if (restored) this.state = restored;
-    this.savedSeq = restored ? restored.lastIngestSeq : -1;
+    this.savedSeq = restored ? savedMark(restored) : -1;
 
-    let folded = 0;
-    for (;;) {
-      const page = await queryRaw(db.checkins, {
-        selector: { ingestSeq: { $gt: this.state.lastIngestSeq } },
-        sort: [{ ingestSeq: 'asc' }],
-        limit: CATCH_UP_PAGE,
-      });
-      for (const doc of page) if (foldCheckIn(this.state, doc)) folded += 1;
-      if (page.length < CATCH_UP_PAGE) break;
-    }
+    // One consistent read, under the store's write lock (never between a batch's writes and its
+    // commit): the check-ins above the mark with their flags as stored now, and the flips since
+    // the snapshot of check-ins it had folded as first scans.
+    const mark = this.state.lastIngestSeq;
+    const folded = await withStoreLock(db, async () => {
+      let n = 0;
+      for (;;) {
+        const page = await rowsAfterSeq(
+          db.checkins,
+          local,
+          this.state.lastIngestSeq,
+          CATCH_UP_PAGE,
+        );
+        for (const row of page) if (foldCheckIn(this.state, row)) n += 1;
+        if (page.length < CATCH_UP_PAGE) break;
+      }
+      const flips = local.flipsAfter(this.state.lastFlip).filter((f) => f.seq <= mark);
+      const rows = await rowsByIds(
+        db.checkins,
+        local,
+        flips.map((f) => f.id),
+      );
+      for (const f of flips) {
+        const row = rows.get(f.id);
+        if (row) applyFlip(this.state, { ...row, flip: f.flip });
+      }
+      this.state.lastFlip = Math.max(this.state.lastFlip, local.lastFlip());
+      return n;
+    });
     this.startInfo = { fromSnapshot: restored !== null, foldedOnStart: folded };
-    const { docs: newest } = await newestFirstPage(
-      db.checkins,
-      { selector: {}, sort: [{ ingestSeq: 'desc' }] },
-      0,
-      1,
-      this.state.checkins,
-    );
-    if (newest[0]) this.learnVenueZone(newest[0].raw);
+    const [newest] = local.rowsAfter(Math.max(0, local.lastSeq() - 1), 1);
+    if (newest) {
+      const [doc] = await db.checkins.storageInstance.findDocumentsById([newest.id], false);
+      if (doc) this.learnVenueZone(doc.event);
+    }
 
     await Promise.all([
       this.countStored(db.quarantine, this.quarantine),
@@ -147,7 +165,7 @@ export class ActivityService {
 
     const pending = this.buffer ?? [];
     this.buffer = null;
-    this.ingest(pending);
+    for (const change of pending) this.apply(change);
     if (folded > 0 && !restored) await this.saveSnapshot();
 
     // Writing the model (hundreds of KB at a festival's size) costs the event loop a few ms; a
@@ -191,20 +209,25 @@ export class ActivityService {
   }
 
   /**
-   * Folds committed check-ins in (ingest order). Called from the collection's change stream,
-   * which the storage emits only after the transaction committed.
+   * Folds a committed change in: its new check-ins in arrival order, then its flips. The local
+   * facts publish a change only after its transaction committed.
    */
-  ingest(docs: ReadonlyArray<ActivityCheckIn>): void {
+  apply(change: LocalChange): void {
     if (this.buffer) {
-      this.buffer.push(...docs);
+      this.buffer.push(change);
       return;
     }
-    const sorted = docs.length > 1 ? [...docs].sort((a, b) => a.ingestSeq - b.ingestSeq) : docs;
-    const folded = sorted.filter((doc) => foldCheckIn(this.state, doc));
-    if (folded.length > 0) {
-      this.committedSubject.next(folded);
-      this.changed.next();
-    }
+    const last = change.docs[change.docs.length - 1];
+    if (last) this.learnVenueZone(last.event);
+    const rows =
+      change.rows.length > 1
+        ? [...change.rows].sort((a, b) => a.ingestSeq - b.ingestSeq)
+        : change.rows;
+    const folded: ActivityCheckIn[] = rows.filter((row) => foldCheckIn(this.state, row));
+    let flipped = false;
+    for (const flip of change.flips) flipped = applyFlip(this.state, flip) || flipped;
+    if (folded.length > 0) this.committedSubject.next(folded);
+    if (folded.length > 0 || flipped) this.changed.next();
   }
 
   /** The raw model; read-only for callers (alerts). */
@@ -247,8 +270,8 @@ export class ActivityService {
 
   /** Writes the model back when it moved since the last write. */
   async saveSnapshot(): Promise<void> {
-    if (this.state.lastIngestSeq === this.savedSeq) return;
-    const seq = this.state.lastIngestSeq;
+    const seq = savedMark(this.state);
+    if (seq === this.savedSeq) return;
     const value = toSnapshot(this.state) as unknown as Record<string, unknown>;
     await this.options.db.state.upsert({ id: ACTIVITY_SNAPSHOT_ID, value, updatedAt: this.now() });
     this.savedSeq = seq;
@@ -263,4 +286,9 @@ export class ActivityService {
     this.changed.complete();
     this.committedSubject.complete();
   }
+}
+
+/** What a snapshot covers, as one number that grows with every fold and flip. */
+function savedMark(state: Readonly<ActivityState>): number {
+  return state.lastIngestSeq + state.lastFlip;
 }

@@ -9,23 +9,37 @@
  * else narrows the list; a narrowed list of up to SORT_IN_MEMORY_MAX rows is sorted in memory
  * once (the order is cached until something new is stored); a bigger one stays in time order and
  * says so (`sortedBy`).
+ * Rows carry this laptop's facts (arrival, received time, re-entry flag: `LocalCheckIns`);
+ * "re-entries only" without text walks the local re-entry index, since the flag is not in the
+ * document.
  */
 import type { MangoQuery, MangoQuerySelector } from 'rxdb';
 import type { z } from 'zod';
 import { ServiceError } from '../../shared/api/define';
 import type {
   CheckInDetail,
+  CheckInRow,
   CheckinSort,
   CheckinsPage,
   checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
-import { type CheckInDoc, type GateOpsDatabase, countRaw, newestFirstPage, queryRaw } from '../db';
-import { SortedIdCache, SORT_IN_MEMORY_MAX } from './sorted-ids';
-import { toRow } from './checkin-row';
+import { checkInDetails, dedupeKey } from '../../shared/contract';
+import {
+  checkInRow,
+  countRaw,
+  localCheckIns,
+  newestFirstPage,
+  queryRaw,
+  rowsByIds,
+  rowsOfDocs,
+  type CheckInDoc,
+  type GateOpsDatabase,
+  type LocalCheckIns,
+} from '../db';
+import { SortedIdCache } from './sorted-ids';
 import { TextSearch } from './text-search';
 
 export { SORT_IN_MEMORY_MAX } from './sorted-ids';
-export { toRow } from './checkin-row';
 export type CheckinsSearch = z.output<typeof checkinsSearchRequestSchema>;
 
 type Query = MangoQuery<CheckInDoc>;
@@ -42,16 +56,16 @@ function filters(req: CheckinsSearch): MangoQuerySelector<CheckInDoc> {
   if (req.gate !== undefined) s['gate'] = req.gate;
   if (req.sessionId !== undefined) s['sessionId'] = req.sessionId;
   if (req.deviceId !== undefined) s['deviceId'] = req.deviceId;
-  if (req.reentryOnly) s['reentry'] = true;
   return s as MangoQuerySelector<CheckInDoc>;
 }
 
-const page = (
-  req: CheckinsSearch,
-  total: number,
-  docs: ReadonlyArray<Readonly<CheckInDoc>>,
-  sortedBy: CheckinSort,
-): CheckinsPage => ({ total, offset: req.offset, rows: docs.map(toRow), capped: false, sortedBy });
+/** Values re-entry rows are sorted by (the same as the indexes and SortedIdCache use). */
+const ROW_VALUE: Record<CheckinSort, (r: CheckInRow) => string | number> = {
+  time: (r) => r.checkedInAt,
+  ticket: (r) => r.ticketId,
+  name: (r) => (r.attendeeName ?? '').toLowerCase(),
+  email: (r) => (r.attendeeEmail ?? '').toLowerCase(),
+};
 
 export class CheckinSearch {
   private readonly sorted: SortedIdCache;
@@ -64,26 +78,39 @@ export class CheckinSearch {
   constructor(
     private readonly db: GateOpsDatabase,
     private readonly storedCount?: () => number,
-    /** Ids of every re-entry in ingest order (the activity model keeps them). */
-    private readonly reentryIds?: () => ReadonlyArray<string>,
     /** Changes whenever something is stored: cached sort orders are valid until then. */
     private readonly version: () => number = () => 0,
   ) {
     this.sorted = new SortedIdCache(db);
-    this.text = new TextSearch(db, version, reentryIds);
+    this.text = new TextSearch(db, version);
+  }
+
+  private get local(): LocalCheckIns {
+    return localCheckIns(this.db);
+  }
+
+  private page(
+    req: CheckinsSearch,
+    total: number,
+    docs: ReadonlyArray<Readonly<CheckInDoc>>,
+    sortedBy: CheckinSort,
+  ): CheckinsPage {
+    return {
+      total,
+      offset: req.offset,
+      rows: rowsOfDocs(this.local, docs),
+      capped: false,
+      sortedBy,
+    };
   }
 
   async search(req: CheckinsSearch): Promise<CheckinsPage> {
     const text = req.text.trim();
+    if (req.reentryOnly && text === '') return this.reentries(req);
     return text === '' ? this.browse(req) : this.text.search(req, text);
   }
 
   private async browse(req: CheckinsSearch): Promise<CheckinsPage> {
-    const narrowed =
-      req.gate !== undefined || req.sessionId !== undefined || req.deviceId !== undefined;
-    if (req.reentryOnly && !narrowed && this.reentryIds) {
-      return this.reentryPage(req, this.reentryIds());
-    }
     const unfiltered = Object.keys(filters(req)).length === 0;
     // Time always has an index (alone, or after gate/session/device); the rest only alone.
     if (req.sort === 'time' || unfiltered) {
@@ -100,13 +127,13 @@ export class CheckinSearch {
           req.limit,
           known,
         );
-        return page(req, total, docs, req.sort);
+        return this.page(req, total, docs, req.sort);
       }
       const [total, docs] = await Promise.all([
         known ?? countRaw(this.db.checkins, query),
         queryRaw(this.db.checkins, { ...query, skip: req.offset, limit: req.limit }),
       ]);
-      return page(req, total, docs, req.sort);
+      return this.page(req, total, docs, req.sort);
     }
     return this.inMemory(req, { selector: filters(req), sort: [{ checkedInAt: 'asc' }] }, 'time');
   }
@@ -123,7 +150,7 @@ export class CheckinSearch {
       req.offset,
       req.limit,
     );
-    return page(req, total, docs, fallback);
+    return this.page(req, total, docs, fallback);
   }
 
   private async idPage(req: CheckinsSearch, ids: ReadonlyArray<string>, sortedBy: CheckinSort) {
@@ -133,30 +160,69 @@ export class CheckinSearch {
       : [];
     const at = new Map(slice.map((id, i) => [id, i]));
     docs.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
-    return page(req, ids.length, docs, sortedBy);
+    return this.page(req, ids.length, docs, sortedBy);
   }
 
   /**
-   * "Re-entries only" over the whole store: primary-key reads of the newest ids instead of a
-   * scan of a million rows for an unindexed flag. Newest by arrival, then by check-in time;
-   * another sort is done in memory when there are not too many.
+   * "Re-entries only": the flag is a local fact (not in the document) with a partial index of
+   * its own. Unfiltered and newest first, a page is a walk of that index and primary-key reads;
+   * with a filter or another order, the re-entry rows (a small part of the
+   * check-ins) are read once, matched and sorted here.
    */
-  private async reentryPage(
-    req: CheckinsSearch,
-    ids: ReadonlyArray<string>,
-  ): Promise<CheckinsPage> {
-    if (!(req.sort === 'time' && req.dir === 'desc') && ids.length <= SORT_IN_MEMORY_MAX) {
-      const sorted = await this.sorted.idsOf(ids, req.sort, req.dir, this.version());
-      return this.idPage(req, sorted, req.sort);
+  private async reentries(req: CheckinsSearch): Promise<CheckinsPage> {
+    const local = this.local;
+    const narrowed =
+      req.gate !== undefined || req.sessionId !== undefined || req.deviceId !== undefined;
+    if (!narrowed && req.sort === 'time' && req.dir === 'desc') {
+      const slice = local.reentriesNewestFirst(req.offset, req.limit);
+      const found = await rowsByIds(
+        this.db.checkins,
+        local,
+        slice.map((l) => l.id),
+      );
+      const rows = slice.map((l) => found.get(l.id)).filter((r): r is CheckInRow => !!r);
+      return {
+        total: local.reentryCount(),
+        offset: req.offset,
+        rows,
+        capped: false,
+        sortedBy: 'time',
+      };
     }
-    const end = Math.max(0, ids.length - req.offset);
-    const slice = ids.slice(Math.max(0, end - req.limit), end);
-    // By primary key, one lookup each: a `$in` query would range over every id in between.
-    const docs = slice.length
-      ? await this.db.checkins.storageInstance.findDocumentsById([...slice], false)
-      : [];
-    docs.sort((a, b) => b.checkedInAt - a.checkedInAt || b.ingestSeq - a.ingestSeq);
-    return page(req, ids.length, docs, 'time');
+    const matches = (r: CheckInRow): boolean =>
+      (req.gate === undefined || r.gate === req.gate) &&
+      (req.sessionId === undefined || r.sessionId === req.sessionId) &&
+      (req.deviceId === undefined || r.deviceId === req.deviceId);
+    const all: CheckInRow[] = [];
+    const READ = 2000;
+    for (let offset = 0; ; offset += READ) {
+      const slice = local.reentriesNewestFirst(offset, READ);
+      const found = await rowsByIds(
+        this.db.checkins,
+        local,
+        slice.map((l) => l.id),
+      );
+      for (const l of slice) {
+        const row = found.get(l.id);
+        if (row && matches(row)) all.push(row);
+      }
+      if (slice.length < READ) break;
+    }
+    const value = ROW_VALUE[req.sort];
+    const sign = req.dir === 'asc' ? 1 : -1;
+    all.sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      const c = typeof x === 'number' ? x - (y as number) : x.localeCompare(y as string);
+      return sign * c || sign * (a.ingestSeq - b.ingestSeq);
+    });
+    return {
+      total: all.length,
+      offset: req.offset,
+      rows: all.slice(req.offset, req.offset + req.limit),
+      capped: false,
+      sortedBy: req.sort,
+    };
   }
 
   async get(id: string): Promise<CheckInDetail> {
@@ -164,21 +230,23 @@ export class CheckinSearch {
     if (!doc) throw new ServiceError('not_found', `no check-in ${id}`);
     const same = await queryRaw(this.db.checkins, {
       selector: { ticketId: doc.ticketId },
-      sort: [{ ticketId: 'asc' }],
+      sort: [{ ticketId: 'asc' }, { checkedInAt: 'asc' }],
       limit: 50,
     });
+    const facts = this.local.get([doc.id]).get(doc.id);
+    if (!facts) throw new ServiceError('not_found', `no check-in ${id}`);
+    const d = checkInDetails(doc.event);
     return {
-      ...toRow(doc),
-      key: doc.key,
-      source: doc.source,
-      ceId: doc.ceId,
-      ...(doc.sequence !== undefined ? { sequence: doc.sequence } : {}),
-      occurredAt: doc.occurredAt,
-      raw: doc.raw,
-      sameTicket: same
-        .filter((d) => d.id !== doc.id)
-        .sort((a, b) => a.checkedInAt - b.checkedInAt)
-        .map(toRow),
+      ...checkInRow(doc, facts),
+      key: dedupeKey(doc.event) ?? '',
+      source: d.source,
+      ceId: d.ceId,
+      ...(facts.relaySeq !== null ? { sequence: facts.relaySeq } : {}),
+      raw: JSON.stringify(doc.event),
+      sameTicket: rowsOfDocs(
+        this.local,
+        same.filter((other) => other.id !== doc.id),
+      ).sort((a, b) => a.checkedInAt - b.checkedInAt),
     };
   }
 }

@@ -95,7 +95,7 @@ function conflictRow(d: Readonly<ConflictDoc>, stored?: Readonly<CheckInDoc>): C
     preview: d.text.slice(0, PREVIEW),
     size: d.text.length,
     ticketId: stored?.ticketId ?? '',
-    changes: dataChanges(stored?.raw, d.text),
+    changes: dataChanges(stored ? JSON.stringify(stored.event) : undefined, d.text),
   };
 }
 
@@ -130,7 +130,7 @@ export class ConflictBrowser {
     return {
       ...conflictRow(doc, stored),
       text: doc.text,
-      storedRaw: stored ? stored.raw : null,
+      storedRaw: stored ? JSON.stringify(stored.event) : null,
       storedFingerprint: doc.storedFingerprint,
       fingerprint: doc.fingerprint,
     };

@@ -68,7 +68,7 @@ export class SortedIdCache {
     for (const q of queries) {
       for (let skip = 0; ; skip += READ_PAGE) {
         const docs = await queryRaw(this.db.checkins, { ...q, skip, limit: READ_PAGE });
-        for (const d of docs) entries.set(d.id, [d.id, valueOf[sort](d), d.ingestSeq]);
+        for (const d of docs) entries.set(d.id, [d.id, valueOf[sort](d), d.checkedInAt]);
         if (docs.length < READ_PAGE) break;
       }
     }
@@ -91,7 +91,7 @@ export class SortedIdCache {
         ids.slice(i, i + READ_PAGE),
         false,
       );
-      for (const d of docs) entries.push([d.id, valueOf[sort](d), d.ingestSeq]);
+      for (const d of docs) entries.push([d.id, valueOf[sort](d), d.checkedInAt]);
     }
     return this.remember(key, sortEntries(entries, dir));
   }

@@ -12,15 +12,17 @@ import {
   type CheckinsPage,
   type checkinsSearchRequestSchema,
 } from '../../shared/api/channels/checkins';
+import { checkInDetails } from '../../shared/contract';
 import {
+  localCheckIns,
   MAX_SEARCH_LIMIT,
+  rowsOfDocs,
   searchCheckins,
   type CheckInDoc,
   type CheckinSearchFilters,
   type CheckinSearchResult,
   type GateOpsDatabase,
 } from '../db';
-import { toRow } from './checkin-row';
 import { sortEntries } from './sorted-ids';
 
 type Request = z.output<typeof checkinsSearchRequestSchema>;
@@ -34,8 +36,8 @@ const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, 
 
 const FIELD_TEXT: Record<Exclude<Request['field'], 'any'>, (d: CheckInDoc) => string> = {
   ticket: (d) => d.ticketId,
-  name: (d) => d.attendeeName ?? '',
-  email: (d) => d.attendeeEmail ?? '',
+  name: (d) => checkInDetails(d.event).attendeeName ?? '',
+  email: (d) => checkInDetails(d.event).attendeeEmail ?? '',
 };
 
 const SORT_VALUE: Record<CheckinSort, (d: CheckInDoc) => string | number> = {
@@ -65,8 +67,6 @@ export class TextSearch {
     private readonly db: GateOpsDatabase,
     /** Changes whenever something is stored. */
     private readonly version: () => number,
-    /** Ids of every re-entry (the activity model keeps them); else the stored flag. */
-    private readonly reentryIds?: () => ReadonlyArray<string>,
   ) {}
 
   async search(req: Request, text: string): Promise<CheckinsPage> {
@@ -86,7 +86,7 @@ export class TextSearch {
       return {
         total: r.total,
         offset: req.offset,
-        rows: r.docs.map(toRow),
+        rows: rowsOfDocs(localCheckIns(this.db), r.docs),
         capped: r.capped,
         sortedBy: 'time',
         coverage: coverageOf(r),
@@ -102,7 +102,7 @@ export class TextSearch {
     return {
       total: found.ids.length,
       offset: req.offset,
-      rows: docs.map(toRow),
+      rows: rowsOfDocs(localCheckIns(this.db), docs),
       capped: found.capped,
       sortedBy: req.sort,
       coverage: found.coverage,
@@ -123,9 +123,11 @@ export class TextSearch {
       .filter((w) => w !== '')
       .map(fold);
     const field = req.field === 'any' ? null : FIELD_TEXT[req.field];
-    const reentries = req.reentryOnly && this.reentryIds ? new Set(this.reentryIds()) : null;
+    // Arrival order and the re-entry flag are this laptop's facts, not the document's.
+    const local = localCheckIns(this.db);
+    let facts = local.get([]);
     const keep = (d: CheckInDoc): boolean => {
-      if (req.reentryOnly && !(reentries ? reentries.has(d.id) : d.reentry)) return false;
+      if (req.reentryOnly && !facts.get(d.id)?.reentry) return false;
       if (!field) return true;
       const value = fold(field(d));
       return words.every((w) => value.includes(w));
@@ -140,8 +142,9 @@ export class TextSearch {
         scanUpTo: SEARCH_SCAN_NEWEST,
       });
       coverage = coverageOf(r);
+      facts = local.get(r.docs.map((d) => d.id));
       for (const d of r.docs) {
-        if (keep(d)) entries.push([d.id, SORT_VALUE[req.sort](d), d.ingestSeq]);
+        if (keep(d)) entries.push([d.id, SORT_VALUE[req.sort](d), facts.get(d.id)?.seq ?? 0]);
       }
       if (r.docs.length < MAX_SEARCH_LIMIT) break;
       if (offset + MAX_SEARCH_LIMIT >= SEARCH_SORT_MAX) {

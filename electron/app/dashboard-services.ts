@@ -82,8 +82,7 @@ export async function startDashboardServices(
     checkins: new CheckinSearch(
       options.db,
       () => activity.model.checkins,
-      () => activity.model.reentryIds,
-      () => activity.model.lastIngestSeq,
+      () => activity.model.lastIngestSeq + activity.model.lastFlip,
     ),
     quarantine: new QuarantineBrowser(options.db),
     conflicts: new ConflictBrowser(options.db),

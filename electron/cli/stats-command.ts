@@ -11,12 +11,13 @@ import {
   DEMO_DATABASE_NAME,
   openStoreForReading,
   readStoreStats,
+  StoreNeedsUpgradeError,
   type StoreStats,
 } from '../db';
 import type { NatsSyncView } from '../../shared/api/channels/sync';
 import { readSyncStats, type SyncStats } from '../sync';
 import { asDamage, reportDamaged, warnKeptAside } from './damaged-store';
-import { EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
 const usage = `Usage: gate-ops stats [--data-dir DIR] [--demo] [--json]
 
@@ -62,6 +63,10 @@ export const statsCommand: CliCommand = {
         await store.close().catch(() => undefined);
       }
     } catch (error) {
+      if (error instanceof StoreNeedsUpgradeError) {
+        io.stderr.write(`gate-ops stats: ${error.message} (${file})\n`);
+        return EXIT_FAILED;
+      }
       const damaged = asDamage(file, error);
       const code = reportDamaged('stats', damaged, io.stderr);
       if (code !== null) return code;

@@ -9,7 +9,10 @@
  * without RxDocument wrappers or query caching, which a one-pass export does not need.
  */
 import { normalizeMangoQuery, prepareQuery, type MangoQuery, type RxCollection } from 'rxdb';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
+import { rowsOfDocs } from './checkin-rows';
 import type { CheckInDoc } from './collections/checkins';
+import { localCheckIns } from './database';
 
 export interface CheckInRange {
   readonly eventId?: string;
@@ -98,7 +101,8 @@ export async function* readCheckInPages(
   collection: CheckInsCollection,
   range: CheckInRange,
   pageSize = 1000,
-): AsyncGenerator<readonly CheckInDoc[]> {
+): AsyncGenerator<readonly CheckInRow[]> {
+  const local = localCheckIns(collection.database);
   const index = indexFor(range);
   let last: { readonly t: number; readonly id: string } | undefined;
   for (;;) {
@@ -120,7 +124,7 @@ export async function* readCheckInPages(
     if (page.length === 0) return;
     const tail = page[page.length - 1]!;
     last = { t: tail.checkedInAt, id: tail.id };
-    yield page;
+    yield rowsOfDocs(local, page);
     if (page.length < pageSize) return;
   }
 }

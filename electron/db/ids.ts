@@ -10,11 +10,6 @@ export function seqId(prefix: 'q' | 'c', ingestSeq: number): string {
   return `${prefix}${String(ingestSeq).padStart(15, '0')}`;
 }
 
-/** Primary key of a `tickets` doc: the same digest, over a prefixed ticket id. */
-export function ticketDocId(ticketId: string): string {
-  return checkInDocId(`ticket:${ticketId}`);
-}
-
 /** Primary key of an `acks` doc: one per (alert, laptop), whichever laptop computes it. */
 export function ackDocId(alertId: string, laptopId: string): string {
   return checkInDocId(`ack:${laptopId}:${alertId}`);

@@ -11,6 +11,7 @@ import {
   type PreparedFile,
 } from './damage-check';
 import { openGateOpsDatabase, type GateOpsDatabase } from './database';
+import type { MigrateOptions } from './migrations/checkins-v1';
 import { createOwnerOnly, narrowToOwner } from './owner-only';
 
 /** Runs `fn` so that every write awaited inside it commits together (or not at all). */
@@ -37,16 +38,28 @@ export type OpenStore = (dataDir: string, name: string) => Promise<Store>;
 export const DATABASE_NAME = 'gate-ops';
 export const DEMO_DATABASE_NAME = 'gate-ops-demo';
 
+export interface OpenStoreOptions {
+  /** A migration that moves stored check-ins (once, after an upgrade): batch size, progress. */
+  readonly migration?: MigrateOptions;
+}
+
 /**
  * Opens the store for the app: a damaged file (quick check at open, or found damaged by an
- * earlier run) is kept aside first and a new one is created; `startup` says so.
+ * earlier run) is kept aside first and a new one is created; `startup` says so. A store an
+ * earlier version wrote is migrated here (check-in document v1).
  */
-export async function openStore(dataDir: string, name: string = DATABASE_NAME): Promise<Store> {
+export async function openStore(
+  dataDir: string,
+  name: string = DATABASE_NAME,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const storage = getRxStorageNodeSqlite({ directory: dataDir });
   const file = storage.filePathOf(name);
   const startup = prepareStoreFile(file);
-  const store = await openOn(storage, file, name);
+  const store = await openOn(storage, file, name, {
+    ...(options.migration ? { migration: options.migration } : {}),
+  });
   return {
     ...store,
     startup,
@@ -59,7 +72,8 @@ export async function openStore(dataDir: string, name: string = DATABASE_NAME): 
 
 /**
  * Opens an existing store for a read-only command (`stats`, `export`): a damaged file is refused
- * with StoreDamagedError, and nothing is moved or marked.
+ * with StoreDamagedError, and nothing is moved or marked; a store an earlier version wrote is
+ * refused with StoreNeedsUpgradeError (no migration from a reader).
  */
 export async function openStoreForReading(
   dataDir: string,
@@ -68,17 +82,18 @@ export async function openStoreForReading(
   const storage = getRxStorageNodeSqlite({ directory: dataDir });
   const file = storage.filePathOf(name);
   assertReadable(file);
-  return openOn(storage, file, name);
+  return openOn(storage, file, name, { readOnly: true });
 }
 
 async function openOn(
   storage: ReturnType<typeof getRxStorageNodeSqlite>,
   file: string,
   name: string,
+  options: { migration?: MigrateOptions; readOnly?: boolean },
 ): Promise<Store> {
   createOwnerOnly(file);
   narrowToOwner(file);
-  const db = await openGateOpsDatabase({ storage, name });
+  const db = await openGateOpsDatabase({ storage, name, ...options });
   // SQLite made the WAL and shared-memory files just now (with the main file's mode).
   narrowToOwner(file);
   return {

@@ -7,8 +7,7 @@
  * transaction that cache still holds documents that were never committed.
  */
 import type { RxCollection, RxDocumentData } from 'rxdb';
-
-const CONTEXT = 'gate-ops-ingest';
+import { INGEST_WRITE_CONTEXT as CONTEXT } from '../db/collections/checkins';
 
 type AnyCollection<T> = Pick<RxCollection<T>, 'storageInstance'>;
 

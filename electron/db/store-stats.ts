@@ -1,9 +1,12 @@
 /**
- * What the store holds, for `gate-ops stats`: counts from the collections, the ingest counters
- * and cursor, and check-ins per gate, device and session (one pass over the check-ins in
- * ingest order, a page at a time, so a million rows do not sit in memory at once).
+ * What the store holds, for `gate-ops stats`: counts from the collections and the local facts,
+ * the ingest counters and cursor, and check-ins per gate, device and session. On our SQLite
+ * storage the per-group counts are one SQL pass over the check-in table (no document is built
+ * in JavaScript); elsewhere (tests) the documents are walked a page at a time.
  */
-import type { GateOpsDatabase } from './database';
+import { normalizeMangoQuery, prepareQuery } from 'rxdb';
+import { checkInTable } from './checkin-table';
+import { localCheckIns, type GateOpsDatabase } from './database';
 import { readIngestTotals, type IngestTotals } from './ingest-totals';
 
 export interface StoreStats {
@@ -30,36 +33,59 @@ const PAGE = 5000;
 
 export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
   const totals: IngestTotals = await readIngestTotals(db);
+  const local = localCheckIns(db);
   // Maps, not plain objects: a gate, device or session may be called `__proto__` or `constructor`.
   const perGate = new Map<string, number>();
   const perDevice = new Map<string, number>();
   const perSession = new Map<string, number>();
+  const add = (gate: string, device: string, session: string, n: number): void => {
+    perGate.set(gate, (perGate.get(gate) ?? 0) + n);
+    perDevice.set(device, (perDevice.get(device) ?? 0) + n);
+    perSession.set(session, (perSession.get(session) ?? 0) + n);
+  };
   let checkins = 0;
-  let reentries = 0;
-  let after = -1;
-  for (;;) {
-    const page = await db.checkins
-      .find({ selector: { ingestSeq: { $gt: after } }, sort: [{ ingestSeq: 'asc' }], limit: PAGE })
-      .exec();
-    for (const doc of page) {
-      checkins += 1;
-      if (doc.reentry) reentries += 1;
-      perGate.set(doc.gate, (perGate.get(doc.gate) ?? 0) + 1);
-      perDevice.set(doc.deviceId, (perDevice.get(doc.deviceId) ?? 0) + 1);
-      perSession.set(doc.sessionId, (perSession.get(doc.sessionId) ?? 0) + 1);
+  const table = checkInTable(db.checkins);
+  if (table) {
+    const groups = table.sql.prepare(
+      `SELECT data ->> '$.gate', data ->> '$.deviceId', data ->> '$.sessionId', count(*)` +
+        ` FROM ${table.table} WHERE deleted = 0 GROUP BY 1, 2, 3`,
+    );
+    groups.setReturnArrays(true);
+    groups.setReadBigInts(false);
+    for (const row of groups.iterate() as Iterable<[string, string, string, number]>) {
+      add(row[0], row[1], row[2], row[3]);
+      checkins += row[3];
     }
-    if (page.length < PAGE) break;
-    after = page[page.length - 1]!.ingestSeq;
+  } else {
+    let after = '';
+    for (;;) {
+      const page = await db.checkins.storageInstance.query(
+        prepareQuery(
+          db.checkins.schema.jsonSchema,
+          normalizeMangoQuery(db.checkins.schema.jsonSchema, {
+            selector: { id: { $gt: after } },
+            sort: [{ id: 'asc' }],
+            limit: PAGE,
+          }),
+        ),
+      );
+      for (const doc of page.documents) {
+        if (doc._deleted) continue;
+        add(doc.gate, doc.deviceId, doc.sessionId, 1);
+        checkins += 1;
+      }
+      if (page.documents.length < PAGE) break;
+      after = page.documents[page.documents.length - 1]!.id;
+    }
   }
-  const [uniqueTickets, conflicts, quarantined] = await Promise.all([
-    db.tickets.count().exec(),
+  const [conflicts, quarantined] = await Promise.all([
     db.conflicts.count().exec(),
     db.quarantine.count().exec(),
   ]);
   return {
     checkins,
-    uniqueTickets,
-    reentries,
+    uniqueTickets: local.ticketCount(),
+    reentries: local.reentryCount(),
     redeliveries: totals.redelivered,
     conflicts,
     quarantined,

@@ -1,25 +1,30 @@
 /**
- * One batch of classified messages into the store, in one storage transaction: new check-ins,
- * tickets seen, quarantined messages, conflicts, and the `ingest` state doc (cursor + counters).
+ * One batch of classified messages into the store, in one storage transaction: new check-in
+ * documents and their local facts (arrival, received time, relay stamp, re-entry by check-in
+ * time: LocalCheckIns), quarantined messages, conflicts, and the `ingest` state doc (cursor +
+ * counters).
  * Idempotent by dedupe key: a key already stored (or earlier in the batch) is a redelivery when
  * its payload fingerprint matches and a conflict when it does not; the stored check-in is never
  * overwritten. A delivery the relay sent again although it is committed (replays.ts) is dropped
  * and counted as replayed, so no count grows twice. Nothing here mutates the caller's state: the
  * new totals are returned and become true only when the transaction has committed.
  */
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 import type { Classification, CheckInVerdict } from '../../shared/contract';
 import {
+  checkInDoc,
   checkInDocId,
+  describeChange,
+  localCheckIns,
   seqId,
-  ticketDocId,
   type CheckInDoc,
   type ConflictDoc,
   deliveriesTable,
   type DeliveriesTable,
   type DeliveryRow,
   type GateOpsDatabase,
+  type LocalChange,
   type QuarantineDoc,
-  type TicketDoc,
   INGEST_STATE_ID,
   type IngestTotals,
   insertNew,
@@ -56,7 +61,12 @@ export interface BatchCounts {
 export interface BatchResult {
   readonly totals: IngestTotals;
   readonly counts: BatchCounts;
-  readonly checkins: ReadonlyArray<Readonly<CheckInDoc>>;
+  /** The new check-ins as views show them (re-entry flag as stored). */
+  readonly checkins: ReadonlyArray<CheckInRow>;
+  /** The new check-in documents, in the order of `checkins`. */
+  readonly documents: ReadonlyArray<Readonly<CheckInDoc>>;
+  /** Earlier check-ins that became re-entries: an earlier scan of their ticket arrived now. */
+  readonly flips: LocalChange['flips'];
   readonly quarantine: ReadonlyArray<Readonly<QuarantineDoc>>;
   readonly conflicts: ReadonlyArray<Readonly<ConflictDoc>>;
 }
@@ -69,8 +79,10 @@ export async function commitBatch(
 ): Promise<BatchResult> {
   const recorded = deliveriesTable(db);
   try {
-    const result = await transaction(() => write(db, batch, before, recorded));
+    const { change, ...result } = await transaction(() => write(db, batch, before, recorded));
     recorded.settle(true);
+    // Committed: the activity model and the lists may follow now (never for a rolled-back batch).
+    localCheckIns(db).publish(change);
     return result;
   } catch (error) {
     recorded.settle(false);
@@ -83,15 +95,18 @@ async function write(
   batch: ReadonlyArray<IncomingMessage>,
   before: IngestTotals,
   recorded: DeliveriesTable,
-): Promise<BatchResult> {
+): Promise<BatchResult & { change: LocalChange }> {
+  const local = localCheckIns(db);
   const relay = before.cursorRelay ?? '';
   const ids = batch.map((m) =>
     m.verdict.verdict === 'checkin' ? checkInDocId(m.verdict.key) : '',
   );
   const deliveryIds = batch.map((m) => deliveryOf(m, relay));
   const stored = await readByIds(db.checkins, [...new Set(ids.filter(Boolean))]);
+  // A stored check-in's relay stamp is a local fact: a replay of it is recognised by that.
+  const stamps = local.get([...stored.keys()]);
   const seen = new DeliveriesSeen(db, deliveryIds);
-  const fresh = new Map<string, CheckInDoc>();
+  const fresh = new Map<string, { doc: CheckInDoc; m: IncomingMessage }>();
   const quarantine: QuarantineDoc[] = [];
   const conflicts: ConflictDoc[] = [];
   const deliveries: DeliveryRow[] = [];
@@ -105,10 +120,11 @@ async function write(
     const v = m.verdict;
     const delivery = deliveryIds[i]!;
     const id = ids[i]!;
-    const existing = v.verdict === 'checkin' ? (fresh.get(id) ?? stored.get(id)) : undefined;
+    const pending = v.verdict === 'checkin' ? fresh.get(id) : undefined;
+    const existing = v.verdict === 'checkin' ? (pending?.doc ?? stored.get(id)) : undefined;
+    const stamp = pending ? pending.m.sequence : (stamps.get(id)?.relaySeq ?? null);
     const isReplay =
-      seen.has(delivery) ||
-      (existing !== undefined && m.sequence !== null && existing.sequence === m.sequence);
+      seen.has(delivery) || (existing !== undefined && m.sequence !== null && stamp === m.sequence);
     if (isReplay) {
       replayed += 1;
       return;
@@ -117,7 +133,7 @@ async function write(
     if (m.outOfOrder) anomalies += 1;
     lastReceivedAt = m.receivedAt;
     if (v.verdict === 'checkin' && existing === undefined) {
-      fresh.set(id, checkInDoc(m, v, id, seq));
+      fresh.set(id, { doc: newDocument(v), m });
       return;
     }
     // Everything else leaves no check-in of its own: remember the delivery.
@@ -125,7 +141,7 @@ async function write(
     if (delivery !== null) deliveries.push({ id: delivery, ingestSeq: seq });
     if (v.verdict === 'skipped') skipped += 1;
     else if (v.verdict === 'rejected') quarantine.push(quarantineDoc(m, v, seq));
-    else if (existing!.fingerprint === v.record.fingerprint) redelivered += 1;
+    else if (existing!.fingerprint === v.fields.fingerprint) redelivered += 1;
     else {
       conflicts.push({
         id: seqId('c', seq),
@@ -134,7 +150,7 @@ async function write(
         key: v.key,
         checkinId: id,
         storedFingerprint: existing!.fingerprint,
-        fingerprint: v.record.fingerprint,
+        fingerprint: v.fields.fingerprint,
         text: v.text,
         ...(m.sequence !== null ? { sequence: m.sequence } : {}),
       });
@@ -144,31 +160,18 @@ async function write(
   // the batch's last message.
   const { cursor, latest } = batch[batch.length - 1]?.cursorAfter ?? before;
 
-  const newDocs = [...fresh.values()];
-  const knownTickets = await readByIds(db.tickets, [
-    ...new Set(newDocs.map((d) => ticketDocId(d.ticketId))),
-  ]);
-  const newTickets = new Map<string, TicketDoc>();
-  let reentries = 0;
-  for (const doc of newDocs) {
-    const tid = ticketDocId(doc.ticketId);
-    if (knownTickets.has(tid) || newTickets.has(tid)) {
-      doc.reentry = true;
-      reentries += 1;
-    } else {
-      newTickets.set(tid, {
-        id: tid,
-        ticketId: doc.ticketId,
-        firstCheckin: doc.id,
-        firstCheckedInAt: doc.checkedInAt,
-      });
-    }
-  }
-
+  const entries = [...fresh.values()];
+  const newDocs = entries.map((e) => e.doc);
+  const recordedFacts = local.record(newDocs, (_doc, i) => ({
+    receivedAt: entries[i]!.m.receivedAt,
+    relaySeq: entries[i]!.m.sequence,
+    origin: 'relay',
+  }));
   await insertNew(db.checkins, newDocs);
-  await insertNew(db.tickets, [...newTickets.values()]);
   await insertNew(db.quarantine, quarantine);
   await insertNew(db.conflicts, conflicts);
+  const change = await describeChange(db.checkins, local, newDocs, recordedFacts);
+  const reentries = change.rows.filter((r) => r.reentry).length + change.flips.length;
   recorded.stage(deliveries);
   const totals: IngestTotals = {
     cursor,
@@ -201,42 +204,22 @@ async function write(
       skipped,
       reentries,
     },
-    checkins: newDocs,
+    checkins: change.rows,
+    documents: newDocs,
+    flips: change.flips,
     quarantine,
     conflicts,
+    change,
   };
 }
 
-function checkInDoc(m: IncomingMessage, v: CheckInVerdict, id: string, seq: number): CheckInDoc {
-  const r = v.record;
-  const doc: CheckInDoc = {
-    id,
-    key: r.key,
-    ingestSeq: seq,
-    checkInId: r.checkInId,
-    ticketId: r.ticketId,
-    eventId: r.eventId,
-    productId: r.productId,
-    sessionId: r.sessionId,
-    deviceId: r.deviceId ?? '',
-    gate: r.gate ?? '',
-    nameLower: (r.attendeeName ?? '').toLowerCase().slice(0, 128),
-    emailLower: (r.attendeeEmail ?? '').toLowerCase().slice(0, 128),
-    checkedInAt: r.checkedInAt,
-    occurredAt: r.occurredAt,
-    receivedAt: m.receivedAt,
-    source: r.source,
-    ceId: r.ceId,
-    schemaVersion: r.schemaVersion,
-    fingerprint: r.fingerprint,
-    reentry: false,
-    raw: v.text,
-  };
-  if (r.attendeeName !== null) doc.attendeeName = r.attendeeName;
-  if (r.attendeeEmail !== null) doc.attendeeEmail = r.attendeeEmail;
-  if (r.time !== null) doc.time = r.time;
-  if (m.sequence !== null) doc.sequence = m.sequence;
-  return doc;
+/**
+ * The stored document of a new check-in. The queued verdict kept only the text (a parsed event
+ * can take twenty times its memory), so the event is read again here, once per new check-in.
+ */
+function newDocument(v: CheckInVerdict): CheckInDoc {
+  const event = JSON.parse(v.text) as Record<string, unknown>;
+  return checkInDoc(v.key, v.fields, event);
 }
 
 function quarantineDoc(

@@ -6,7 +6,7 @@
  *
  * A delivery is the relay plus its `sequence` stamp (for a message without one: its place in the
  * relay's stream, after which stamp and how many unstamped since, and its bytes). A
- * stored check-in keeps its own stamp, so only the deliveries that leave no check-in behind
+ * stored check-in keeps its stamp in its local facts, so only the deliveries that leave no check-in behind
  * (quarantined, skipped, conflicting, redelivered) get a `deliveries` record.
  */
 import { deliveriesTable, deliveryId, type GateOpsDatabase } from '../db';

@@ -9,7 +9,7 @@
  * full-width `＝＋－＠` that some spreadsheets normalise). Times, written by us, start with a digit.
  */
 import { encodeCsvRecords } from './csv-encode';
-import type { CheckInDoc } from '../db';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 import type { ReportColumn } from './report-columns';
 import type { ReportClock } from './time-zone';
 import type { FileSink } from '../files';
@@ -34,7 +34,7 @@ export class CsvReportEncoder {
     return (this.options.bom ? UTF8_BOM : '') + head;
   }
 
-  encode(docs: ReadonlyArray<Readonly<CheckInDoc>>): string {
+  encode(docs: ReadonlyArray<Readonly<CheckInRow>>): string {
     const { columns, clock } = this.options;
     const records = new Array<string[]>(docs.length);
     for (let i = 0; i < docs.length; i++) {
@@ -60,7 +60,7 @@ export function csvReport(options: CsvReportOptions, sink: FileSink) {
     async start(): Promise<void> {
       await sink.write(encoder.header());
     },
-    async rows(docs: ReadonlyArray<Readonly<CheckInDoc>>): Promise<void> {
+    async rows(docs: ReadonlyArray<Readonly<CheckInRow>>): Promise<void> {
       if (docs.length > 0) await sink.write(encoder.encode(docs));
     },
     async finish(): Promise<void> {},

@@ -10,7 +10,8 @@
  * print as substitutes. Embedding a Unicode font would need one shipped with the app.
  */
 import PDFDocument from 'pdfkit';
-import type { CheckInDoc, CheckInRange } from '../db';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
+import type { CheckInRange } from '../db';
 import type { FileSink } from '../files';
 import { arrivalBars, barChart, totalsBoxes } from './pdf-charts';
 import {
@@ -45,7 +46,7 @@ export function pdfReport(options: PdfReportOptions, sink: FileSink) {
   const t = (ms: number): string => clock.short(ms);
   return {
     async start(): Promise<void> {},
-    async rows(_docs: ReadonlyArray<Readonly<CheckInDoc>>): Promise<void> {},
+    async rows(_docs: ReadonlyArray<Readonly<CheckInRow>>): Promise<void> {},
     async finish(
       summary: ReportSummary,
       info: ReadonlyArray<ReportInfoLine>,

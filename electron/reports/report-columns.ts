@@ -3,7 +3,7 @@
  * Without personal data (`includePii: false`) the attendee name and e-mail columns are removed,
  * not emptied, so a file without PII cannot be mistaken for one whose names were blank.
  */
-import type { CheckInDoc } from '../db';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 
 export type ColumnKind = 'text' | 'time' | 'flag';
 
@@ -16,21 +16,21 @@ export interface ReportColumn {
   readonly pii: boolean;
   /** XLSX column width in characters. */
   readonly width: number;
-  readonly text?: (doc: Readonly<CheckInDoc>) => string;
-  readonly time?: (doc: Readonly<CheckInDoc>) => number;
+  readonly text?: (doc: Readonly<CheckInRow>) => string;
+  readonly time?: (doc: Readonly<CheckInRow>) => number;
 }
 
 const text = (
   key: string,
   title: string,
   width: number,
-  get: (doc: Readonly<CheckInDoc>) => string,
+  get: (doc: Readonly<CheckInRow>) => string,
   pii = false,
 ): ReportColumn => ({ key, title, kind: 'text', pii, width, text: get });
 const time = (
   key: string,
   title: string,
-  get: (doc: Readonly<CheckInDoc>) => number,
+  get: (doc: Readonly<CheckInRow>) => number,
 ): ReportColumn => ({ key, title, kind: 'time', pii: false, width: 24, time: get });
 
 export const REPORT_COLUMNS: ReadonlyArray<ReportColumn> = [

@@ -3,7 +3,7 @@
  * stream past. Memory grows with the number of gates, sessions, devices and hours, never with
  * the number of check-ins: a festival has thousands of sessions at most.
  */
-import type { CheckInDoc } from '../db';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 import type { ReportClock } from './time-zone';
 
 export interface GroupStats {
@@ -90,7 +90,7 @@ const newGroup = (t: number): Group => ({
   lagMax: 0,
 });
 
-function bump(map: Map<string, Group>, key: string, doc: Readonly<CheckInDoc>): Group {
+function bump(map: Map<string, Group>, key: string, doc: Readonly<CheckInRow>): Group {
   let g = map.get(key);
   if (!g) map.set(key, (g = newGroup(doc.checkedInAt)));
   g.checkIns++;
@@ -134,7 +134,7 @@ export class SummaryAccumulator {
 
   constructor(private readonly clock: ReportClock) {}
 
-  add(docs: ReadonlyArray<Readonly<CheckInDoc>>): void {
+  add(docs: ReadonlyArray<Readonly<CheckInRow>>): void {
     for (const doc of docs) {
       this.checkIns++;
       if (doc.reentry) this.reentries++;

@@ -11,7 +11,7 @@
 import { once, type EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import type { CheckInDoc } from '../db';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 import type { FileSink } from '../files';
 import type { ReportColumn } from './report-columns';
 import type { ReportSummary } from './report-summary';
@@ -98,7 +98,7 @@ export function xlsxReport(options: XlsxReportOptions, sink: FileSink) {
       sheet = openSheet();
     },
 
-    async rows(docs: ReadonlyArray<Readonly<CheckInDoc>>): Promise<void> {
+    async rows(docs: ReadonlyArray<Readonly<CheckInRow>>): Promise<void> {
       for (const doc of docs) {
         if (!sheet || sheetRows >= rowsPerSheet) {
           sheet?.commit();

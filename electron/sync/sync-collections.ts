@@ -6,7 +6,8 @@
  *
  * Each document is validated against its collection's own RxDB schema (converted to zod, strict:
  * no unknown fields) plus the collection's domain rules, e.g. a check-in's id must be the digest
- * of its dedupe key, so a peer cannot plant a document under another check-in's id. All synced
+ * of its dedupe key and every field what the event says (`checkInDocProblem`), so a peer cannot
+ * plant a document under another check-in's id. All synced
  * collections are append-only: a peer may add a document, never change or delete one.
  *
  * Not synced, on purpose: settings, tokens, the relay cursor and ingest counters (`state`),
@@ -19,7 +20,7 @@ import {
   NOTE_TEXT_MAX,
   ackDocId,
   acksSchema,
-  checkInDocId,
+  checkInDocProblem,
   checkinsSchema,
   notesSchema,
   type AckDoc,
@@ -79,9 +80,7 @@ function spec<N extends SyncCollectionName>(
 const BASE64URL_22 = /^[A-Za-z0-9_-]{22}$/;
 
 export const SYNC_COLLECTIONS: { readonly [N in SyncCollectionName]: SyncCollectionSpec<N> } = {
-  checkins: spec('checkins', checkinsSchema, [
-    (d) => (d.id === checkInDocId(d.key) ? null : 'id is not the digest of the dedupe key'),
-  ]),
+  checkins: spec('checkins', checkinsSchema, [(d) => checkInDocProblem(d)]),
   acks: spec('acks', acksSchema, [
     (d) => (BASE64URL_22.test(d.laptopId) ? null : 'laptopId is not a laptop id'),
     (d) => (d.alertId.length > 0 && d.alertId.length <= ACK_ALERT_ID_MAX ? null : 'empty alertId'),

@@ -1,28 +1,86 @@
-/** The normalized form of a valid check-in, as the store and the activity model use it. */
-export interface CheckInRecord {
-  /** Dedupe key, see `dedupeKey()`. */
-  readonly key: string;
-  readonly checkInId: string;
+import { fingerprint } from './canonical';
+import type { CheckInData } from './schemas';
+import { parseRfc3339 } from './timestamp';
+
+/** Longest search key (lower-cased attendee name or e-mail) the store indexes. */
+export const SEARCH_KEY_LENGTH = 128;
+
+/**
+ * What the store indexes of a valid check-in, read from its event once, at classification. These
+ * are the stored document's fields next to the event itself (electron/db/collections/checkins.ts):
+ * derived only from what the event says, so every laptop derives the same.
+ */
+export interface CheckInFields {
   readonly ticketId: string;
-  readonly eventId: string;
-  readonly productId: string;
-  readonly sessionId: string;
-  readonly deviceId: string | null;
-  readonly gate: string | null;
-  readonly attendeeName: string | null;
-  readonly attendeeEmail: string | null;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds of `data.checked_in_at`. */
   readonly checkedInAt: number;
-  readonly occurredAt: number;
-  /** The CloudEvents `time` attribute, when present. */
-  readonly time: number | null;
-  readonly source: string;
-  readonly ceId: string;
-  /** The relay's `sequence` extension, when stamped. */
-  readonly sequence: string | null;
-  readonly schemaVersion: string;
+  /** '' when the event has no gate. */
+  readonly gate: string;
+  /** '' when the event has no device. */
+  readonly deviceId: string;
+  readonly sessionId: string;
+  readonly eventId: string;
+  /** Lower-cased attendee name and e-mail ('' when absent), cut to SEARCH_KEY_LENGTH: prefix search. */
+  readonly nameLower: string;
+  readonly emailLower: string;
   /** Fingerprint of `data`: equal for a redelivery, different for a conflicting payload. */
   readonly fingerprint: string;
+}
+
+/** The fields of a check-in whose `data` passed the contract. */
+export function checkInFields(data: CheckInData): CheckInFields {
+  return {
+    ticketId: data.ticket_id,
+    checkedInAt: parseRfc3339(data.checked_in_at)!,
+    gate: data.gate ?? '',
+    deviceId: data.device_id ?? '',
+    sessionId: data.scanner_session_id,
+    eventId: data.event_id,
+    nameLower: (data.attendee.name ?? '').toLowerCase().slice(0, SEARCH_KEY_LENGTH),
+    emailLower: (data.attendee.email ?? '').toLowerCase().slice(0, SEARCH_KEY_LENGTH),
+    fingerprint: fingerprint(data),
+  };
+}
+
+/**
+ * The event as the store keeps it: as received, less the relay's `sequence` stamp (it differs
+ * between two deliveries of one event, and between two laptops). Keys keep their order.
+ */
+export function withoutSequence(event: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (!Object.prototype.hasOwnProperty.call(event, 'sequence')) return { ...event };
+  const { sequence: _sequence, ...rest } = event;
+  return rest;
+}
+
+/** What a report or a detail view reads from a stored check-in's event beyond its fields. */
+export interface CheckInDetails {
+  readonly checkInId: string;
+  readonly productId: string;
+  readonly attendeeName: string | undefined;
+  readonly attendeeEmail: string | undefined;
+  readonly occurredAt: number;
+  /** The CloudEvents `time` attribute, when present. */
+  readonly time: number | undefined;
+  readonly source: string;
+  readonly ceId: string;
+  readonly schemaVersion: string;
+}
+
+/** Reads the details of a stored (hence valid) check-in event. */
+export function checkInDetails(event: Readonly<Record<string, unknown>>): CheckInDetails {
+  const data = event['data'] as CheckInData;
+  const time = typeof event['time'] === 'string' ? parseRfc3339(event['time']) : null;
+  return {
+    checkInId: data.check_in_id,
+    productId: data.event_product_id,
+    attendeeName: data.attendee.name,
+    attendeeEmail: data.attendee.email,
+    occurredAt: parseRfc3339(data.occurred_at) ?? 0,
+    time: time ?? undefined,
+    source: String(event['source']),
+    ceId: String(event['id']),
+    schemaVersion: data.schema_version,
+  };
 }
 
 /**

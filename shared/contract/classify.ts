@@ -4,8 +4,7 @@
  * before decoding, depth and forbidden keys checked before any schema runs).
  */
 import type { z } from 'zod';
-import { dedupeKey, type CheckInRecord } from './check-in';
-import { fingerprint } from './canonical';
+import { checkInFields, dedupeKey, type CheckInFields } from './check-in';
 import { jsonPath, reason, type Reason, type ReasonCode } from './reasons';
 import {
   CHECK_IN_TYPE,
@@ -13,10 +12,8 @@ import {
   clip,
   cloudEventEnvelopeSchema,
   MAX_ID_LENGTH,
-  type CheckInEvent,
 } from './schemas';
 import { scanTopLevelSequence } from './sequence-scan';
-import { parseRfc3339 } from './timestamp';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_DEPTH = 32;
@@ -27,7 +24,8 @@ export type JsonObject = Readonly<Record<string, unknown>>;
 export interface CheckInVerdict {
   readonly verdict: 'checkin';
   readonly key: string;
-  readonly record: CheckInRecord;
+  /** What the store indexes (the stored document's fields next to the event). */
+  readonly fields: CheckInFields;
   /** The relay's `sequence` stamp, when the event carries one (not part of the stored event). */
   readonly sequence: string | null;
   /** The parsed event, untouched: unknown fields included. */
@@ -222,7 +220,14 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
       sequence,
     );
   }
-  return { verdict: 'checkin', key, record: toRecord(key, checkIn.data), sequence, event, text };
+  return {
+    verdict: 'checkin',
+    key,
+    fields: checkInFields(checkIn.data.data),
+    sequence,
+    event,
+    text,
+  };
 }
 
 function safeKey(event: JsonObject): string | null {
@@ -395,28 +400,4 @@ function toReason(issue: z.core.$ZodIssue, event: JsonObject): Reason {
 
 function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
-function toRecord(key: string, event: CheckInEvent): CheckInRecord {
-  const d = event.data;
-  return {
-    key,
-    checkInId: d.check_in_id,
-    ticketId: d.ticket_id,
-    eventId: d.event_id,
-    productId: d.event_product_id,
-    sessionId: d.scanner_session_id,
-    deviceId: d.device_id ?? null,
-    gate: d.gate ?? null,
-    attendeeName: d.attendee.name ?? null,
-    attendeeEmail: d.attendee.email ?? null,
-    checkedInAt: parseRfc3339(d.checked_in_at)!,
-    occurredAt: parseRfc3339(d.occurred_at)!,
-    time: event.time === undefined ? null : parseRfc3339(event.time),
-    source: event.source,
-    ceId: event.id,
-    sequence: event.sequence ?? null,
-    schemaVersion: d.schema_version,
-    fingerprint: fingerprint(d),
-  };
 }

@@ -1,6 +1,7 @@
 /**
  * The activity model: aggregates per scanner session, device, gate, product, event and minute,
- * folded in one check-in at a time in ingest order. It is pure (no clock, no I/O): statuses and
+ * folded in one check-in at a time in arrival order (the rows of shared/api/channels/checkins,
+ * with re-entry by check-in time; see applyFlip). It is pure (no clock, no I/O): statuses and
  * "last N minutes" figures are computed against a `now` given by the caller, and the whole
  * state serializes to a small snapshot (activity-snapshot.ts) so a restart folds in only what
  * came after it.
@@ -20,9 +21,8 @@ export const REENTRY_GROUP_ITEMS = 20;
 /** Re-entry groups kept (oldest quarter-hours dropped first). */
 const REENTRY_GROUPS = 3000;
 
-/** The fields of a stored check-in the model reads. */
+/** The fields of a check-in row (CheckInRow) the model reads; `ingestSeq`: arrival order here. */
 export interface ActivityCheckIn {
-  /** Primary key of the stored check-in (kept for re-entries: the "re-entries only" list). */
   readonly id?: string;
   readonly ingestSeq: number;
   readonly ticketId: string;
@@ -38,6 +38,12 @@ export interface ActivityCheckIn {
   readonly time?: number;
   readonly reentry: boolean;
 }
+
+/**
+ * A check-in the model folded as its ticket's first scan that is a re-entry now: an earlier scan
+ * of the ticket arrived later (a late upload, or from a peer). `flip` numbers flips in order.
+ */
+export type ActivityFlip = ActivityCheckIn & { readonly flip: number };
 
 export interface SessionAgg {
   sessionId: string;
@@ -132,11 +138,8 @@ export interface ActivityState {
   events: Map<string, EventAgg>;
   /** Keyed by `reentryGroupKey(gate, quarterStart)`. */
   reentryGroups: Map<string, ReentryGroup>;
-  /**
-   * Ids of every re-entry check-in, in ingest order: the "re-entries only" list without a scan
-   * of the whole table (the `reentry` field has no index). 22 characters each.
-   */
-  reentryIds: string[];
+  /** The last flip applied (see applyFlip). */
+  lastFlip: number;
 }
 
 export function emptyActivity(): ActivityState {
@@ -153,7 +156,7 @@ export function emptyActivity(): ActivityState {
     products: new Map(),
     events: new Map(),
     reentryGroups: new Map(),
-    reentryIds: [],
+    lastFlip: 0,
   };
 }
 
@@ -290,7 +293,6 @@ function foldEvent(state: ActivityState, c: ActivityCheckIn, minute: number): vo
 
 function foldReentry(state: ActivityState, c: ActivityCheckIn): void {
   state.reentries += 1;
-  if (c.id !== undefined) state.reentryIds.push(c.id);
   const quarterStart = quarterOf(c.checkedInAt);
   const key = reentryGroupKey(c.gate, quarterStart);
   let group = state.reentryGroups.get(key);
@@ -340,6 +342,34 @@ export function foldCheckIn(state: ActivityState, c: ActivityCheckIn): boolean {
   foldGate(state, c, minute);
   foldEvent(state, c, minute);
   if (c.reentry) foldReentry(state, c);
+  return true;
+}
+
+/**
+ * Counts a folded first scan as a re-entry from now on. Returns false when the flip was applied
+ * already (number at or below `lastFlip`) or its check-in is not folded yet (it will be folded
+ * with the flag it has by then).
+ */
+export function applyFlip(state: ActivityState, f: ActivityFlip): boolean {
+  if (f.flip <= state.lastFlip) return false;
+  state.lastFlip = f.flip;
+  if (f.ingestSeq > state.lastIngestSeq) return false;
+  const session = state.sessions.get(f.sessionId);
+  if (session) session.reentries += 1;
+  const gate = state.gates.get(f.gate);
+  if (gate) gate.reentries += 1;
+  const event = state.events.get(f.eventId ?? '');
+  if (event) {
+    event.reentries += 1;
+    // It was counted as an admission in its minute; it is not one any more.
+    const minute = minuteOf(f.checkedInAt);
+    const n = event.recentAdmissions.get(minute);
+    if (n !== undefined) {
+      if (n > 1) event.recentAdmissions.set(minute, n - 1);
+      else event.recentAdmissions.delete(minute);
+    }
+  }
+  foldReentry(state, f);
   return true;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The activity model as a JSON-safe snapshot (Maps as entry arrays), written with the data so a
  * restart folds in only what came after it. Another version is rebuilt from the store, never
- * half-trusted.
+ * half-trusted (v3 and before counted re-entries by arrival order, v4 by check-in time).
  */
 import {
   reentryGroupKey,
@@ -19,8 +19,9 @@ type WithRecent<T extends { recent: Map<number, number> }> = Omit<T, 'recent'> &
 };
 
 export interface ActivitySnapshot {
-  readonly v: 3;
+  readonly v: 4;
   readonly lastIngestSeq: number;
+  readonly lastFlip: number;
   readonly checkins: number;
   readonly reentries: number;
   readonly lastReceivedAt: number | null;
@@ -36,13 +37,13 @@ export interface ActivitySnapshot {
     Omit<EventAgg, 'recentAdmissions'> & { recentAdmissions: Entries<number, number> }
   >;
   readonly reentryGroups: ReadonlyArray<ReentryGroup>;
-  readonly reentryIds: ReadonlyArray<string>;
 }
 
 export function toSnapshot(s: ActivityState): ActivitySnapshot {
   return {
-    v: 3,
+    v: 4,
     lastIngestSeq: s.lastIngestSeq,
+    lastFlip: s.lastFlip,
     checkins: s.checkins,
     reentries: s.reentries,
     lastReceivedAt: s.lastReceivedAt,
@@ -61,7 +62,6 @@ export function toSnapshot(s: ActivityState): ActivitySnapshot {
       recentAdmissions: [...e.recentAdmissions],
     })),
     reentryGroups: [...s.reentryGroups.values()].map((g) => ({ ...g, items: [...g.items] })),
-    reentryIds: [...s.reentryIds],
   };
 }
 
@@ -70,20 +70,21 @@ export function fromSnapshot(value: unknown): ActivityState | null {
   const v = value as Partial<ActivitySnapshot> | null;
   if (
     !v ||
-    v.v !== 3 ||
+    v.v !== 4 ||
     typeof v.lastIngestSeq !== 'number' ||
+    typeof v.lastFlip !== 'number' ||
     !Array.isArray(v.sessions) ||
     !Array.isArray(v.devices) ||
     !Array.isArray(v.gates) ||
     !Array.isArray(v.events) ||
-    !Array.isArray(v.reentryGroups) ||
-    !Array.isArray(v.reentryIds)
+    !Array.isArray(v.reentryGroups)
   ) {
     return null;
   }
   try {
     return {
       lastIngestSeq: v.lastIngestSeq,
+      lastFlip: v.lastFlip,
       checkins: v.checkins ?? 0,
       reentries: v.reentries ?? 0,
       lastReceivedAt: v.lastReceivedAt ?? null,
@@ -112,7 +113,6 @@ export function fromSnapshot(value: unknown): ActivityState | null {
           { ...g, items: [...g.items] },
         ]),
       ),
-      reentryIds: [...v.reentryIds],
     };
   } catch {
     return null;

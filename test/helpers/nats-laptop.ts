@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../electron/db/open-store';
 import type { CheckInDoc } from '../../electron/db';
 import { checkInDocId } from '../../electron/db';
+import { specDoc } from './checkin-docs';
 import {
   buildNatsSyncConfig,
   type NatsSyncConfigInput,
@@ -77,53 +78,19 @@ export async function openLaptop(
 
 /** A check-in document as ingest stores it, for event `eventId`, number `i`. */
 export function makeCheckin(eventId: string, i: number, gate = `Gate ${i % 7}`): CheckInDoc {
-  const key = `${eventId}-ik-${i}`;
-  const at = Date.UTC(2026, 4, 5, 18, 0, 0) + i * 250;
-  const data = {
-    event_type: 'ticketing.check_in.created',
-    schema_version: '1.0',
-    check_in_id: `ci-${i}`,
-    ticket_id: `t-${i % 50_000}`,
-    event_id: eventId,
-    product_id: 'GA',
-    session_id: `s-${i % 40}`,
-    device_id: `d-${i % 150}`,
-    gate,
-    checked_in_at: new Date(at).toISOString(),
-    idempotency_key: key,
-    attendee: { name: `Attendee ${i}`, email: `a${i}@example.com` },
-  };
-  return {
-    id: checkInDocId(key),
-    key,
-    ingestSeq: i,
+  return specDoc({
+    key: `${eventId}-ik-${i}`,
     checkInId: `ci-${i}`,
-    ticketId: data.ticket_id,
+    ticketId: `t-${i % 50_000}`,
     eventId,
     productId: 'GA',
-    sessionId: data.session_id,
-    deviceId: data.device_id,
+    sessionId: `s-${i % 40}`,
+    deviceId: `d-${i % 150}`,
     gate,
-    attendeeName: data.attendee.name,
-    attendeeEmail: data.attendee.email,
-    nameLower: data.attendee.name.toLowerCase(),
-    emailLower: data.attendee.email,
-    checkedInAt: at,
-    occurredAt: at,
-    receivedAt: at,
-    source: 'cope.ticketing',
-    ceId: `ce-${i}`,
-    schemaVersion: '1.0',
-    fingerprint: `fp${String(i).padStart(20, '0')}`.slice(0, 22),
-    reentry: false,
-    raw: JSON.stringify({
-      specversion: '1.0',
-      type: 'ticketing.check_in.created',
-      id: `ce-${i}`,
-      source: 'cope.ticketing',
-      data,
-    }),
-  };
+    attendeeName: `Attendee ${i}`,
+    attendeeEmail: `a${i}@example.com`,
+    checkedInAt: Date.UTC(2026, 4, 5, 18, 0, 0) + i * 250,
+  });
 }
 
 export async function insertCheckins(

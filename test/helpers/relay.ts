@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import type { GateOpsDatabase } from '../../electron/db';
+import { checkInDocId, type GateOpsDatabase } from '../../electron/db';
+import { dedupeKey } from '../../shared/contract';
 import type { BatchCommitted, IngestPipeline } from '../../electron/ingest';
 import type { Ledger } from '../../electron/demo-venue';
 
@@ -46,17 +47,20 @@ export function waitForValue<T>(source: Observable<T>, done: (v: T) => boolean):
 /** Dedupe key → fingerprint of every stored check-in. */
 export async function storedFingerprints(db: GateOpsDatabase): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  let after = -1;
+  let after = '';
   for (;;) {
     const page = await db.checkins
-      .find({ selector: { ingestSeq: { $gt: after } }, sort: [{ ingestSeq: 'asc' }], limit: 5000 })
+      .find({ selector: { id: { $gt: after } }, sort: [{ id: 'asc' }], limit: 5000 })
       .exec();
     for (const d of page) {
-      if (out.has(d.key)) throw new Error(`key stored twice: ${d.key}`);
-      out.set(d.key, d.fingerprint);
+      const key = dedupeKey(d.event);
+      if (key === null) throw new Error(`stored event without a key: ${d.id}`);
+      if (out.has(key)) throw new Error(`key stored twice: ${key}`);
+      if (checkInDocId(key) !== d.id) throw new Error(`id ${d.id} is not the key's: ${key}`);
+      out.set(key, d.fingerprint);
     }
     if (page.length < 5000) return out;
-    after = page[page.length - 1]!.ingestSeq;
+    after = page[page.length - 1]!.id;
   }
 }
 

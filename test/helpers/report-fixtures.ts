@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import type { CheckInRow } from '../../shared/api/channels/checkins';
 import {
-  checkInDocId,
+  localCheckIns,
   openGateOpsDatabase,
-  type CheckInDoc,
+  rowsByIds,
   type GateOpsDatabase,
 } from '../../electron/db';
+import { specDoc, storeCheckIns, type CheckInSpec } from './checkin-docs';
 
 export const T0 = Date.UTC(2026, 4, 5, 16, 0, 0); // 2026-05-05T16:00:00Z
 
@@ -41,12 +43,15 @@ export interface FixtureOptions {
   readonly start?: number;
 }
 
-export function makeCheckIns(options: FixtureOptions): CheckInDoc[] {
+/** A fixture check-in: what to store, with its arrival number and received time. */
+export type FixtureCheckIn = CheckInSpec & { readonly seq: number; readonly receivedAt: number };
+
+export function makeCheckIns(options: FixtureOptions): FixtureCheckIn[] {
   const events = options.events ?? ['ev-1', 'ev-2'];
   const gates = options.gates ?? ['North', 'South', 'East', ''];
   const spacing = options.spacingMs ?? 7_000;
   const start = options.start ?? T0;
-  const docs: CheckInDoc[] = [];
+  const out: FixtureCheckIn[] = [];
   for (let i = 0; i < options.count; i++) {
     const gateIndex = i % gates.length;
     const gate = gates[gateIndex]!;
@@ -54,12 +59,12 @@ export function makeCheckIns(options: FixtureOptions): CheckInDoc[] {
     const session = `sess-${gateIndex}-${i % 3}-${Math.floor(i / 500)}`;
     const name = i % 13 === 0 ? NASTY_NAMES[(i / 13) % NASTY_NAMES.length]! : `Guest ${i}`;
     const checkedInAt = start + Math.floor(i * spacing);
+    // A second scan of the ticket of five rows before (later in check-in time: a re-entry).
     const reentry = i % 17 === 5;
-    const key = `key-${i}`;
-    const doc: CheckInDoc = {
-      id: checkInDocId(key),
-      key,
-      ingestSeq: i + 1,
+    const withPii = i % 11 !== 7 || i % 13 === 0;
+    out.push({
+      seq: i + 1,
+      key: `key-${i}`,
       checkInId: `ci-${String(i).padStart(7, '0')}`,
       ticketId: reentry ? `tk-${i - 5}` : `tk-${i}`,
       eventId: events[i % events.length]!,
@@ -67,45 +72,46 @@ export function makeCheckIns(options: FixtureOptions): CheckInDoc[] {
       sessionId: session,
       deviceId: device,
       gate,
-      nameLower: name.toLowerCase().slice(0, 128),
-      emailLower: `guest${i}@example.com`,
+      attendeeName: withPii ? name : null,
+      attendeeEmail: withPii
+        ? i % 19 === 3
+          ? '=cmd|" /C calc"!A0'
+          : `guest${i}@example.com`
+        : null,
       checkedInAt,
       occurredAt: checkedInAt - 150,
       receivedAt: checkedInAt + (i % 29 === 0 ? 240_000 : 900),
-      source: 'cope.ticketing',
-      ceId: key,
-      schemaVersion: '1.0',
-      fingerprint: 'f'.repeat(32),
-      reentry,
-      raw: '{}',
-    };
-    if (i % 11 !== 7 || i % 13 === 0) {
-      doc.attendeeName = name;
-      doc.attendeeEmail = i % 19 === 3 ? '=cmd|" /C calc"!A0' : `guest${i}@example.com`;
-    }
-    docs.push(doc);
+    });
   }
-  return docs;
+  return out;
+}
+
+/** Stores fixture check-ins and reads their rows back (re-entry flags as the store decided). */
+export async function storeFixture(
+  db: GateOpsDatabase,
+  specs: ReadonlyArray<CheckInSpec>,
+): Promise<CheckInRow[]> {
+  for (let i = 0; i < specs.length; i += 2000) await storeCheckIns(db, specs.slice(i, i + 2000));
+  const ids = specs.map((s) => specDoc(s).id);
+  const rows = await rowsByIds(db.checkins, localCheckIns(db), ids);
+  return ids.map((id) => rows.get(id)!);
 }
 
 export interface ReportFixture {
   readonly db: GateOpsDatabase;
   readonly dir: string;
-  readonly docs: ReadonlyArray<CheckInDoc>;
+  /** The stored check-ins as rows. */
+  readonly docs: ReadonlyArray<CheckInRow>;
   close(): Promise<void>;
 }
 
-/** A memory database holding `docs`, and a fresh temp folder for the files. */
-export async function reportFixture(docs: ReadonlyArray<CheckInDoc>): Promise<ReportFixture> {
+/** A memory database holding the check-ins, and a fresh temp folder for the files. */
+export async function reportFixture(specs: ReadonlyArray<CheckInSpec>): Promise<ReportFixture> {
   const db = await openGateOpsDatabase({
     storage: getRxStorageMemory(),
     name: `reports${randomBytes(6).toString('hex')}`,
   });
-  for (let i = 0; i < docs.length; i += 5000) {
-    const result = await db.checkins.bulkInsert(docs.slice(i, i + 5000));
-    if (result.error.length > 0)
-      throw new Error(`insert failed: ${JSON.stringify(result.error[0])}`);
-  }
+  const docs = await storeFixture(db, specs);
   const dir = await mkdtemp(join(tmpdir(), 'gate-ops-reports-'));
   return {
     db,
@@ -120,9 +126,9 @@ export async function reportFixture(docs: ReadonlyArray<CheckInDoc>): Promise<Re
 
 /** The docs a filter should select, in report order. */
 export function expected(
-  docs: ReadonlyArray<CheckInDoc>,
+  docs: ReadonlyArray<CheckInRow>,
   filter: { eventId?: string; gate?: string; from?: number; to?: number } = {},
-): CheckInDoc[] {
+): CheckInRow[] {
   return docs
     .filter(
       (d) =>

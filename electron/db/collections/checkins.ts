@@ -1,108 +1,67 @@
 /**
- * `checkins`: one document per unique check-in (dedupe key). The primary key is a fixed-length
- * digest of the dedupe key so every index stays short; the key itself is kept in `key`.
+ * `checkins` (schema v1): one document per unique check-in (dedupe key), replicated between the
+ * laptops of a venue. It holds only what the event says, so two laptops that received the same
+ * event (from the relay, stamped with different `sequence`s, or from each other) hold the same
+ * document byte for byte: the event as received less the relay's stamp, and the fields the
+ * indexes need, read from it. What is local to one laptop (arrival order, received time, relay
+ * sequence, the re-entry flag, where it came from) is in `LocalCheckIns` (../local-checkins.ts).
+ * Build documents with `checkInDoc()` (../checkin-document.ts) only: it fixes the field order.
  */
 import type { RxJsonSchema } from 'rxdb';
+import type { CheckInFields } from '../../../shared/contract';
+import { MAX_TIMESTAMP_MS } from '../../../shared/contract/timestamp';
 
-export interface CheckInDoc {
-  /** base64url SHA-256 of `key`, 22 characters (see `checkInId()` in electron/db/ids.ts). */
-  id: string;
-  /** The dedupe key (`dedupeKey()` in shared/contract): `idempotency_key`, or the JSON pair [source, id]. */
-  key: string;
-  /** Monotone arrival order across all ingested messages (check-ins, quarantine, conflicts). */
-  ingestSeq: number;
-  checkInId: string;
-  ticketId: string;
-  eventId: string;
-  productId: string;
-  sessionId: string;
-  /** '' when the event has no device_id. */
-  deviceId: string;
-  /** '' when the event has no gate. */
-  gate: string;
-  attendeeName?: string;
-  attendeeEmail?: string;
-  /** Lower-cased, trimmed to 128 characters: prefix search. */
-  nameLower: string;
-  emailLower: string;
-  checkedInAt: number;
-  occurredAt: number;
-  receivedAt: number;
-  time?: number;
-  source: string;
-  ceId: string;
-  sequence?: string;
-  schemaVersion: string;
-  fingerprint: string;
-  /** Another check-in of the same ticket was stored before this one. */
-  reentry: boolean;
-  /** The event exactly as received. */
-  raw: string;
+export interface CheckInDoc extends CheckInFields {
+  /** base64url SHA-256 of the dedupe key, 22 characters (`checkInDocId()`, ../ids.ts). */
+  readonly id: string;
+  /** The CloudEvent as received, parsed, without `sequence`; unknown fields kept. */
+  readonly event: Readonly<Record<string, unknown>>;
 }
 
-const MAX_TIME = 4_102_444_800_000; // 2100-01-01
 const str = (maxLength: number) => ({ type: 'string', maxLength }) as const;
-const int = (maximum: number) => ({ type: 'integer', minimum: 0, maximum, multipleOf: 1 }) as const;
+
+export const CHECKINS_SCHEMA_VERSION = 1;
+
+/**
+ * The `bulkWrite` context of ingest's writes: they record their local facts themselves; any
+ * other insert into `checkins` (venue sync's replication) gets them from the follower.
+ */
+export const INGEST_WRITE_CONTEXT = 'gate-ops-ingest';
 
 export const checkinsSchema: RxJsonSchema<CheckInDoc> = {
   title: 'check-ins',
-  version: 0,
+  version: CHECKINS_SCHEMA_VERSION,
   primaryKey: 'id',
   type: 'object',
   properties: {
     id: str(22),
-    key: str(600),
-    ingestSeq: int(1e15),
-    checkInId: str(128),
     ticketId: str(128),
-    eventId: str(128),
-    productId: str(128),
-    sessionId: str(128),
-    deviceId: str(128),
+    checkedInAt: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP_MS, multipleOf: 1 },
     gate: str(128),
-    attendeeName: str(1024),
-    attendeeEmail: str(1024),
+    deviceId: str(128),
+    sessionId: str(128),
+    eventId: str(128),
     nameLower: str(128),
     emailLower: str(128),
-    checkedInAt: int(MAX_TIME),
-    occurredAt: int(MAX_TIME),
-    receivedAt: int(MAX_TIME),
-    time: int(MAX_TIME),
-    source: str(1024),
-    ceId: str(128),
-    sequence: str(128),
-    schemaVersion: str(16),
     fingerprint: str(32),
-    reentry: { type: 'boolean' },
-    raw: { type: 'string' },
+    event: { type: 'object' },
   },
   required: [
     'id',
-    'key',
-    'ingestSeq',
-    'checkInId',
     'ticketId',
-    'eventId',
-    'productId',
-    'sessionId',
-    'deviceId',
+    'checkedInAt',
     'gate',
+    'deviceId',
+    'sessionId',
+    'eventId',
     'nameLower',
     'emailLower',
-    'checkedInAt',
-    'occurredAt',
-    'receivedAt',
-    'source',
-    'ceId',
-    'schemaVersion',
     'fingerprint',
-    'reentry',
-    'raw',
+    'event',
   ],
   indexes: [
-    'ingestSeq',
     'checkedInAt',
-    'ticketId',
+    ['ticketId', 'checkedInAt'],
     'nameLower',
     'emailLower',
     ['gate', 'checkedInAt'],

@@ -4,6 +4,9 @@
  */
 import type { RxJsonSchema } from 'rxdb';
 
+/** The activity model's snapshot (electron/activity). */
+export const ACTIVITY_SNAPSHOT_ID = 'activity';
+
 export interface StateDoc {
   /** e.g. 'ingest', 'settings', 'alert-acks', 'activity'. */
   id: string;

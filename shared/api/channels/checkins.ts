@@ -20,6 +20,9 @@ export const checkInRowSchema = z.object({
   productId: z.string(),
   eventId: z.string(),
   checkedInAt: z.number().int(),
+  occurredAt: z.number().int(),
+  /** The CloudEvents `time` (when the scanner or its uplink sent it), when the event has one. */
+  time: z.number().int().optional(),
   receivedAt: z.number().int(),
   reentry: z.boolean(),
 });
@@ -79,7 +82,6 @@ export const checkInDetailSchema = checkInRowSchema.extend({
   source: z.string(),
   ceId: z.string(),
   sequence: z.string().optional(),
-  occurredAt: z.number().int(),
   raw: z.string(),
   /** Other check-ins of the same ticket, oldest first (a re-entry shows its history). */
   sameTicket: z.array(checkInRowSchema),

@@ -1,6 +1,7 @@
 /** startCore with no relay configured: the built-in simulator, clearly flagged, in its own file. */
 import { afterEach, expect, it } from 'vitest';
 import { startCore } from '../../../../electron/app';
+import { checkInDetails } from '../../../../shared/contract';
 import { tempDir, waitForCommit } from '../../../helpers/relay';
 
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -35,9 +36,14 @@ it(
       simulator: { seed: 2, backlog: 300, rate: 200 },
     });
     cleanups.push(() => second.close());
-    const liveDocs: Array<{ time?: number; receivedAt: number; checkedInAt: number }> = [];
+    const liveDocs: Array<{ time: number | undefined; receivedAt: number; checkedInAt: number }> =
+      [];
     second.ingest.on('batch-committed', (b) =>
-      liveDocs.push(...b.checkins.filter((c) => c.ingestSeq > 700)),
+      b.checkins.forEach((c, i) => {
+        if (c.ingestSeq <= 700) return;
+        const time = checkInDetails(b.documents[i]!.event).time;
+        liveDocs.push({ receivedAt: c.receivedAt, checkedInAt: c.checkedInAt, time });
+      }),
     );
     await waitForCommit(second.ingest, (b) => b.totals.ingestSeq >= 400 + 300 + 50);
     expect(second.ingest.totals.stored).toBeGreaterThan(storedFirst + 250);

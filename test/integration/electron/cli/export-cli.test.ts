@@ -14,18 +14,20 @@ import { PassThrough, Readable } from 'node:stream';
 import { exportCommand } from '../../../../electron/cli/export-command';
 import { distinctValues, readCheckInPages } from '../../../../electron/db/checkin-pages';
 import { runCli } from '../../../helpers/cli';
-import { expected, makeCheckIns, T0 } from '../../../helpers/report-fixtures';
+import type { CheckInRow } from '../../../../shared/api/channels/checkins';
+import { expected, makeCheckIns, storeFixture, T0 } from '../../../helpers/report-fixtures';
 
 const docs = makeCheckIns({ count: 3000, spacingMs: 0.9 * 1000 });
 // A burst of rows in one millisecond, so pages end inside ties in SQLite too.
 const burst = makeCheckIns({ count: 40, spacingMs: 0, start: T0 + 500_000 }).map((d, i) => ({
   ...d,
-  id: `${d.id.slice(0, 18)}b${String(i).padStart(3, '0')}`,
   key: `burst-${i}`,
   checkInId: `burst-${i}`,
-  ingestSeq: 10_000 + i,
+  ticketId: `tk-burst-${i}`,
+  seq: 10_000 + i,
 }));
-const all = [...docs, ...burst];
+/** The stored rows (filled in beforeAll). */
+let all: CheckInRow[] = [];
 
 describe('gate-ops export (SQLite data folder)', () => {
   let root: string;
@@ -38,10 +40,7 @@ describe('gate-ops export (SQLite data folder)', () => {
     out = join(root, 'out');
     await mkdir(out);
     const store = await openStore(dataDir);
-    for (let i = 0; i < all.length; i += 1000) {
-      const r = await store.db.checkins.bulkInsert(all.slice(i, i + 1000));
-      expect(r.error).toEqual([]);
-    }
+    all = await storeFixture(store.db, [...docs, ...burst]);
     await store.close();
   }, 120_000);
   afterAll(() => rm(root, { recursive: true, force: true }));

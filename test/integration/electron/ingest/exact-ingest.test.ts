@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../../../electron/app';
 import { startRelaySimulator, type RelaySimulator } from '../../../../electron/demo-venue';
+import { localCheckIns } from '../../../../electron/db';
 import {
   expectedTotals,
   pickTotals,
@@ -59,9 +60,10 @@ async function expectExact(relay: RelaySimulator, core: Core): Promise<void> {
   expect(stored).toEqual(ledger.unique);
   expect(await core.db.quarantine.count().exec()).toBe(ledger.invalid);
   expect(await core.db.conflicts.count().exec()).toBe(ledger.conflicts);
-  expect(await core.db.tickets.count().exec()).toBe(ledger.unique.size - ledger.reentries);
-  const reentries = await core.db.checkins.find({ selector: { reentry: true } }).exec();
-  expect(reentries.length).toBe(ledger.reentries);
+  const local = localCheckIns(core.db);
+  expect(local.ticketCount()).toBe(ledger.unique.size - ledger.reentries);
+  expect(local.reentryCount()).toBe(ledger.reentries);
+  expect(local.count()).toBe(ledger.unique.size);
 }
 
 describe('ingest through the relay into SQLite', () => {

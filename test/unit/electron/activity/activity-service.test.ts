@@ -6,7 +6,13 @@ import {
 } from '../../../../electron/activity/activity-service';
 import { CheckinSearch } from '../../../../electron/activity/checkin-search';
 import type { GateOpsDatabase } from '../../../../electron/db';
-import { checkIn, memoryDb, quarantined, T0 } from '../../../helpers/activity-fixtures';
+import {
+  checkIn,
+  memoryDb,
+  quarantined,
+  storeCheckIns,
+  T0,
+} from '../../../helpers/activity-fixtures';
 
 const open: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
@@ -26,7 +32,7 @@ describe('ActivityService', () => {
     open.push(activity);
     expect(activity.overview().totals.checkins).toBe(0);
     const changed = firstValueFrom(activity.changes$.pipe(take(1)));
-    await db.checkins.bulkInsert([checkIn(1), checkIn(2, { gate: 'G2' })]);
+    await storeCheckIns(db, [checkIn(1), checkIn(2, { gate: 'G2' })]);
     await changed;
     const o = activity.overview();
     expect(o.totals.checkins).toBe(2);
@@ -40,7 +46,10 @@ describe('ActivityService', () => {
   it('restarts from its snapshot and reads only the check-ins above it', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert(Array.from({ length: 50 }, (_, i) => checkIn(i + 1)));
+    await storeCheckIns(
+      db,
+      Array.from({ length: 50 }, (_, i) => checkIn(i + 1)),
+    );
     const first = await start(db);
     expect(first.startInfo).toEqual({ fromSnapshot: false, foldedOnStart: 50 });
     const before = first.overview();
@@ -49,7 +58,7 @@ describe('ActivityService', () => {
     expect((snap?.toJSON().value as { lastIngestSeq: number }).lastIngestSeq).toBe(50);
 
     // Stored while the model was not running (e.g. committed just before a crash).
-    await db.checkins.bulkInsert([checkIn(51), checkIn(53, { sessionId: 'S2' })]);
+    await storeCheckIns(db, [checkIn(51), checkIn(53, { sessionId: 'S2' })]);
     const second = await start(db);
     open.push(second);
     expect(second.startInfo).toEqual({ fromSnapshot: true, foldedOnStart: 2 });
@@ -61,7 +70,7 @@ describe('ActivityService', () => {
   it('rebuilds from the store when the snapshot is unreadable', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert([checkIn(1), checkIn(2)]);
+    await storeCheckIns(db, [checkIn(1), checkIn(2)]);
     await db.state.upsert({ id: ACTIVITY_SNAPSHOT_ID, value: { v: 99 }, updatedAt: 0 });
     const s = await start(db);
     open.push(s);
@@ -74,26 +83,18 @@ describe('CheckinSearch', () => {
   it('finds text in any field or one, sorts and pages it, and filters by gate and session', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert([
-      checkIn(1, {
-        ticketId: 'ABC-1',
-        nameLower: 'ada lovelace',
-        attendeeName: 'Ada Lovelace',
-        emailLower: 'ada@x.io',
-      }),
+    await storeCheckIns(db, [
+      checkIn(1, { ticketId: 'ABC-1', attendeeName: 'Ada Lovelace', attendeeEmail: 'ada@x.io' }),
       checkIn(2, {
         ticketId: 'ABC-2',
         attendeeName: 'Alan Turing',
-        nameLower: 'alan turing',
-        emailLower: 'alan@x.io',
+        attendeeEmail: 'alan@x.io',
         gate: 'G2',
       }),
       checkIn(3, {
         ticketId: 'XYZ-3',
         attendeeName: 'Abc Person',
-        nameLower: 'abc person',
         attendeeEmail: 'grace@y.io',
-        emailLower: 'grace@y.io',
         sessionId: 'S9',
       }),
     ]);
@@ -141,7 +142,10 @@ describe('CheckinSearch', () => {
     ]);
     expect((await search.search({ ...base, sessionId: 'S9' })).total).toBe(1);
     const detail = await search.get(all.rows[0]!.id);
-    expect(detail.raw).toBe('{}');
+    const raw = JSON.parse(detail.raw) as { data: { ticket_id: string }; sequence?: string };
+    expect(raw.data.ticket_id).toBe('XYZ-3');
+    expect(raw).not.toHaveProperty('sequence');
+    expect(detail).toMatchObject({ ticketId: 'XYZ-3', ingestSeq: 3, source: 'cope.ticketing' });
   });
 });
 
@@ -150,7 +154,8 @@ describe('newest-first paging', () => {
     const db = await memoryDb();
     open.push(db);
     // Check-in times out of ingest order on purpose.
-    await db.checkins.bulkInsert(
+    await storeCheckIns(
+      db,
       Array.from({ length: 250 }, (_, i) =>
         checkIn(i + 1, { checkedInAt: T0 + ((i * 7919) % 250) * 1000 }),
       ),
@@ -176,29 +181,27 @@ describe('newest-first paging', () => {
 });
 
 describe('re-entries only', () => {
-  it('lists every re-entry newest first from the model, and the same through the store with a filter', async () => {
+  it('lists every re-entry newest first by arrival, and filtered by gate', async () => {
     const db = await memoryDb();
     open.push(db);
-    const docs = Array.from({ length: 60 }, (_, i) =>
+    // Every seventh scan (from the fourth on) is a second scan of the ticket before it.
+    const specs = Array.from({ length: 60 }, (_, i) =>
       checkIn(i + 1, {
-        reentry: i % 7 === 3,
+        ticketId: i % 7 === 3 ? `T-${i}` : `T-${i + 1}`,
         gate: i % 2 ? 'G1' : 'G2',
         checkedInAt: T0 + i * 1000,
       }),
     );
-    await db.checkins.bulkInsert(docs);
+    const stored = await storeCheckIns(db, specs);
     const activity = await start(db);
     open.push(activity);
-    const expected = docs
-      .filter((d) => d.reentry)
-      .map((d) => d.id)
-      .reverse();
-    expect(activity.model.reentryIds).toHaveLength(expected.length);
-    const search = new CheckinSearch(
-      db,
-      () => activity.model.checkins,
-      () => activity.model.reentryIds,
+    const reentries = stored.rows.filter((r) => r.reentry);
+    expect(reentries.map((r) => r.ingestSeq)).toEqual(
+      specs.filter((_, i) => i % 7 === 3).map((s) => s.seq),
     );
+    expect(activity.model.reentries).toBe(reentries.length);
+    const expected = reentries.map((r) => r.id).reverse();
+    const search = new CheckinSearch(db, () => activity.model.checkins);
     const base = {
       text: '',
       field: 'any',
@@ -212,13 +215,78 @@ describe('re-entries only', () => {
     expect(first.total).toBe(expected.length);
     expect([...first.rows, ...rest.rows].map((r) => r.id)).toEqual(expected);
     expect(first.rows.every((r) => r.reentry)).toBe(true);
-    // Narrowed by gate: the indexed query path, same answer as filtering by hand.
     const g1 = await search.search({ ...base, gate: 'G1', limit: 100, offset: 0 });
     expect(g1.rows.map((r) => r.id)).toEqual(
-      docs
-        .filter((d) => d.reentry && d.gate === 'G1')
-        .map((d) => d.id)
+      reentries
+        .filter((r) => r.gate === 'G1')
+        .map((r) => r.id)
         .reverse(),
     );
+  });
+});
+
+describe('re-entry by check-in time', () => {
+  it('an earlier scan arriving later makes the first one a re-entry, and the model follows', async () => {
+    const db = await memoryDb();
+    open.push(db);
+    const activity = await start(db);
+    open.push(activity);
+    const later = await storeCheckIns(db, [
+      checkIn(1, { ticketId: 'TK', sessionId: 'S-late', checkedInAt: T0 + 60_000 }),
+    ]);
+    expect(later.rows[0]!.reentry).toBe(false);
+    expect(activity.model.reentries).toBe(0);
+    // A device that was offline uploads a scan of the same ticket from a minute before.
+    const earlier = await storeCheckIns(db, [
+      checkIn(2, { ticketId: 'TK', sessionId: 'S-early', checkedInAt: T0 }),
+    ]);
+    expect(earlier.rows[0]!.reentry).toBe(false);
+    expect(earlier.flips.map((f) => f.id)).toEqual([later.rows[0]!.id]);
+    expect(activity.model.reentries).toBe(1);
+    expect(activity.model.sessions.get('S-late')?.reentries).toBe(1);
+    expect(activity.model.sessions.get('S-early')?.reentries).toBe(0);
+    const search = new CheckinSearch(db);
+    const page = await search.search({
+      text: '',
+      field: 'any',
+      reentryOnly: true,
+      sort: 'time',
+      dir: 'desc',
+      offset: 0,
+      limit: 10,
+    });
+    expect(page.rows.map((r) => r.id)).toEqual([later.rows[0]!.id]);
+    // A third scan between the two is a re-entry at once.
+    const middle = await storeCheckIns(db, [
+      checkIn(3, { ticketId: 'TK', checkedInAt: T0 + 30_000 }),
+    ]);
+    expect(middle.rows[0]!.reentry).toBe(true);
+    expect(middle.flips).toEqual([]);
+    expect(activity.model.reentries).toBe(2);
+  });
+
+  it('a flip stored while the model was not running is applied on the next start', async () => {
+    const db = await memoryDb();
+    open.push(db);
+    const [late] = (
+      await storeCheckIns(db, [checkIn(1, { ticketId: 'TK', checkedInAt: T0 + 60_000 })])
+    ).rows;
+    const first = await start(db);
+    expect(first.model.reentries).toBe(0);
+    await first.close();
+    await storeCheckIns(db, [checkIn(2, { ticketId: 'TK', checkedInAt: T0 })]);
+    const second = await start(db);
+    open.push(second);
+    expect(second.startInfo).toEqual({ fromSnapshot: true, foldedOnStart: 1 });
+    expect(second.model.reentries).toBe(1);
+    expect(
+      [...second.model.reentryGroups.values()].flatMap((g) => g.items.map((r) => r.checkInId)),
+    ).toEqual([late!.checkInId]);
+    // And a rebuild without the snapshot agrees.
+    await db.state.upsert({ id: ACTIVITY_SNAPSHOT_ID, value: { v: 0 }, updatedAt: 0 });
+    const rebuilt = await ActivityService.start({ db, snapshotEveryMs: 0 });
+    open.push(rebuilt);
+    expect(rebuilt.model.reentries).toBe(1);
+    expect(rebuilt.model.checkins).toBe(2);
   });
 });

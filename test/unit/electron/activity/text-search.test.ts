@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckinSearch } from '../../../../electron/activity';
 import { openStore, type Store } from '../../../../electron/db';
+import type { CheckInRow } from '../../../../shared/api/channels/checkins';
 import { checkIn } from '../../../helpers/activity-fixtures';
+import { storeCheckIns } from '../../../helpers/checkin-docs';
 import { openMemoryStore } from '../../../helpers/memory-store';
 import { makeTempDir } from '../../../helpers/storage';
 
@@ -14,20 +16,30 @@ const PEOPLE = [
 
 // The SQLite store (full-text index) and the memory store (scan) must answer alike.
 describe('check-in text search (what a supervisor types)', () => {
-  const docs = Array.from({ length: 40 }, (_, i) => {
+  const people = Array.from({ length: 40 }, (_, i) => {
     const p = PEOPLE[i % PEOPLE.length]!;
     return checkIn(i + 1, {
       ticketId: `TKT-2026-${String(1000 + i)}`,
       attendeeName: p.name,
       attendeeEmail: p.email,
-      nameLower: p.name.toLowerCase(),
-      emailLower: p.email,
       sessionId: `ses-${i % 3}`,
       deviceId: `dev-${i % 5}`,
       gate: i % 2 === 0 ? 'North' : 'South',
-      reentry: i >= PEOPLE.length,
     });
   });
+  // Re-entries are decided by the store: an earlier scan of the same ticket makes the later one
+  // a re-entry. The earlier scans belong to someone no test searches for.
+  const firstScans = people.slice(PEOPLE.length).map((d, i) =>
+    checkIn(1000 + i, {
+      ticketId: d.ticketId,
+      attendeeName: 'Early Bird',
+      attendeeEmail: 'early@bird.example',
+      sessionId: 'S-early',
+      deviceId: 'D-early',
+      checkedInAt: d.checkedInAt - 3_600_000,
+    }),
+  );
+  let docs: CheckInRow[] = [];
   let temp: ReturnType<typeof makeTempDir>;
   let sqlite: Store;
   let memory: Store;
@@ -36,8 +48,10 @@ describe('check-in text search (what a supervisor types)', () => {
     sqlite = await openStore(temp.dir);
     memory = await openMemoryStore('text-search');
     for (const store of [sqlite, memory]) {
-      expect((await store.db.checkins.bulkInsert(docs)).error).toEqual([]);
+      const change = await storeCheckIns(store.db, [...firstScans, ...people]);
+      docs = change.rows.slice(firstScans.length);
     }
+    expect(docs.filter((d) => d.reentry)).toHaveLength(people.length - PEOPLE.length);
   });
   afterAll(async () => {
     await sqlite.close();
@@ -78,7 +92,11 @@ describe('check-in text search (what a supervisor types)', () => {
     expect((await both({ text: 'bjorn' })).rows.map((r) => r.attendeeName)).toEqual(
       Array(10).fill('Björn Schmidt'),
     );
-    expect((await both({ text: '-1027' })).rows.map((r) => r.ticketId)).toEqual(['TKT-2026-1027']);
+    // The ticket's first scan and its re-entry.
+    expect((await both({ text: '-1027' })).rows.map((r) => r.ticketId)).toEqual([
+      'TKT-2026-1027',
+      'TKT-2026-1027',
+    ]);
     expect((await both({ text: 'tom.sm' })).total).toBe(10);
     // Session and device ids, and two words that must both match (in different fields).
     expect((await both({ text: 'ses-2' })).total).toBe(

@@ -8,7 +8,15 @@ import type { AlertVm } from '../../../../shared/api/channels/alerts';
 import { emptyActivity, foldCheckIn } from '../../../../shared/domain/activity-aggregator';
 import { evaluateAlerts, NO_BACKLOG, type AlertInput } from '../../../../shared/domain/alert-rules';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
-import { checkIn, memoryDb, MIN, quarantined, T0 } from '../../../helpers/activity-fixtures';
+import {
+  checkIn,
+  memoryDb,
+  MIN,
+  quarantined,
+  row,
+  storeCheckIns,
+  T0,
+} from '../../../helpers/activity-fixtures';
 
 const t = DEFAULT_SETTINGS.thresholds;
 const live = { state: 'live', demo: false, url: 'ws://relay', liveSince: T0 - MIN } as const;
@@ -21,9 +29,9 @@ describe('alert rules', () => {
   it('flags a device idle while its gate still scans; critical when the gate is busy', () => {
     const s = emptyActivity();
     let seq = 0;
-    foldCheckIn(s, checkIn(++seq, { deviceId: 'D1', gate: 'G1', checkedInAt: T0 }));
-    foldCheckIn(s, checkIn(++seq, { deviceId: 'D2', gate: 'G1', checkedInAt: T0 + 6 * MIN }));
-    foldCheckIn(s, checkIn(++seq, { deviceId: 'D3', gate: 'G3', checkedInAt: T0 }));
+    foldCheckIn(s, row(++seq, { deviceId: 'D1', gate: 'G1', checkedInAt: T0 }));
+    foldCheckIn(s, row(++seq, { deviceId: 'D2', gate: 'G1', checkedInAt: T0 + 6 * MIN }));
+    foldCheckIn(s, row(++seq, { deviceId: 'D3', gate: 'G3', checkedInAt: T0 }));
     const quiet = rules({ state: s, now: T0 + 7 * MIN }).filter((a) => a.kind === 'device-idle');
     expect(quiet.map((a) => [a.deviceId, a.severity])).toEqual([['D1', 'warning']]);
     expect(quiet[0]).toMatchObject({
@@ -34,7 +42,7 @@ describe('alert rules', () => {
     for (let i = 0; i < 40; i++) {
       foldCheckIn(
         s,
-        checkIn(++seq, { deviceId: 'D2', gate: 'G1', checkedInAt: T0 + 6 * MIN + i * 1000 }),
+        row(++seq, { deviceId: 'D2', gate: 'G1', checkedInAt: T0 + 6 * MIN + i * 1000 }),
       );
     }
     const busy = rules({ state: s, now: T0 + 7 * MIN }).find((a) => a.kind === 'device-idle');
@@ -82,7 +90,7 @@ describe('alert rules', () => {
     for (let i = 0; i < 30; i++) {
       foldCheckIn(
         s,
-        checkIn(++seq, {
+        row(++seq, {
           gate: 'G1',
           ticketId: `T${i}`,
           reentry: true,
@@ -92,11 +100,11 @@ describe('alert rules', () => {
     }
     foldCheckIn(
       s,
-      checkIn(++seq, { gate: 'G2', ticketId: 'TX', reentry: true, checkedInAt: T0 + MIN }),
+      row(++seq, { gate: 'G2', ticketId: 'TX', reentry: true, checkedInAt: T0 + MIN }),
     );
     foldCheckIn(
       s,
-      checkIn(++seq, { gate: 'G1', ticketId: 'TY', reentry: true, checkedInAt: T0 + 16 * MIN }),
+      row(++seq, { gate: 'G1', ticketId: 'TY', reentry: true, checkedInAt: T0 + 16 * MIN }),
     );
     const groups = rules({ state: s, now: T0 + 17 * MIN }).filter((a) => a.kind === 'reentry');
     // One summary per quarter-hour for the venue, its count exact, the gates in its detail.
@@ -124,7 +132,7 @@ describe('alert rules', () => {
     for (let i = 0; i < 5; i++) {
       foldCheckIn(
         s,
-        checkIn(++seq, {
+        row(++seq, {
           deviceId: `F${i}`,
           checkedInAt: T0 + 10 * MIN,
           receivedAt: T0 + 10 * MIN,
@@ -134,7 +142,7 @@ describe('alert rules', () => {
     const lag = (d: string, behind: number) =>
       foldCheckIn(
         s,
-        checkIn(++seq, {
+        row(++seq, {
           deviceId: d,
           checkedInAt: T0 + 10 * MIN - behind,
           receivedAt: T0 + 10 * MIN,
@@ -229,11 +237,13 @@ describe('AlertService', () => {
       // Different arrival order and receive times: only the event's own fields make the id.
       const docs = [
         checkIn(1, { ticketId: 'TK', gate: 'G1' }),
-        checkIn(2, { ticketId: 'TK', gate: 'G1', reentry: true, checkedInAt: T0 + 5000 }),
-      ].map((d) => ({ ...d, receivedAt: d.receivedAt + laptop * 777 }));
-      await db.checkins.bulkInsert(
-        laptop === 0 ? docs : [...docs].reverse().map((d, i) => ({ ...d, ingestSeq: i + 1 })),
-      );
+        checkIn(2, { ticketId: 'TK', gate: 'G1', checkedInAt: T0 + 5000 }),
+      ].map((d) => ({ ...d, receivedAt: d.receivedAt! + laptop * 777 }));
+      // The second laptop gets the later scan first: the earlier one then flips it.
+      if (laptop === 0) await storeCheckIns(db, docs);
+      else
+        for (const [i, d] of [...docs].reverse().entries())
+          await storeCheckIns(db, [{ ...d, seq: i + 1 }]);
       const { alerts } = await setup(db);
       lists.push(alerts.list(true).alerts.map((a) => a.id));
     }
@@ -244,10 +254,7 @@ describe('AlertService', () => {
   it('acknowledgements persist across a restart; quarantine acks cover what was seen', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert([
-      checkIn(1, { ticketId: 'TK' }),
-      checkIn(2, { ticketId: 'TK', reentry: true }),
-    ]);
+    await storeCheckIns(db, [checkIn(1, { ticketId: 'TK' }), checkIn(2, { ticketId: 'TK' })]);
     await db.quarantine.bulkInsert([quarantined(3), quarantined(4)]);
     const first = await setup(db);
     const list = first.alerts.list(false);
@@ -314,7 +321,7 @@ describe('AlertService', () => {
   it('keeps an episode id for conditions without a date of their own, across a restart', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert([
+    await storeCheckIns(db, [
       checkIn(1, { deviceId: 'F', checkedInAt: T0 + MIN, receivedAt: T0 + MIN }),
       checkIn(2, { deviceId: 'L', checkedInAt: T0 - 8 * MIN, receivedAt: T0 + MIN }),
     ]);
@@ -332,14 +339,13 @@ describe('AlertService', () => {
   it('keeps acknowledgements behind the AlertAckStore: appends, and applies acks from elsewhere', async () => {
     const db = await memoryDb();
     open.push(db);
-    await db.checkins.bulkInsert([
+    await storeCheckIns(db, [
       // In arrival order, each upload the newest scan so far: nobody lags.
       checkIn(1, { ticketId: 'TJ', gate: 'G2', deviceId: 'D2', checkedInAt: T0 - 15 * MIN }),
       checkIn(2, {
         ticketId: 'TJ',
         gate: 'G2',
         deviceId: 'D2',
-        reentry: true,
         checkedInAt: T0 - 14 * MIN,
       }),
       checkIn(3, { ticketId: 'TK', gate: 'G1' }),
@@ -361,13 +367,12 @@ describe('AlertService', () => {
     expect(await alerts.acknowledgeAll()).toBe(0);
     expect(acks.appended).toEqual([]);
     // Nothing is ever removed from the store, even when the cause clears.
-    await db.checkins.bulkInsert([
+    await storeCheckIns(db, [
       checkIn(5, { ticketId: 'TZ', gate: 'G3', deviceId: 'D3', checkedInAt: T0 + 15 * MIN }),
       checkIn(6, {
         ticketId: 'TZ',
         gate: 'G3',
         deviceId: 'D3',
-        reentry: true,
         checkedInAt: T0 + 16 * MIN,
       }),
     ]);

@@ -10,7 +10,13 @@ import { ApiRouter } from '../../../../electron/api/router';
 import { watch } from '../../../../electron/api/watch';
 import type { GateOpsDatabase } from '../../../../electron/db';
 import { buildApi, type AlertsList, type GateOpsApi, type Overview } from '../../../../shared/api';
-import { checkIn, memoryDb, quarantined, T0 } from '../../../helpers/activity-fixtures';
+import {
+  checkIn,
+  memoryDb,
+  quarantined,
+  storeCheckIns,
+  T0,
+} from '../../../helpers/activity-fixtures';
 import { inProcessTransport } from '../../../helpers/api';
 
 /** Resolves with the first event that satisfies `until`. */
@@ -63,8 +69,8 @@ describe('dashboard API', () => {
       (l) => api.watchOverview({ minutes: 30 }, l),
       (o) => o.totals.checkins === 3,
     );
-    await db.checkins.bulkInsert([checkIn(1), checkIn(2, { gate: 'G2' })]);
-    await db.checkins.insert(checkIn(3, { sessionId: 'S2', deviceId: 'D2' }));
+    await storeCheckIns(db, [checkIn(1), checkIn(2, { gate: 'G2' })]);
+    await storeCheckIns(db, [checkIn(3, { sessionId: 'S2', deviceId: 'D2' })]);
     const o = await seen;
     expect(o.gates.map((g) => [g.gate, g.count])).toEqual([
       ['G1', 2],
@@ -84,7 +90,9 @@ describe('dashboard API', () => {
     expect((await api.searchCheckIns({ offset: 2 })).rows.map((r) => r.ticketId)).toEqual(['T-1']);
     const page = await api.searchCheckIns({ text: 'T-2', field: 'ticket' });
     expect(page.rows.map((r) => r.ticketId)).toEqual(['T-2']);
-    expect((await api.getCheckIn({ id: page.rows[0]!.id })).raw).toBe('{}');
+    expect(JSON.parse((await api.getCheckIn({ id: page.rows[0]!.id })).raw).data.ticket_id).toBe(
+      'T-2',
+    );
     await expect(api.getCheckIn({ id: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
   });
 

@@ -5,13 +5,16 @@ import {
   type CheckinSearchFilters,
   type Store,
 } from '../../../../electron/db';
+import { specDoc } from '../../../helpers/checkin-docs';
 import { openMemoryStore } from '../../../helpers/memory-store';
 import { makeCheckIns, T0 } from '../../../helpers/report-fixtures';
 import { makeTempDir } from '../../../helpers/storage';
 
 // The app's store (SQLite, full-text index) and the memory store (scan) must answer alike.
 describe('searchCheckins', () => {
-  const docs = makeCheckIns({ count: 600 });
+  const specs = makeCheckIns({ count: 600 });
+  const docs = specs.map(specDoc);
+  const idOf = new Map(specs.map((spec, i) => [spec, docs[i]!.id]));
   let temp: ReturnType<typeof makeTempDir>;
   let sqlite: Store;
   let memory: Store;
@@ -37,11 +40,11 @@ describe('searchCheckins', () => {
     expect(a.total).toBe(b.total);
     return a;
   };
-  const newestFirst = (match: (d: (typeof docs)[number]) => boolean) =>
-    docs
+  const newestFirst = (match: (d: (typeof specs)[number]) => boolean) =>
+    specs
       .filter(match)
       .sort((x, y) => y.checkedInAt - x.checkedInAt)
-      .map((d) => d.id);
+      .map((d) => idOf.get(d)!);
 
   it('finds an accented surname typed without accents, in any case', async () => {
     const result = await both('UNAL');
@@ -57,11 +60,15 @@ describe('searchCheckins', () => {
       newestFirst((d) => (d.attendeeEmail ?? '').startsWith('guest123@')),
     );
     expect((await both('k-599')).docs.map((d) => d.ticketId)).toEqual(['tk-599']);
-    expect((await both('ci-0000042')).docs.map((d) => d.checkInId)).toEqual(['ci-0000042']);
+    expect(
+      (await both('ci-0000042')).docs.map(
+        (d) => (d.event['data'] as { check_in_id: string }).check_in_id,
+      ),
+    ).toEqual(['ci-0000042']);
   });
 
   it('filters by gate, session, device and time, and honours the limit', async () => {
-    const match = (d: (typeof docs)[number]) => (d.attendeeEmail ?? '').includes('example.com');
+    const match = (d: (typeof specs)[number]) => (d.attendeeEmail ?? '').includes('example.com');
     const north = await both('example.com', { gate: 'North' }, 500);
     expect(north.docs.map((d) => d.id)).toEqual(newestFirst((d) => match(d) && d.gate === 'North'));
     const from = T0 + 100 * 7_000;
@@ -70,10 +77,10 @@ describe('searchCheckins', () => {
     expect(window.docs.map((d) => d.id)).toEqual(
       newestFirst((d) => match(d) && d.checkedInAt >= from && d.checkedInAt <= to),
     );
-    const device = docs[10]!.deviceId;
-    const session = docs[10]!.sessionId;
+    const device = specs[10]!.deviceId;
+    const session = specs[10]!.sessionId;
     expect((await both('guest', { deviceId: device, sessionId: session }, 500)).total).toBe(
-      docs.filter(
+      specs.filter(
         (d) =>
           d.deviceId === device &&
           d.sessionId === session &&
@@ -93,13 +100,13 @@ describe('searchCheckins', () => {
 
   it('sees a check-in as soon as its write resolved', async () => {
     const [extra] = makeCheckIns({ count: 1, start: T0 + 10_000_000 });
-    await sqlite.db.checkins.insert({
+    const doc = specDoc({
       ...extra!,
-      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      key: 'extra-key',
       attendeeName: 'Þórunn Sigurðardóttir',
-      nameLower: 'þórunn sigurðardóttir',
     });
+    await sqlite.db.checkins.insert(doc);
     const found = await searchCheckins(sqlite.db, 'ÞORUNN sigurð', {}, 5);
-    expect(found.docs.map((d) => d.id)).toEqual(['AAAAAAAAAAAAAAAAAAAAAA']);
+    expect(found.docs.map((d) => d.id)).toEqual([doc.id]);
   });
 });

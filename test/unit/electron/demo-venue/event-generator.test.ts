@@ -45,10 +45,10 @@ describe('EventGenerator', () => {
       } else {
         const known = stored.get(v.key);
         if (known === undefined) {
-          stored.set(v.key, v.record.fingerprint);
-          if (tickets.has(v.record.ticketId)) reentries += 1;
-          tickets.add(v.record.ticketId);
-        } else if (known === v.record.fingerprint) {
+          stored.set(v.key, v.fields.fingerprint);
+          if (tickets.has(v.fields.ticketId)) reentries += 1;
+          tickets.add(v.fields.ticketId);
+        } else if (known === v.fields.fingerprint) {
           expect(m.kind).toBe('redelivery');
           redeliveries += 1;
         } else {

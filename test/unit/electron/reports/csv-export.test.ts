@@ -8,7 +8,7 @@ import {
   exportRequestSchema,
   type ExportRequestInput,
 } from '../../../../shared/api/channels/reports';
-import type { CheckInDoc } from '../../../../electron/db';
+import type { CheckInRow } from '../../../../shared/api/channels/checkins';
 import {
   expected,
   makeCheckIns,
@@ -20,7 +20,7 @@ import {
 const neutral = (v: string) => (/^[=+\-@\t\r＝＋－＠]/.test(v) ? `'${v}` : v);
 
 /** What each CSV cell must hold for a stored check-in (times in UTC). */
-function storedRow(d: CheckInDoc, pii: boolean): Record<string, string> {
+function storedRow(d: CheckInRow, pii: boolean): Record<string, string> {
   const row: Record<string, string> = {
     check_in_id: neutral(d.checkInId),
     ticket_id: neutral(d.ticketId),

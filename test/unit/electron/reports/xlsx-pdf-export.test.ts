@@ -8,7 +8,7 @@ import {
   exportRequestSchema,
   type ExportRequestInput,
 } from '../../../../shared/api/channels/reports';
-import type { CheckInDoc } from '../../../../electron/db';
+import type { CheckInRow } from '../../../../shared/api/channels/checkins';
 import {
   expected,
   makeCheckIns,
@@ -19,7 +19,7 @@ import {
 
 const HOUR = 3_600_000;
 
-function countBy(docs: ReadonlyArray<CheckInDoc>, key: (d: CheckInDoc) => string | number) {
+function countBy(docs: ReadonlyArray<CheckInRow>, key: (d: CheckInRow) => string | number) {
   const m = new Map<string | number, { n: number; re: number }>();
   for (const d of docs) {
     const e = m.get(key(d)) ?? { n: 0, re: 0 };

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, dedupeKey, REASON_CODES, type ReasonCode } from '../../../../shared/contract';
+import {
+  checkInDetails,
+  classify,
+  dedupeKey,
+  REASON_CODES,
+  type ReasonCode,
+} from '../../../../shared/contract';
 import { contractExample } from '../../../helpers/events';
 
 type Mutation = (e: Record<string, any>) => void;
@@ -77,15 +83,25 @@ describe('classify: valid check-ins', () => {
     const result = expectCheckIn(() => {});
     if (result.verdict !== 'checkin') throw new Error('unreachable');
     expect(result.key).toBe('ticketing.check_in.created:example');
-    expect(result.record).toMatchObject({
-      checkInId: 'example_id',
+    expect(result.fields).toEqual({
       ticketId: 'example_id',
+      checkedInAt: Date.parse('2026-05-05T12:00:00.000Z'),
+      gate: '',
+      deviceId: '',
+      sessionId: 'example_id',
+      eventId: 'example_id',
+      nameLower: 'example_name',
+      emailLower: 'buyer@example.com',
+      fingerprint: expect.any(String),
+    });
+    expect(result.sequence).toBeNull();
+    expect(checkInDetails(result.event)).toMatchObject({
+      checkInId: 'example_id',
+      productId: 'example_id',
       attendeeName: 'example_name',
       attendeeEmail: 'buyer@example.com',
-      checkedInAt: Date.parse('2026-05-05T12:00:00.000Z'),
-      gate: null,
-      deviceId: null,
       schemaVersion: '1.0',
+      source: 'cope.ticketing',
     });
   });
 
@@ -118,7 +134,7 @@ describe('classify: valid check-ins', () => {
   it('normalizes offsets to the same instant', () => {
     const r = expectCheckIn(set('data.checked_in_at', '2026-05-05T14:00:00+02:00'));
     if (r.verdict === 'checkin')
-      expect(r.record.checkedInAt).toBe(Date.parse('2026-05-05T12:00:00Z'));
+      expect(r.fields.checkedInAt).toBe(Date.parse('2026-05-05T12:00:00Z'));
   });
 
   it('accepts optional fields when present', () => {
@@ -127,7 +143,7 @@ describe('classify: valid check-ins', () => {
       e['data']['device_id'] = 'dev-17';
     });
     if (r.verdict === 'checkin')
-      expect(r.record).toMatchObject({ gate: 'North 3', deviceId: 'dev-17' });
+      expect(r.fields).toMatchObject({ gate: 'North 3', deviceId: 'dev-17' });
   });
 
   it('accepts an event without the optional envelope attributes', () => {
@@ -203,9 +219,9 @@ describe('classify: valid check-ins', () => {
     const c = classify(JSON.stringify(changed));
     if (a.verdict !== 'checkin' || b.verdict !== 'checkin' || c.verdict !== 'checkin')
       throw new Error('expected check-ins');
-    expect(b.record.fingerprint).toBe(a.record.fingerprint);
-    expect(b.record.sequence).toBe('000000000042');
-    expect(c.record.fingerprint).not.toBe(a.record.fingerprint);
+    expect(b.fields.fingerprint).toBe(a.fields.fingerprint);
+    expect(b.sequence).toBe('000000000042');
+    expect(c.fields.fingerprint).not.toBe(a.fields.fingerprint);
   });
 
   it('strips a leading byte-order mark', () => {

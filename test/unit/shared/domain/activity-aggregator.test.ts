@@ -9,7 +9,7 @@ import { devicesPage, sessionsPage } from '../../../../shared/domain/activity-pa
 import { fromSnapshot, toSnapshot } from '../../../../shared/domain/activity-snapshot';
 import { overviewVm } from '../../../../shared/domain/activity-views';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
-import { checkIn, MIN, T0 } from '../../../helpers/activity-fixtures';
+import { row as checkIn, MIN, T0 } from '../../../helpers/activity-fixtures';
 
 const t = DEFAULT_SETTINGS.thresholds;
 

@@ -3,7 +3,7 @@ import { emptyActivity, foldCheckIn } from '../../../../shared/domain/activity-a
 import { devicesPage, sessionsPage } from '../../../../shared/domain/activity-pages';
 import { gateVms, overviewVm } from '../../../../shared/domain/activity-views';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
-import { checkIn, MIN, T0 } from '../../../helpers/activity-fixtures';
+import { row as checkIn, MIN, T0 } from '../../../helpers/activity-fixtures';
 
 const t = DEFAULT_SETTINGS.thresholds;
 
