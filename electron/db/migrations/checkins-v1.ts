@@ -22,6 +22,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import {
   createRevision,
   createRxSchema,
+  getAllCollectionDocuments,
+  normalizeMangoQuery,
+  prepareQuery,
   type HashFunction,
   type RxDocumentData,
   type RxJsonSchema,
@@ -41,7 +44,6 @@ import type { GateOpsDatabase as GateOpsDatabaseLike } from '../database';
 import { INGEST_STATE_ID, parseTotals } from '../ingest-totals';
 
 export const V0_TABLE = 'checkins--v0';
-const TICKETS_V0_TABLE = 'tickets--v0';
 const CONFLICTS_TABLE = 'conflicts--v0';
 const PROGRESS_TABLE = 'gate_ops_migrations';
 const NAME = 'checkins-v1';
@@ -61,6 +63,8 @@ type Row = Record<string, unknown>;
 /** What the move needs of the database: its storage, name and token (collections not added yet). */
 type Db = Readonly<{
   storage: RxStorageLike;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  internalStore: RxStorageInstance<any, any, any>;
   name: string;
   token: string;
   hashFunction: HashFunction;
@@ -102,6 +106,10 @@ export async function migrateCheckinsToV1(
     sql.prepare(`INSERT INTO ${PROGRESS_TABLE} VALUES (?, 0, 0, 0, 'moving')`).run(NAME);
   }
   if (progressRow(sql)!['state'] === 'moved') return;
+  // A v0 table the storage was converting to its current file format when the app stopped is
+  // split over two tables: the storage finishes that first (its own resumable code).
+  if (catalogEntry(sql, V0_TABLE)?.convertingFrom)
+    await (await v0Instance(db, 'checkins'))?.close();
   const batchSize = options.batchSize ?? BATCH;
   const checkins = await instance(db, 'checkins', checkinsSchema as never);
   const quarantine = await instance(db, 'quarantine', quarantineSchema as never);
@@ -140,14 +148,11 @@ export async function migrateCheckinsToV1(
       options.onProgress?.({ done, total });
     }
     await runInStorageTransaction(checkins, async () => {
-      const resolved = conflicts ? await resolveConflicts(db, sql, checkins, conflicts, local) : 0;
+      const resolved = conflicts ? await resolveConflicts(db, checkins, conflicts, local) : 0;
       // Flips recorded while re-deciding re-entries describe no change anyone saw.
       sql.exec('DELETE FROM checkin_flips');
-      sql.exec(`DROP TABLE IF EXISTS "${V0_TABLE}"`);
-      sql.exec(`DROP TABLE IF EXISTS "${TICKETS_V0_TABLE}"`);
-      sql
-        .prepare('DELETE FROM rx_storage_tables WHERE name IN (?, ?)')
-        .run(V0_TABLE, TICKETS_V0_TABLE);
+      await removeV0Table(db, sql, 'checkins');
+      await removeV0Table(db, sql, 'tickets');
       sql
         .prepare(`UPDATE ${PROGRESS_TABLE} SET resolved = ?, state = 'moved' WHERE name = ?`)
         .run(resolved, NAME);
@@ -157,6 +162,67 @@ export async function migrateCheckinsToV1(
     await quarantine.close();
     await conflicts?.close();
   }
+}
+
+type CatalogRow = { format: number; convertingFrom: string | null };
+
+/** The storage's catalog entry of a table (format 1: the layout before issue 16). */
+function catalogEntry(sql: DatabaseSync, table: string): CatalogRow | undefined {
+  const columns = new Set(
+    sql
+      .prepare("SELECT name FROM pragma_table_info('rx_storage_tables')")
+      .all()
+      .map((r) => r['name']),
+  );
+  if (columns.size === 0) return undefined;
+  const row = sql
+    .prepare(
+      `SELECT ${columns.has('format') ? 'format' : '1 AS format'},` +
+        ` ${columns.has('converting_from') ? 'converting_from' : 'NULL AS converting_from'}` +
+        ' FROM rx_storage_tables WHERE name = ?',
+    )
+    .get(table) as Row | undefined;
+  if (!row) return undefined;
+  return {
+    format: Number(row['format']),
+    convertingFrom: (row['converting_from'] as string | null) ?? null,
+  };
+}
+
+/** A storage instance of `<collection>--v0` at the schema RxDB recorded for it, if any. */
+async function v0Instance(db: Db, collectionName: string): Promise<Instance | null> {
+  const recorded = (await getAllCollectionDocuments(db.internalStore)).find(
+    (d) => !d._deleted && d.data.name === collectionName && d.data.schema.version === 0,
+  );
+  if (!recorded) return null;
+  return db.storage.createStorageInstance({
+    databaseName: db.name,
+    collectionName,
+    databaseInstanceToken: db.token,
+    multiInstance: false,
+    options: {},
+    schema: recorded.data.schema,
+    devMode: false,
+  });
+}
+
+/**
+ * Removes a v0 table. Its layout belongs to the storage (a current-format table has side tables
+ * of its own), so the storage removes it; a table still in the old format is one plain table,
+ * dropped directly (opening it through the storage would first convert it, for nothing).
+ */
+async function removeV0Table(db: Db, sql: DatabaseSync, collectionName: string): Promise<void> {
+  const table = `${collectionName}--v0`;
+  const entry = catalogEntry(sql, table);
+  if (entry && (entry.format !== 1 || entry.convertingFrom !== null)) {
+    const instance = await v0Instance(db, collectionName);
+    if (instance) {
+      await instance.remove();
+      return;
+    }
+  }
+  sql.exec(`DROP TABLE IF EXISTS "${table}"`);
+  if (entry) sql.prepare('DELETE FROM rx_storage_tables WHERE name = ?').run(table);
 }
 
 /** A storage instance of one collection at the schema RxDB would open it with. */
@@ -271,17 +337,18 @@ function quarantined(old: CheckInDocV0, v: RejectedVerdict | null): QuarantineDo
  */
 async function resolveConflicts(
   db: Db,
-  sql: DatabaseSync,
   checkins: Instance,
   conflicts: Instance,
   local: LocalCheckIns,
 ): Promise<number> {
-  const rows = sql
-    .prepare(`SELECT data FROM "${CONFLICTS_TABLE}" WHERE deleted = 0`)
-    .all() as Row[];
+  // Through the storage: the file format decides what a row's columns hold (the revision, for
+  // one, is a column of its own in format 2, not part of the JSON).
+  const schema = createRxSchema(conflictsSchema as never, db.hashFunction).jsonSchema;
+  const all = await conflicts.query(
+    prepareQuery(schema, normalizeMangoQuery(schema, { selector: { _deleted: { $eq: false } } })),
+  );
   let resolved = 0;
-  for (const row of rows) {
-    const conflict = JSON.parse(String(row['data'])) as RxDocumentData<ConflictDoc>;
+  for (const conflict of all.documents as RxDocumentData<ConflictDoc>[]) {
     const v = classify(conflict.text);
     if (v.verdict !== 'checkin') continue;
     const id = checkInDocId(v.key);

@@ -7,7 +7,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fillWithDefaultSettings, type RxDocumentData } from 'rxdb';
+import {
+  fillWithDefaultSettings,
+  INTERNAL_CONTEXT_COLLECTION,
+  INTERNAL_STORE_SCHEMA,
+  type InternalStoreDocType,
+  type RxDocumentData,
+  type RxJsonSchema,
+} from 'rxdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../../electron/db';
 import { getRxStorageNodeSqlite } from '../../../../electron/storage';
@@ -61,48 +68,68 @@ describe('file format 1 → 2', () => {
     const file = path.join(dir, 'gate-ops.sqlite');
     expect(pageSizeOf(file)).toBe(4096);
 
-    const store = await openStore(dir);
-    const items = await createInstance(
-      getRxStorageNodeSqlite({ directory: dir }),
-      'gate-ops',
-      'items',
-      testSchema,
-    );
-    const instances: Record<
-      string,
-      { findDocumentsById(ids: string[], d: boolean): Promise<unknown[]> }
-    > = {
-      '_rxdb_internal--v0': store.db.internalStore,
-      'checkins--v0': store.db.checkins.storageInstance,
-      'conflicts--v0': store.db.conflicts.storageInstance,
-      'quarantine--v0': store.db.quarantine.storageInstance,
-      'state--v0': store.db.state.storageInstance,
-      'tickets--v0': store.db.tickets.storageInstance,
-      'items--v0': items,
+    // Every table opened with the schema the file records for it (the app's own check-in
+    // migration, v0 → v1, is tested in checkins-migration.test.ts; here: the storage layer).
+    const storage = getRxStorageNodeSqlite({ directory: dir });
+    const open = (collection: string, schema: RxJsonSchema<Doc>) =>
+      createInstance(storage as never, 'gate-ops', collection, schema as never);
+    const internal = await open('_rxdb_internal', INTERNAL_STORE_SCHEMA as never);
+    const recorded = (
+      (await internal.query(preparedQuery({ selector: {} }, INTERNAL_STORE_SCHEMA as never)))
+        .documents as unknown as RxDocumentData<
+        InternalStoreDocType<{ name: string; schema: RxJsonSchema<Doc> }>
+      >[]
+    ).filter((d) => d.context === INTERNAL_CONTEXT_COLLECTION && !d._deleted);
+    const instances: Record<string, Awaited<ReturnType<typeof open>>> = {
+      '_rxdb_internal--v0': internal,
     };
+    for (const { data } of recorded) {
+      instances[`${data.name}--v${data.schema.version}`] = await open(data.name, data.schema);
+    }
+    instances['items--v0'] ??= await open('items', testSchema as never);
     expect(Object.keys(expected).sort()).toEqual(Object.keys(instances).sort());
     for (const [table, docs] of Object.entries(expected)) {
       const found = (await instances[table]!.findDocumentsById(
         docs.map((d) => d.id as string),
         true,
-      )) as Doc[];
+      )) as unknown as Doc[];
       expect([...found].sort(byId), table).toEqual([...docs].sort(byId));
     }
-    expect(expected['checkins--v0']!.length).toBeGreaterThan(0);
+    const stored = expected['checkins--v0']!;
+    expect(stored.length).toBeGreaterThan(0);
 
     // Queries run on the new layout: newest first, and an index range.
-    const newest = await store.db.checkins.find({ sort: [{ checkedInAt: 'desc' }] }).exec();
-    const want = [...expected['checkins--v0']!]
+    const checkinsSchema = recorded.find((d) => d.data.name === 'checkins')!.data.schema;
+    const newest = await instances['checkins--v0']!.query(
+      preparedQuery(
+        { selector: {}, sort: [{ checkedInAt: 'desc' } as never] },
+        checkinsSchema as never,
+      ),
+    );
+    const want = stored
+      .filter((d) => !d._deleted)
       .sort((a, b) => (b.checkedInAt as number) - (a.checkedInAt as number) || byId(a, b))
       .map((d) => d.id);
-    expect(newest.map((d) => d.id)).toEqual(want);
+    expect(newest.documents.filter((d) => !d._deleted).map((d) => d.id)).toEqual(want);
+    const items = instances['items--v0']!;
     const tabbed = await items.query(preparedQuery({ selector: { name: 'a\tb' } }));
     expect(tabbed.documents.map((d) => d.id)).toEqual(
       expected['items--v0']!.filter((d) => d.name === 'a\tb' && !d._deleted).map((d) => d.id),
     );
+    for (const instance of Object.values(instances)) await instance.close();
 
-    await items.close();
+    // The app opens the converted file and moves its check-ins to document v1.
+    const store = await openStore(dir);
+    expect(await store.db.checkins.count().exec()).toBe(want.length);
     await store.close();
+    const v0Tables = new DatabaseSync(file, { readOnly: true });
+    const left = v0Tables
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'checkins--v0%' OR name LIKE 'tickets--v%'",
+      )
+      .all();
+    v0Tables.close();
+    expect(left).toEqual([]);
     const after = inspect(file);
     expect(after.integrity).toBe('ok');
     expect(after.pageSize).toBe(16_384);
