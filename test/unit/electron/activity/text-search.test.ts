@@ -32,6 +32,7 @@ describe('check-in text search (what a supervisor types)', () => {
   const firstScans = people.slice(PEOPLE.length).map((d, i) =>
     checkIn(1000 + i, {
       ticketId: d.ticketId,
+      checkInId: `early-${i}`,
       attendeeName: 'Early Bird',
       attendeeEmail: 'early@bird.example',
       sessionId: 'S-early',
