@@ -34,9 +34,12 @@ afterEach(async () => {
 
 async function setup(
   sim: Parameters<typeof startRelaySimulator>[0],
+  beforeCore: (relay: RelaySimulator) => void = () => undefined,
 ): Promise<{ relay: RelaySimulator; core: Core }> {
   const relay = await startRelaySimulator(sim);
   cleanups.push(() => relay.stop());
+  // Listeners that must see the first connection go on before the core connects.
+  beforeCore(relay);
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
   const core = await startCore({
@@ -131,14 +134,16 @@ describe('ingest through the relay into SQLite', () => {
     { timeout: 120_000 },
     async () => {
       const resumedAfter: Array<string | null> = [];
-      const { relay, core } = await setup({
-        token: TOKEN,
-        seed: 13,
-        rate: 800,
-        maxEvents: 3000,
-        mix: MIX,
-      });
-      relay.on('connection', (after) => resumedAfter.push(after));
+      const { relay, core } = await setup(
+        {
+          token: TOKEN,
+          seed: 13,
+          rate: 800,
+          maxEvents: 3000,
+          mix: MIX,
+        },
+        (r) => r.on('connection', (after) => resumedAfter.push(after)),
+      );
       for (const at of [600, 1500]) {
         await waitForCommit(core.ingest, (b) => b.totals.ingestSeq >= at);
         await relay.restart(50);
