@@ -32,6 +32,22 @@ export function processIo(proc: NodeJS.Process = process, now: () => number = Da
         `To end it without waiting: kill -KILL ${proc.pid}\n`,
     );
   };
+  // A reader that goes away (`gate-ops headless --progress | head`, a closed terminal) makes
+  // the next write fail with EPIPE; unhandled, that error would end a process that is storing
+  // check-ins. What it would have printed is dropped; the work goes on. Other write errors are
+  // said once on stderr, if stderr still works.
+  let reported = false;
+  const onWriteError = (name: string) => (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || reported) return;
+    reported = true;
+    try {
+      proc.stderr.write(`gate-ops: cannot write to ${name} (${error.message}); continuing\n`);
+    } catch {
+      // stderr is gone as well: nothing left to tell.
+    }
+  };
+  proc.stdout.on('error', onWriteError('standard output'));
+  proc.stderr.on('error', onWriteError('standard error'));
   return {
     stdout: proc.stdout,
     stderr: proc.stderr,

@@ -54,3 +54,24 @@ describe('processIo stop signals', () => {
     },
   );
 });
+
+describe('processIo output errors', () => {
+  it('a reader going away (EPIPE) does not end the process, and nothing is said', () => {
+    const proc = fakeProcess();
+    processIo(proc);
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    // Without a listener an 'error' event throws: the process would crash.
+    expect(() => proc.stdout.emit('error', epipe)).not.toThrow();
+    expect(() => proc.stdout.emit('error', epipe)).not.toThrow();
+    expect(proc.err()).toBe('');
+  });
+
+  it('another write error is said once on stderr', () => {
+    const proc = fakeProcess();
+    processIo(proc);
+    const eio = Object.assign(new Error('write EIO'), { code: 'EIO' });
+    expect(() => proc.stdout.emit('error', eio)).not.toThrow();
+    proc.stdout.emit('error', eio);
+    expect(proc.err()).toBe('gate-ops: cannot write to standard output (write EIO); continuing\n');
+  });
+});
