@@ -16,8 +16,10 @@ import {
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { runInStorageTransaction } from '../storage';
 import { CHECKIN_FULL_TEXT } from './collections/checkins-full-text';
+import { acksSchema, type AckDoc } from './collections/acks';
 import { checkinsSchema, type CheckInDoc } from './collections/checkins';
 import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
+import { notesSchema, type NoteDoc } from './collections/notes';
 import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';
 import { stateSchema, type StateDoc } from './collections/state';
 import { followPeerCheckIns } from './local-follower';
@@ -38,6 +40,10 @@ export interface GateOpsCollections {
   quarantine: RxCollection<QuarantineDoc>;
   conflicts: RxCollection<ConflictDoc>;
   state: RxCollection<StateDoc>;
+  /** Alert acknowledgements, synced between the venue's laptops (append-only). */
+  acks: RxCollection<AckDoc>;
+  /** The shift log, synced between the venue's laptops (append-only). */
+  notes: RxCollection<NoteDoc>;
 }
 
 export type GateOpsDatabase = RxDatabase<GateOpsCollections>;
@@ -117,6 +123,8 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
       quarantine: { schema: quarantineSchema },
       conflicts: { schema: conflictsSchema },
       state: { schema: stateSchema },
+      acks: { schema: acksSchema },
+      notes: { schema: notesSchema },
     });
     if (options.readOnly) return db;
     if (sql) await finishCheckinsV1(db, sql, local);

@@ -2,9 +2,8 @@
  * Venue sync as the core starts it: the synced collections of the store, this laptop's relay
  * link state and check-in count for the team roster.
  */
-import type { RxCollection } from 'rxdb';
-import type { AlertAckStore } from '../alerts';
-import type { AckDoc, GateOpsDatabase, NoteDoc } from '../db';
+import { LocalAlertAckStore, type AlertAckStore } from '../alerts';
+import type { GateOpsDatabase } from '../db';
 import { ShiftLog } from './team/shift-log';
 import { SyncedAlertAckStore } from './team/synced-ack-store';
 import type { RelayClient } from '../relay';
@@ -31,14 +30,9 @@ export function startVenueSync(args: {
   readonly log: (line: string) => void;
 }): Promise<VenueSync> {
   const { db, relay } = args;
-  const collections = db.collections as unknown as Record<string, never>;
   return VenueSync.start({
     dataDir: args.dataDir,
-    collections: {
-      checkins: db.checkins,
-      ...(collections['acks'] ? { acks: collections['acks'] } : {}),
-      ...(collections['notes'] ? { notes: collections['notes'] } : {}),
-    },
+    collections: { checkins: db.checkins, acks: db.acks, notes: db.notes },
     laptopName: args.options.laptopName ?? (() => ''),
     local: () => ({
       relay: args.relayEnabled ? relayState(relay.status.state.kind) : 'none',
@@ -81,16 +75,19 @@ function relayState(kind: string): LaptopStatus['relay'] {
 export function venueServices(core: { db: GateOpsDatabase; sync: VenueSync }): {
   readonly sync: VenueSync;
   readonly shiftLog: ShiftLog;
-  readonly alertAcks: AlertAckStore | undefined;
+  readonly alertAcks: AlertAckStore;
 } {
-  const collections = core.db.collections as unknown as Record<string, RxCollection | undefined>;
-  const notes = (collections['notes'] as RxCollection<NoteDoc> | undefined) ?? null;
-  const acks = collections['acks'] as RxCollection<AckDoc> | undefined;
   const laptopId = () => core.sync.laptopId;
   const author = () => core.sync.name();
   return {
     sync: core.sync,
-    shiftLog: new ShiftLog({ notes, laptopId, author }),
-    alertAcks: acks ? new SyncedAlertAckStore(acks, laptopId, author) : undefined,
+    shiftLog: new ShiftLog({ notes: core.db.notes, laptopId, author }),
+    // Acknowledgements made before venue sync (kept in a local document) still count here.
+    alertAcks: new SyncedAlertAckStore(
+      core.db.acks,
+      laptopId,
+      author,
+      new LocalAlertAckStore(core.db, Date.now),
+    ),
   };
 }

@@ -7,6 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import {
+  createWebSocketTransport,
+  type WebSocketLike,
+} from '../../renderer/src/api/websocket-transport';
+import { buildApi, type GateOpsApi } from '../../shared/api/methods';
+import { HEADLESS_API_PATH } from '../../shared/api/ws-protocol';
 import { runCli } from './cli';
 import { TOKEN } from './relay';
 
@@ -33,6 +40,8 @@ export interface LaptopProcess {
   readonly lines: SyncLine[];
   /** Resolves with the first sync line (past or future) that matches. */
   sync(match: (s: SyncLine) => boolean): Promise<SyncLine>;
+  /** The dashboard's address (with its token), when started with `--port`. */
+  dashboard(): Promise<string>;
   readonly exited: Promise<number | null>;
   stop(): Promise<number | null>;
   kill(): Promise<void>;
@@ -48,13 +57,16 @@ export function startLaptop(dataDir: string, args: string[]): LaptopProcess {
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const lines: SyncLine[] = [];
   const waiters: Array<{ match: (s: SyncLine) => boolean; resolve: (s: SyncLine) => void }> = [];
+  let dashboardUrl = (_url: string): void => undefined;
+  const dashboard = new Promise<string>((resolve) => (dashboardUrl = resolve));
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    let msg: { sync?: SyncLine };
+    let msg: { sync?: SyncLine; url?: string };
     try {
-      msg = JSON.parse(line) as { sync?: SyncLine };
+      msg = JSON.parse(line) as { sync?: SyncLine; url?: string };
     } catch {
       return;
     }
+    if (typeof msg.url === 'string') dashboardUrl(msg.url);
     if (!msg.sync) return;
     lines.push(msg.sync);
     for (const w of [...waiters]) {
@@ -72,6 +84,13 @@ export function startLaptop(dataDir: string, args: string[]): LaptopProcess {
     lines,
     exited,
     stderr: () => err,
+    dashboard: () =>
+      Promise.race([
+        dashboard,
+        exited.then((): never => {
+          throw new Error(`laptop ${args.join(' ')} exited first:\n${err.slice(-2000)}`);
+        }),
+      ]),
     sync: (match) =>
       new Promise<SyncLine>((resolve, reject) => {
         const seen = lines.find(match);
@@ -139,4 +158,24 @@ export async function cuttableProxy(targetPort: number): Promise<{
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The typed API of a running laptop's dashboard (`--port`), over its loopback websocket with
+ * the token and the Origin its own page would send. `close()` ends the connection.
+ */
+export function laptopApi(dashboardUrl: string): { api: GateOpsApi; close(): void } {
+  const page = new URL(dashboardUrl);
+  const token = new URLSearchParams(page.hash.slice(1)).get('token') ?? '';
+  const origin = page.origin;
+  const Socket = class extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin });
+    }
+  } as unknown as WebSocketLike;
+  const transport = createWebSocketTransport(
+    `ws://${page.host}${HEADLESS_API_PATH}?token=${encodeURIComponent(token)}`,
+    Socket,
+  );
+  return { api: buildApi(transport), close: () => transport.close() };
 }

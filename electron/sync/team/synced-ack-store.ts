@@ -13,11 +13,15 @@ export class SyncedAlertAckStore implements AlertAckStore {
     private readonly acks: RxCollection<AckDoc>,
     private readonly laptopId: () => string,
     private readonly author: () => string,
+    /** Acknowledgements this laptop made before they synced (read only, never synced). */
+    private readonly earlier?: Pick<AlertAckStore, 'load'>,
   ) {}
 
   async load(): Promise<ReadonlyArray<AlertAck>> {
     const docs = await this.acks.find({ sort: [{ at: 'asc' }] }).exec();
-    return docs.map((d) => ({ alertId: d.alertId, at: d.at, by: d.author }));
+    const synced = docs.map((d) => ({ alertId: d.alertId, at: d.at, by: d.author }));
+    const before = (await this.earlier?.load()) ?? [];
+    return [...before, ...synced];
   }
 
   async append(acks: ReadonlyArray<AlertAck>): Promise<void> {

@@ -4,13 +4,18 @@
  * (--no-relay). A's relay link is cut while B keeps its own: A fills its hole from the venue.
  * The hub is SIGKILLed, B becomes the hub, C joins B (and is SIGKILLed mid-sync and restarted),
  * A comes back joined to B: all three end with exactly the relay's check-ins and the same stats.
- * A wrong code is refused before any document moves.
+ * A wrong code is refused before any document moves; an acknowledgement and a note made on C
+ * appear on A and B.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRelaySimulator } from '../../../electron/demo-venue';
+import type { AlertsList } from '../../../shared/api/channels/alerts';
+import type { NotesList } from '../../../shared/api/channels/sync';
+import type { GateOpsApi } from '../../../shared/api/methods';
 import { parseJoinCode, formatJoinCode } from '../../../electron/sync/pairing/join-code';
 import {
   cuttableProxy,
+  laptopApi,
   laptopStats,
   startLaptop,
   type LaptopProcess,
@@ -19,6 +24,7 @@ import { tempDir, TOKEN } from '../../helpers/relay';
 
 let cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
+  closeApis();
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
@@ -40,19 +46,48 @@ function laptop(dir: string, args: string[]): LaptopProcess {
   return l;
 }
 
+/** The API of a laptop's dashboard; closed with the test. */
+/** The APIs of the laptops' dashboards, closed before the laptops go away. */
+const clients: Array<{ close(): void }> = [];
+async function api(l: LaptopProcess): Promise<GateOpsApi> {
+  const client = laptopApi(await l.dashboard());
+  clients.push(client);
+  return client.api;
+}
+function closeApis(): void {
+  for (const c of clients.splice(0)) c.close();
+}
+
+/** Resolves with the first non-undefined `pick` of a subscription's values. */
+function until<Ev, T>(
+  watch: (listener: (ev: Ev) => void) => () => void,
+  pick: (ev: Ev) => T | undefined,
+): Promise<T> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | null = null;
+    let done = false;
+    stop = watch((ev) => {
+      const v = pick(ev);
+      if (v === undefined || done) return;
+      done = true;
+      resolve(v);
+      stop?.();
+    });
+    if (done) stop();
+  });
+}
+
 function dataDir(): string {
   const { dir, cleanup } = tempDir('gate-ops-sync-');
   cleanups.push(cleanup);
   return dir;
 }
 
-/**
- * The parts of `stats` every laptop must agree on. (Unique tickets are derived from check-ins by
- * ingest only until the check-in document v1's local-facts follower lands; then they join here.)
- */
+/** The parts of `stats` every laptop must agree on. */
 function venueView(s: Record<string, any>) {
   return {
     checkins: s.checkins,
+    uniqueTickets: s.uniqueTickets,
     reentries: s.reentries,
     perGate: s.perGate,
     perDevice: s.perDevice,
@@ -79,7 +114,15 @@ describe('venue sync: three laptops in three processes', () => {
       const [dirA, dirB, dirC, dirD] = [dataDir(), dataDir(), dataDir(), dataDir()];
 
       // A: the hub, on its relay link through a proxy we can cut.
-      let a = laptop(dirA, ['--relay', proxyA.url('/events'), '--laptop-name', 'A', ...HUB]);
+      let a = laptop(dirA, [
+        '--relay',
+        proxyA.url('/events'),
+        '--laptop-name',
+        'A',
+        '--port',
+        '0',
+        ...HUB,
+      ]);
       const codeA = (await a.sync((s) => s.role === 'hub' && s.joinCode !== null)).joinCode!;
 
       step('hub up');
@@ -92,8 +135,25 @@ describe('venue sync: three laptops in three processes', () => {
       expect((await laptopStats(dirD)).checkins).toBe(0);
 
       step('wrong code refused');
-      const b = laptop(dirB, ['--relay', relay.url, '--laptop-name', 'B', '--sync-join', codeA]);
-      let c = laptop(dirC, ['--no-relay', '--laptop-name', 'C', '--sync-join', codeA]);
+      const b = laptop(dirB, [
+        '--relay',
+        relay.url,
+        '--laptop-name',
+        'B',
+        '--port',
+        '0',
+        '--sync-join',
+        codeA,
+      ]);
+      let c = laptop(dirC, [
+        '--no-relay',
+        '--laptop-name',
+        'C',
+        '--port',
+        '0',
+        '--sync-join',
+        codeA,
+      ]);
       await Promise.all([b.sync((s) => s.link === 'live'), c.sync((s) => s.link === 'live')]);
 
       step('B and C live');
@@ -120,6 +180,31 @@ describe('venue sync: three laptops in three processes', () => {
       await Promise.all([a, b, c].map((l) => l.sync((s) => s.checkins === total)));
 
       step('all hold everything');
+      // An acknowledgement and a note made on C (no relay of its own) appear on A and B.
+      const apiA = await api(a);
+      const apiB = await api(b);
+      const apiC = await api(c);
+      const reentry = await until(
+        (l: (v: AlertsList) => void) => apiC.watchAlerts({ includeAcknowledged: false }, l),
+        (v) => v.alerts.find((x) => x.kind === 'reentry'),
+      );
+      expect((await apiC.acknowledgeAlerts({ ids: [reentry.id] })).acknowledged).toBe(1);
+      const text = 'Scanner at North 03 replaced; re-entries there were the old one double-reading';
+      const { id: noteId } = await apiC.addNote({ text, gate: 'North 03', corrects: null });
+      for (const other of [apiA, apiB]) {
+        const acked = await until(
+          (l: (v: AlertsList) => void) => other.watchAlerts({ includeAcknowledged: true }, l),
+          (v) => v.alerts.find((x) => x.id === reentry.id && x.acknowledgedAt !== null),
+        );
+        expect(acked.acknowledgedAt).toBeGreaterThan(0);
+        const note = await until(
+          (l: (v: NotesList) => void) => other.watchNotes({ limit: 50 }, l),
+          (v) => v.notes.find((n) => n.id === noteId),
+        );
+        expect(note).toMatchObject({ text, gate: 'North 03', author: 'C' });
+      }
+      closeApis();
+      step('ack and note from C on A and B');
       // The hub dies. B and C keep working and say the venue sync is down.
       await a.kill();
       await b.sync((s) => s.link === 'down');
