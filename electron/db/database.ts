@@ -9,19 +9,19 @@ import {
   addRxPlugin,
   createRxDatabase,
   removeCollectionStorages,
-  type RxCollection,
   type RxDatabase,
   type RxStorage,
 } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { runInStorageTransaction } from '../storage';
 import { CHECKIN_FULL_TEXT } from './collections/checkins-full-text';
-import { acksSchema, type AckDoc } from './collections/acks';
-import { checkinsSchema, type CheckInDoc } from './collections/checkins';
-import { conflictsSchema, type ConflictDoc } from './collections/conflicts';
-import { notesSchema, type NoteDoc } from './collections/notes';
-import { quarantineSchema, type QuarantineDoc } from './collections/quarantine';
-import { stateSchema, type StateDoc } from './collections/state';
+import { acksSchema } from './collections/acks';
+import { checkinsSchema } from './collections/checkins';
+import { conflictsSchema } from './collections/conflicts';
+import { notesSchema } from './collections/notes';
+import { quarantineSchema } from './collections/quarantine';
+import { stateSchema } from './collections/state';
+import type { GateOpsCollections, GateOpsDatabase } from './database-types';
 import { followPeerCheckIns } from './local-follower';
 import { LocalCheckIns } from './local-checkins';
 import {
@@ -35,18 +35,7 @@ import type { CheckInDocV0 } from './migrations/checkins-v0';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
-export interface GateOpsCollections {
-  checkins: RxCollection<CheckInDoc>;
-  quarantine: RxCollection<QuarantineDoc>;
-  conflicts: RxCollection<ConflictDoc>;
-  state: RxCollection<StateDoc>;
-  /** Alert acknowledgements, synced between the venue's laptops (append-only). */
-  acks: RxCollection<AckDoc>;
-  /** The shift log, synced between the venue's laptops (append-only). */
-  notes: RxCollection<NoteDoc>;
-}
-
-export type GateOpsDatabase = RxDatabase<GateOpsCollections>;
+export type { GateOpsCollections, GateOpsDatabase } from './database-types';
 
 export interface OpenDatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,8 +3,7 @@
  * the same storage transaction as the batch they cover, so after a crash they describe exactly
  * what is stored and a replay from `cursor` neither loses nor double-counts.
  */
-import type { GateOpsDatabase } from './database';
-import type { StoreTransaction } from './open-store';
+import type { GateOpsDatabase, StoreTransaction } from './database-types';
 import { put } from './storage-writes';
 
 export const INGEST_STATE_ID = 'ingest';

@@ -10,7 +10,7 @@ import { checkInTable } from './checkin-table';
 import { INGEST_WRITE_CONTEXT, type CheckInDoc } from './collections/checkins';
 import { describeChange } from './local-change';
 import type { LocalCheckIns, LocalFacts } from './local-checkins';
-import type { GateOpsCollections } from './database';
+import type { GateOpsCollections } from './database-types';
 
 type Db = RxDatabase<GateOpsCollections>;
 const PAGE = 2000;

@@ -11,11 +11,11 @@ import {
   type PreparedFile,
 } from './damage-check';
 import { openGateOpsDatabase, type GateOpsDatabase } from './database';
+import type { StoreTransaction } from './database-types';
 import type { MigrateOptions } from './migrations/checkins-v1';
 import { createOwnerOnly, narrowToOwner } from './owner-only';
 
-/** Runs `fn` so that every write awaited inside it commits together (or not at all). */
-export type StoreTransaction = <T>(fn: () => Promise<T>) => Promise<T>;
+export type { StoreTransaction } from './database-types';
 
 export interface Store {
   readonly db: GateOpsDatabase;

@@ -32,21 +32,10 @@ import {
   readByIds,
   type StoreTransaction,
 } from '../db';
-import type { CursorState } from './cursor-rule';
+import type { IncomingMessage } from './incoming-message';
 import { DeliveriesSeen, deliveryOf } from './replays';
 
-export interface IncomingMessage {
-  readonly verdict: Classification;
-  /** The relay's `sequence` stamp, when the message carried one. */
-  readonly sequence: string | null;
-  readonly receivedAt: number;
-  /** The cursor once this message is accepted (cursor-rule.ts): what a commit ending with it persists. */
-  readonly cursorAfter: CursorState;
-  /** Its stamp did not sort after the one before it: an anomaly, unless it is a replay. */
-  readonly outOfOrder: boolean;
-  /** For a message without a stamp: where it sits in the relay's stream (cursor-rule.ts). */
-  readonly position: string | null;
-}
+export type { IncomingMessage } from './incoming-message';
 
 export interface BatchCounts {
   readonly messages: number;

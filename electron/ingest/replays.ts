@@ -10,7 +10,7 @@
  * (quarantined, skipped, conflicting, redelivered) get a `deliveries` record.
  */
 import { deliveriesTable, deliveryId, type GateOpsDatabase } from '../db';
-import type { IncomingMessage } from './batch-commit';
+import type { IncomingMessage } from './incoming-message';
 
 /** The delivery identity of a message, or null: a check-in without a stamp (deduped by key only). */
 export function deliveryOf(m: IncomingMessage, relay: string): string | null {

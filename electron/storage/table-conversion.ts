@@ -19,7 +19,7 @@ import { ensurePageSize } from './page-size';
 import { quoteIdentifier } from './sql-names';
 import type { SqliteConnection } from './sqlite-connection';
 import { readEntry, writeEntry, type CatalogEntry } from './table-catalog';
-import type { TableRequest } from './table-open';
+import type { TableRequest } from './table-request';
 
 const CHUNK = 5_000;
 

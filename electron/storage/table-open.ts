@@ -12,11 +12,9 @@
  *   stored are indexed in the background, a chunk per transaction, resuming at the next open if
  *   the app stops first (full-text-fill.ts); a missing FTS table is rebuilt the same way.
  */
-import type { RxJsonSchema } from 'rxdb';
 import { CollectionTable } from './collection-table';
 import { fullTextSignature, type FullTextOptions } from './full-text';
 import { LegacyCollectionTable } from './legacy-collection-table';
-import type { Doc } from './row-source';
 import type { SqliteConnection } from './sqlite-connection';
 import {
   ensureCatalog,
@@ -28,14 +26,9 @@ import {
 import { convertLegacyTable } from './table-conversion';
 import { fillInBackground } from './full-text-fill';
 import type { AnyTable } from './sqlite-storage-instance';
+import type { TableRequest } from './table-request';
 
-export type TableRequest = Readonly<{
-  tableName: string;
-  collectionName: string;
-  schema: RxJsonSchema<Doc>;
-  primaryPath: string;
-  fullText?: FullTextOptions;
-}>;
+export type { TableRequest } from './table-request';
 
 export async function openTable(
   connection: SqliteConnection,

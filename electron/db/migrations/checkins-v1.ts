@@ -40,7 +40,7 @@ import { ACTIVITY_SNAPSHOT_ID } from '../collections/state';
 import { checkInDocId, seqId } from '../ids';
 import type { LocalCheckIns, LocalFacts } from '../local-checkins';
 import type { CheckInDocV0 } from './checkins-v0';
-import type { GateOpsDatabase as GateOpsDatabaseLike } from '../database';
+import type { GateOpsDatabase as GateOpsDatabaseLike } from '../database-types';
 import { INGEST_STATE_ID, parseTotals } from '../ingest-totals';
 
 export const V0_TABLE = 'checkins--v0';
