@@ -4,7 +4,15 @@
  * lines by nats-laptop-process.ts: argv[2] is the laptop name, argv[3] the NATS sync input.
  */
 import { createInterface } from 'node:readline';
-import { insertCheckins, insertConflict, openLaptop, checkinIds } from './nats-laptop';
+import {
+  checkinIds,
+  insertAck,
+  insertCheckins,
+  insertConflict,
+  insertNote,
+  openLaptop,
+  teamDocIds,
+} from './nats-laptop';
 
 const [name, inputJson] = process.argv.slice(2) as [string, string];
 const laptop = await openLaptop(name, JSON.parse(inputJson), { env: process.env });
@@ -13,12 +21,17 @@ const out = (value: unknown): void => void process.stdout.write(`${JSON.stringif
 laptop.sync.status$.subscribe((status) => out({ event: 'status', status }));
 laptop.store.db.checkins.count().$.subscribe((n) => out({ event: 'checkins', n }));
 laptop.store.db.conflicts.count().$.subscribe((n) => out({ event: 'conflicts', n }));
+laptop.store.db.acks.count().$.subscribe((n) => out({ event: 'acks', n }));
+laptop.store.db.notes.count().$.subscribe((n) => out({ event: 'notes', n }));
 
 type Command = { id: number; op: string; [k: string]: unknown };
 const ops: Record<string, (c: Command) => Promise<unknown>> = {
   insert: (c) => insertCheckins(laptop, String(c['event']), Number(c['from']), Number(c['to'])),
   conflict: (c) => insertConflict(laptop, Number(c['i'])),
+  ack: (c) => insertAck(laptop, Number(c['i'])),
+  note: (c) => insertNote(laptop, Number(c['i'])),
   ids: () => checkinIds(laptop),
+  team: () => teamDocIds(laptop),
   close: async () => {
     await laptop.close();
     setImmediate(() => process.exit(0));

@@ -12,10 +12,18 @@ export interface LaptopProcess {
   status(): NatsSyncStatus | null;
   insertCheckins(eventId: string, from: number, to: number): Promise<void>;
   insertConflict(i: number): Promise<void>;
+  /** Acknowledges alert number i; resolves with the acknowledgement's id. */
+  insertAck(i: number): Promise<string>;
+  /** Writes shift-log note number i; resolves with the note's id. */
+  insertNote(i: number): Promise<string>;
+  /** The ids of its acknowledgements and notes, sorted. */
+  teamDocIds(): Promise<{ acks: string[]; notes: string[] }>;
   checkinIds(): Promise<string[]>;
   waitForStatus(done: (s: NatsSyncStatus) => boolean): Promise<NatsSyncStatus>;
   waitForCheckins(n: number): Promise<void>;
   waitForConflicts(n: number): Promise<void>;
+  waitForAcks(n: number): Promise<void>;
+  waitForNotes(n: number): Promise<void>;
   checkins(): number;
   close(): Promise<void>;
 }
@@ -30,7 +38,7 @@ export function startLaptopProcess(
     env: { ...process.env, ...env },
   });
   let status: NatsSyncStatus | null = null;
-  const counts = { checkins: 0, conflicts: 0 };
+  const counts = { checkins: 0, conflicts: 0, acks: 0, notes: 0 };
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const watchers = new Set<() => void>();
   let nextId = 1;
@@ -69,6 +77,8 @@ export function startLaptopProcess(
       } else if (msg.event === 'status') status = msg.status!;
       else if (msg.event === 'checkins') counts.checkins = msg.n!;
       else if (msg.event === 'conflicts') counts.conflicts = msg.n!;
+      else if (msg.event === 'acks') counts.acks = msg.n!;
+      else if (msg.event === 'notes') counts.notes = msg.n!;
       for (const w of [...watchers]) w();
     }
   });
@@ -100,6 +110,9 @@ export function startLaptopProcess(
     insertCheckins: async (eventId, from, to) =>
       void (await call('insert', { event: eventId, from, to })),
     insertConflict: async (i) => void (await call('conflict', { i })),
+    insertAck: async (i) => (await call('ack', { i })) as string,
+    insertNote: async (i) => (await call('note', { i })) as string,
+    teamDocIds: async () => (await call('team')) as { acks: string[]; notes: string[] },
     checkinIds: async () => (await call('ids')) as string[],
     async waitForStatus(done) {
       await waitFor(() => status !== null && done(status));
@@ -107,6 +120,8 @@ export function startLaptopProcess(
     },
     waitForCheckins: (n) => waitFor(() => counts.checkins >= n),
     waitForConflicts: (n) => waitFor(() => counts.conflicts >= n),
+    waitForAcks: (n) => waitFor(() => counts.acks >= n),
+    waitForNotes: (n) => waitFor(() => counts.notes >= n),
     checkins: () => counts.checkins,
     async close() {
       if (exited) return;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../electron/db/open-store';
 import type { CheckInDoc } from '../../electron/db';
-import { checkInDocId } from '../../electron/db';
+import { ackDocId, checkInDocId } from '../../electron/db';
 import { specDoc } from './checkin-docs';
 import {
   buildNatsSyncConfig,
@@ -32,8 +32,8 @@ export interface Laptop {
 }
 
 /**
- * The app's synced collections, plus `conflicts` as a second, generic collection on the same
- * stream (until the acknowledgement and note collections are registered in the database).
+ * The app's synced collections (check-ins, acknowledgements, notes), plus `conflicts` as a
+ * generic collection without the app's validation on the same stream.
  */
 export function syncCollectionsOf(store: Store): SyncCollection[] {
   return [...natsSyncCollections(store.db), { name: 'conflicts', collection: store.db.conflicts }];
@@ -152,4 +152,48 @@ export function waitForStatus(
       }
     });
   });
+}
+
+/** A 22-character laptop id for `name` (the validation requires base64url, 22 characters). */
+export function laptopIdOf(name: string): string {
+  return checkInDocId(`laptop:${name}`);
+}
+
+/** Laptop `laptop` acknowledges alert number `i` (an append-only document, as the app writes). */
+export async function insertAck(laptop: Laptop, i: number): Promise<string> {
+  const laptopId = laptopIdOf(laptop.name);
+  const alertId = `reentry:venue@${Date.UTC(2026, 4, 5, 18) + i * 900_000}`;
+  const id = ackDocId(alertId, laptopId);
+  await laptop.store.db.acks.insert({
+    id,
+    alertId,
+    laptopId,
+    author: laptop.name,
+    at: Date.UTC(2026, 4, 5, 18, 30) + i,
+  });
+  return id;
+}
+
+/** Laptop `laptop` writes shift-log note number `i`. */
+export async function insertNote(laptop: Laptop, i: number): Promise<string> {
+  const id = checkInDocId(`note:${laptop.name}:${i}`);
+  await laptop.store.db.notes.insert({
+    id,
+    laptopId: laptopIdOf(laptop.name),
+    author: laptop.name,
+    at: Date.UTC(2026, 4, 5, 18, 30) + i,
+    gate: `Gate ${i % 7}`,
+    text: `Note ${i} from ${laptop.name}: queue at the turnstiles`,
+    corrects: '',
+  });
+  return id;
+}
+
+/** The ids of the laptop's acknowledgements and notes, sorted. */
+export async function teamDocIds(laptop: Laptop): Promise<{ acks: string[]; notes: string[] }> {
+  const [acks, notes] = await Promise.all([
+    laptop.store.db.acks.find().exec(),
+    laptop.store.db.notes.find().exec(),
+  ]);
+  return { acks: acks.map((d) => d.id).sort(), notes: notes.map((d) => d.id).sort() };
 }

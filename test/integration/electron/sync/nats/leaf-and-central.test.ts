@@ -69,8 +69,12 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       await a1.insertCheckins('ev-a', 0, 200);
       await b1.insertCheckins('ev-b', 0, 150);
       await a1.insertConflict(1);
+      // An acknowledgement and a note before the cut, from venue B.
+      await b1.insertAck(1);
+      await b1.insertNote(1);
       await ops.waitForCheckins(350);
       await ops.waitForConflicts(1);
+      await Promise.all([ops.waitForAcks(1), ops.waitForNotes(1)]);
       await opsApp.sync((l) => l.checkins === 350);
 
       leafA.cutLink();
@@ -89,6 +93,13 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       }
       await a2.insertConflict(2);
       await a1.waitForConflicts(2);
+      // During the cut a supervisor at venue A acknowledges an alert and writes in the shift
+      // log: the other laptop at the venue gets them through the leaf, central does not yet.
+      await a2.insertAck(2);
+      await a2.insertNote(2);
+      await Promise.all([a1.waitForAcks(1), a1.waitForNotes(1)]);
+      expect((await ops.teamDocIds()).acks).toHaveLength(1);
+      expect((await ops.teamDocIds()).notes).toHaveLength(1);
       await ops.waitForCheckins(200 + nb);
       // Central has venue B's new check-ins but none of venue A's from during the cut, and says
       // venue A's picture is from before the cut while venue B's is current.
@@ -107,6 +118,7 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       leafA.restoreLink();
       await ops.waitForCheckins(n + nb);
       await ops.waitForConflicts(2);
+      await Promise.all([ops.waitForAcks(2), ops.waitForNotes(2)]);
       const fresh = await ops.waitForStatus((s) => (asOf(s, 'venue-a') ?? 0) > restoredAt);
 
       // The union: every check-in of both venues, once.
@@ -120,6 +132,18 @@ describe('NATS sync: venue leaf nodes and a central cluster', () => {
       expect(ia2).toEqual(ia);
       expect(ib).toHaveLength(nb);
       expect(iops).toEqual([...ia, ...ib].sort());
+      // Every acknowledgement and note of both venues, once.
+      const [ta, tb, tops] = await Promise.all([
+        a1.teamDocIds(),
+        b1.teamDocIds(),
+        ops.teamDocIds(),
+      ]);
+      expect(ta.acks).toHaveLength(1);
+      expect(ta.notes).toHaveLength(1);
+      expect(tb.acks).toHaveLength(1);
+      expect(tb.notes).toHaveLength(1);
+      expect(tops.acks).toEqual([...ta.acks, ...tb.acks].sort());
+      expect(tops.notes).toEqual([...ta.notes, ...tb.notes].sort());
       expect(fresh.venuesSeen.map((v) => v.venue)).toEqual(['venue-a', 'venue-b']);
       expect(fresh.venuesSeen[0]!.laptops.map((l) => l.name)).toEqual(['a1', 'a2']);
       expect(fresh.venuesSeen[0]!.laptops[0]!.counts['checkins']).toBeGreaterThan(0);
