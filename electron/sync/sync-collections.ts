@@ -11,7 +11,8 @@
  * collections are append-only: a peer may add a document, never change or delete one.
  *
  * Not synced, on purpose: settings, tokens, the relay cursor and ingest counters (`state`),
- * quarantine (raw input stays where it came in), `tickets` (derived locally from check-ins).
+ * quarantine (raw input stays where it came in), conflicts (their ids are local), and each
+ * check-in's local facts (arrival order, relay stamp, re-entry flag: plain tables beside them).
  */
 import type { RxJsonSchema } from 'rxdb';
 import type { z } from 'zod';
