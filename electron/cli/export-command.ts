@@ -8,7 +8,13 @@ import type { WriteStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { exportRequestSchema, REPORT_FORMATS } from '../../shared/api/channels/reports';
 import { defaultDataDir } from '../app';
-import { DATABASE_NAME, DEMO_DATABASE_NAME, openStoreForReading, type Store } from '../db';
+import {
+  DATABASE_NAME,
+  DEMO_DATABASE_NAME,
+  openStoreForReading,
+  StoreNeedsUpgradeError,
+  type Store,
+} from '../db';
 import { TargetPathError } from '../files';
 import { asDamage, reportDamaged, warnKeptAside } from './damaged-store';
 import {
@@ -19,7 +25,7 @@ import {
   storeReportContext,
   type ExportProgress,
 } from '../reports';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
 
 export const EXIT_CANCELLED = 130;
 
@@ -125,6 +131,11 @@ export const exportCommand: CliCommand = {
       // Read-only: a damaged file is refused as it is, never moved aside.
       store = await openStoreForReading(dataDir, name);
     } catch (error) {
+      if (error instanceof StoreNeedsUpgradeError) {
+        // Read-only: a folder of an earlier version is not migrated from here.
+        io.stderr.write(`gate-ops export: ${error.message} (${file})\n`);
+        return EXIT_FAILED;
+      }
       const code = reportDamaged('export', asDamage(file, error), io.stderr);
       if (code !== null) return code;
       throw error;

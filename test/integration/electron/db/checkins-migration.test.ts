@@ -4,7 +4,7 @@
  * migrating, and the documents it produces (the same bytes as ingest builds for that event).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { gunzipSync } from 'node:zlib';
@@ -98,6 +98,15 @@ describe('check-in document v1 migration', () => {
     const stats0 = await runCli(['stats', '--data-dir', dir]);
     expect(stats0.code).toBe(1);
     expect(stats0.stderr).toMatch(/earlier version of Gate Ops; start the app once to upgrade it/);
+    // `gate-ops export` the same: one plain line, no file written, nothing changed.
+    const csv = join(dir, 'before-upgrade.csv');
+    const export0 = await runCli(['export', '--data-dir', dir, '--out', csv]);
+    expect(export0.code).toBe(1);
+    expect(export0.stderr).toMatch(
+      /^gate-ops export: this data folder was written by an earlier version of Gate Ops; start the app once to upgrade it \(/m,
+    );
+    expect(export0.stderr).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(existsSync(csv)).toBe(false);
     expect(readV0(file).docs.length).toBe(516);
 
     const store = await open(dir);
