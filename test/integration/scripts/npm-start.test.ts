@@ -149,8 +149,10 @@ describe('npm start', () => {
       // Electron's installer's stack trace is not shown to the user.
       expect(run.lines.some((l) => /^\s+at /.test(l))).toBe(false);
       expect(run.lines.join('\n')).toContain('SIMULATED data from the built-in demo relay');
-      // The URL is printed, and handed to the browser.
-      expect(run.lines).toContain(`Gate Ops dashboard: open ${url}`);
+      // The URL is printed, and handed to the browser. (The command prints it on stderr, npm
+      // start's own line comes from its stdout: two pipes, so either may be read first.)
+      const printed = await run.waitFor(/^Gate Ops dashboard: open (\S+)$/);
+      expect(printed[1]).toBe(url);
       await expect
         .poll(() => (existsSync(s.opened) ? readFileSync(s.opened, 'utf8') : ''))
         .toBe(`${url}\n`);
