@@ -109,11 +109,14 @@ describe('the relay goes down and comes back', () => {
       // Late uploads from before the outage may still be arriving, so both figures can grow;
       // they must agree once they settle.
       await expect
-        .poll(async () => {
-          const banner = Number(await caught.getAttribute('data-count'));
-          const outage = toNumber(await row.getByTestId('outage-caught-up').innerText());
-          return outage === banner ? 'equal' : `banner ${banner}, outage ${outage}`;
-        })
+        .poll(
+          async () => {
+            const banner = Number(await caught.getAttribute('data-count'));
+            const outage = toNumber(await row.getByTestId('outage-caught-up').innerText());
+            return outage === banner ? 'equal' : `banner ${banner}, outage ${outage}`;
+          },
+          { timeout: 30_000 },
+        ) // the outage history is saved (and shown) at most every 10 s
         .toBe('equal');
       await screenshot(page, 'q7-outages-dark');
       // Still there after a reload (kept in the store).

@@ -262,7 +262,7 @@ describe('rank and compare (stadium backlog)', () => {
     // After a checkbox changed, view keys still work (only text fields keep keys).
     await page.getByTestId('devices-lagging').focus();
     await page.keyboard.press('Space');
-    expect(await page.getByTestId('devices-lagging').isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('devices-lagging').isChecked()).toBe(true);
     await page.keyboard.press('2');
     await expect.poll(() => currentView(d)).toBe('gates');
     await expect.poll(() => focusedTestId(d)).toBe('gates');
