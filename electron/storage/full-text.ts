@@ -250,7 +250,11 @@ export class FullTextIndex {
       const rows = page.all(match, ...filterParams, query.limit, offset) as unknown as unknown[][];
       const counted = this.cached(
         `count:${filterSql}`,
-        () => `SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ?)`,
+        // Without filters the FTS table alone answers: it holds live documents only.
+        () =>
+          filterSql === ''
+            ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${this.fts} WHERE ${this.fts} MATCH ? LIMIT ?)`
+            : `SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ?)`,
       );
       const total = Number(counted.get(match, ...filterParams, countUpTo + 1)?.n ?? 0);
       return { rows, total: Math.min(total, countUpTo), capped: total > countUpTo, mode: 'index' };
