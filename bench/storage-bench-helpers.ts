@@ -15,7 +15,7 @@ export const CHECKIN_INDEXES: readonly (readonly string[])[] = (checkinsSchema.i
 
 const path = (field: string) => `json_extract(data, '$.${field}')`;
 
-/** What a hand-written store would do: one JSON column keyed by the document id, 9 indexes. */
+/** What a hand-written store would do: one JSON column keyed by the document id, 8 indexes. */
 export class RawCheckins {
   readonly db: DatabaseSync;
   private readonly insert: StatementSync;
@@ -118,4 +118,24 @@ export class Meter {
   pagesPerDoc(pageSize: number): number {
     return this.written / pageSize / this.count;
   }
+}
+
+export type SpaceRow = Readonly<{ name: string; bytes: number; fill: number; cells: number }>;
+
+/**
+ * Where a file's bytes are (SQLite's dbstat): bytes of pages per table / index, and how full
+ * those pages are (payload ÷ page bytes). Run after a checkpoint, on a connection that can read.
+ */
+export function spaceByObject(db: DatabaseSync): SpaceRow[] {
+  return db
+    .prepare(
+      'SELECT name, pgsize, payload, ncell FROM dbstat WHERE aggregate = TRUE ORDER BY pgsize DESC',
+    )
+    .all()
+    .map((r) => ({
+      name: String(r.name),
+      bytes: Number(r.pgsize),
+      fill: Number(r.pgsize) > 0 ? Number(r.payload) / Number(r.pgsize) : 0,
+      cells: Number(r.ncell),
+    }));
 }

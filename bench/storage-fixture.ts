@@ -1,13 +1,13 @@
 /**
  * Realistic input for the storage benchmark, made by the app's own code: the relay simulator's
  * events (stamped with a relay `sequence`, as the relay sends them), classified by the contract,
- * and turned into documents by the ingest's `commitBatch`. So the documents have whatever shape
+ * and turned into documents by the app's document builder, as the ingest does. So the documents have whatever shape
  * the app stores on this branch, and follow it when the check-in document changes.
  */
 import { classify } from '../shared/contract';
 import { EventGenerator, formatSequence } from '../electron/demo-venue';
-import { commitBatch, type IncomingMessage } from '../electron/ingest/batch-commit';
-import { EMPTY_TOTALS, type GateOpsDatabase, type IngestTotals } from '../electron/db';
+import type { IncomingMessage } from '../electron/ingest/batch-commit';
+import { checkInDoc } from '../electron/db';
 
 export type PlainDoc = Record<string, unknown>;
 
@@ -53,37 +53,18 @@ export class RealisticMessages {
 }
 
 /**
- * What `commitBatch` would write for these messages, without a database: a stand-in whose reads
- * find nothing and whose writes are kept (documents without RxDB's `_meta`/`_rev` fields).
+ * The check-in documents the ingest would store for these messages, built by the app's one
+ * document builder (`checkInDoc`, as `commitBatch` calls it), without a database. The simulated
+ * venue sends no redeliveries, so every message is a new check-in.
  */
 export class CapturedCommits {
-  private totals: IngestTotals = EMPTY_TOTALS;
-
   async checkins(messages: readonly IncomingMessage[]): Promise<PlainDoc[]> {
-    const writes = new Map<string, PlainDoc[]>();
-    const collection = (name: string) => ({
-      storageInstance: {
-        findDocumentsById: async () => [],
-        bulkWrite: async (rows: { document: PlainDoc }[]) => {
-          let list = writes.get(name);
-          if (!list) writes.set(name, (list = []));
-          for (const row of rows) list.push(plain(row.document));
-          return { error: [] };
-        },
-      },
+    await Promise.resolve();
+    return messages.flatMap((m) => {
+      const v = m.verdict;
+      if (v.verdict !== 'checkin') return [];
+      const event = JSON.parse(v.text) as Record<string, unknown>;
+      return [checkInDoc(v.key, v.fields, event) as unknown as PlainDoc];
     });
-    const collections: Record<string, unknown> = {};
-    const db = new Proxy(collections, {
-      get: (target, name: string) => (target[name] ??= collection(name)),
-    }) as unknown as GateOpsDatabase;
-    const result = await commitBatch(db, (fn) => fn(), messages, this.totals);
-    this.totals = result.totals;
-    return writes.get('checkins') ?? [];
   }
-}
-
-function plain(doc: PlainDoc): PlainDoc {
-  const rest = { ...doc };
-  for (const field of ['_deleted', '_attachments', '_meta', '_rev']) delete rest[field];
-  return rest;
 }

@@ -2,15 +2,19 @@
  * Storage benchmark (issues 3, 16). BENCH_SCALE=0.1 for a quick run.
  *
  * Input: realistic check-ins made by the app's own code (relay simulator events, ~850 B of JSON,
- * classified by the contract, documents built by the ingest's commitBatch), on the app's real
- * `checkins` schema. Baseline: plain node:sqlite, one JSON column keyed by id, the schema's 9
- * indexes as json_extract expression indexes, the storage's pragmas, one transaction per batch.
+ * classified by the contract, documents built by the app's document builder), on the app's real
+ * `checkins` schema. Baseline: plain node:sqlite, one JSON column keyed by id (a rowid table plus
+ * SQLite's unique index on id), the schema's 8 indexes as json_extract expression indexes over
+ * the same fields (without RxDB's additions: no `_deleted` in front, no primary key behind, no
+ * `[_meta.lwt, id]` index, no revision), the storage's pragmas, one transaction per batch.
  *
  *  1. Insert N check-ins in batches of 1,000 into: the baseline; our storage engine
- *     (RxStorageInstance.bulkWrite, the engine alone); the app's ingest write (commitBatch into
- *     the app database: check-ins, tickets, ingest state, through RxDB's storage wrapper).
+ *     (RxStorageInstance.bulkWrite, the engine alone, no full-text index); the app's ingest write
+ *     (commitBatch into the app database: check-ins with their full-text index and local facts,
+ *     ingest state, through RxDB's storage wrapper).
  *     docs/s, CPU per doc, page writes per doc, bytes on disk per doc; ratios to the baseline.
- *  2. Grow the app database and the baseline to BIG check-ins; bytes on disk per check-in.
+ *  2. Grow the app database and the baseline to BIG check-ins; bytes on disk per check-in, and
+ *     where they are (dbstat: each table and index, with its page fill).
  *  3. Reads at BIG stored: newest-first and filtered first pages (p50/p95, ratio to raw SQL),
  *     the ascending-walk-from-the-end the app used before, an indexed range, a count, cold open.
  */
@@ -33,7 +37,7 @@ import {
 import { commitBatch } from '../electron/ingest/batch-commit';
 import { getRxStorageNodeSqlite, type NodeSqliteInternals } from '../electron/storage';
 import { fmt, percentile, table } from './bench-common';
-import { fileBytes, Meter, RawCheckins } from './storage-bench-helpers';
+import { fileBytes, Meter, RawCheckins, spaceByObject } from './storage-bench-helpers';
 import { CapturedCommits, RealisticMessages, type PlainDoc } from './storage-fixture';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -147,13 +151,14 @@ try {
         [`${fmt(BIG)} check-ins stored`, 'bytes per check-in', 'ratio to raw'],
         ['event JSON as received (avg)', fmt(messages.textBytes / messages.count), ''],
         ['check-in document JSON (avg)', fmt(jsonBytes / BIG), ''],
-        ['raw node:sqlite file (9 indexes)', fmt(rawBytes / BIG), '1.00'],
+        ['raw node:sqlite file (8 indexes + id)', fmt(rawBytes / BIG), '1.00'],
         ['app database file (all collections)', fmt(appBytes / BIG), ratio(appBytes, rawBytes)],
       ]),
   );
+  printSpace(store, raw, BIG);
   log(
     `grow phase: app ${fmt(growApp.rate)} docs/s, raw ${fmt(growRaw.rate)} docs/s ` +
-      `(ratio ${ratio(growApp.rate, growRaw.rate)}; app includes tickets + ingest state)`,
+      `(ratio ${ratio(growApp.rate, growRaw.rate)}; app includes full-text index, local facts, ingest state)`,
   );
 
   // 3. Reads at BIG.
@@ -275,6 +280,35 @@ function checkpointed(store: Store): number {
   return fileBytes(store.file!);
 }
 
+/** dbstat of both files: bytes per check-in and page fill of each table and index. */
+function printSpace(store: Store, raw: RawCheckins, stored: number): void {
+  const internals = store.db.checkins.storageInstance.internals as NodeSqliteInternals;
+  const indexes = fillWithDefaultSettings(checkinsSchema).indexes ?? [];
+  const label = (name: string): string => {
+    const match = /^(.*)__i(\d+)$/.exec(name);
+    const index = match ? indexes[Number(match[2])] : undefined;
+    if (!match || !index) return name;
+    return `${name} [${(typeof index === 'string' ? [index] : index).join(', ')}]`;
+  };
+  const rows = (space: ReturnType<typeof spaceByObject>) =>
+    space
+      .filter((r) => r.bytes / stored >= 1)
+      .map((r) => [label(r.name), fmt(r.bytes / stored), fmt(r.fill, 2)]);
+  const header = (what: string) => [
+    `${what}: ${fmt(stored)} check-ins`,
+    'bytes/check-in',
+    'page fill',
+  ];
+  log(
+    '\n' +
+      table([
+        header('app database file, by table / index (dbstat)'),
+        ...rows(spaceByObject(internals.connection.db)),
+      ]),
+  );
+  log('\n' + table([header('raw file'), ...rows(spaceByObject(raw.db))]));
+}
+
 function printInserts(
   rawM: Meter,
   engineM: Meter,
@@ -296,7 +330,7 @@ function printInserts(
       'bytes/doc',
     ],
     [
-      'raw node:sqlite (JSON + the 9 indexes)',
+      'raw node:sqlite (JSON + 8 indexes + id)',
       fmt(rawM.rate),
       '1.00',
       fmt(rawM.cpuPerDoc),
