@@ -110,4 +110,42 @@ describe('NATS sync in Settings (headless, Chromium)', () => {
       expect(app.stderr()).not.toContain(PASSWORD);
     },
   );
+
+  it(
+    'the Team view shows the NATS link, what moved and the venue; a lost server is said so',
+    { timeout: 60_000 },
+    async () => {
+      // Continues from the test above: the laptop is connected to the server.
+      const { page } = browser;
+      await page.keyboard.press('t');
+      const panel = page.getByTestId('team-nats');
+      await panel.waitFor();
+      await expect.poll(() => panel.getAttribute('data-link')).toBe('connected');
+      const link = panel.getByTestId('team-nats-link');
+      expect(await link.innerText()).toContain(
+        `NATS link: connected to ${server.url.replace('nats://', '')}`,
+      );
+      expect(await link.innerText()).toMatch(/stream GATEOPS_/);
+      expect(await panel.innerText()).toMatch(/venue e2e-venue via nats:\/\/127\.0\.0\.1:\d+/);
+      expect(await panel.innerText()).toContain('(from Settings)');
+      await expect
+        .poll(() => panel.getByTestId('team-nats-collection').count())
+        .toBeGreaterThanOrEqual(3);
+      // This laptop's own presence makes its venue's freshness known.
+      await expect
+        .poll(() => panel.getByTestId('team-nats-venue').first().innerText(), { timeout: 30_000 })
+        .toMatch(/^e2e-venue: data as of /);
+      expect(await page.getByTestId('team-role').innerText()).toMatch(/shares its data over NATS/);
+      await screenshot(page, 'team-view-nats');
+
+      await server.kill();
+      await expect
+        .poll(() => panel.getAttribute('data-link'), { timeout: 30_000 })
+        .not.toBe('connected');
+      expect(await panel.getByTestId('team-nats-link').innerText()).toMatch(
+        /NATS link: (RECONNECTING|UNREACHABLE)/,
+      );
+      await screenshot(page, 'team-view-nats-down');
+    },
+  );
 });

@@ -6,21 +6,13 @@
  * whether the data is simulated; what arrived while the supervisor looked elsewhere; and whether
  * this page still reaches Gate Ops itself. The text wraps rather than being cut.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { RelayStatus } from '../../../shared/api/channels/relay';
 import type { Health } from '../../../shared/api/channels/status';
 import type { LinkState } from '../api/websocket-transport';
 import { duration, num, useFormat } from '../format';
+import { useNow } from '../hooks/use-now';
 import './relay-banner.css';
-
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(t);
-  }, [everyMs]);
-  return now;
-}
 
 type Tone = 'good' | 'warn' | 'bad';
 

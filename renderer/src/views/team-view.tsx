@@ -1,13 +1,15 @@
 /**
  * The venue's laptops: this laptop's role (hub, joined, off), the join code (text + QR) when it
  * is the hub, and every laptop seen with its link, relay, check-ins and how far behind the hub
- * it is. Becoming the hub, joining with a code and leaving are here too.
+ * it is. Becoming the hub, joining with a code and leaving are here too; venue sync over NATS,
+ * when it runs, below the laptops.
  */
 import { useState } from 'react';
 import type { GateOpsApi } from '../../../shared/api/methods';
 import type { SyncStatus, TeamLaptop } from '../../../shared/api/channels/sync';
 import { useWatch } from '../hooks/use-watch';
 import { duration, num, useFormat } from '../format';
+import { NatsPanel } from './team-nats-panel';
 import './team-view.css';
 
 const RELAY_TEXT: Record<string, string> = {
@@ -83,6 +85,7 @@ export function TeamView({ api }: { api: GateOpsApi }) {
         )}
       </div>
       <TeamTable laptops={status.laptops} />
+      {status.nats && <NatsPanel nats={status.nats} />}
     </section>
   );
 }
@@ -92,7 +95,9 @@ function RoleLine({ status }: { status: SyncStatus }) {
   let text: string;
   let tone = 'good';
   if (status.role === 'off') {
-    text = 'Venue sync is off: this laptop works on its own relay link only.';
+    text = status.nats
+      ? 'No LAN venue hub: this laptop shares its data over NATS (below).'
+      : 'Venue sync is off: this laptop works on its own relay link only.';
     tone = 'muted';
   } else if (status.role === 'hub') {
     const n = status.hub?.connectedLaptops ?? 0;
