@@ -60,11 +60,16 @@ export function hostileStream(options: HostileStreamOptions): {
   messages: HostileMessage[];
   ledger: Ledger;
   bogus: number;
+  /** Text frames that are not UTF-8, and messages over ws's 17 MiB (both to be quarantined). */
+  invalidUtf8: number;
+  huge: number;
 } {
   const generator = new EventGenerator({ seed: options.seed, preset: 'small' });
   const messages: HostileMessage[] = [];
   let n = 0;
   let bogus = 0;
+  let invalidUtf8 = 0;
+  let huge = 0;
   const at = Date.UTC(2026, 5, 1, 18);
   const push = (sequence: string, text: string | Buffer): void => {
     messages.push({ sequence, bytes: typeof text === 'string' ? Buffer.from(text) : text });
@@ -88,6 +93,7 @@ export function hostileStream(options: HostileStreamOptions): {
       push(s, `{"specversion":"1.0","type":"checkin","sequence":"${s}","data":{"pad":"${pad}"}}`);
       generator.ledger.invalid += 1;
       generator.ledger.total += 1;
+      huge += 1;
     }
     if (options.bigAfter === i) {
       // A valid check-in of about 50 KB (an extension attribute: the contract allows unknown
@@ -120,15 +126,30 @@ export function hostileStream(options: HostileStreamOptions): {
       );
       generator.ledger.invalid += 1;
       generator.ledger.total += 1;
+      invalidUtf8 += 1;
     }
   }
-  return { messages, ledger: generator.ledger, bogus };
+  return { messages, ledger: generator.ledger, bogus, invalidUtf8, huge };
+}
+
+/** What the relay put on the wire so far (the hostile inputs a run tried). */
+export interface HostileSent {
+  /** Messages written whole (each in its frames). */
+  messages: number;
+  /** WebSocket frames of those messages (a fragmented message is many). */
+  frames: number;
+  /** Messages sent again: at or before one already sent (a replay, or everything again). */
+  replays: number;
+  /** Connections cut in the middle of a frame. */
+  cuts: number;
+  bytes: number;
 }
 
 export interface HostileRelay {
   readonly url: string;
   /** Connections accepted so far, and the `?after=` each asked for. */
   readonly connections: Array<string | null>;
+  readonly sent: HostileSent;
   stop(): Promise<void>;
 }
 
@@ -141,6 +162,9 @@ export async function startHostileRelay(
 ): Promise<HostileRelay> {
   const sockets = new Set<Socket>();
   const connections: Array<string | null> = [];
+  const sent: HostileSent = { messages: 0, frames: 0, replays: 0, cuts: 0, bytes: 0 };
+  // The furthest message sent on any connection: one at or before it is a replay.
+  const progress = { furthest: -1 };
   const server: Server = createServer((_req, res) => res.writeHead(426).end());
   server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
     sockets.add(socket);
@@ -179,8 +203,10 @@ export async function startHostileRelay(
     void send(
       socket,
       link,
-      stream.slice(start),
+      stream,
+      start,
       cut ? behaviour : { ...behaviour, cutAfter: undefined },
+      { sent, progress },
     );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -188,6 +214,7 @@ export async function startHostileRelay(
   return {
     url: `ws://127.0.0.1:${port}/events`,
     connections,
+    sent,
     stop: () =>
       new Promise<void>((done) => {
         for (const s of sockets) s.destroy();
@@ -214,14 +241,19 @@ function frame(opcode: number, payload: Buffer, fin: boolean): Buffer {
 }
 
 /** One message as its frames: a text frame, or a text frame and continuation frames. */
-function framesOf(bytes: Buffer, fragmentBytes: number | undefined): Buffer {
-  if (!fragmentBytes || bytes.length <= fragmentBytes) return frame(0x1, bytes, true);
+function framesOf(
+  bytes: Buffer,
+  fragmentBytes: number | undefined,
+): { wire: Buffer; frames: number } {
+  if (!fragmentBytes || bytes.length <= fragmentBytes) {
+    return { wire: frame(0x1, bytes, true), frames: 1 };
+  }
   const parts: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += fragmentBytes) {
     const last = at + fragmentBytes >= bytes.length;
     parts.push(frame(at === 0 ? 0x1 : 0x0, bytes.subarray(at, at + fragmentBytes), last));
   }
-  return Buffer.concat(parts);
+  return { wire: Buffer.concat(parts), frames: parts.length };
 }
 
 /** A control frame may not land inside a frame being written: pongs wait for its end. */
@@ -233,8 +265,10 @@ interface Link {
 async function send(
   socket: Socket,
   link: Link,
-  messages: ReadonlyArray<HostileMessage>,
+  stream: ReadonlyArray<HostileMessage>,
+  start: number,
   behaviour: Behaviour,
+  count: { sent: HostileSent; progress: { furthest: number } },
 ): Promise<void> {
   const write = (chunk: Buffer): Promise<void> =>
     new Promise((done) => {
@@ -243,14 +277,17 @@ async function send(
       else socket.once('drain', () => done());
     });
   let sent = 0;
-  for (const m of messages) {
+  for (let index = start; index < stream.length; index++) {
+    const m = stream[index]!;
     if (socket.destroyed) return;
     // A huge message always comes in 1 KiB fragments: more of them than ws takes by default.
-    const bytes = framesOf(m.bytes, m.bytes.length > 1024 * 1024 ? 1024 : behaviour.fragmentBytes);
+    const framed = framesOf(m.bytes, m.bytes.length > 1024 * 1024 ? 1024 : behaviour.fragmentBytes);
+    const bytes = framed.wire;
     if (behaviour.cutAfter !== undefined && sent === behaviour.cutAfter) {
       // Half a frame, then the connection is gone.
       await write(bytes.subarray(0, Math.max(1, bytes.length >> 1)));
       socket.destroy();
+      count.sent.cuts += 1;
       return;
     }
     // A huge message comes at full speed (trickled, it would take minutes).
@@ -266,6 +303,12 @@ async function send(
     link.inFrame = false;
     for (const pong of link.pongs.splice(0)) await write(pong);
     sent += 1;
+    if (socket.destroyed) return;
+    count.sent.messages += 1;
+    count.sent.frames += framed.frames;
+    count.sent.bytes += bytes.length;
+    if (index <= count.progress.furthest) count.sent.replays += 1;
+    else count.progress.furthest = index;
   }
 }
 

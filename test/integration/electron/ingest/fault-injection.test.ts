@@ -11,100 +11,36 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCore, type Core, type CoreOptions } from '../../../../electron/app';
+import type { Core } from '../../../../electron/app';
 import { openStore, type OpenStore } from '../../../../electron/db';
-import type { Ledger } from '../../../../electron/demo-venue';
 import { storeReasons } from '../../../../shared/domain/store-status';
-import { runCli } from '../../../helpers/cli';
 import {
-  hostileStream,
-  startHostileRelay,
-  type HostileBehaviour,
-  type HostileStreamOptions,
-} from '../../../helpers/hostile-relay';
-import { tempDir, TOKEN, waitForCommit, waitForValue } from '../../../helpers/relay';
+  FAULT_SCENARIOS,
+  ledgerStats,
+  pickLedgerStats,
+  runFaultScenario,
+  startFaultCore,
+  statsWhenDone,
+  type Cleanups,
+  type FaultScenario,
+} from '../../../helpers/fault-scenarios';
+import { hostileStream, startHostileRelay } from '../../../helpers/hostile-relay';
+import { tempDir, TOKEN, waitForValue } from '../../../helpers/relay';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? (process.env.CI ? 1 : 3));
 const SEEDS = Array.from({ length: RUNS }, (_, i) => 101 + i * 7);
 
-let cleanups: Array<() => Promise<void> | void> = [];
+let cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
 
-async function startOn(
-  dir: string,
-  url: string,
-  extra: { openStore?: OpenStore; log?: string[]; relay?: CoreOptions['relay'] } = {},
-): Promise<Core> {
-  const core = await startCore({
-    dataDir: dir,
-    relayUrl: url,
-    token: TOKEN,
-    relay: { backoff: { baseMs: 10, capMs: 50 }, ...extra.relay },
-    ingest: { retryDelayMs: 10 },
-    log: (l) => extra.log?.push(l),
-    ...(extra.openStore ? { openStore: extra.openStore } : {}),
-  });
-  cleanups.push(() => core.close());
-  return core;
-}
-
-/** Waits until the last message of the stream is committed, then compares stats with the ledger. */
-async function expectLedger(
-  core: Core,
-  dir: string,
-  last: string,
-  ledger: Ledger,
-): Promise<Record<string, unknown>> {
-  if (core.ingest.totals.latest !== last) {
-    await waitForCommit(core.ingest, (b) => b.totals.latest === last);
-  }
-  await core.close();
-  const run = await runCli(['stats', '--data-dir', dir, '--json']);
-  expect(run.code, run.stderr).toBe(0);
-  const s = JSON.parse(run.stdout) as Record<string, unknown>;
-  expect({
-    checkins: s.checkins,
-    uniqueTickets: s.uniqueTickets,
-    reentries: s.reentries,
-    redeliveries: s.redeliveries,
-    conflicts: s.conflicts,
-    quarantined: s.quarantined,
-    skipped: s.skipped,
-    messages: s.messages,
-  }).toEqual({
-    checkins: ledger.unique.size,
-    uniqueTickets: ledger.unique.size - ledger.reentries,
-    reentries: ledger.reentries,
-    redeliveries: ledger.redeliveries,
-    conflicts: ledger.conflicts,
-    quarantined: ledger.invalid,
-    skipped: ledger.otherType,
-    messages: ledger.total,
-  });
-  return s;
-}
-
-async function scenario(
-  stream: HostileStreamOptions,
-  behaviour: HostileBehaviour,
-  core: { relay?: CoreOptions['relay'] } = {},
-): Promise<{
-  stats: Record<string, unknown>;
-  core: Core;
-  connections: Array<string | null>;
-  bogus: number;
-}> {
-  const { messages, ledger, bogus } = hostileStream(stream);
-  const relay = await startHostileRelay(messages, TOKEN, behaviour);
-  cleanups.push(() => relay.stop());
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const running = await startOn(dir, relay.url, core);
-  const stats = await expectLedger(running, dir, messages.at(-1)!.sequence, ledger);
-  return { stats, core: running, connections: relay.connections, bogus };
+/** Runs the scenario and expects `gate-ops stats` equal to the relay's ledger. */
+async function scenario(s: FaultScenario, seed: number) {
+  const run = await runFaultScenario(s, seed, cleanups);
+  expect(pickLedgerStats(run.stats)).toEqual(run.expected);
+  return run;
 }
 
 describe.each(SEEDS)('fault injection, seed %i', (seed) => {
@@ -112,10 +48,7 @@ describe.each(SEEDS)('fault injection, seed %i', (seed) => {
     'invalid UTF-8, bogus sequences, 7-byte fragments trickled, an 18 MiB message in 18,432 fragments: ledger exact, anomalies shown',
     { timeout: 120_000 },
     async () => {
-      const { stats, core, bogus, connections } = await scenario(
-        { seed, count: 200, bogusEvery: 67, invalidUtf8Every: 41, hugeAfter: 120 },
-        { fragmentBytes: 7, trickleBytes: 61 },
-      );
+      const { stats, core, bogus, connections } = await scenario(FAULT_SCENARIOS.fragments, seed);
       // One link: each bogus stamp makes the message after it out of order, once.
       expect(bogus).toBe(2);
       expect(stats.sequenceAnomalies).toBe(bogus);
@@ -134,10 +67,7 @@ describe.each(SEEDS)('fault injection, seed %i', (seed) => {
     'mid-frame cuts every 37 messages and a relay that resumes 10 before the cursor',
     { timeout: 120_000 },
     async () => {
-      const { stats, connections } = await scenario(
-        { seed, count: 400, invalidUtf8Every: 53 },
-        { cutAfter: 37, replayBefore: 10 },
-      );
+      const { stats, connections } = await scenario(FAULT_SCENARIOS.cuts, seed);
       expect(connections.length).toBeGreaterThan(10);
       expect(stats.replays).toBeGreaterThan(0);
     },
@@ -149,21 +79,14 @@ describe.each(SEEDS)('fault injection, seed %i', (seed) => {
     async () => {
       // Before the fix the link was cut every time the big message took longer than the ping
       // interval and the stream never got past it: this test would not finish.
-      const { stats, core } = await scenario(
-        { seed, count: 80, bigAfter: 40 },
-        { trickleBytes: 256, trickleDelayMs: 2 },
-        { relay: { heartbeat: { intervalMs: 100 } } },
-      );
+      const { stats, core } = await scenario(FAULT_SCENARIOS.slowLink, seed);
       expect(core.relay.status$.value.state.kind).not.toBe('stalled');
       expect(stats.checkins).toBeGreaterThan(40);
     },
   );
 
   it('a relay that ignores ?after= and sends everything again', { timeout: 120_000 }, async () => {
-    const { stats, connections } = await scenario(
-      { seed, count: 300, bogusEvery: 111 },
-      { ignoreAfter: true, cutAfter: 150, cutConnections: 2 },
-    );
+    const { stats, connections } = await scenario(FAULT_SCENARIOS.ignoreAfter, seed);
     expect(connections).toHaveLength(3);
     expect(connections[1]).not.toBeNull();
     expect(stats.replays).toBeGreaterThanOrEqual(150 + 150);
@@ -217,9 +140,9 @@ describe('a full disk', () => {
       const lines: string[] = [];
       let core: Core;
       if (tmpfs) {
-        core = await startOn(dir, relay.url, { log: lines });
+        core = await startFaultCore(dir, relay.url, cleanups, { log: lines });
       } else {
-        core = await startOn(dir, relay.url, { openStore: injected, log: lines });
+        core = await startFaultCore(dir, relay.url, cleanups, { openStore: injected, log: lines });
       }
       const fault = await waitForValue(core.storeHealth.state$, (h) => h.state === 'cannot-save');
       expect(fault.cause).toBe('disk-full');
@@ -233,7 +156,8 @@ describe('a full disk', () => {
       else full = false;
       await waitForValue(core.storeHealth.state$, (h) => h.state === 'ok');
       expect(lines.some((l) => /saving again after \d+ s; nothing was lost/.test(l))).toBe(true);
-      await expectLedger(core, dir, messages.at(-1)!.sequence, ledger);
+      const stats = await statsWhenDone(core, dir, messages.at(-1)!.sequence);
+      expect(pickLedgerStats(stats)).toEqual(ledgerStats(ledger));
     },
   );
 });
