@@ -27,6 +27,8 @@ interface Result {
   readonly seconds: number;
   readonly cpuMs: number;
   readonly stored: number;
+  /** Commits it took (ours). */
+  readonly batches?: number;
 }
 
 function meter(): () => { seconds: number; cpuMs: number } {
@@ -115,6 +117,9 @@ async function ours(): Promise<Result> {
   let stop: (() => { seconds: number; cpuMs: number }) | null = null;
   const core: Core = await startCore({
     dataDir: join(dir!, 'ours'),
+    ...(process.env['BENCH_INGEST_BATCH']
+      ? { ingest: { batchSize: Number(process.env['BENCH_INGEST_BATCH']) } }
+      : {}),
     relayUrl: url!,
     token: token!,
     relay: {
@@ -125,14 +130,16 @@ async function ours(): Promise<Result> {
       },
     },
   });
+  let batches = 0;
   const done = await new Promise<{ seconds: number; cpuMs: number }>((resolve) => {
     core.ingest.on('batch-committed', (b) => {
+      batches += 1;
       if (b.totals.ingestSeq >= TOTAL && stop) resolve(stop());
     });
   });
   const stored = core.ingest.totals.stored;
   await core.close();
-  return { ...done, stored };
+  return { ...done, stored, batches };
 }
 
 const result = mode === 'raw' ? await raw() : await ours();

@@ -41,8 +41,10 @@ function child(
   file: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  flags: readonly string[] = [],
 ): { process: ChildProcess; line: Promise<Record<string, unknown>> } {
-  const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file), ...args], {
+  const script = join(import.meta.dirname, file);
+  const p = spawn(process.execPath, [...flags, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -60,14 +62,18 @@ interface Consumer {
   readonly cpuMs: number;
   readonly stored: number;
   readonly rssMb: number;
+  readonly batches?: number;
 }
 
-/** One consumer process against the relay process; NODE_OPTIONS reaches only `ours`. */
+/**
+ * One consumer process against the relay process. BENCH_CPU_PROF=DIR profiles `ours` only
+ * (node --cpu-prof, written to DIR).
+ */
 async function consume(mode: 'raw' | 'ours', url: string, total: number, dir: string) {
   const own = mkdtempSync(join(dir, `${mode}-`));
-  const env = { ...process.env };
-  if (mode === 'raw') delete env['NODE_OPTIONS'];
-  const c = child('ingest-child.ts', [mode, url, TOKEN, String(total), own], env);
+  const prof = process.env['BENCH_CPU_PROF'];
+  const flags = mode === 'ours' && prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const c = child('ingest-child.ts', [mode, url, TOKEN, String(total), own], process.env, flags);
   const result = (await c.line) as unknown as Consumer;
   await new Promise((resolve) => c.process.once('exit', resolve));
   rmSync(own, { recursive: true, force: true });
@@ -75,9 +81,7 @@ async function consume(mode: 'raw' | 'ours', url: string, total: number, dir: st
 }
 
 async function catchUp(dir: string) {
-  const relayEnv = { ...process.env };
-  delete relayEnv['NODE_OPTIONS'];
-  const relay = child('ingest-relay-child.ts', [TOKEN, String(BACKLOG)], relayEnv);
+  const relay = child('ingest-relay-child.ts', [TOKEN, String(BACKLOG)]);
   try {
     const { url, total, unique } = (await relay.line) as {
       url: string;
@@ -136,6 +140,11 @@ async function main(): Promise<void> {
         ['catch-up: minimal pipeline, before (msg/s)', fmt(rate(before)), ''],
         ['catch-up: minimal pipeline, after (msg/s)', fmt(rate(after)), ''],
         ['catch-up: Gate Ops core (msg/s)', fmt(rate(ours)), ''],
+        [
+          'Gate Ops commits (mean messages each)',
+          `${fmt(ours.batches ?? NaN)} (${fmt(total / (ours.batches ?? NaN))})`,
+          '',
+        ],
         ['catch-up ratio (ours / mean minimal)', fmt(rate(ours) / rawRate, 2), '≥ 0.60'],
         [
           'CPU per message: minimal (mean) / ours (µs)',

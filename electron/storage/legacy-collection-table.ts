@@ -62,6 +62,10 @@ export class LegacyCollectionTable implements RowSource {
     return this.keyOfIndex.map((key) => encodeIndexKey(key(doc)));
   }
 
+  insertAll(docs: readonly Doc[]): void {
+    for (const doc of docs) this.insert(doc);
+  }
+
   insert(doc: Doc): void {
     const columns = this.indexes.map((_, i) => `, ix${i}`).join('');
     const marks = this.indexes.map(() => ', ?').join('');

@@ -109,7 +109,7 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
           rows,
           context,
         );
-        for (const row of result.bulkInsertDocs) this.table.insert(row.document);
+        this.table.insertAll(result.bulkInsertDocs.map((row) => row.document));
         for (const row of result.bulkUpdateDocs) {
           const previous = stored.get(row.document[primaryPath] as string) as StoredRow;
           this.table.update(previous, row.document);

@@ -71,7 +71,7 @@ export async function convertLegacyTable(
     if (rows.length === 0) break;
     connection.write(
       () => {
-        for (const row of rows) table.insert(row.doc);
+        table.insertAll(rows.map((row) => row.doc));
         writeEntry(db, { ...current, convertedUpTo: rows[rows.length - 1]!.rowid });
       },
       () => undefined,
