@@ -82,6 +82,27 @@ describe('find anyone', () => {
       expect(marks.length).toBeGreaterThan(0);
       expect(marks.every((m) => fold(m) === 'schmidt')).toBe(true);
       await screenshot(page, 'q1-search-surname');
+      // At 1280 wide the names are whole ("Anna Schmidt-Weber", marked), not cut with "…":
+      // Attendee has the room, Product less.
+      expect(page.viewportSize()?.width).toBe(1280);
+      const cutNames = await page
+        .getByTestId('checkins')
+        .getByTestId('checkins-row')
+        .evaluateAll(
+          (els, col) =>
+            els
+              .map((r) => r.querySelectorAll<HTMLElement>('[role=gridcell]')[col]!)
+              .filter((cell) => cell.scrollWidth > cell.clientWidth)
+              .map((cell) => cell.innerText),
+          nameCol,
+        );
+      expect(cutNames).toEqual([]);
+      const productCol = await columnIndex(page, 'checkins', 'Product');
+      const headerWidths = await page
+        .getByTestId('checkins')
+        .locator('[role=columnheader]')
+        .evaluateAll((hs) => hs.map((h) => h.getBoundingClientRect().width));
+      expect(headerWidths[nameCol]!).toBeGreaterThan(headerWidths[productCol]! * 1.5);
 
       // Typed without the accent, in lower case: Björn, marked as written.
       const bjorn = await ask('bjorn', matching('bjorn', anyField));
