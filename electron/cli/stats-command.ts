@@ -1,6 +1,7 @@
 /**
- * `gate-ops stats`: what the store holds. Read-only, and safe while the app runs: SQLite's WAL
- * lets this second connection read a consistent snapshot next to the writer.
+ * `gate-ops stats`: what the store holds. Read-only, and safe while the app runs: one read-only
+ * SQLite connection (no RxDB database) reads a consistent snapshot next to the writer; in WAL
+ * mode it never takes the write lock, so it neither waits for ingest nor holds it up.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,13 +10,13 @@ import { defaultDataDir } from '../app';
 import {
   DATABASE_NAME,
   DEMO_DATABASE_NAME,
-  openStoreForReading,
-  readStoreStats,
+  openStoreReader,
+  readStoreStatsOf,
   StoreNeedsUpgradeError,
   type StoreStats,
 } from '../db';
 import type { NatsSyncView } from '../../shared/api/channels/sync';
-import { readSyncStats, type SyncStats } from '../sync';
+import { SYNC_STATUS_ID, syncStatsOf, type SyncStats } from '../sync';
 import { asDamage, reportDamaged, warnKeptAside } from './damaged-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './io';
 
@@ -55,12 +56,12 @@ export const statsCommand: CliCommand = {
     let sync: SyncStats;
     try {
       // Read-only: a damaged file is refused as it is, never moved aside.
-      const store = await openStoreForReading(dataDir, name);
+      const reader = openStoreReader(dataDir, name);
       try {
-        stats = await readStoreStats(store.db);
-        sync = await readSyncStats(store.db);
+        stats = readStoreStatsOf(reader);
+        sync = syncStatsOf(reader.stateDoc(SYNC_STATUS_ID));
       } finally {
-        await store.close().catch(() => undefined);
+        reader.close();
       }
     } catch (error) {
       if (error instanceof StoreNeedsUpgradeError) {

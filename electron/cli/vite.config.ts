@@ -22,9 +22,25 @@ export default defineConfig({
     sourcemap: true,
     reportCompressedSize: false,
     rollupOptions: {
+      // Our own modules are included only when a name they export is used. Folders are
+      // imported through their index (`../db`, `../app`), and without this the bundler keeps
+      // every module such an index re-exports (top-level calls count as side effects), so
+      // `gate-ops --help` or `stats` loaded the whole app (exceljs, pdfkit, NATS, …: ~3 s and
+      // ~100 MB before any work). Packages keep their own side-effect rules; no file of ours is
+      // imported for its side effects alone (a bare `import './x'`).
+      treeshake: {
+        moduleSideEffects: (id: string, external: boolean) =>
+          external || !/[\\/](electron|shared)[\\/]/.test(id) || /node_modules/.test(id),
+      },
       output: {
         format: 'es',
-        entryFileNames: 'gate-ops.js',
+        // One file per module: a command loads exactly the modules it imports (see above).
+        preserveModules: true,
+        preserveModulesRoot: root,
+        entryFileNames: (chunk) =>
+          chunk.facadeModuleId === resolve(import.meta.dirname, 'entry.ts')
+            ? 'gate-ops.js'
+            : 'modules/[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
       },
     },

@@ -19,6 +19,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
+import { openReadOnlyFile, type SqliteFile } from './read-only-file';
 
 export const QUICK_CHECK_INLINE_BYTES = 256 * 1024 * 1024;
 
@@ -52,26 +53,25 @@ export function checkDatabaseFile(
   options: { readOnly?: boolean } = {},
 ): CheckVerdict {
   const readOnly = options.readOnly ?? false;
-  // A read-only connection to a WAL file makes empty -wal/-shm files and leaves them: a command
-  // that must change nothing removes the ones it made (only when the -wal is still empty).
-  const made = readOnly ? ['-wal', '-shm'].filter((x) => !existsSync(file + x)) : [];
-  let db: DatabaseSync | undefined;
+  let conn: SqliteFile | undefined;
   try {
-    db = new DatabaseSync(file, { readOnly });
-    const rows = db.prepare(PRAGMA[kind]).all() as Array<Record<string, unknown>>;
+    // The app's start checks on a writable connection, which also replays a crash's WAL.
+    conn = readOnly ? openReadOnlyFile(file) : withClose(new DatabaseSync(file));
+    const rows = conn.db.prepare(PRAGMA[kind]).all() as Array<Record<string, unknown>>;
     return verdictOf(rows.map((r) => String(Object.values(r)[0])));
   } catch (error) {
     return verdictOfError(error);
   } finally {
     try {
-      db?.close();
+      conn?.close();
     } catch {
       // the verdict is what matters
     }
-    if (made.length > 0 && existsSync(file + '-wal') && statSync(file + '-wal').size === 0) {
-      for (const x of made) rmSync(file + x, { force: true });
-    }
   }
+}
+
+function withClose(db: DatabaseSync): SqliteFile {
+  return { db, close: () => db.close() };
 }
 
 /** The check's lines: `ok`, or up to 20 problems (one row may hold several lines). */

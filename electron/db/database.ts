@@ -32,6 +32,7 @@ import {
   type MigrateOptions,
 } from './migrations/checkins-v1';
 import type { CheckInDocV0 } from './migrations/checkins-v0';
+import { StoreNeedsUpgradeError } from './store-errors';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -49,10 +50,6 @@ export interface OpenDatabaseOptions {
    * an error saying so), no adoption of replicated documents.
    */
   readonly readOnly?: boolean;
-}
-
-export class StoreNeedsUpgradeError extends Error {
-  override readonly name = 'StoreNeedsUpgradeError';
 }
 
 const locals = new WeakMap<object, LocalCheckIns>();

@@ -14,6 +14,7 @@ import { openGateOpsDatabase, type GateOpsDatabase } from './database';
 import type { StoreTransaction } from './database-types';
 import type { MigrateOptions } from './migrations/checkins-v1';
 import { createOwnerOnly, narrowToOwner } from './owner-only';
+import { DATABASE_NAME } from './store-names';
 
 export type { StoreTransaction } from './database-types';
 
@@ -33,10 +34,6 @@ export interface Store {
 
 /** How a store is opened; the composition root takes one so tests can pass an in-memory store. */
 export type OpenStore = (dataDir: string, name: string) => Promise<Store>;
-
-/** Database (and file) name: `<dataDir>/gate-ops.sqlite`; the demo keeps its own file. */
-export const DATABASE_NAME = 'gate-ops';
-export const DEMO_DATABASE_NAME = 'gate-ops-demo';
 
 export interface OpenStoreOptions {
   /** A migration that moves stored check-ins (once, after an upgrade): batch size, progress. */

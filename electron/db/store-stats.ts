@@ -1,13 +1,13 @@
 /**
  * What the store holds, for `gate-ops stats`: counts from the collections and the local facts,
- * the ingest counters and cursor, and check-ins per gate, device and session. On our SQLite
- * storage the per-group counts are one SQL pass over the check-in table (no document is built
- * in JavaScript); elsewhere (tests) the documents are walked a page at a time.
+ * the ingest counters and cursor, and check-ins per gate, device and session. The per-group
+ * counts are one SQL pass over the check-in table (no document is built in JavaScript).
+ * `readStoreStatsOf` reads a file through a read-only connection (the command); the same
+ * figures of an open RxDB database are in database-stats.ts.
  */
-import { normalizeMangoQuery, prepareQuery } from 'rxdb';
-import { checkInTable } from './checkin-table';
-import { localCheckIns, type GateOpsDatabase } from './database';
-import { readIngestTotals, type IngestTotals } from './ingest-totals';
+import type { DatabaseSync } from 'node:sqlite';
+import { EMPTY_TOTALS, INGEST_STATE_ID, parseTotals, type IngestTotals } from './ingest-totals';
+import type { StoreReader } from './store-reader';
 
 export interface StoreStats {
   readonly checkins: number;
@@ -29,76 +29,83 @@ export interface StoreStats {
   readonly perSession: Readonly<Record<string, number>>;
 }
 
-const PAGE = 5000;
-
-export async function readStoreStats(db: GateOpsDatabase): Promise<StoreStats> {
-  const totals: IngestTotals = await readIngestTotals(db);
-  const local = localCheckIns(db);
+/** Check-ins per gate, device and session, summed as groups are read. */
+export class GroupCounts {
   // Maps, not plain objects: a gate, device or session may be called `__proto__` or `constructor`.
-  const perGate = new Map<string, number>();
-  const perDevice = new Map<string, number>();
-  const perSession = new Map<string, number>();
-  const add = (gate: string, device: string, session: string, n: number): void => {
-    perGate.set(gate, (perGate.get(gate) ?? 0) + n);
-    perDevice.set(device, (perDevice.get(device) ?? 0) + n);
-    perSession.set(session, (perSession.get(session) ?? 0) + n);
-  };
-  let checkins = 0;
-  const table = checkInTable(db.checkins);
-  if (table) {
-    const groups = table.sql.prepare(
+  readonly perGate = new Map<string, number>();
+  readonly perDevice = new Map<string, number>();
+  readonly perSession = new Map<string, number>();
+  checkins = 0;
+
+  add(gate: string, device: string, session: string, n: number): void {
+    this.perGate.set(gate, (this.perGate.get(gate) ?? 0) + n);
+    this.perDevice.set(device, (this.perDevice.get(device) ?? 0) + n);
+    this.perSession.set(session, (this.perSession.get(session) ?? 0) + n);
+    this.checkins += n;
+  }
+
+  /** One SQL pass over a check-in table: no document is built in JavaScript. */
+  addTable(sql: DatabaseSync, table: string): void {
+    const groups = sql.prepare(
       `SELECT data ->> '$.gate', data ->> '$.deviceId', data ->> '$.sessionId', count(*)` +
-        ` FROM ${table.table} WHERE deleted = 0 GROUP BY 1, 2, 3`,
+        ` FROM ${table} WHERE deleted = 0 GROUP BY 1, 2, 3`,
     );
     groups.setReturnArrays(true);
     groups.setReadBigInts(false);
     for (const row of groups.iterate() as Iterable<[string, string, string, number]>) {
-      add(row[0], row[1], row[2], row[3]);
-      checkins += row[3];
-    }
-  } else {
-    let after = '';
-    for (;;) {
-      const page = await db.checkins.storageInstance.query(
-        prepareQuery(
-          db.checkins.schema.jsonSchema,
-          normalizeMangoQuery(db.checkins.schema.jsonSchema, {
-            selector: { id: { $gt: after } },
-            sort: [{ id: 'asc' }],
-            limit: PAGE,
-          }),
-        ),
-      );
-      for (const doc of page.documents) {
-        if (doc._deleted) continue;
-        add(doc.gate, doc.deviceId, doc.sessionId, 1);
-        checkins += 1;
-      }
-      if (page.documents.length < PAGE) break;
-      after = page.documents[page.documents.length - 1]!.id;
+      this.add(row[0], row[1], row[2], row[3]);
     }
   }
-  const [conflicts, quarantined] = await Promise.all([
-    db.conflicts.count().exec(),
-    db.quarantine.count().exec(),
-  ]);
+}
+
+export interface StatsCounts {
+  readonly uniqueTickets: number;
+  readonly reentries: number;
+  readonly conflicts: number;
+  readonly quarantined: number;
+}
+
+export function assembleStats(
+  totals: IngestTotals,
+  groups: GroupCounts,
+  counts: StatsCounts,
+): StoreStats {
   return {
-    checkins,
-    uniqueTickets: local.ticketCount(),
-    reentries: local.reentryCount(),
+    checkins: groups.checkins,
+    ...counts,
     redeliveries: totals.redelivered,
-    conflicts,
-    quarantined,
     skipped: totals.skipped,
     replays: totals.replayed,
     sequenceAnomalies: totals.sequenceAnomalies,
     messages: totals.ingestSeq,
     cursor: totals.cursor,
     lastReceivedAt: totals.lastReceivedAt,
-    perGate: sorted(perGate),
-    perDevice: sorted(perDevice),
-    perSession: sorted(perSession),
+    perGate: sorted(groups.perGate),
+    perDevice: sorted(groups.perDevice),
+    perSession: sorted(groups.perSession),
   };
+}
+
+/**
+ * The stats of a store read through a read-only connection (`gate-ops stats` next to a running
+ * app): everything in one read transaction, so the figures agree with each other.
+ */
+export function readStoreStatsOf(reader: StoreReader): StoreStats {
+  return reader.snapshot(() => {
+    const groups = new GroupCounts();
+    groups.addTable(reader.sql, reader.checkinTable);
+    const ingest = reader.stateDoc(INGEST_STATE_ID)?.['value'];
+    const totals =
+      ingest && typeof ingest === 'object'
+        ? parseTotals(ingest as Record<string, unknown>)
+        : EMPTY_TOTALS;
+    return assembleStats(totals, groups, {
+      uniqueTickets: reader.count('ticket_first'),
+      reentries: reader.count('checkin_local', 'reentry = 1'),
+      conflicts: reader.liveCount('conflicts'),
+      quarantined: reader.liveCount('quarantine'),
+    });
+  });
 }
 
 /** Sorted by name; Object.fromEntries defines own properties, `__proto__` included. */

@@ -4,6 +4,7 @@
  */
 import { LocalAlertAckStore, type AlertAckStore } from '../alerts';
 import type { GateOpsDatabase } from '../db';
+import { SYNC_STATUS_ID } from './sync-stats';
 import { ShiftLog } from './team/shift-log';
 import { SyncedAlertAckStore } from './team/synced-ack-store';
 import type { RelayClient } from '../relay';
@@ -51,9 +52,6 @@ export function startVenueSync(args: {
     log: args.log,
   });
 }
-
-/** The `state` document holding the latest venue-sync status (read by `gate-ops stats`). */
-export const SYNC_STATUS_ID = 'venue-sync';
 
 function relayState(kind: string): LaptopStatus['relay'] {
   switch (kind) {

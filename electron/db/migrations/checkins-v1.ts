@@ -42,11 +42,10 @@ import type { LocalCheckIns, LocalFacts } from '../local-checkins';
 import type { CheckInDocV0 } from './checkins-v0';
 import type { GateOpsDatabase as GateOpsDatabaseLike } from '../database-types';
 import { INGEST_STATE_ID, parseTotals } from '../ingest-totals';
+import { MIGRATION_NAME, PROGRESS_TABLE, tableExists, V0_TABLE } from './checkins-v1-pending';
 
-export const V0_TABLE = 'checkins--v0';
 const CONFLICTS_TABLE = 'conflicts--v0';
-const PROGRESS_TABLE = 'gate_ops_migrations';
-const NAME = 'checkins-v1';
+const NAME = MIGRATION_NAME;
 const BATCH = 2000;
 
 export interface MigrationProgress {
@@ -74,13 +73,6 @@ type RxStorageLike = { createStorageInstance(params: any): Promise<any> };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Instance = RxStorageInstance<any, any, any>;
 
-function tableExists(sql: DatabaseSync, name: string): boolean {
-  return (
-    sql.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
-    undefined
-  );
-}
-
 function progressRow(sql: DatabaseSync): Row | undefined {
   sql.exec(
     `CREATE TABLE IF NOT EXISTS ${PROGRESS_TABLE} (name TEXT PRIMARY KEY, last_rowid INTEGER NOT NULL,` +
@@ -89,10 +81,7 @@ function progressRow(sql: DatabaseSync): Row | undefined {
   return sql.prepare(`SELECT * FROM ${PROGRESS_TABLE} WHERE name = ?`).get(NAME) as Row | undefined;
 }
 
-/** Whether this database still holds v0 check-ins to move. */
-export function needsCheckinsV1(sql: DatabaseSync): boolean {
-  return tableExists(sql, V0_TABLE) && progressRow(sql)?.['state'] !== 'moved';
-}
+export { needsCheckinsV1, V0_TABLE } from './checkins-v1-pending';
 
 /** Moves every v0 check-in into v1 (see the header). Resumes where a killed run stopped. */
 export async function migrateCheckinsToV1(

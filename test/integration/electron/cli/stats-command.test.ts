@@ -1,12 +1,18 @@
 /**
  * `gate-ops stats` as a second reader on the SQLite file while `gate-ops headless` (a child
- * process) is writing to it, and exact once everything is in.
+ * process) is writing to it, and exact once everything is in; next to a writer holding the write
+ * lock it neither waits nor fails; and it changes nothing in the folder.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
+import { openStore } from '../../../../electron/db';
 import { startRelaySimulator } from '../../../../electron/demo-venue';
+import { storeCheckIns } from '../../../helpers/checkin-docs';
 import { runCli } from '../../../helpers/cli';
 import { tempDir, TOKEN } from '../../../helpers/relay';
 
@@ -104,3 +110,50 @@ it(
     expect(missing.stderr).toMatch(/no database/);
   },
 );
+
+it('does not wait for a writer holding the write lock, sees only what is committed, and changes nothing', async () => {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const store = await openStore(dir);
+  await storeCheckIns(
+    store.db,
+    Array.from({ length: 30 }, (_, i) => ({
+      checkInId: `c${i}`,
+      ticketId: `t${i % 20}`,
+      gate: `G${i % 3}`,
+      checkedInAt: Date.UTC(2026, 4, 5, 18) + i * 1000,
+    })),
+  );
+  await store.close();
+  const file = join(dir, 'gate-ops.sqlite');
+  const digest = (): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+  const before = { files: readdirSync(dir).sort(), digest: digest() };
+
+  const quiet = await runCli(['stats', '--data-dir', dir, '--json']);
+  expect(quiet.code).toBe(0);
+  expect(JSON.parse(quiet.stdout)).toMatchObject({
+    checkins: 30,
+    uniqueTickets: 20,
+    reentries: 10,
+    perGate: { G0: 10, G1: 10, G2: 10 },
+  });
+  // Read-only: the same bytes, and no -wal/-shm left behind.
+  expect({ files: readdirSync(dir).sort(), digest: digest() }).toEqual(before);
+
+  // A writer in the middle of a batch (the write lock held, its rows not committed).
+  const writer = new DatabaseSync(file);
+  cleanups.push(() => {
+    if (writer.isOpen) writer.close();
+  });
+  writer.exec('PRAGMA busy_timeout = 0');
+  writer.exec('BEGIN IMMEDIATE');
+  writer.exec(`UPDATE checkin_local SET reentry = 1`);
+  const during = await runCli(['stats', '--data-dir', dir, '--json']);
+  expect(during.stderr).toBe('');
+  expect(during.code).toBe(0);
+  expect(JSON.parse(during.stdout)).toMatchObject({ checkins: 30, reentries: 10 });
+  // …and the writer still holds its lock and commits: stats took nothing from it.
+  writer.exec('ROLLBACK');
+  writer.close();
+  expect(existsSync(file)).toBe(true);
+});
