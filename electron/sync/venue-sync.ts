@@ -280,8 +280,12 @@ export class VenueSync {
     try {
       this.checkins = await this.options.local().checkins();
       if (this.hub) this.hubNewest = await newestChange(this.options.collections.checkins);
-      const state = this.joiner?.replication('checkins')?.internalReplicationState;
-      this.pending = this.joiner ? await pendingCount(state) : 0;
+      const joiner = this.joiner;
+      this.pending = joiner
+        ? await pendingCount(
+            SYNC_COLLECTION_NAMES.map((c) => joiner.replication(c)?.internalReplicationState),
+          )
+        : 0;
       if (this.link?.current.kind === 'live') this.link.sendStatus(this.localStatus());
       this.hub?.statusChanged();
       const snapshot = this.snapshot();

@@ -126,7 +126,7 @@ export const syncStatusSchema = z.object({
   inSyncThrough: z.number().nullable(),
   /** Check-ins this laptop holds. */
   checkins: z.number().int().nonnegative(),
-  /** This laptop's documents the hub has not confirmed yet (2,000 means at least that many). */
+  /** This laptop's documents (every synced collection) the hub has not confirmed yet, exactly. */
   pending: z.number().int().nonnegative(),
   /** When a document last arrived over venue sync (ms), null: never. */
   lastArrivalAt: z.number().nullable(),
