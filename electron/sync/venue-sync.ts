@@ -9,6 +9,7 @@ import { normalizeMangoQuery, prepareQuery, type RxCollection } from 'rxdb';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import QRCode from 'qrcode';
 import type { NatsSyncView, SyncStatus, TeamLaptop } from '../../shared/api/channels/sync';
+import { isPeerPush } from './hub/guarded-handler';
 import { HubServer } from './hub/hub-server';
 import { HubLink } from './join/hub-link';
 import { Joiner } from './join/joiner';
@@ -249,8 +250,9 @@ export class VenueSync {
       this.subs.push(
         c.storageInstance.changeStream().subscribe((bulk) => {
           const ctx = bulk.context;
-          if (ctx.startsWith('replication-downstream') || ctx === 'replication-master-write') {
-            if (this.hub && ctx !== 'replication-master-write') return;
+          const peerPush = isPeerPush(ctx);
+          if (ctx.startsWith('replication-downstream') || peerPush) {
+            if (this.hub && !peerPush) return;
             this.lastArrivalAt = Date.now();
           }
         }),

@@ -13,8 +13,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { formatJoinCode, type JoinCode } from '../pairing/join-code';
 import type { TlsIdentity } from '../pairing/certificate';
 import type { SyncCollectionName } from '../sync-collections';
-import { CLOSE, type LaptopStatus, type TeamMember } from '../wire/frames';
-import { guardedHandler, type GuardedHandler } from './guarded-handler';
+import type { Subscription } from 'rxjs';
+import { CLOSE, type HubFrame, type LaptopStatus, type TeamMember } from '../wire/frames';
+import { guardedHandler, type ChangeBatch, type GuardedHandler } from './guarded-handler';
 import { PeerLink, type PairingState, type PeerLimits } from './peer-link';
 
 export const SYNC_PATH = '/venue-sync';
@@ -57,6 +58,7 @@ export class HubServer {
   private pairingState: PairingState;
   private readonly handlers: Map<SyncCollectionName, GuardedHandler>;
   private readonly listeners = new Set<() => void>();
+  private readonly changeSubs: Subscription[] = [];
   private teamTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   readonly replicationId: string;
@@ -77,6 +79,30 @@ export class HubServer {
         guardedHandler(n, options.collections[n]),
       ]),
     );
+    for (const [c, handler] of this.handlers) {
+      this.changeSubs.push(handler.changes$.subscribe((batch) => this.fanOut(c, batch)));
+    }
+  }
+
+  /**
+   * Sends one change to every peer that follows the collection. The peer whose push it is holds
+   * those documents already: it gets the checkpoint alone, so its replication still moves past
+   * them. Each frame is serialized once for all peers.
+   */
+  private fanOut(c: SyncCollectionName, batch: ChangeBatch): void {
+    if (batch.documents.length === 0 || batch.checkpoint === null) return;
+    let full: string | null = null;
+    let own: string | null = null;
+    for (const p of this.peers) {
+      if (!p.follows(c)) continue;
+      if (batch.origin !== null && p.laptopId === batch.origin) {
+        own ??= JSON.stringify(changeFrame(c, [], batch.checkpoint));
+        p.sendText(own);
+      } else {
+        full ??= JSON.stringify(changeFrame(c, batch.documents, batch.checkpoint));
+        p.sendText(full);
+      }
+    }
   }
 
   static async start(options: HubServerOptions): Promise<HubServer> {
@@ -278,6 +304,7 @@ export class HubServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.teamTimer) clearTimeout(this.teamTimer);
+      for (const s of this.changeSubs) s.unsubscribe();
       for (const p of [...this.peers]) p.cut(CLOSE.shuttingDown, 'the hub is stopping');
       for (const client of this.wss.clients) client.terminate();
       await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -288,6 +315,14 @@ export class HubServer {
     })();
     return this.closing;
   }
+}
+
+function changeFrame(
+  c: SyncCollectionName,
+  documents: ChangeBatch['documents'],
+  checkpoint: NonNullable<ChangeBatch['checkpoint']>,
+): HubFrame {
+  return { t: 'change', c, documents: documents as Array<Record<string, unknown>>, checkpoint };
 }
 
 /** Addresses to put in the join code: the bound one, or every non-internal IPv4 of this laptop. */

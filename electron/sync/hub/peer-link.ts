@@ -5,7 +5,6 @@
  * link only, with a reason both sides log.
  */
 import type { TLSSocket } from 'node:tls';
-import type { Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import { channelBinding, newNonce, pairingProof, proofMatches } from '../pairing/handshake';
 import { syncSchemaVersions, type SyncCollectionName } from '../sync-collections';
@@ -18,7 +17,7 @@ import {
   type LaptopFrame,
   type LaptopStatus,
 } from '../wire/frames';
-import { InvalidPushError, type GuardedHandler } from './guarded-handler';
+import { InvalidPushError, type GuardedHandler, type PushWriter } from './guarded-handler';
 import { TokenBucket } from './rate-limit';
 
 export interface PairingState {
@@ -59,7 +58,9 @@ export class PeerLink {
   name = '';
   authenticated = false;
   private readonly hubNonce = newNonce();
-  private readonly subs = new Map<SyncCollectionName, Subscription>();
+  private readonly subscribed = new Set<SyncCollectionName>();
+  /** This peer's push writers, one per collection (their writes carry this laptop as origin). */
+  private readonly writers = new Map<SyncCollectionName, PushWriter>();
   private readonly bucket: TokenBucket;
   private inFlight = 0;
   private closed = false;
@@ -118,8 +119,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.authTimer);
-    for (const s of this.subs.values()) s.unsubscribe();
-    this.subs.clear();
+    this.subscribed.clear();
     this.ctx.onClosed(this);
   }
 
@@ -219,23 +219,20 @@ export class PeerLink {
   }
 
   private subscribe(c: SyncCollectionName): void {
-    if (this.subs.has(c)) return;
-    const handler = this.ctx.handlers.get(c);
-    if (!handler)
+    if (!this.ctx.handlers.has(c))
       return this.cut(CLOSE.malformed, `subscribed to ${c}, which this hub does not serve`);
-    this.subs.set(
-      c,
-      handler.changes$.subscribe((batch) => {
-        if (batch.documents.length > 0) {
-          this.send({
-            t: 'change',
-            c,
-            documents: [...batch.documents],
-            checkpoint: batch.checkpoint,
-          });
-        }
-      }),
-    );
+    this.subscribed.add(c);
+  }
+
+  /** Whether the hub's changes of `c` go to this peer. */
+  follows(c: SyncCollectionName): boolean {
+    return this.authenticated && this.subscribed.has(c);
+  }
+
+  /** Sends a frame already serialized (one change frame is serialized once for every peer). */
+  sendText(text: string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text);
   }
 
   private request(frame: Extract<LaptopFrame, { t: 'pull' | 'push' }>): void {
@@ -260,7 +257,7 @@ export class PeerLink {
     const work =
       frame.t === 'pull'
         ? handler.changesSince(frame.checkpoint ?? null, frame.limit)
-        : handler.write(frame.rows);
+        : this.writer(frame.c, handler)(frame.rows);
     work
       .then((result) => this.send({ t: 'result', id: frame.id, ok: true, result }))
       .catch((error: unknown) => {
@@ -279,5 +276,11 @@ export class PeerLink {
       .finally(() => {
         this.inFlight -= 1;
       });
+  }
+
+  private writer(c: SyncCollectionName, handler: GuardedHandler): PushWriter {
+    let w = this.writers.get(c);
+    if (!w) this.writers.set(c, (w = handler.writerFor(this.laptopId)));
+    return w;
   }
 }

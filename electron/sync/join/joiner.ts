@@ -6,9 +6,14 @@
  * hub's identity, so joining another hub (failover) starts checkpoints over cleanly instead of
  * resuming a checkpoint that belongs to a different store.
  */
-import type { RxCollection, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
+import {
+  setCheckpoint,
+  type RxCollection,
+  type RxReplicationWriteToMasterRow,
+  type WithDeleted,
+} from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { Subject, type Subscription } from 'rxjs';
+import { Subject, filter, firstValueFrom, type Subscription } from 'rxjs';
 import type { Checkpoint } from '../hub/guarded-handler';
 import { validatePushedDocument, type SyncCollectionName } from '../sync-collections';
 import { pullResultSchema, pushResultSchema } from '../wire/frames';
@@ -26,6 +31,28 @@ export interface JoinerOptions {
   /** Wait between retries of a failed request (RxDB's retryTime). */
   readonly retryMs?: number;
   readonly log?: (line: string) => void;
+}
+
+/**
+ * Stores `checkpoint` as the replication's downstream checkpoint once everything the hub sent
+ * before it is persisted: a change frame without documents says the hub's changes up to there
+ * are this laptop's own pushes, which it holds. (RxDB skips a stream event with no documents
+ * without storing its checkpoint; without this, a laptop whose data all comes from its own relay
+ * would keep an old checkpoint, show itself behind the hub and, after a restart, pull all its
+ * own documents back.) The wait follows RxDB's own order for stream events: after a running
+ * push, then after every downstream task queued before it.
+ */
+async function moveDownCheckpoint(replication: Replication, checkpoint: Checkpoint): Promise<void> {
+  const state = replication.internalReplicationState;
+  if (!state) return;
+  try {
+    await firstValueFrom(state.events.active.up.pipe(filter((active) => !active)));
+    await state.streamQueue.down;
+    if (state.events.canceled.getValue()) return;
+    await setCheckpoint(state, 'down', checkpoint);
+  } catch {
+    // Replication cancelled meanwhile (the link went): the next pull starts from the stored one.
+  }
 }
 
 export class Joiner {
@@ -106,10 +133,16 @@ export class Joiner {
     const stream$ = new Subject<
       { documents: Array<WithDeleted<AnyDoc>>; checkpoint: Checkpoint } | 'RESYNC'
     >();
+    let replication: Replication | null = null;
     this.replicationSubs.push(
       link.changes(name).subscribe((f) => {
         try {
           if (f.checkpoint === null) return;
+          if (f.documents.length === 0) {
+            // Our own pushes, which the hub leaves out of what it sends us: only the checkpoint.
+            if (replication) void moveDownCheckpoint(replication, f.checkpoint);
+            return;
+          }
           stream$.next({ documents: checked(f.documents, 'change'), checkpoint: f.checkpoint });
         } catch {
           // Not applied: the next pull (from the last stored checkpoint) will see it again.
@@ -117,7 +150,7 @@ export class Joiner {
         }
       }),
     );
-    const replication = replicateRxCollection<AnyDoc, Checkpoint>({
+    replication = replicateRxCollection<AnyDoc, Checkpoint>({
       replicationIdentifier: `venue-sync/${this.replicationId}/${name}`,
       collection,
       live: true,

@@ -3,7 +3,7 @@
  * replication both ways, pairing refusals, and a misbehaving peer cut off alone.
  */
 import { randomBytes } from 'node:crypto';
-import { firstValueFrom, filter } from 'rxjs';
+import { Subject, firstValueFrom, filter } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ackDocId, randomDocId } from '../../../electron/db';
@@ -122,6 +122,67 @@ describe('venue hub and a joined laptop', () => {
       ['Hub laptop', 'hub', true],
       ['Joined laptop', 'joined', true],
     ]);
+  });
+
+  it('leaves a laptop’s own pushes out of what it sends back to it, and still moves its checkpoint past them', async () => {
+    const a = await store();
+    const b = await store();
+    const h = await hub(a);
+    const fromB = await join(b, h.joinCode(), 'B');
+    // Another laptop following the hub's changes (a link without a store of its own).
+    const linkC = new HubLink({ code: h.joinCode(), laptopId: randomDocId(), name: () => 'C' });
+    cleanups.push(() => linkC.stop());
+    linkC.start();
+    await until(fromB.link, 'live');
+    await until(linkC, 'live');
+    await fromB.joiner.awaitInSync();
+    const framesToB: number[] = [];
+    const framesToC: string[] = [];
+    const toC = new Subject<void>();
+    fromB.link.changes('checkins').subscribe((f) => framesToB.push(f.documents.length));
+    linkC.changes('checkins').subscribe((f) => {
+      for (const d of f.documents) framesToC.push(String(d.id));
+      toC.next();
+    });
+    const state = fromB.joiner.replication('checkins')!.internalReplicationState!;
+    const downCheckpoints: Array<{ id: string; lwt: number }> = [];
+    const downWritten = new Subject<void>();
+    state.input.metaInstance.changeStream().subscribe((bulk) => {
+      for (const e of bulk.events) {
+        const meta = e.documentData as {
+          isCheckpoint: string;
+          itemId: string;
+          checkpointData?: unknown;
+        };
+        if (meta.isCheckpoint === '1' && meta.itemId === 'down') {
+          downCheckpoints.push(meta.checkpointData as { id: string; lwt: number });
+          downWritten.next();
+        }
+      }
+    });
+
+    await ingest(b, 1, 5);
+    while (framesToC.length < 5) await firstValueFrom(toC);
+    const onHub = await a.db.checkins.find().exec();
+    const newest = onHub
+      .map((d) => ({ id: d.primary, lwt: d.toJSON(true)._meta.lwt }))
+      .sort((x, y) => x.lwt - y.lwt || (x.id < y.id ? -1 : 1))
+      .at(-1)!;
+    // C got B's check-ins in full; B only checkpoints (frames without documents).
+    expect([...framesToC].sort()).toEqual(onHub.map((d) => d.primary).sort());
+    expect(framesToB.length).toBeGreaterThan(0);
+    expect(framesToB.every((n) => n === 0)).toBe(true);
+    // B's replication stored the hub's newest checkpoint: nothing to pull back after a restart.
+    const reached = () =>
+      downCheckpoints.some((cp) => cp.id === newest.id && cp.lwt === newest.lwt);
+    while (!reached()) await firstValueFrom(downWritten);
+    const pulled = (await fromB.link.request({
+      t: 'pull',
+      c: 'checkins',
+      checkpoint: downCheckpoints.at(-1)!,
+      limit: 10,
+    })) as { documents: unknown[] };
+    expect(pulled.documents).toEqual([]);
   });
 
   it('refuses a wrong code before any document moves, with a clear reason on both sides', async () => {
