@@ -25,7 +25,8 @@ import { IngestPipeline } from '../../../../electron/ingest';
 import { runCli } from '../../../helpers/cli';
 import { FIXTURES } from '../../../helpers/events';
 import { tempDir } from '../../../helpers/relay';
-import { buildStoreV0, docV0 } from '../../../helpers/store-v0';
+import { buildStoreV0, docV0, eventV0 } from '../../../helpers/store-v0';
+import { LegacyCollectionTable } from '../../../../electron/storage/legacy-collection-table';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -285,6 +286,55 @@ describe('check-in document v1 migration', () => {
     expect((await readIngestTotals(store.db)).reentries).toBe(expected.size);
   }, 120_000);
 
+  it('finishes a v0 table the storage was converting to its current format when the app stopped', async () => {
+    // The v0 fixture is in the storage's format 1; the app of the time between format 2 and
+    // document v1 converted each table when it opened it, in chunks. Killed after a chunk, the
+    // v0 table is split over two tables (the copied rows and the legacy rest).
+    const dir = folder();
+    const file = join(dir, 'gate-ops.sqlite');
+    writeFileSync(file, gunzipSync(readFileSync(join(FIXTURES, 'store-v0.sqlite.gz'))));
+    const EXTRA = 6_000; // two conversion chunks (5,000 rows each)
+    const extra = addV0CheckIns(file, EXTRA);
+    const before = readV0(file);
+    expect(before.docs.length).toBe(516 + EXTRA);
+
+    await convertAndKill(dir, () => catalogOf(file).converted_up_to > 0);
+    const midway = catalogOf(file);
+    expect(midway.converting_from).toBe('checkins--v0--format1');
+    expect(midway.converted_up_to).toBeLessThan(516 + EXTRA);
+
+    const store = await open(dir);
+    const docs = await allDocs(store);
+    const local = localCheckIns(store.db);
+    expect(docs.size).toBe(517 + EXTRA);
+    expect(local.count()).toBe(517 + EXTRA);
+    for (const old of extra) {
+      const doc = docs.get(old.id);
+      expect(doc, old.key).toBeDefined();
+      expect(doc!.event).toEqual(withoutSequence(JSON.parse(old.raw) as Record<string, unknown>));
+      expect(local.get([old.id]).get(old.id)).toMatchObject({
+        seq: old.ingestSeq,
+        receivedAt: old.receivedAt,
+        relaySeq: old.sequence,
+      });
+    }
+    const expected = reentriesByTime(docs.values());
+    expect(local.reentryCount()).toBe(expected.size);
+    await store.close();
+    const sql = new DatabaseSync(file, { readOnly: true });
+    try {
+      const left = sql
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE name LIKE 'checkins--v0%' OR name LIKE 'tickets--v0%'",
+        )
+        .all();
+      expect(left).toEqual([]);
+      expect(sql.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    } finally {
+      sql.close();
+    }
+  }, 300_000);
+
   it('builds the same bytes for one event whatever the relay stamp, migrated or ingested', async () => {
     const text = (sequence: string) =>
       JSON.stringify({
@@ -318,3 +368,71 @@ describe('check-in document v1 migration', () => {
     expect(strip(x as Row)).toBe(JSON.stringify(docA));
   });
 });
+
+/** Adds `n` check-ins as v0 ingest stored them to a format-1 v0 file; returns their v0 documents. */
+function addV0CheckIns(file: string, n: number): ReturnType<typeof docV0>[] {
+  const sql = new DatabaseSync(file);
+  try {
+    const recorded = sql
+      .prepare('SELECT data FROM "_rxdb_internal--v0" WHERE deleted = 0')
+      .all()
+      .map((r: Row) => JSON.parse(String(r['data'])))
+      .find((d) => d.data.name === 'checkins' && d.data.schema.version === 0);
+    const table = new LegacyCollectionTable(sql, 'checkins--v0', recorded.data.schema, 'id');
+    const at = Date.UTC(2026, 4, 5, 18, 0, 0);
+    const docs = Array.from({ length: n }, (_, i) =>
+      docV0(JSON.stringify(eventV0(i, at + i * 250)), 1000 + i, at + i * 250 + 700, false),
+    );
+    sql.exec('BEGIN');
+    for (const doc of docs) {
+      table.insert({ ...doc, _deleted: false, _attachments: {}, _meta: { lwt: at }, _rev: '1-v0' });
+    }
+    sql.exec('COMMIT');
+    return docs;
+  } finally {
+    sql.close();
+  }
+}
+
+/** The storage catalog's row of the v0 check-ins table (zeros before a conversion began). */
+function catalogOf(file: string): { converting_from: string | null; converted_up_to: number } {
+  try {
+    const sql = new DatabaseSync(file, { readOnly: true });
+    try {
+      const row = sql
+        .prepare(
+          "SELECT converting_from, converted_up_to FROM rx_storage_tables WHERE name = 'checkins--v0'",
+        )
+        .get() as Row | undefined;
+      return {
+        converting_from: (row?.['converting_from'] as string | null) ?? null,
+        converted_up_to: Number(row?.['converted_up_to'] ?? 0),
+      };
+    } finally {
+      sql.close();
+    }
+  } catch {
+    return { converting_from: null, converted_up_to: 0 }; // no such columns yet, or busy
+  }
+}
+
+/** Runs the v0 conversion child and SIGKILLs it as soon as `ready()` holds. */
+async function convertAndKill(dir: string, ready: () => boolean): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/v0-convert-child.ts'), dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? (code === 0 ? null : 'SIGABRT'))),
+  );
+  let done = false;
+  void exited.then(() => (done = true));
+  // Polls the file the child writes (a signal from the data, not a fixed wait).
+  while (!done && !ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (done) throw new Error(`the conversion ended before it was killed: ${stderr}`);
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+}
