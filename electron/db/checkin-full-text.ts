@@ -1,7 +1,7 @@
 /**
  * Finding check-ins by what a supervisor types: a surname, part of an e-mail, the end of a
  * ticket id. On our SQLite storage the `checkins` table has a full-text index (FTS5, trigram
- * tokenizer: any substring of 3+ characters, case- and accent-insensitive) kept by triggers in
+ * tokenizer: any substring of 3+ characters, case- and accent-insensitive) kept by the storage in
  * the same transaction as every write (electron/storage/full-text.ts). Other storages (tests'
  * memory storage) get the same answers from a scan.
  *

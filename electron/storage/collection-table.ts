@@ -153,7 +153,8 @@ export class CollectionTable implements RowSource {
   }
 
   /**
-   * Inserts new documents; their full-text rows go in after them, in rid order. FTS5 writes its
+   * Inserts new documents; their full-text rows go in after them, by descending rid (the FTS
+   * rowid is -rid: full-text.ts). FTS5 writes its
    * pending terms out as a new segment whenever a rowid comes lower than the one before, and
    * with `newestBy` the rids follow check-in time, which a relay's stream does not (a third of
    * realistic check-ins arrive earlier-timed than the one before): added as they came, the index
@@ -165,7 +166,7 @@ export class CollectionTable implements RowSource {
       const rid = this.insertRow(doc);
       if (this.fullText && !doc._deleted) text.push({ rid, values: this.fullText.textOf(doc) });
     }
-    if (text.length > 1) text.sort((a, b) => a.rid - b.rid);
+    if (text.length > 1) text.sort((a, b) => b.rid - a.rid);
     for (const { rid, values } of text) this.fullText!.add(rid, values);
   }
 

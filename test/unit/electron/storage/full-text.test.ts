@@ -334,6 +334,43 @@ describe('an index kept by SQL triggers (the first version)', () => {
   });
 });
 
+describe('an index of the previous version (FTS rowid = rid)', () => {
+  it('is rebuilt under -rid at open, newest first still', async () => {
+    const first = await instance();
+    await write(first, PEOPLE);
+    await first.close();
+    open.length = 0;
+    const file = path.join(temp.dir, 'people.sqlite');
+    const db = new DatabaseSync(file);
+    db.prepare('UPDATE rx_storage_tables SET full_text = ? WHERE name = ?').run(
+      JSON.stringify({ fields: FULL_TEXT.fields, newestBy: FULL_TEXT.newestBy, v: 2 }),
+      'people--v0',
+    );
+    db.exec('DELETE FROM "people--v0__fts"');
+    db.exec(
+      'INSERT INTO "people--v0__fts" (rowid, c0, c1, c2) SELECT rid,' +
+        " json_extract(data, '$.name'), json_extract(data, '$.email'), json_extract(data, '$.ticket')" +
+        ' FROM "people--v0"',
+    );
+    db.close();
+    const second = await instance();
+    await second.fullTextReady();
+    await write(second, [{ ...PEOPLE[0]!, id: 'p9', at: T0 + 9_000 }]);
+    expect(ids(second.fullTextSearch({ text: 'schmidt', limit: 5 }))).toEqual(['p9', 'p2', 'p1']);
+    expect(second.fullTextSearch({ text: 'schmidt', limit: 1 })).toMatchObject({ total: 3 });
+    const check = new DatabaseSync(file, { readOnly: true });
+    try {
+      const range = check
+        .prepare('SELECT max(rowid) AS hi, count(*) AS n FROM "people--v0__fts"')
+        .get()!;
+      expect(Number(range.hi)).toBeLessThan(0);
+      expect(Number(range.n)).toBe(PEOPLE.length + 1);
+    } finally {
+      check.close();
+    }
+  });
+});
+
 function progress(file: string): { after: number; end: number } | null {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
