@@ -232,7 +232,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       reports = createHostReports({
         checkins: core.db.checkins,
         dataDir: options.dataDir,
-        context: dashboardReportContext(dashboard),
+        context: dashboardReportContext(dashboard, core.db),
         ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
       });
       const services: ApiServices = {

@@ -32,3 +32,4 @@ export * from './checkin-rows';
 export * from './store-errors';
 export * from './store-reader';
 export * from './store-names';
+export * from './shift-log-read';

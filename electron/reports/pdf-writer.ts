@@ -3,8 +3,8 @@
  * hour (per quarter-hour for a short report), products, gates, the busiest sessions and the
  * most lagging devices (long lists summed up), re-entries by quarter-hour from the report's own
  * rows, the open alerts that concern its gate, the relay outages in its time range and the
- * quarantine / conflict totals. It lists no individual check-ins, so it never carries personal
- * data. Rows only feed the summary while they stream; the document is laid out at the end.
+ * quarantine / conflict totals, and the shift log's notes of its period. It lists no individual
+ * check-ins, so it carries no attendee data (a note is what a supervisor wrote). Rows only feed the summary while they stream; the document is laid out at the end.
  *
  * The standard PDF fonts cover Latin-1 only (WinAnsi); other characters in gate or device names
  * print as substitutes. Embedding a Unicode font would need one shipped with the app.
@@ -23,8 +23,10 @@ import {
   reentriesSection,
   sessionsSection,
 } from './pdf-sections';
+import { shiftLogSection } from './pdf-shift-log';
 import { drawTable, PDF_COLORS, sectionTitle, type PdfColumn } from './pdf-table';
 import { alertsForReport, outagesForReport, type ReportContext } from './report-alerts';
+import { notesForReport } from './report-notes';
 import type { ReportSummary } from './report-summary';
 import type { ReportClock } from './time-zone';
 import type { ReportInfoLine } from './xlsx-writer';
@@ -102,6 +104,12 @@ export function pdfReport(options: PdfReportOptions, sink: FileSink) {
       reentriesSection(doc, summary, clock);
       alertsSection(doc, alertsForReport(context.openAlerts, range, generatedAt), range.gate, t);
       outagesSection(doc, outagesForReport(context.outages, range, generatedAt), context.totals, t);
+      shiftLogSection(
+        doc,
+        context.notes ? notesForReport(context.notes, range, generatedAt) : null,
+        range.gate,
+        t,
+      );
 
       // Footer on every page: which report, page x of y.
       const pages = doc.bufferedPageRange();

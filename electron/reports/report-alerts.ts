@@ -1,11 +1,12 @@
 /**
- * What a report says beyond its rows: the alerts open when it was made, the relay outages and
- * the quarantine / conflict totals. Hosts with a running dashboard plug in its alerts and
+ * What a report says beyond its rows: the alerts open when it was made, the relay outages,
+ * the quarantine / conflict totals and the shift log. Hosts with a running dashboard plug in its alerts and
  * outages; `gate-ops export` reads outages and totals from the store (storeReportContext).
  * Re-entries are not taken from here: the report counts them from its own rows, so a gate's
  * report lists that gate's re-entries only.
  */
 import type { CheckInRange } from '../db';
+import type { ReportNote } from './report-notes';
 
 export interface ReportAlert {
   readonly severity: string;
@@ -34,6 +35,8 @@ export interface ReportContext {
     readonly conflicts: number;
     readonly redelivered: number;
   } | null;
+  /** The whole shift log (the report picks its period's notes); absent: not known here. */
+  readonly notes?: ReadonlyArray<ReportNote>;
 }
 
 export type OpenAlertsSource = () =>

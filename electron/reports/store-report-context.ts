@@ -1,17 +1,18 @@
 /**
  * A report's context read from the store alone (for `gate-ops export`, with no dashboard
- * running): the relay outages the app recorded and the quarantine / conflict / redelivery
- * totals. No open alerts: nothing evaluates them here.
+ * running): the relay outages the app recorded, the quarantine / conflict / redelivery
+ * totals and the shift log. No open alerts: nothing evaluates them here.
  */
-import { readIngestTotals, readOutages, type GateOpsDatabase } from '../db';
+import { readIngestTotals, readOutages, readShiftLog, type GateOpsDatabase } from '../db';
 import type { ReportContext } from './report-alerts';
 
 export async function storeReportContext(
-  db: Pick<GateOpsDatabase, 'state'>,
+  db: Pick<GateOpsDatabase, 'state' | 'notes'>,
 ): Promise<ReportContext> {
-  const [outages, totals] = await Promise.all([
+  const [outages, totals, notes] = await Promise.all([
     readOutages(db),
     readIngestTotals(db as GateOpsDatabase),
+    readShiftLog(db),
   ]);
   return {
     openAlerts: [],
@@ -21,5 +22,6 @@ export async function storeReportContext(
       conflicts: totals.conflicts,
       redelivered: totals.redelivered,
     },
+    notes,
   };
 }

@@ -18,6 +18,68 @@ import {
 } from '../../../helpers/report-fixtures';
 
 const HOUR = 3_600_000;
+const MIN = 60_000;
+
+const LONG_NOTE = `Long handover note. ${'Stewards rotated at the inner gates; '.repeat(40)}End of the long note.`;
+/** The shift log a report's context carries: the report picks its gate's and period's notes. */
+const SHIFT_LOG = [
+  {
+    id: 'n-before',
+    author: 'Early — Jo',
+    at: T0 - HOUR,
+    gate: 'North',
+    text: 'Doors opened late.',
+    corrects: '',
+  },
+  {
+    id: 'n-queue',
+    author: 'North doors — Anna',
+    at: T0 + HOUR,
+    gate: 'North',
+    text: 'Queue at North reached the car park.',
+    corrects: '',
+  },
+  {
+    id: 'n-south',
+    author: 'South — Ben',
+    at: T0 + HOUR + 10 * MIN,
+    gate: 'South',
+    text: 'South scanner swapped.',
+    corrects: '',
+  },
+  {
+    id: 'n-venue',
+    author: 'Ops lead — Sam',
+    at: T0 + 2 * HOUR,
+    gate: '',
+    text: 'Medical team moved to the main stage.',
+    corrects: '',
+  },
+  {
+    id: 'n-fix',
+    author: 'Ops lead — Sam',
+    at: T0 + 2 * HOUR + 5 * MIN,
+    gate: 'North',
+    text: 'The queue reached the fence, not the car park.',
+    corrects: 'n-queue',
+  },
+  {
+    id: 'n-fix-old',
+    author: 'North doors — Anna',
+    at: T0 + 2 * HOUR + 6 * MIN,
+    gate: 'North',
+    text: 'Doors opened on time after all.',
+    corrects: 'n-before',
+  },
+  {
+    id: 'n-long',
+    author: 'North doors — Anna',
+    at: T0 + 3 * HOUR,
+    gate: 'North',
+    text: LONG_NOTE,
+    corrects: '',
+  },
+];
 
 function countBy(docs: ReadonlyArray<CheckInRow>, key: (d: CheckInRow) => string | number) {
   const m = new Map<string | number, { n: number; re: number }>();
@@ -86,6 +148,7 @@ describe('XLSX and PDF exports', () => {
               { from: T0 - 48 * HOUR, to: T0 - 47 * HOUR, caughtUp: 5 },
             ],
             totals: { quarantined: 12, conflicts: 3, redelivered: 40 },
+            notes: SHIFT_LOG,
           })
         : undefined,
     });
@@ -249,6 +312,42 @@ describe('XLSX and PDF exports', () => {
     expect(flat).toMatch(/Page 1 of \d+/);
     // The PDF is a summary: no attendee data in it.
     expect(flat).not.toContain('@example.com');
+    // The shift log: the period's notes about North or the whole venue, in full, with author
+    // and time; a correction says what it corrects, the corrected note says it was corrected.
+    const log = flat.slice(flat.indexOf('Shift log'));
+    expect(log).toContain('Notes written in this period about gate North or the whole venue');
+    expect(log).toContain('Queue at North reached the car park.');
+    expect(log).toContain('Medical team moved to the main stage.');
+    expect(log).toMatch(/whole venue Medical team/);
+    expect(log).not.toContain('South scanner swapped.');
+    expect(log).not.toContain('Doors opened late.');
+    expect(log).toMatch(
+      /Ops lead — Sam · gate North · CORRECTION of the note of [^·]+ by North doors — Anna The queue reached the fence/,
+    );
+    expect(log).toMatch(/car park\. Corrected at [^.]+ by Ops lead — Sam\./);
+    // A correction of a note before the period still names it.
+    expect(log).toMatch(/CORRECTION of the note of [^·]+ by Early — Jo Doors opened on time/);
+    expect(log).toContain('End of the long note.');
+    expect(log.replace(/ /g, '')).toContain(LONG_NOTE.replace(/ /g, ''));
+    expect(log.indexOf('Queue at North')).toBeLessThan(log.indexOf('Medical team'));
+  });
+
+  it('PDF says when no note was written in its period, or when the log is not known', async () => {
+    const none = await exportTo(
+      'quiet.pdf',
+      { format: 'pdf', filter: { gate: 'South', to: '2026-05-05T16:30:00Z' } },
+      { alerts: true },
+    );
+    const parser = new PDFParse({ data: await readFile(none.outPath) });
+    const flat = (await parser.getText()).text.replace(/\s+/g, ' ');
+    await parser.destroy();
+    expect(flat).toContain('Shift log');
+    expect(flat).toContain('No notes in this period.');
+    const unknown = await exportTo('no-log.pdf', { format: 'pdf' });
+    const p2 = new PDFParse({ data: await readFile(unknown.outPath) });
+    const text2 = (await p2.getText()).text.replace(/\s+/g, ' ');
+    await p2.destroy();
+    expect(text2).toContain('The shift log is not known here.');
   });
 
   it('PDF tables run over several pages with the header repeated', async () => {
