@@ -12,11 +12,12 @@
  * Runs are interleaved so that a noisy moment hits every row alike.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { buildIsStale } from '../test/setup/build-when-stale';
-import { dashboardFixture } from './dashboard-fixture';
 import { percentile, table } from './bench-common';
+import { copyRealisticStore } from './realistic-store';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'gate-ops.mjs');
@@ -94,7 +95,9 @@ async function run(): Promise<void> {
     const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
-  const data = await dashboardFixture(ROOT, 1000, log);
+  const tmp = mkdtempSync(join(tmpdir(), 'gate-ops-cli-start-'));
+  process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  const data = (await copyRealisticStore(1000, join(tmp, 'data'), log)).dir;
   const stats = ['stats', '--json', '--data-dir', data];
   const fromSources = `import('tsx/esm/api').then((t) => { t.register(); return import('./electron/cli/entry.ts'); }).then(async (p) => { process.exitCode = await p.run(process.argv.slice(1)); })`;
   const cases: Case[] = [
