@@ -9,12 +9,16 @@ export function registerAlertsHandlers(
 ): void {
   const { alerts } = services;
   router.handle('alerts:list', (req) => alerts.list(req.includeAcknowledged));
-  router.handleSubscription('alerts:watch', (req, emit) =>
-    watch(alerts.changes$, () => alerts.list(req.includeAcknowledged), emit, { refreshMs: 0 }),
+  router.handleSubscription('alerts:watch', (req, emit, ctx) =>
+    watch(alerts.changes$, () => alerts.list(req.includeAcknowledged), emit, {
+      refreshMs: 0,
+      onError: ctx.reportError,
+    }),
   );
   router.handle('alerts:history', (req) => alerts.clearedHistory(req.offset, req.limit));
-  router.handleSubscription('alerts:history-watch', (req, emit) =>
+  router.handleSubscription('alerts:history-watch', (req, emit, ctx) =>
     watch(alerts.changes$, () => alerts.clearedHistory(req.offset, req.limit), emit, {
+      onError: ctx.reportError,
       refreshMs: 0,
     }),
   );

@@ -16,12 +16,12 @@ export function registerCheckinsHandlers(
   const { checkins, activity } = services;
   router.handle('checkins:search', (req) => checkins.search(req));
   router.handle('checkins:get', (req) => checkins.get(req.id));
-  router.handleSubscription('checkins:changes', (_req, emit) =>
+  router.handleSubscription('checkins:changes', (_req, emit, ctx) =>
     watch(
       activity.changes$.pipe(map(() => 0)),
       () => ({ lastIngestSeq: activity.model.lastIngestSeq, total: activity.model.checkins }),
       emit,
-      { minIntervalMs: 1000, refreshMs: 0 },
+      { minIntervalMs: 1000, refreshMs: 0, onError: ctx.reportError },
     ),
   );
 }

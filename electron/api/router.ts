@@ -27,11 +27,29 @@ export type QueryHandler<C extends QueryChannel> = (
   ctx: CallContext,
 ) => Promise<ResponseOf<C>> | ResponseOf<C>;
 
+/**
+ * What a subscription handler gets: who calls, and where a failure of its later work goes (a
+ * recomputation that throws after the first event has no caller to answer: `watch` reports it
+ * here instead of dropping it).
+ */
+export interface SubscriptionContext extends CallContext {
+  readonly reportError: (error: unknown) => void;
+}
+
 export type SubscriptionHandler<C extends SubscriptionChannel> = (
   request: ParsedRequestOf<C>,
   emit: (event: EventOf<C>) => void,
-  ctx: CallContext,
+  ctx: SubscriptionContext,
 ) => () => void;
+
+export interface ApiRouterOptions {
+  /**
+   * Every failure of a handler (a query that throws, a subscription's recomputation that fails),
+   * besides the typed error its caller gets: the app routes store errors (a damaged file found
+   * by a read) to the store's health. Not called for a ServiceError (an answer, not a fault).
+   */
+  readonly onError?: (error: unknown, channel: string) => void;
+}
 
 function badRequest(error: z.ZodError): ApiError {
   return {
@@ -75,6 +93,8 @@ function resolveCall<H>(
 export type ApiEndpoint = Pick<ApiRouter, 'query' | 'subscribe'>;
 
 export class ApiRouter {
+  constructor(private readonly options: ApiRouterOptions = {}) {}
+
   private readonly queries = new Map<string, QueryHandler<QueryChannel>>();
   private readonly subscriptions = new Map<string, SubscriptionHandler<SubscriptionChannel>>();
 
@@ -102,7 +122,17 @@ export class ApiRouter {
       const value = await call.handler(call.request as never, ctx);
       return { ok: true, value };
     } catch (error) {
+      this.failed(error, channel);
       return { ok: false, error: toApiError(error) };
+    }
+  }
+
+  private failed(error: unknown, channel: string): void {
+    if (error instanceof ServiceError) return;
+    try {
+      this.options.onError?.(error, channel);
+    } catch {
+      // Reporting a failure must not turn into another one; the caller has its typed error.
     }
   }
 
@@ -114,9 +144,14 @@ export class ApiRouter {
   ): ApiResult<() => void> {
     const call = resolveCall(this.subscriptions, channel, payload);
     if (!call.ok) return { ok: false, error: call.error };
+    const reportError = (error: unknown): void => this.failed(error, channel);
     try {
-      return { ok: true, value: call.handler(call.request as never, emit as never, ctx) };
+      return {
+        ok: true,
+        value: call.handler(call.request as never, emit as never, { ...ctx, reportError }),
+      };
     } catch (error) {
+      reportError(error);
       return { ok: false, error: toApiError(error) };
     }
   }

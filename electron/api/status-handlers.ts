@@ -9,13 +9,20 @@ export function registerStatusHandlers(
 ): void {
   const { status } = services;
   router.handle('status:health', () => status.health());
-  router.handleSubscription('status:health-watch', (_req, emit) =>
+  router.handleSubscription('status:health-watch', (_req, emit, ctx) =>
     // Time alone turns a quiet link amber: refreshed every few seconds as well.
-    watch(status.changes$, () => status.health(), emit, { minIntervalMs: 500, refreshMs: 5000 }),
+    watch(status.changes$, () => status.health(), emit, {
+      minIntervalMs: 500,
+      refreshMs: 5000,
+      onError: ctx.reportError,
+    }),
   );
   router.handle('status:outages', (req) => status.outageList(req.limit));
-  router.handleSubscription('status:outages-watch', (req, emit) =>
-    watch(status.changes$, () => status.outageList(req.limit), emit, { minIntervalMs: 1000 }),
+  router.handleSubscription('status:outages-watch', (req, emit, ctx) =>
+    watch(status.changes$, () => status.outageList(req.limit), emit, {
+      minIntervalMs: 1000,
+      onError: ctx.reportError,
+    }),
   );
   router.handle('status:retry-relay', () => ({ retried: status.retryRelay() }));
 }

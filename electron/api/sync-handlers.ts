@@ -32,12 +32,13 @@ export function registerSyncHandlers(
   if (!shiftLog) return;
   router.handle('notes:list', (req) => shiftLog.list(req.limit));
   router.handle('notes:add', async (req) => ({ id: await shiftLog.add(req) }));
-  router.handleSubscription('notes:watch', (req, emit) => {
+  router.handleSubscription('notes:watch', (req, emit, ctx) => {
     let stopped = false;
     const push = () => {
+      // A failed read is reported (a damaged store must say so), never an unhandled rejection.
       void shiftLog.list(req.limit).then((l) => {
         if (!stopped) emit(l);
-      });
+      }, ctx.reportError);
     };
     push();
     const sub = shiftLog.changes$.subscribe(push);

@@ -211,7 +211,10 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       throw error;
     }
     firstGeneration = false;
-    const router = new ApiRouter();
+    // A query or a dashboard recomputation that hits a damaged file says so like a failed write.
+    const router = new ApiRouter({
+      onError: (error, channel) => core.reportReadError(error, channel),
+    });
     let dashboard: DashboardServices | null = null;
     let reports: HostReports | null = null;
     if (withApi) {

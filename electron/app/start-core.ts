@@ -59,6 +59,11 @@ export interface Core {
   readonly sync: VenueSync;
   /** False with `--no-relay`: the relay client is never started. */
   readonly relayEnabled: boolean;
+  /**
+   * A read of this core's store failed (an API query, a dashboard recomputation; `what` says
+   * which): damage found that way stops writing and is shown, as damage found by a check.
+   */
+  reportReadError(error: unknown, what: string): void;
   /** Stops the link, commits the batch being written and what is queued, closes the store. */
   close(): Promise<void>;
 }
@@ -156,6 +161,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       databaseFile: store.file,
       sync: venue,
       relayEnabled: !noRelay,
+      reportReadError: (error, what) => storeChecks.readFailed(error, what),
       close() {
         closing ??= (async () => {
           storeChecks.close();

@@ -2,9 +2,10 @@
  * Damage handling while the app runs, next to the store it watches:
  * - after an unclean shutdown, SQLite's full integrity check; for a file too big to check before
  *   opening, the quick check: both in a worker thread while the store is already in use;
- * - a check that finds damage, or a write that fails on damage (the ingest pipeline classifies
- *   it), stops writing, is shown by the store's health (banner, alert, one log line), and marks
- *   the file so that the next start keeps it aside instead of opening it again.
+ * - a check that finds damage, a write that fails on damage (the ingest pipeline classifies
+ *   it), or a read that does (an API query, a dashboard recomputation: `readFailed`) stops
+ *   writing, is shown by the store's health (banner, alert, one log line), and marks the file so
+ *   that the next start keeps it aside instead of opening it again.
  */
 import { checkDatabaseFileInWorker, markDamaged, type CheckKind, type PreparedFile } from '../db';
 import {
@@ -26,15 +27,33 @@ export interface StoreChecksOptions {
 export interface StoreChecks {
   /** Settles when the background check (if any) has its verdict. */
   readonly done: Promise<void>;
+  /**
+   * A read of the store failed (`what`: which one, e.g. the API channel). SQLITE_CORRUPT /
+   * SQLITE_NOTADB, or a stored document that no longer parses, is damage of the file: handled
+   * as a check finding it. Other errors are the reader's to report (its caller got them).
+   */
+  readFailed(error: unknown, what: string): void;
   /** Stops a running check (the app is closing) and the watch on write faults. */
   close(): void;
+}
+
+/** Damage found by a read: the store's health says so (and stops writing) like a failed write. */
+function reportReadDamage(health: StoreHealthMonitor, error: unknown, what: string): boolean {
+  const info = classifyStoreError(error);
+  if (info.cause !== 'damaged') return false;
+  health.reportDamage({ ...info, detail: `a read failed (${what}): ${info.detail}` });
+  return true;
 }
 
 export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
   const { file, startup, ingest, health, log } = options;
   const now = options.now ?? Date.now;
   if (file === null || startup === undefined) {
-    return { done: Promise.resolve(), close: () => undefined };
+    return {
+      done: Promise.resolve(),
+      readFailed: (error, what) => void reportReadDamage(health, error, what),
+      close: () => undefined,
+    };
   }
   if (startup.movedAside !== null) {
     log(
@@ -66,6 +85,8 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
       : runCheck(kind, file, stop.signal, { health, ingest, log, mark, now });
   return {
     done,
+    // The file is marked by the store-fault that stopping the writes raises (onFault above).
+    readFailed: (error, what) => void reportReadDamage(health, error, what),
     close() {
       stop.abort();
       ingest.off('store-fault', onFault);

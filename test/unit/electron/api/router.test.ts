@@ -35,6 +35,35 @@ describe('ApiRouter', () => {
     });
   });
 
+  it('hands every failure but a ServiceError to onError: a query that throws, a subscription handler that reports', async () => {
+    const seen: Array<[string, string]> = [];
+    const router = new ApiRouter({
+      onError: (error, channel) => seen.push([channel, (error as Error).message]),
+    });
+    router.handle('app:info', () => {
+      throw Object.assign(new Error('database disk image is malformed'), { errcode: 11 });
+    });
+    router.handle('relay:status', () => {
+      throw new ServiceError('unavailable', 'not yet');
+    });
+    let report: ((e: unknown) => void) | undefined;
+    router.handleSubscription('relay:status-watch', (_req, _emit, c) => {
+      report = c.reportError;
+      return () => undefined;
+    });
+    expect(await router.query('app:info', {}, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: 'database disk image is malformed' },
+    });
+    expect(await router.query('relay:status', {}, ctx)).toMatchObject({ ok: false });
+    expect(router.subscribe('relay:status-watch', {}, () => undefined, ctx).ok).toBe(true);
+    report!(new Error('file is not a database'));
+    expect(seen).toEqual([
+      ['app:info', 'database disk image is malformed'],
+      ['relay:status-watch', 'file is not a database'],
+    ]);
+  });
+
   it('buildApi exposes named methods that unwrap results', async () => {
     const router = new ApiRouter();
     router.handle('app:info', () => info);
