@@ -193,7 +193,7 @@ export async function runKillSeries(
 
   // Kill points spread over the backlog, in increasing order, at random within each share.
   const rng = new Prng(options.seed ^ 0x6b111);
-  const share = (options.total * 0.95) / options.kills;
+  const share = (options.total * 0.8) / options.kills;
   const rounds: KillRound[] = [];
   for (let k = 0; k < options.kills; k++) {
     const onDelay = options.jitterMs !== undefined && k % 5 === 4;
