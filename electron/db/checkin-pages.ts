@@ -10,7 +10,7 @@
  */
 import { normalizeMangoQuery, prepareQuery, type MangoQuery, type RxCollection } from 'rxdb';
 import type { CheckInRow } from '../../shared/api/channels/checkins';
-import { rowsOfDocs } from './checkin-rows';
+import { rowsInTimeOrder, rowsOfDocs } from './checkin-rows';
 import type { CheckInDoc } from './collections/checkins';
 import { localCheckIns } from './database';
 
@@ -101,6 +101,25 @@ export async function* readCheckInPages(
   collection: CheckInsCollection,
   range: CheckInRange,
   pageSize = 1000,
+): AsyncGenerator<readonly CheckInRow[]> {
+  // On our SQLite storage: the row columns in SQL along the index, no documents.
+  let sqlPage = rowsInTimeOrder(collection, range, undefined, pageSize);
+  if (sqlPage !== null) {
+    while (sqlPage.rows.length > 0) {
+      yield sqlPage.rows;
+      if (sqlPage.rows.length < pageSize) return;
+      sqlPage = rowsInTimeOrder(collection, range, sqlPage.last, pageSize)!;
+    }
+    return;
+  }
+  yield* readDocumentPages(collection, range, pageSize);
+}
+
+/** The same through the storage's queries (other storages: tests on RxDB's memory storage). */
+async function* readDocumentPages(
+  collection: CheckInsCollection,
+  range: CheckInRange,
+  pageSize: number,
 ): AsyncGenerator<readonly CheckInRow[]> {
   const local = localCheckIns(collection.database);
   const index = indexFor(range);

@@ -25,7 +25,7 @@ const ROW_COLUMNS = `l.seq AS seq, l.id AS id, l.received_at AS receivedAt, l.re
   c.data ->> '$.event.data.attendee.name' AS attendeeName,
   c.data ->> '$.event.data.attendee.email' AS attendeeEmail`;
 
-function fromSql(r: SqlRow): CheckInRow {
+export function fromSql(r: SqlRow): CheckInRow {
   const row: CheckInRow = {
     id: String(r['id']),
     ingestSeq: Number(r['seq']),
@@ -136,4 +136,77 @@ async function withDocs(checkins: Checkins, locals: readonly LocalRow[]): Promis
     if (doc) rows.push(checkInRow(doc, l));
   }
   return rows;
+}
+
+/** Where a time-ordered read stands: the last row's (checkedInAt, id). */
+export interface TimeKey {
+  readonly t: number;
+  readonly id: string;
+}
+
+/** What a time-ordered read keeps: equalities on indexed fields, a checkedInAt range. */
+export interface TimeFilter {
+  readonly eventId?: string;
+  readonly gate?: string;
+  /** Inclusive, UTC ms. */
+  readonly from?: number;
+  /** Exclusive, UTC ms. */
+  readonly to?: number;
+}
+
+/**
+ * The next `limit` rows after `after` (and where they end) in (checkedInAt, id) order, read in SQL along the
+ * storage's index on (field?, checkedInAt, id): only the columns a row needs, no document
+ * parsed in JavaScript. Regular documents (irr = 0) and irregular ones (irr = 1: some indexed
+ * value the storage keeps exact keys for) lie in two ranges of that index; SQLite merges the
+ * two ordered walks (UNION ALL … ORDER BY), no sort. For the export order the plain SQL values
+ * order exactly as RxDB would (a valid checkedInAt is an integer in range; ids are base64url).
+ * Null when the storage does not expose the columns (other storages, a legacy table).
+ */
+export function rowsInTimeOrder(
+  checkins: Checkins,
+  filter: TimeFilter,
+  after: TimeKey | undefined,
+  limit: number,
+): { rows: CheckInRow[]; last: TimeKey | undefined } | null {
+  const t = checkInTable(checkins);
+  const time = t?.column('checkedInAt');
+  if (!t || !time) return null;
+  const where: string[] = ['c.deleted = 0'];
+  const params: Record<string, string | number> = { limit };
+  for (const field of ['eventId', 'gate'] as const) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    const column = t.column(field);
+    if (column === null) return null;
+    where.push(`c.${column} = $${field}`);
+    params[field] = value;
+  }
+  if (filter.from !== undefined) {
+    where.push(`c.${time} >= $from`);
+    params['from'] = filter.from;
+  }
+  if (filter.to !== undefined) {
+    where.push(`c.${time} < $to`);
+    params['to'] = filter.to;
+  }
+  if (after) {
+    where.push(`(c.${time}, c.id) > ($t, $id)`);
+    params['t'] = after.t;
+    params['id'] = after.id;
+  }
+  const name = `time:${Object.keys(params).sort().join(',')}`;
+  const arm = (irr: number) =>
+    `SELECT c.${time} AS k1, c.id AS k2, ${ROW_COLUMNS} FROM ${t.table} c` +
+    ` JOIN checkin_local l ON l.id = c.id WHERE c.irr = ${irr} AND ${where.join(' AND ')}`;
+  const s = prepared(
+    t,
+    name,
+    () => `SELECT * FROM (${arm(0)} UNION ALL ${arm(1)}) ORDER BY k1, k2 LIMIT $limit`,
+  );
+  const found = s.all(params) as SqlRow[];
+  const tail = found[found.length - 1];
+  // The page's end in the index's own values (what the next page continues from).
+  const last = tail ? { t: Number(tail['k1']), id: String(tail['k2']) } : undefined;
+  return { rows: found.map(fromSql), last };
 }

@@ -86,6 +86,7 @@ export class CollectionTable implements RowSource {
       };
     });
     this.regularChecks = [...byPath.values()].map((c) => c.isRegular);
+    this.byPath = byPath;
     this.table = quoteIdentifier(tableName);
     this.irrTable = quoteIdentifier(`${tableName}__irr`);
     this.fullText = options.fullText
@@ -99,6 +100,13 @@ export class CollectionTable implements RowSource {
   }
 
   private readonly generatedColumns: string[];
+  private readonly byPath: ReadonlyMap<string, FieldColumn>;
+
+  /** See NodeSqliteInternals.indexColumnOf. */
+  indexColumnOf(path: string): string | null {
+    const columns = this.byPath.get(path)?.columns;
+    return columns?.length === 1 ? columns[0]! : null;
+  }
 
   /** Creates the table, its indexes and side table (inside the caller's transaction). */
   create(): void {

@@ -33,7 +33,17 @@ import { StorageClosedError } from './storage-errors';
 
 type Changes = EventBulk<RxStorageChangeEvent<Doc>, RxStorageDefaultCheckpoint>;
 
-export type NodeSqliteInternals = Readonly<{ connection: SqliteConnection; tableName: string }>;
+export type NodeSqliteInternals = Readonly<{
+  connection: SqliteConnection;
+  tableName: string;
+  /**
+   * The SQL column holding an indexed field's value (a VIRTUAL generated column, in RxDB's order
+   * for regular documents; see index-columns.ts), for callers that read the table in SQL along
+   * an index (exports). Null for a field that is not indexed, takes two columns, or a table in
+   * the legacy format.
+   */
+  indexColumnOf(path: string): string | null;
+}>;
 export type NodeSqliteInstanceOptions = Readonly<{
   /** A full-text index over these document paths (see full-text.ts); format-2 tables only. */
   fullText?: FullTextOptions;
@@ -79,7 +89,13 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     private readonly onClose: () => void,
   ) {
     this.primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as string;
-    this.internals = { connection, tableName: state.table.tableName };
+    this.internals = {
+      connection,
+      tableName: state.table.tableName,
+      // Read at each call: a legacy table is replaced by a converted one while open.
+      indexColumnOf: (path) =>
+        'indexColumnOf' in this.state.table ? this.state.table.indexColumnOf(path) : null,
+    };
   }
 
   private get table(): AnyTable {
