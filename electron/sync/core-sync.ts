@@ -3,7 +3,7 @@
  * link state and check-in count for the team roster.
  */
 import { LocalAlertAckStore, type AlertAckStore } from '../alerts';
-import type { GateOpsDatabase } from '../db';
+import { localCheckIns, type GateOpsDatabase } from '../db';
 import { SYNC_STATUS_ID } from './sync-stats';
 import { ShiftLog } from './team/shift-log';
 import { SyncedAlertAckStore } from './team/synced-ack-store';
@@ -38,7 +38,10 @@ export function startVenueSync(args: {
     local: () => ({
       relay: args.relayEnabled ? relayState(relay.status.state.kind) : 'none',
       simulated: args.simulated,
-      checkins: () => db.checkins.count().exec(),
+      // Every stored check-in has one row of local facts: counting that narrow table is ~1 ms at
+      // 100k, where RxDB's count over the documents took 170 ms (1.7 s at 1M, every 2 s, and
+      // awaited once before the app's start finishes).
+      checkins: async () => localCheckIns(db).count(),
     }),
     ...(args.options.role ? { role: args.options.role } : {}),
     ...(args.options.hubHost ? { hubHost: args.options.hubHost } : {}),
