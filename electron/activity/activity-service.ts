@@ -54,6 +54,11 @@ export interface ActivityServiceOptions {
   readonly capacity?: () => CapacitySettings;
   /** How often a changed model is written back (ms); 0 disables the timer (tests). */
   readonly snapshotEveryMs?: number;
+  /**
+   * A background read or write (not answering a caller) failed: the host feeds it to the store's
+   * health, so damage met here stops writing and is shown like damage met anywhere else.
+   */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -172,7 +177,13 @@ export class ActivityService {
     // stale snapshot only costs reading what came after it at the next start.
     const every = this.options.snapshotEveryMs ?? 15_000;
     if (every > 0) {
-      this.timer = setInterval(() => void this.saveSnapshot().catch(() => undefined), every);
+      this.timer = setInterval(
+        () =>
+          void this.saveSnapshot().catch((error: unknown) =>
+            this.options.onError?.(error, 'activity snapshot'),
+          ),
+        every,
+      );
       this.timer.unref?.();
     }
   }

@@ -33,6 +33,11 @@ export interface AlertServiceOptions {
   readonly extraRules?: () => ReadonlyArray<RuleAlert>;
   /** Re-evaluation period for time-based conditions (ms); 0 disables the timer (tests). */
   readonly tickMs?: number;
+  /**
+   * A background read or write (not answering a caller) failed: the host feeds it to the store's
+   * health, so damage met here stops writing and is shown like damage met anywhere else.
+   */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 export class AlertService {
@@ -108,7 +113,7 @@ export class AlertService {
         this.queued = false;
         return this.evaluate();
       })
-      .catch(() => undefined);
+      .catch((error: unknown) => this.options.onError?.(error, 'alert evaluation'));
   }
 
   /** Re-evaluates now; resolves when done (tests await it instead of sleeping). */

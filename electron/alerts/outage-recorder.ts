@@ -25,6 +25,8 @@ export class OutageRecorder {
     private readonly db: GateOpsDatabase,
     private readonly now: () => number,
     private readonly relayDownMs: () => number,
+    /** A failed save of the outage list (the host feeds it to the store's health). */
+    private readonly onError?: (error: unknown, what: string) => void,
   ) {}
 
   async load(): Promise<void> {
@@ -102,7 +104,7 @@ export class OutageRecorder {
     const outages = [...this.outages];
     this.writing = this.writing
       .then(() => writeOutages(this.db, outages, this.now()))
-      .catch(() => undefined);
+      .catch((error: unknown) => this.onError?.(error, 'outage history'));
     return this.writing;
   }
 }

@@ -37,6 +37,11 @@ export interface StatusServiceOptions {
   /** Whether the store can save (electron/ingest/store-health.ts): in the health and its reasons. */
   readonly store?: () => StoreHealth;
   readonly tickMs?: number;
+  /**
+   * A background read or write (not answering a caller) failed: the host feeds it to the store's
+   * health, so damage met here stops writing and is shown like damage met anywhere else.
+   */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 interface Sample {
@@ -70,6 +75,7 @@ export class StatusService {
       options.db,
       () => activity.now(),
       () => activity.thresholds().relayDownSeconds * 1000,
+      options.onError,
     );
   }
 

@@ -46,18 +46,25 @@ export interface DashboardOptions {
   readonly alertAcks?: AlertAckStore;
   /** Whether the store can save (the core's StoreHealthMonitor): banner, alerts. */
   readonly store?: { readonly state$: BehaviorSubject<StoreHealth> };
+  /**
+   * A background read or write of these services failed (nobody's caller sees it): the host
+   * passes the core's `reportReadError`, so damage met here is shown and stops writing.
+   */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 export async function startDashboardServices(
   options: DashboardOptions,
 ): Promise<DashboardServices> {
   const store = options.store;
+  const onError = options.onError ? { onError: options.onError } : {};
   const activity = await ActivityService.start({
     db: options.db,
     ...(options.now ? { now: options.now } : {}),
     ...(options.thresholds ? { thresholds: options.thresholds } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
+    ...onError,
   });
   const alerts = await AlertService.start({
     db: options.db,
@@ -66,6 +73,7 @@ export async function startDashboardServices(
     ...(options.alertAcks ? { acks: options.alertAcks } : {}),
     ...(store ? { extraRules: () => storeAlerts(store.state$.value) } : {}),
     ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
+    ...onError,
   });
   const status = await StatusService.start({
     db: options.db,
@@ -73,9 +81,15 @@ export async function startDashboardServices(
     relay: options.relay,
     ...(store ? { store: () => store.state$.value } : {}),
     ...(options.alertTickMs !== undefined ? { tickMs: options.alertTickMs } : {}),
+    ...onError,
   });
   // A store fault is news at once, not at the next tick.
-  const storeWatch = store?.state$.subscribe(() => void alerts.evaluate().catch(() => undefined));
+  const storeWatch = store?.state$.subscribe(
+    () =>
+      void alerts
+        .evaluate()
+        .catch((error: unknown) => options.onError?.(error, 'alert evaluation')),
+  );
   return {
     activity,
     alerts,

@@ -226,6 +226,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
           thresholds: () => settings.get().thresholds,
           capacity: () => settings.get().capacity,
           ...(venue.alertAcks ? { alertAcks: venue.alertAcks } : {}),
+          onError: (error, what) => core.reportReadError(error, what),
         });
       } catch (error) {
         await nats.close();

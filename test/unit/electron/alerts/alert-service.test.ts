@@ -210,7 +210,12 @@ describe('AlertService', () => {
 
   async function setup(
     db: GateOpsDatabase,
-    options: { relay?: ManualRelayStatus; acks?: AlertAckStore; now?: () => number } = {},
+    options: {
+      relay?: ManualRelayStatus;
+      acks?: AlertAckStore;
+      now?: () => number;
+      onError?: (error: unknown, what: string) => void;
+    } = {},
   ) {
     const relay = options.relay ?? new ManualRelayStatus(live);
     const activity = await ActivityService.start({
@@ -224,6 +229,7 @@ describe('AlertService', () => {
       relay,
       tickMs: 0,
       ...(options.acks ? { acks: options.acks } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
     });
     open.push(activity, alerts);
     return { activity, alerts, relay };
@@ -407,5 +413,28 @@ describe('AlertService', () => {
     expect(raised.map((r) => r.map((a) => [a.kind, a.severity]))).toEqual([
       [['relay-auth', 'critical']],
     ]);
+  });
+
+  it('passes a failed background evaluation to the host (damage must not be swallowed)', async () => {
+    const db = await memoryDb();
+    open.push(db);
+    const failed = new Promise<{ error: unknown; what: string }>(
+      (resolve) =>
+        void setup(db, { onError: (error, what) => resolve({ error, what }) }).then(() => {
+          // The file turns out not to be a database when the backlog is read.
+          db.quarantine.storageInstance.count = () =>
+            Promise.reject(
+              Object.assign(new Error('file is not a database'), {
+                code: 'ERR_SQLITE_ERROR',
+                errcode: 26,
+              }),
+            );
+          // A quarantined event changes the activity model: the evaluation it schedules fails.
+          void db.quarantine.insert(quarantined(1));
+        }),
+    );
+    const { error, what } = await failed;
+    expect(what).toBe('alert evaluation');
+    expect(error).toMatchObject({ errcode: 26, message: 'file is not a database' });
   });
 });
