@@ -120,7 +120,9 @@ describe('NATS sync in Settings (headless, Chromium)', () => {
       await page.keyboard.press('t');
       const panel = page.getByTestId('team-nats');
       await panel.waitFor();
-      await expect.poll(() => panel.getAttribute('data-link')).toBe('connected');
+      await expect
+        .poll(() => panel.getAttribute('data-link'), { timeout: 30_000 })
+        .toBe('connected');
       const link = panel.getByTestId('team-nats-link');
       expect(await link.innerText()).toContain(
         `NATS link: connected to ${server.url.replace('nats://', '')}`,
@@ -129,7 +131,7 @@ describe('NATS sync in Settings (headless, Chromium)', () => {
       expect(await panel.innerText()).toMatch(/venue e2e-venue via nats:\/\/127\.0\.0\.1:\d+/);
       expect(await panel.innerText()).toContain('(from Settings)');
       await expect
-        .poll(() => panel.getByTestId('team-nats-collection').count())
+        .poll(() => panel.getByTestId('team-nats-collection').count(), { timeout: 30_000 })
         .toBeGreaterThanOrEqual(3);
       // This laptop's own presence makes its venue's freshness known.
       await expect

@@ -89,7 +89,7 @@ async function scenario(collection: RxCollection<AckDoc>): Promise<void> {
   await firstValueFrom(
     collection.count().$.pipe(filter((n) => n === local.length + remote.length)),
   );
-  await expect.poll(() => pendingCount(state())).toBe(local.length);
+  await expect.poll(() => pendingCount(state()), { timeout: 30_000 }).toBe(local.length);
 
   release();
   await replication.awaitInSync();
