@@ -26,10 +26,7 @@ function ack(n: number, laptopId: string): AckDoc {
   return { id: ackDocId(alertId, laptopId), alertId, laptopId, author: 'North', at: 1_000 + n };
 }
 
-async function database(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  storage: RxStorage<any, any>,
-): Promise<RxCollection<AckDoc>> {
+async function database(storage: RxStorage<any, any>): Promise<RxCollection<AckDoc>> {
   const db: RxDatabase<{ acks: RxCollection<AckDoc> }> = await createRxDatabase({
     name: `p${randomDocId()
       .replace(/[^a-z0-9]/gi, '')
