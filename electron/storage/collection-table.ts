@@ -3,8 +3,9 @@
  *
  *   "<t>"      rid INTEGER PRIMARY KEY, id TEXT UNIQUE, deleted, irr, lwt, rev, extra, data,
  *              plus a VIRTUAL generated column per indexed field (stored nowhere)
- *   indexes    one SQL index per RxDB index: (irr, its columns…); queries read irr = 0 only
- *              (irr leads, so the range stays one index seek and OFFSET/count never touch
+ *   indexes    one SQL index per RxDB index: (irr, its columns…) less the trailing primary key
+ *              (format 3, see sqlIndexColumns; format-2 files keep it); queries read irr = 0
+ *              only (irr leads, so the range stays one index seek and OFFSET/count never touch
  *              the table); one partial index on lwt of tombstones (cleanup)
  *   "<t>__irr" (ix, key, rid) WITHOUT ROWID: the exact RxDB index keys of documents with an
  *              irregular indexed value (irr = 1), whose SQL columns do not order like RxDB
@@ -121,7 +122,7 @@ export class CollectionTable implements RowSource {
     this.layouts.forEach((layout, i) => {
       this.db.exec(
         `CREATE INDEX ${quoteIdentifier(`${this.tableName}__i${i}`)} ON ${this.table}` +
-          ` (irr, ${layout.columns.map(quoteIdentifier).join(', ')})`,
+          ` (irr, ${sqlIndexColumns(layout.columns).map(quoteIdentifier).join(', ')})`,
       );
     });
     // Partial: only tombstones are in it, so ordinary writes never pay for it.
@@ -505,6 +506,20 @@ export class CollectionTable implements RowSource {
 }
 
 type Row = [number, number, number, number, string, string | null, string];
+
+/**
+ * The columns of an RxDB index's SQL index (format 3): without the primary key RxDB puts last.
+ * Every entry would carry the 22-byte id besides the row id SQLite keeps anyway (about a fifth
+ * of a check-in's index bytes); ties on the other fields are rare, and the queries' ORDER BY
+ * still ends with `id`, which SQLite sorts within each group of equal leading values as it
+ * walks ("TEMP B-TREE FOR LAST TERM"), still in index order and stopping early. An index of the
+ * primary key alone keeps it.
+ */
+export function sqlIndexColumns(columns: readonly string[]): readonly string[] {
+  const rest = columns.slice(0, -1);
+  const last = columns[columns.length - 1];
+  return last === 'id' && rest.some((c) => c !== 'deleted') ? rest : columns;
+}
 
 function sameValues(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
   if (a.length !== b.length) return false;

@@ -20,6 +20,7 @@ import {
   getQueryPlan,
   getSchemaByObjectPath,
   getSortComparator,
+  prepareQuery,
   type FilledMangoQuery,
   type PreparedQuery,
   type RxJsonSchema,
@@ -78,6 +79,8 @@ export function runQuery(
       return out.slice(skip, wanted);
     }
   } else {
+    const both = bothDeletedStates(source, schema, query, skip, wanted);
+    if (both) return both;
     const choice = walkableIndex(schema, query, plan);
     if (choice) {
       const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending);
@@ -153,6 +156,51 @@ function rangeDocs(
 
 function matcherOf(schema: Schema, query: Query): (doc: never) => boolean {
   return getQueryMatcher(schema as never, query as never) as (doc: never) => boolean;
+}
+
+/**
+ * A descending or mixed sort whose selector leaves `_deleted` open (storage-level callers; RxDB's
+ * collections always pin it): RxDB's indexes all start with `_deleted`, so its planner finds no
+ * index prefix for the other pinned fields and picks `[_meta.lwt, id]`, a full read and sort.
+ * Instead: the walk for live documents and the walk for tombstones, each the first `wanted` in
+ * order, merged by RxDB's comparator (the first `wanted` of the union are among those). Only
+ * when both walk; otherwise undefined and the caller goes on as before.
+ */
+function bothDeletedStates(
+  source: RowSource,
+  schema: Schema,
+  query: Query,
+  skip: number,
+  wanted: number,
+): Doc[] | undefined {
+  if (query.index || query.selector === undefined || '_deleted' in query.selector) return undefined;
+  const parts: Doc[][] = [];
+  for (const deleted of [false, true]) {
+    const sub = {
+      ...query,
+      selector: { ...query.selector, _deleted: { $eq: deleted } },
+      skip: 0,
+      limit: wanted === Infinity ? undefined : wanted,
+    };
+    const prepared = prepareQuery(schema as never, sub as never);
+    // Inclusive bounds only: cut to an index part (multipleOf), `$gt 2.125` would skip 2.13,
+    // which the full read this replaces returns; an inclusive range is always a superset.
+    const plan = prepared.queryPlan;
+    if (plan.sortSatisfiedByIndex || !plan.inclusiveStart || !plan.inclusiveEnd) return undefined;
+    const choice = walkableIndex(schema, sub as Query, plan);
+    if (!choice || !choice.plan.inclusiveStart || !choice.plan.inclusiveEnd) return undefined;
+    const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending);
+    if (!ordered?.regular) return undefined;
+    // Always RxDB's matcher: the index range may hold more than the selector (see above).
+    const matches = matcherOf(schema, sub as Query);
+    parts.push(grouped(ordered, choice.walk.runKey, schema, sub as Query, matches, 0, wanted));
+  }
+  queryRunnerStats.walks++;
+  const compare = getSortComparator(schema as never, query as never) as unknown as (
+    a: Doc,
+    b: Doc,
+  ) => number;
+  return parts.flat().sort(compare).slice(skip, wanted);
 }
 
 type Walk = { descending: boolean; runKey: (doc: Doc) => string };

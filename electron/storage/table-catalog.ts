@@ -7,8 +7,16 @@ import type { DatabaseSync } from 'node:sqlite';
 
 export const CATALOG = 'rx_storage_tables';
 
-/** 1: stored `ixK` key columns (legacy). 2: generated columns + partial indexes. */
-export type TableFormat = 1 | 2;
+/**
+ * 1: stored `ixK` key columns (legacy). 2: generated columns + partial indexes, each SQL index
+ * ending with the primary key as RxDB's index does. 3: as 2, without the primary key at the end
+ * of an SQL index (ties are sorted by SQL on the stored id column; see collection-table.ts).
+ * Format-2 tables are used as they are: only their index definitions differ.
+ */
+export type TableFormat = 1 | 2 | 3;
+
+/** The format new tables get. */
+export const CURRENT_FORMAT: TableFormat = 3;
 
 export type CatalogEntry = Readonly<{
   name: string;
@@ -65,7 +73,7 @@ export function readEntry(db: DatabaseSync, name: string): CatalogEntry | undefi
     collection: row.collection as string,
     version: Number(row.version),
     indexes: row.indexes as string,
-    format: Number(row.format) === 2 ? 2 : 1,
+    format: Number(row.format) === 3 ? 3 : Number(row.format) === 2 ? 2 : 1,
     fullText: (row.full_text as string | null) ?? null,
     convertingFrom: (row.converting_from as string | null) ?? null,
     convertedUpTo: Number(row.converted_up_to ?? 0),

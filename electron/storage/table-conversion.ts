@@ -18,7 +18,7 @@ import { LegacyCollectionTable } from './legacy-collection-table';
 import { ensurePageSize } from './page-size';
 import { quoteIdentifier } from './sql-names';
 import type { SqliteConnection } from './sqlite-connection';
-import { readEntry, writeEntry, type CatalogEntry } from './table-catalog';
+import { CURRENT_FORMAT, readEntry, writeEntry, type CatalogEntry } from './table-catalog';
 import type { TableRequest } from './table-request';
 
 const CHUNK = 5_000;
@@ -38,7 +38,7 @@ export async function convertLegacyTable(
     const legacyName = `${request.tableName}--format1`;
     const started: CatalogEntry = {
       ...current,
-      format: 2,
+      format: CURRENT_FORMAT,
       fullText: fullText ? fullTextSignature(fullText) : null,
       convertingFrom: legacyName,
       convertedUpTo: 0,

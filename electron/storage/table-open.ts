@@ -17,6 +17,7 @@ import { fullTextSignature, type FullTextOptions } from './full-text';
 import { LegacyCollectionTable } from './legacy-collection-table';
 import type { SqliteConnection } from './sqlite-connection';
 import {
+  CURRENT_FORMAT,
   ensureCatalog,
   readEntry,
   versionsOf,
@@ -84,7 +85,7 @@ function createTable(
         collection: request.collectionName,
         version: request.schema.version,
         indexes,
-        format: 2,
+        format: CURRENT_FORMAT,
         fullText: request.fullText ? fullTextSignature(request.fullText) : null,
         convertingFrom: null,
         convertedUpTo: 0,

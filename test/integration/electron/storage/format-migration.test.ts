@@ -135,7 +135,7 @@ describe('file format 1 → 2', () => {
     expect(after.pageSize).toBe(16_384);
     expect(after.leftovers).toEqual([]);
     for (const table of after.tables) {
-      expect(table).toMatchObject({ format: 2, converting_from: null });
+      expect(table).toMatchObject({ format: 3, converting_from: null });
     }
   });
 
@@ -151,7 +151,7 @@ describe('file format 1 → 2', () => {
     expect([...all.documents].sort(byId as never)).toEqual([...expected['items--v0']!].sort(byId));
     const tables = inspect(path.join(dir, 'gate-ops.sqlite')).tables;
     expect(tables.find((t) => t.name === 'items--v0')).toMatchObject({ format: 1 });
-    expect(tables.find((t) => t.name === 'items--v1')).toMatchObject({ format: 2 });
+    expect(tables.find((t) => t.name === 'items--v1')).toMatchObject({ format: 3 });
     await older.remove();
     await newer.close();
   });
@@ -202,7 +202,7 @@ describe('file format 1 → 2', () => {
     expect(after.integrity).toBe('ok');
     expect(after.pageSize).toBe(16_384);
     expect(after.tables).toEqual([
-      expect.objectContaining({ name: 'items--v0', format: 2, converting_from: null }),
+      expect.objectContaining({ name: 'items--v0', format: 3, converting_from: null }),
     ]);
     expect(after.leftovers).toEqual([]);
   }, 120_000);
