@@ -6,12 +6,19 @@
  *   in this run (the baseline: filling the hub from the relay simulator through ingest);
  * - live propagation relay → A → hub → C at 20 and 200 check-ins/s: p50/p99 from the relay
  *   sending an event to C holding it (A is a `gate-ops headless` child; hub and C in here);
- * - hub memory (RSS) with 10 simulated peers (each pulls the whole store and follows the
- *   change stream, as a joined laptop does) and N stored, against the hub alone.
+ * - hub memory (RSS) with 10 laptops joined (simulated peers: each pairs, pulls from where it
+ *   left off and follows the change stream while 2,000 new check-ins are written on the hub)
+ *   and M stored (1,000,000 × scale; VENUE_HUB_STORED sets M), against the same hub alone. The
+ *   hub runs in its own process on a store written straight into its storage
+ *   (bench/venue-hub-store.ts, cached in the temp dir), so the peers' memory is not counted.
+ * - CPU per check-in of each process on the live path, against relay → one laptop (the figure
+ *   that holds when the machine is shared: latency on 2 loaded cores is mostly waiting).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { firstValueFrom, filter, skip } from 'rxjs';
 import { startCore, type Core } from '../electron/app';
 import { openStore, randomDocId, type OpenStore } from '../electron/db';
@@ -21,9 +28,11 @@ import { parseJoinCode } from '../electron/sync/pairing/join-code';
 import { startLaptop } from '../test/helpers/laptop-process';
 import { TOKEN } from '../test/helpers/relay';
 import { fmt, percentile, table } from './bench-common';
+import { venueHubStore } from './venue-hub-store';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.max(2000, Math.round(100_000 * SCALE));
+const M = Number(process.env.VENUE_HUB_STORED ?? Math.max(20_000, Math.round(1_000_000 * SCALE)));
 const HUB_ROLE = { kind: 'hub', host: '127.0.0.1', port: 0 } as const;
 
 const dir = mkdtempSync(join(tmpdir(), 'gateops-bench-sync-'));
@@ -43,7 +52,10 @@ const storeNamed =
  * Relay → one laptop (in this process, ingest only), `total` events generated at `rate` once it
  * is connected: sent → stored latencies, sorted.
  */
-async function liveIngestOnly(rate: number, total: number): Promise<number[]> {
+async function liveIngestOnly(
+  rate: number,
+  total: number,
+): Promise<{ latencies: number[]; cpuMsPerCheckIn: number }> {
   const relay = await startRelaySimulator({
     token: TOKEN,
     seed: 7 + rate,
@@ -79,6 +91,7 @@ async function liveIngestOnly(rate: number, total: number): Promise<number[]> {
   });
   await connected;
   const started = performance.now();
+  const cpu0 = ownCpuMs();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
@@ -90,16 +103,119 @@ async function liveIngestOnly(rate: number, total: number): Promise<number[]> {
     }, 5);
   });
   await stored;
+  const cpuMsPerCheckIn = (ownCpuMs() - cpu0) / latencies.length;
   sub.unsubscribe();
   await core.close();
   await relay.stop();
-  return latencies.sort((x, y) => x - y);
+  return { latencies: latencies.sort((x, y) => x - y), cpuMsPerCheckIn };
 }
 
 /** The CloudEvents id of a stored check-in: a field in the v0 document, in `event` from v1 on. */
 function cloudEventId(doc: unknown): string {
   const d = doc as { ceId?: string; event?: { id?: string } };
   return d.ceId ?? d.event?.id ?? '';
+}
+
+/** CPU ms (user + system) a process has used so far, from /proc (Linux). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Hub memory: the hub alone in its own process on a store of M check-ins, then with 10
+ * simulated laptops joined (paired, in sync from the hub's newest checkpoint, following the
+ * change stream while 2,000 check-ins are written on the hub).
+ */
+async function hubMemory(): Promise<void> {
+  const store = venueHubStore(M, join(dir, 'memory-hub'), progress);
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'venue-hub-child.ts'),
+      store.dataDir,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) throw new Error('the hub process ended');
+      try {
+        return JSON.parse(r.value) as T;
+      } catch {
+        // a log line of the hub; not an answer
+      }
+    }
+  };
+  const ask = <T>(line: string): Promise<T> => {
+    child.stdin!.write(`${line}\n`);
+    return next<T>();
+  };
+  try {
+    const started = await next<{ code: string; rss: number }>();
+    const alone = await ask<{ rss: number }>('rss');
+    const peers: HubLink[] = [];
+    const received: number[] = [];
+    let allReceived = (): void => undefined;
+    const WRITES = 2000;
+    const done = new Promise<void>((resolve) => (allReceived = resolve));
+    for (let i = 0; i < 10; i++) {
+      const link = new HubLink({
+        code: parseJoinCode(started.code),
+        laptopId: randomDocId(),
+        name: () => `peer ${i}`,
+      });
+      link.start();
+      peers.push(link);
+      received.push(0);
+    }
+    await Promise.all(
+      peers.map((p) => firstValueFrom(p.state$.pipe(filter((s) => s.kind === 'live')))),
+    );
+    await Promise.all(
+      peers.map(async (p, i) => {
+        p.changes('checkins').subscribe((f) => {
+          received[i]! += f.documents.length;
+          if (received.every((n) => n >= WRITES)) allReceived();
+        });
+        // In sync already: a pull from the hub's newest checkpoint brings nothing.
+        const r = (await p.request({
+          t: 'pull',
+          c: 'checkins',
+          checkpoint: store.newest,
+          limit: 1000,
+        })) as { documents: unknown[] };
+        if (r.documents.length !== 0) throw new Error('a peer was not in sync');
+      }),
+    );
+    await ask('write ' + WRITES);
+    await done;
+    const withPeers = await ask<{ rss: number; peak: number }>('rss');
+    rows.push([
+      `hub RSS, ${fmt(M)} check-ins stored, 10 laptops joined (2,000 new check-ins fanned out to them), MiB (peak)`,
+      `${fmt(withPeers.rss / 2 ** 20)} (${fmt(withPeers.peak / 2 ** 20)})`,
+      `${fmt(alone.rss / 2 ** 20)} (the same hub alone, same store)`,
+      `${fmt(withPeers.rss / alone.rss, 2)}×`,
+    ]);
+    for (const p of peers) await p.stop();
+    await ask('stop').catch(() => undefined);
+  } finally {
+    child.kill();
+  }
 }
 
 function untilCount(core: Core, n: number): Promise<unknown> {
@@ -166,54 +282,18 @@ try {
   await laptop.close();
   await relay.stop();
 
-  // Hub memory with 10 simulated peers pulling everything and following the stream.
-  (globalThis as { gc?: () => void }).gc?.();
-  const rssAlone = process.memoryUsage().rss;
-  const peers: HubLink[] = [];
-  for (let i = 0; i < 10; i++) {
-    const link = new HubLink({
-      code: parseJoinCode(code),
-      laptopId: randomDocId(),
-      name: () => `peer ${i}`,
-    });
-    link.start();
-    peers.push(link);
-  }
-  await Promise.all(
-    peers.map((p) => firstValueFrom(p.state$.pipe(filter((s) => s.kind === 'live')))),
-  );
-  let peak = rssAlone;
-  await Promise.all(
-    peers.map(async (p) => {
-      p.changes('checkins').subscribe();
-      let checkpoint: { id: string; lwt: number } | null = null;
-      for (;;) {
-        const r = (await p.request({ t: 'pull', c: 'checkins', checkpoint, limit: 1000 })) as {
-          documents: unknown[];
-          checkpoint: { id: string; lwt: number } | null;
-        };
-        peak = Math.max(peak, process.memoryUsage().rss);
-        if (r.documents.length < 1000) break;
-        checkpoint = r.checkpoint;
-      }
-    }),
-  );
-  const rssPeers = process.memoryUsage().rss;
-  progress('10 peers pulled everything');
-  rows.push([
-    `hub RSS with 10 peers joined (${fmt(unique)} stored), MiB (peak during their initial pulls)`,
-    `${fmt(rssPeers / 2 ** 20)} (${fmt(peak / 2 ** 20)})`,
-    `${fmt(rssAlone / 2 ** 20)} (hub alone)`,
-    `${fmt(rssPeers / rssAlone, 2)}×`,
-  ]);
-  for (const p of peers) await p.stop();
   await hub.close();
+
+  await hubMemory();
 
   // Live propagation relay → A → hub → C.
   for (const rate of [20, 200]) {
     const seconds = Math.max(5, Math.round(20 * SCALE));
     // Baseline: relay → one laptop, ingest only (no venue sync), at the same rate.
-    const ingestOnly = await liveIngestOnly(rate, rate * seconds);
+    const { latencies: ingestOnly, cpuMsPerCheckIn: ingestCpu } = await liveIngestOnly(
+      rate,
+      rate * seconds,
+    );
     // No live timer of its own: events are generated at the rate below once A is connected,
     // so every measured event is a live one (not a backlog A fetched on connecting).
     const live = await startRelaySimulator({
@@ -277,6 +357,8 @@ try {
     await relayConnected;
     progress(`live ${rate}/s: A joined`);
     const started = performance.now();
+    const cpu0 = ownCpuMs();
+    const aCpu0 = cpuMsOf(a.child.pid!);
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const due = Math.min(target, Math.floor(((performance.now() - started) / 1000) * rate));
@@ -288,6 +370,8 @@ try {
       }, 5);
     });
     await arrived;
+    const hubAndC = (ownCpuMs() - cpu0) / latencies.length;
+    const onA = (cpuMsOf(a.child.pid!) - aCpu0) / latencies.length;
     sub.unsubscribe();
     hubSub.unsubscribe();
     latencies.sort((x, y) => x - y);
@@ -303,6 +387,12 @@ try {
       `${fmt(percentile(toHub, 50))} / ${fmt(percentile(toHub, 99))}`,
       '',
       '',
+    ]);
+    rows.push([
+      `  CPU ms per check-in at ${rate}/s: A (relay + push) / hub + C (one process here)`,
+      `${fmt(onA, 2)} / ${fmt(hubAndC, 2)}`,
+      `${fmt(ingestCpu, 2)} (relay → one laptop, ingest only)`,
+      `${fmt(onA / ingestCpu, 2)}× / ${fmt(hubAndC / ingestCpu, 2)}×`,
     ]);
     await a.stop();
     await c.close();
