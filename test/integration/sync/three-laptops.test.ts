@@ -234,8 +234,12 @@ describe('venue sync: three laptops in three processes', () => {
       ]);
       await Promise.all([a, c].map((l) => l.sync((s) => s.link === 'live')));
       step('A and C joined B');
+      // Each ends holding every check-in with nothing to push, and seeing the whole team (the
+      // roster reaches C with the next team frame after A's join).
       await Promise.all(
-        [a, b2, c].map((l) => l.sync((s) => s.checkins === total && s.pending === 0)),
+        [a, b2, c].map((l) =>
+          l.sync((s) => s.checkins === total && s.pending === 0 && s.laptops === 3),
+        ),
       );
 
       for (const l of [a, b2, c]) expect(await l.stop()).toBe(0);

@@ -132,8 +132,12 @@ it(
       if ((await core.db.checkins.count().exec()) >= 40) break;
       await firstValueFrom(core.db.checkins.storageInstance.changeStream());
     }
-    const seen = await nats(app, (v) =>
-      (v?.venuesSeen[0]?.laptops ?? []).some((l) => l.name === 'other' && l.checkins === 40),
+    // The pull counter is published with the next status after the write: wait for it too.
+    const seen = await nats(
+      app,
+      (v) =>
+        (v?.venuesSeen[0]?.laptops ?? []).some((l) => l.name === 'other' && l.checkins === 40) &&
+        (v?.collections['checkins']?.pulled ?? 0) >= 40,
     );
     expect(seen?.collections['checkins']?.pulled).toBe(40);
 
