@@ -19,10 +19,17 @@ function readEntry(): Entry {
   return { nav, depth: typeof state?.depth === 'number' ? state.depth : 0 };
 }
 
-/** Moves the focus into `view`'s table (or first control) once that view has rendered. */
+/**
+ * Moves the focus into `view`'s table (or first control) once that view has rendered. If the
+ * user puts the focus somewhere else before that (a click, a Tab), theirs wins: a late frame
+ * never pulls the focus back out of the control they just chose.
+ */
 function focusView(view: string, search: boolean): void {
   let tries = 0;
+  const before = document.activeElement;
   const attempt = () => {
+    const now = document.activeElement;
+    if (now !== before && now !== null && now !== document.body) return;
     const main = document.querySelector<HTMLElement>('main.content');
     const shown = main?.dataset['view'] === view;
     const target = !shown
