@@ -83,7 +83,13 @@ export function runQuery(
     if (both) return both;
     const choice = walkableIndex(schema, query, plan);
     if (choice) {
-      const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending);
+      // Ties on the index fields may come in any order: grouped() sorts every run.
+      const ordered = source.ordered(
+        rangeOfPlan(choice.plan),
+        choice.walk.descending,
+        undefined,
+        false,
+      );
       if (ordered?.regular) {
         queryRunnerStats.walks++;
         const walkMatches =
@@ -189,7 +195,12 @@ function bothDeletedStates(
     if (plan.sortSatisfiedByIndex || !plan.inclusiveStart || !plan.inclusiveEnd) return undefined;
     const choice = walkableIndex(schema, sub as Query, plan);
     if (!choice || !choice.plan.inclusiveStart || !choice.plan.inclusiveEnd) return undefined;
-    const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending);
+    const ordered = source.ordered(
+      rangeOfPlan(choice.plan),
+      choice.walk.descending,
+      undefined,
+      false,
+    );
     if (!ordered?.regular) return undefined;
     // Always RxDB's matcher: the index range may hold more than the selector (see above).
     const matches = matcherOf(schema, sub as Query);

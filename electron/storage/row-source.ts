@@ -32,8 +32,17 @@ export type OrderedRows = Readonly<{
 }>;
 
 export interface RowSource {
-  /** Rows of `range` in index order, or undefined when the range has no exact SQL form here. */
-  ordered(range: PlanRange, descending: boolean, page?: Page): OrderedRows | undefined;
+  /**
+   * Rows of `range` in index order, or undefined when the range has no exact SQL form here.
+   * `tiesSorted: false`: rows equal on every index field but the primary key may come in any
+   * order among themselves (the caller sorts such runs itself: the descending walk).
+   */
+  ordered(
+    range: PlanRange,
+    descending: boolean,
+    page?: Page,
+    tiesSorted?: boolean,
+  ): OrderedRows | undefined;
   /** Documents in `range`, or undefined when that cannot be counted in SQL. */
   count(range: PlanRange): number | undefined;
   /** Every stored document, tombstones included (the fallback path). */

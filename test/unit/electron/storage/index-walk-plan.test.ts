@@ -1,7 +1,9 @@
 /**
  * Backward index walks, checked on SQLite's own plan: a descending (or mixed) sort must be read
  * from an index in order, with no sort step ("USE TEMP B-TREE FOR ORDER BY") that would read the
- * whole range first; only ties on all of the index's fields are sorted (by id) as they come. Selectors carry `_deleted: false`, as every RxQuery's does, except one.
+ * whole range first, and no sort of ties either (format 3 indexes end before the id; the walk
+ * sorts each run of equal values itself). Selectors carry `_deleted: false`, as every RxQuery's
+ * does, except one.
  */
 import type { StatementSync } from 'node:sqlite';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -104,10 +106,8 @@ it.each([
   for (const sql of walks) {
     const detail = plan(sql);
     expect(detail).toMatch(/USING (COVERING )?INDEX/);
-    // A sort of the whole range first is what must not happen. Ties of the index's fields are
-    // put in id order as the walk goes (format 3 indexes end before the id): "TEMP B-TREE FOR
-    // LAST TERM OF ORDER BY" sorts each group of equal leading values and streams.
-    expect(detail).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
-    expect(detail).not.toMatch(/TEMP B-TREE FOR (RIGHT PART|LAST \d+ TERMS)/);
+    // No sort step at all: not of the whole range, and not of ties on the index's fields
+    // ("TEMP B-TREE FOR LAST TERM OF ORDER BY", 0.3 ms a page): the walk sorts its runs.
+    expect(detail).not.toMatch(/TEMP B-TREE/);
   }
 });
