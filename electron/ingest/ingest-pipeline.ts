@@ -30,7 +30,7 @@ import type { RelaySink } from '../relay';
 import { commitBatch, type BatchResult, type IncomingMessage } from './batch-commit';
 import { CursorRule } from './cursor-rule';
 import { classifyStoreError, type StoreFaultInfo } from './store-fault';
-import { isSameRelay, relayIdentity } from './relay-identity';
+import { isSameRelay, relayIdentityAsync } from './relay-identity';
 
 export interface BatchCommitted extends BatchResult {
   readonly committedAt: number;
@@ -137,9 +137,12 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   }
 
   static async open(options: IngestOptions): Promise<IngestPipeline> {
+    const digesting = options.relay === undefined ? null : relayIdentityAsync(options.relay);
+    // Awaited below; should reading the totals fail first, its failure is the one reported.
+    digesting?.catch(() => undefined);
     let totals = await readIngestTotals(options.db);
     if (options.relay !== undefined) {
-      const identity = relayIdentity(options.relay);
+      const identity = await digesting!;
       if (!isSameRelay(totals.cursorRelay, options.relay)) {
         // Another relay's sequences mean nothing here: start from this relay's beginning.
         totals = { ...totals, cursor: null, latest: null, cursorRelay: identity };

@@ -6,13 +6,55 @@
  * `?venue=A` and `?venue=B` stay two relays while a rotated token stays the same one. The digest
  * is scrypt (slow on purpose: a short query value cannot be guessed back from a stolen file).
  */
-import { scryptSync } from 'node:crypto';
+import { scrypt, scryptSync } from 'node:crypto';
 import { CREDENTIAL_PARAM, redactUrl } from '../../shared/redact';
 
 export const DEMO_RELAY = 'demo';
 
+/**
+ * Identities already digested in this process: scrypt takes about 100 ms on purpose, and opening
+ * ingest needs the identity two or three times (313 ms of a start at 100k stored). Only in
+ * memory, a handful of relays at most.
+ */
+const digested = new Map<string, string>();
+const MAX_DIGESTED = 16;
+
 export function relayIdentity(url: string): string {
   if (url === DEMO_RELAY) return DEMO_RELAY;
+  const known = digested.get(url);
+  if (known !== undefined) return known;
+  return remember(url, digestIdentity(url));
+}
+
+/**
+ * The same, digested on libuv's thread pool: a start does its other work meanwhile instead of
+ * waiting on the main thread (it is remembered for the synchronous calls after it).
+ */
+export async function relayIdentityAsync(url: string): Promise<string> {
+  if (url === DEMO_RELAY) return DEMO_RELAY;
+  const known = digested.get(url);
+  if (known !== undefined) return known;
+  const what = identityInput(url);
+  const digest = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(what, SALT, 16, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+  return remember(url, `${redactUrl(url)} #${digest.toString('base64url')}`);
+}
+
+function remember(url: string, identity: string): string {
+  if (digested.size >= MAX_DIGESTED) digested.clear();
+  digested.set(url, identity);
+  return identity;
+}
+
+const SALT = 'gate-ops relay identity';
+
+function digestIdentity(url: string): string {
+  const digest = scryptSync(identityInput(url), SALT, 16).toString('base64url');
+  return `${redactUrl(url)} #${digest}`;
+}
+
+function identityInput(url: string): string {
   let what: string;
   try {
     const u = new URL(url);
@@ -22,8 +64,7 @@ export function relayIdentity(url: string): string {
   } catch {
     what = JSON.stringify(['invalid', url]);
   }
-  const digest = scryptSync(what, 'gate-ops relay identity', 16).toString('base64url');
-  return `${redactUrl(url)} #${digest}`;
+  return what;
 }
 
 /**

@@ -29,17 +29,26 @@ export interface CheckInFields {
 
 /** The fields of a check-in whose `data` passed the contract. */
 export function checkInFields(data: CheckInData): CheckInFields {
+  return checkInFieldsFrom(data, parseRfc3339(data.checked_in_at)!);
+}
+
+/** The same, with `checked_in_at` already parsed (the fast path parsed it while checking it). */
+export function checkInFieldsFrom(data: CheckInData, checkedInAt: number): CheckInFields {
   return {
     ticketId: data.ticket_id,
-    checkedInAt: parseRfc3339(data.checked_in_at)!,
+    checkedInAt,
     gate: data.gate ?? '',
     deviceId: data.device_id ?? '',
     sessionId: data.scanner_session_id,
     eventId: data.event_id,
-    nameLower: (data.attendee.name ?? '').toLowerCase().slice(0, SEARCH_KEY_LENGTH),
-    emailLower: (data.attendee.email ?? '').toLowerCase().slice(0, SEARCH_KEY_LENGTH),
+    nameLower: searchKey(data.attendee.name),
+    emailLower: searchKey(data.attendee.email),
     fingerprint: fingerprint(data),
   };
+}
+
+function searchKey(value: string | undefined): string {
+  return value ? value.toLowerCase().slice(0, SEARCH_KEY_LENGTH) : '';
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { checkInFields, dedupeKey, type CheckInFields } from './check-in';
+import { fastCheckInFields } from './fast-check-in';
 import { jsonPath, reason, type Reason, type ReasonCode } from './reasons';
 import {
   CHECK_IN_TYPE,
@@ -118,27 +119,32 @@ export function classify(
 
 function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classification {
   let text: string;
-  let size: number;
+  // The exact UTF-8 size of a text message is wanted only for a refusal (a message of at most
+  // maxBytes / 3 characters cannot exceed maxBytes bytes): most messages are never measured.
+  // -1: not measured yet (sizeOf measures it).
+  let bytes = -1;
   if (typeof input === 'string') {
-    size = input.length > maxBytes ? input.length : utf8Size(input);
-    if (size > maxBytes) {
-      return rejected(
-        [reason('too_large', '$', `the message is ${size} bytes; the limit is ${maxBytes}`)],
-        input.slice(0, 1024),
-        size,
-        null,
-        true,
-        stamp(scanTopLevelSequence(input)),
-      );
+    if (input.length * 3 > maxBytes) {
+      bytes = input.length > maxBytes ? input.length : utf8Size(input);
+      if (bytes > maxBytes) {
+        return rejected(
+          [reason('too_large', '$', `the message is ${bytes} bytes; the limit is ${maxBytes}`)],
+          input.slice(0, 1024),
+          bytes,
+          null,
+          true,
+          stamp(scanTopLevelSequence(input)),
+        );
+      }
     }
     text = input;
   } else {
-    size = input.byteLength;
-    if (size > maxBytes) {
+    bytes = input.byteLength;
+    if (bytes > maxBytes) {
       return rejected(
-        [reason('too_large', '$', `the message is ${size} bytes; the limit is ${maxBytes}`)],
+        [reason('too_large', '$', `the message is ${bytes} bytes; the limit is ${maxBytes}`)],
         lossyDecoder.decode(input.subarray(0, 1024)),
-        size,
+        bytes,
         null,
         true,
         stamp(scanTopLevelSequence(input)),
@@ -150,7 +156,7 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
       return rejected(
         [reason('invalid_utf8', '$', 'the message is not valid UTF-8 text')],
         lossyDecoder.decode(input),
-        size,
+        bytes,
         null,
         false,
         stamp(scanTopLevelSequence(input)),
@@ -167,7 +173,7 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
     return rejected(
       [reason('not_json', '$', `the message is not JSON (${clip(detail, 80)})`)],
       text,
-      size,
+      sizeOf(input, bytes),
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -176,14 +182,24 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
     return rejected(
       [reason('not_object', '$', `the message must be a JSON object, not ${got}`)],
       text,
-      size,
+      sizeOf(input, bytes),
     );
   }
   const parsedEvent = parsed as JsonObject;
   const sequence = stamp(parsedEvent['sequence']);
   const structural = checkStructure(parsedEvent);
+  const type = parsedEvent['type'];
+  if (structural.length === 0 && type === CHECK_IN_TYPE) {
+    // The common case, checked without zod (fast-check-in.ts); zod decides whenever it is not sure.
+    const fields = fastCheckInFields(parsedEvent);
+    const key = fields === null ? null : dedupeKey(parsedEvent);
+    if (fields !== null && key !== null) {
+      return { verdict: 'checkin', key, fields, sequence, event: parsedEvent, text };
+    }
+  }
   // Too deep: stop here (the schema walk must stay bounded). Forbidden keys: every other reason
   // is still wanted, so the schema checks a copy without them (nothing ever reads such a key).
+  const size = sizeOf(input, bytes);
   if (structural.some((r) => r.code === 'too_deep')) {
     return rejected(structural, text, size, safeKey(parsedEvent), false, sequence);
   }
@@ -198,9 +214,8 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
       sequence,
     );
 
-  const envelope = cloudEventEnvelopeSchema.safeParse(event, { reportInput: true });
-  const type = event['type'];
   if (typeof type === 'string' && type !== CHECK_IN_TYPE) {
+    const envelope = cloudEventEnvelopeSchema.safeParse(event, { reportInput: true });
     if (!envelope.success) return refuse(envelope.error.issues);
     if (structural.length > 0) return refuse([]);
     return { verdict: 'skipped', key: dedupeKey(event), type, sequence, event, text };
@@ -228,6 +243,10 @@ function classifyUnsafe(input: string | Uint8Array, maxBytes: number): Classific
     event,
     text,
   };
+}
+
+function sizeOf(input: string | Uint8Array, bytes: number): number {
+  return bytes >= 0 ? bytes : typeof input === 'string' ? utf8Size(input) : input.byteLength;
 }
 
 function safeKey(event: JsonObject): string | null {

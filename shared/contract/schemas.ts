@@ -18,6 +18,11 @@ export const MAX_SOURCE_LENGTH = 256;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 export const MAX_TEXT_LENGTH = 1024;
 
+/** Shared with the fast path (fast-check-in.ts), which must agree with these schemas. */
+export const SCHEMA_VERSION = /^(\d{1,4})\.(\d{1,4})$/;
+export const JSON_CONTENT_TYPE = /^application\/([\w.+-]*\+)?json\s*(;.*)?$/i;
+export const SUBJECT = /^check_in:.+$/;
+
 function fail(ctx: z.RefinementCtx, code: ReasonCode, message: string): void {
   ctx.addIssue({ code: 'custom', message, params: { reason: code } });
 }
@@ -44,7 +49,7 @@ const timestamp = z.string().superRefine((value, ctx) => {
 
 /** `major.minor` with major 1 passes; another major is "unsupported", not guessed at. */
 const schemaVersion = z.string().superRefine((value, ctx) => {
-  const m = /^(\d{1,4})\.(\d{1,4})$/.exec(value);
+  const m = SCHEMA_VERSION.exec(value);
   if (!m) fail(ctx, 'wrong_value', `schema version "${clip(value)}" is not of the form 1.x`);
   else if (m[1] !== '1')
     fail(
@@ -71,7 +76,7 @@ const dataschema = z.string().superRefine((value, ctx) => {
 });
 
 const jsonContentType = z.string().superRefine((value, ctx) => {
-  if (!/^application\/([\w.+-]*\+)?json\s*(;.*)?$/i.test(value)) {
+  if (!JSON_CONTENT_TYPE.test(value)) {
     fail(ctx, 'wrong_value', `data content type "${clip(value)}" is not JSON`);
   }
 });
@@ -119,7 +124,7 @@ export const checkInEventSchema = cloudEventEnvelopeSchema.extend({
   subject: z
     .string()
     .max(MAX_TEXT_LENGTH)
-    .regex(/^check_in:.+$/, { message: 'subject must look like check_in:<identifier>' })
+    .regex(SUBJECT, { message: 'subject must look like check_in:<identifier>' })
     .optional(),
   datacontenttype: jsonContentType.optional(),
   dataschema: dataschema.optional(),

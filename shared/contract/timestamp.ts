@@ -18,8 +18,7 @@ export function parseRfc3339(value: string): number | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
-  const daysInMonth = utc(year, month, 0).getUTCDate();
-  if (day > daysInMonth) return null;
+  if (day > daysInMonth(year, month)) return null;
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
     const oh = Number(zh);
@@ -29,11 +28,27 @@ export function parseRfc3339(value: string): number | null {
   }
   // A leap second (:60) is folded onto the next second; ordering is what matters here.
   const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
-  const at = utc(year, month - 1, day, hour, minute).getTime() + second * 1000 + ms;
+  const at =
+    (year >= 100
+      ? Date.UTC(year, month - 1, day, hour, minute)
+      : utc(year, month - 1, day, hour, minute).getTime()) +
+    second * 1000 +
+    ms;
   return at - offsetMinutes * 60_000;
 }
 
-/** Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days of a month (1–12) in the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/**
+ * Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written (the common
+ * years go through Date.UTC: no Date object per timestamp).
+ */
 function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0): Date {
   const d = new Date(0);
   d.setUTCFullYear(year, monthIndex, day);
