@@ -25,7 +25,7 @@ import {
 } from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
 import { fieldColumn, type FieldColumn, type SqlValue } from './index-columns';
-import type { Doc, OrderedRows, Page, PlanRange, RowSource } from './row-source';
+import type { Doc, OrderedRows, Page, PlanRange, RowSource, WalkHint } from './row-source';
 import { quoteIdentifier } from './sql-names';
 import { foldText, FullTextIndex, type FullTextOptions, type FullTextQuery } from './full-text';
 
@@ -272,7 +272,7 @@ export class CollectionTable implements RowSource {
     range: PlanRange,
     descending: boolean,
     page?: Page,
-    tiesSorted = true,
+    walk?: WalkHint,
   ): OrderedRows | undefined {
     const number = this.indexNumber(range.index);
     if (number === undefined) throw new Error(`index ${range.index.join(',')} is missing`);
@@ -284,23 +284,33 @@ export class CollectionTable implements RowSource {
     const paged = page !== undefined && where.exact && !hasIrregular;
     // The SQL index (format 3) ends before the primary key: ordering ties by id makes SQLite
     // sort each group of equal rows as it walks ("TEMP B-TREE FOR LAST TERM"), about 0.3 ms on
-    // a 50-row page. A caller that sorts runs itself (the descending walk) does without it.
+    // a 50-row page. A walk sorts its runs itself and does without it.
     const columns = this.layouts[number]!.columns;
-    const orderColumns = tiesSorted || hasIrregular ? columns : sqlIndexColumns(columns);
+    const orderColumns = walk && !hasIrregular ? sqlIndexColumns(columns) : columns;
     const order = orderColumns.map((c) => `${quoteIdentifier(c)} ${direction}`);
+    const chunked = !paged && walk !== undefined && Number.isFinite(walk.firstRows);
     // Lazy: a statement is only stepped (and so holds the table) while someone iterates.
     const native = lazy(() => {
       const statement = this.cached(
-        `native:${number}:${where.sql}:${direction}:${paged}:${orderColumns.length}`,
+        `native:${number}:${where.sql}:${direction}:${paged || chunked}:${orderColumns.length}`,
         () =>
           `SELECT ${ROW_COLUMNS} FROM ${this.table} ${this.indexedBy(number)}` +
           ` WHERE irr = 0${where.sql} ORDER BY ${order.join(', ')}` +
-          (paged ? ' LIMIT ? OFFSET ?' : ''),
+          (paged || chunked ? ' LIMIT ? OFFSET ?' : ''),
       );
       statement.setReturnArrays(true);
-      const params: SqlValue[] = [...where.params];
-      if (paged) params.push(page.limit === Infinity ? -1 : page.limit, page.skip);
-      return mapRows(statement.iterate(...(params as never[])) as Iterable<Row>);
+      const params = where.params as never[];
+      if (chunked) return chunks(statement, params, walk.firstRows);
+      if (paged) {
+        return mapRows(
+          statement.iterate(
+            ...params,
+            (page.limit === Infinity ? -1 : page.limit) as never,
+            page.skip as never,
+          ) as Iterable<Row>,
+        );
+      }
+      return mapRows(statement.iterate(...params) as Iterable<Row>);
     });
     if (!hasIrregular) return { rows: native, paged, regular: true, exact: where.exact };
     const irregular = this.irregularRows(number, keyRange, range, direction);
@@ -579,6 +589,18 @@ export function docOf(row: Row): Doc {
     doc._meta = extra._meta;
   }
   return doc;
+}
+
+/**
+ * A walk's rows: the first `first` in one call (node:sqlite's all() is about a quarter cheaper
+ * than stepping an iterator row by row), the rest, if the walk goes on, stepped one by one.
+ * Nothing else runs on the connection in between: a query is one synchronous call.
+ */
+function* chunks(statement: StatementSync, params: never[], first: number): Iterable<Doc> {
+  const head = statement.all(...params, first as never, 0 as never) as unknown as Row[];
+  for (const row of head) yield docOf(row);
+  if (head.length < first) return;
+  yield* mapRows(statement.iterate(...params, -1 as never, first as never) as Iterable<Row>);
 }
 
 /** An iterable whose source is only created when iteration starts. */

@@ -83,13 +83,11 @@ export function runQuery(
     if (both) return both;
     const choice = walkableIndex(schema, query, plan);
     if (choice) {
-      // Ties on the index fields may come in any order: grouped() sorts every run.
-      const ordered = source.ordered(
-        rangeOfPlan(choice.plan),
-        choice.walk.descending,
-        undefined,
-        false,
-      );
+      // Ties on the index fields may come in any order: grouped() sorts every run. One row
+      // past the page tells whether the last run goes on.
+      const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending, undefined, {
+        firstRows: wanted + 1,
+      });
       if (ordered?.regular) {
         queryRunnerStats.walks++;
         const walkMatches =
@@ -195,12 +193,9 @@ function bothDeletedStates(
     if (plan.sortSatisfiedByIndex || !plan.inclusiveStart || !plan.inclusiveEnd) return undefined;
     const choice = walkableIndex(schema, sub as Query, plan);
     if (!choice || !choice.plan.inclusiveStart || !choice.plan.inclusiveEnd) return undefined;
-    const ordered = source.ordered(
-      rangeOfPlan(choice.plan),
-      choice.walk.descending,
-      undefined,
-      false,
-    );
+    const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending, undefined, {
+      firstRows: wanted + 1,
+    });
     if (!ordered?.regular) return undefined;
     // Always RxDB's matcher: the index range may hold more than the selector (see above).
     const matches = matcherOf(schema, sub as Query);

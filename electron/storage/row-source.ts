@@ -17,6 +17,9 @@ export type PlanRange = Readonly<{
 
 export type Page = Readonly<{ skip: number; limit: number }>;
 
+/** A walk that sorts its runs itself and will most likely read about `firstRows` rows. */
+export type WalkHint = Readonly<{ firstRows: number }>;
+
 export type OrderedRows = Readonly<{
   rows: Iterable<Doc>;
   /** The page was applied in SQL (only when asked and possible). */
@@ -34,14 +37,14 @@ export type OrderedRows = Readonly<{
 export interface RowSource {
   /**
    * Rows of `range` in index order, or undefined when the range has no exact SQL form here.
-   * `tiesSorted: false`: rows equal on every index field but the primary key may come in any
-   * order among themselves (the caller sorts such runs itself: the descending walk).
+   * With `walk`, rows equal on every index field but the primary key may come in any order
+   * among themselves (the caller sorts such runs itself).
    */
   ordered(
     range: PlanRange,
     descending: boolean,
     page?: Page,
-    tiesSorted?: boolean,
+    walk?: WalkHint,
   ): OrderedRows | undefined;
   /** Documents in `range`, or undefined when that cannot be counted in SQL. */
   count(range: PlanRange): number | undefined;
