@@ -2,7 +2,7 @@
  * Marks where a search matched inside a cell, the way the search itself compares: substring,
  * case- and accent-insensitive ("bjorn" marks the "Björn" of "Björn Schmidt").
  */
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 
 /** Folds one character the way search does: no accents, lower case. */
 const fold = (c: string): string =>
@@ -53,20 +53,66 @@ function wordRanges(text: string, word: string): Array<[number, number]> {
   return out;
 }
 
+/**
+ * Where a text of `length` characters is cut so its last `keepEnd` stay in sight (0: no cut).
+ * A match that reaches into the kept end moves the cut to its start, so it is never split.
+ */
+export function middleCut(
+  length: number,
+  ranges: ReadonlyArray<readonly [number, number]>,
+  keepEnd: number,
+): number {
+  let split = keepEnd > 0 && length > keepEnd ? length - keepEnd : 0;
+  for (const [a, b] of ranges) if (a < split && split < b) split = a;
+  return split;
+}
+
 export function Highlight({
   text,
   query,
   empty = '—',
+  keepEnd = 0,
 }: {
   text: string;
   query: string;
   empty?: string;
+  /**
+   * Characters at the end that stay in sight when the cell is too narrow: the text is cut in
+   * the middle instead ("tkt-se5s…0001sl"), so a ticket's suffix (what people search by) is
+   * never the part hidden. A match is never split: one that reaches into the kept end is kept
+   * whole with it.
+   */
+  keepEnd?: number;
 }) {
   const shown = text === '' ? empty : text;
   const ranges = text === '' ? [] : matchRanges(text, query);
+  const split = middleCut(shown.length, ranges, keepEnd);
+  if (split === 0) {
+    return (
+      <span className="id" title={shown}>
+        {marked(shown, ranges, 0, shown.length)}
+      </span>
+    );
+  }
+  return (
+    <span className="id" title={shown} style={{ '--keep': shown.length - split } as CSSProperties}>
+      <span className="id-head">{marked(shown, ranges, 0, split)}</span>
+      {marked(shown, ranges, split, shown.length)}
+    </span>
+  );
+}
+
+/** `shown[from, to)` with the matches inside it marked (no range crosses `from` or `to`). */
+function marked(
+  shown: string,
+  ranges: ReadonlyArray<[number, number]>,
+  from: number,
+  to: number,
+): ReactNode[] {
   const parts: ReactNode[] = [];
-  let last = 0;
+  let last = from;
   ranges.forEach(([a, b], n) => {
+    if (b <= from || a >= to) return;
     if (a > last) parts.push(shown.slice(last, a));
     parts.push(
       <mark key={n} data-testid="match">
@@ -75,10 +121,6 @@ export function Highlight({
     );
     last = b;
   });
-  if (last < shown.length) parts.push(shown.slice(last));
-  return (
-    <span className="id" title={shown}>
-      {parts}
-    </span>
-  );
+  if (last < to) parts.push(shown.slice(last, to));
+  return parts;
 }

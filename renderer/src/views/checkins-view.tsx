@@ -111,9 +111,10 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
     {
       key: 'ticket',
       header: 'Ticket',
-      width: 'minmax(8rem, 1.8fr)',
+      width: 'minmax(8rem, 1.65fr)',
       sort: 'ticket',
-      render: (r) => mark(r.ticketId),
+      // Cut in the middle when narrow: the suffix (what a ticket is searched by) stays.
+      render: (r) => <Highlight text={r.ticketId} query={query} keepEnd={6} />,
     },
     {
       key: 'name',
@@ -126,7 +127,7 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
     {
       key: 'email',
       header: 'E-mail',
-      width: 'minmax(9rem, 2fr)',
+      width: 'minmax(9rem, 1.65fr)',
       sort: 'email',
       render: (r) => mark(r.attendeeEmail ?? ''),
     },
@@ -143,7 +144,7 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
       width: 'minmax(5rem, 1fr)',
       render: (r) => mark(r.sessionId),
     },
-    idColumn('product', 'Product', 'minmax(4.5rem, 0.8fr)', (r) => r.productId),
+    idColumn('product', 'Product', 'minmax(4.5rem, 1.3fr)', (r) => r.productId),
     {
       key: 'flag',
       header: '',
