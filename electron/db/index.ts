@@ -33,3 +33,4 @@ export * from './store-errors';
 export * from './store-reader';
 export * from './store-names';
 export * from './shift-log-read';
+export { peerFactsCaughtUp } from './local-follower';

@@ -1,10 +1,13 @@
 /** Local facts of check-ins that did not come through ingest (venue sync's replication). */
+import { DatabaseSync } from 'node:sqlite';
 import { firstValueFrom, take } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   INGEST_WRITE_CONTEXT,
+  LocalCheckIns,
   localCheckIns,
   openStore,
+  peerFactsCaughtUp,
   type LocalChange,
   type Store,
 } from '../../../../electron/db';
@@ -66,8 +69,37 @@ describe('check-ins written by replication', () => {
     expect(localCheckIns(store.db).count()).toBe(0);
     await store.close();
     const again = await sqliteStore(dir);
+    // Looked for in the background (a worker with its own connection): wait until it is done.
+    await peerFactsCaughtUp(again.store.db);
     const local = localCheckIns(again.store.db);
     expect(local.count()).toBe(1);
     expect(local.get([doc.id]).get(doc.id)).toMatchObject({ origin: 'peer', reentry: false });
+  });
+});
+
+describe('the check-in count', () => {
+  it('is kept by the writing transaction (a rolled-back batch is not counted); an older file is counted once', () => {
+    const sql = new DatabaseSync(':memory:');
+    const local = new LocalCheckIns(sql);
+    const facts = () => ({ receivedAt: 1, relaySeq: null, origin: 'relay' as const });
+    sql.exec('BEGIN');
+    local.record([specDoc({ ticketId: 'A', checkedInAt: T0, checkInId: 'a' })], facts);
+    sql.exec('COMMIT');
+    sql.exec('BEGIN');
+    local.record([specDoc({ ticketId: 'B', checkedInAt: T0, checkInId: 'b' })], facts);
+    sql.exec('ROLLBACK');
+    expect(local.count()).toBe(1);
+    // A file from before the counter: the next open counts its rows once, then keeps count.
+    sql.exec(
+      'DROP TRIGGER checkin_local_counted; DROP TRIGGER checkin_local_uncounted; DROP TABLE checkin_local_count',
+    );
+    sql.exec("INSERT INTO checkin_local (id, received_at, origin, reentry) VALUES ('x', 1, 0, 0)");
+    const reopened = new LocalCheckIns(sql);
+    expect(reopened.count()).toBe(2);
+    reopened.record([specDoc({ ticketId: 'C', checkedInAt: T0, checkInId: 'c' })], facts);
+    expect(reopened.count()).toBe(3);
+    expect(reopened.count()).toBe(
+      Number(Object.values(sql.prepare('SELECT count(*) FROM checkin_local').get()!)[0]),
+    );
   });
 });
