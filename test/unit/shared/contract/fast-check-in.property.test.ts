@@ -70,6 +70,15 @@ const edgy = fc.constantFrom<unknown>(
   '2026-05-05T12:00:60Z',
   'İSTANBUL',
   'ΑΣ',
+  // UTF-16 units against code points at the length limits, lone surrogates, control characters.
+  `${'😀'.repeat(64)}x`,
+  '😀'.repeat(128),
+  `${'x'.repeat(127)}😀`,
+  '\ud800',
+  'tkt-\udfff-1',
+  'a\u0000b',
+  'line\u2028sep',
+  '"\\',
   null,
   [],
   {},
@@ -89,12 +98,20 @@ const fields = [
   'extension',
 ];
 
+/** One character of a string: often one JSON must escape or a lone surrogate, else any. */
+const awkwardUnit = fc.oneof(
+  fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '"', '\\', '\u0000', '\u001f', '\u2028'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+);
+
 /** The example with up to three fields replaced (edge values or any JSON) or removed. */
 const mutated = fc
   .array(
     fc.record({
       path: fc.constantFrom(...fields),
-      value: fc.option(fc.oneof(edgy, fc.jsonValue()), { nil: undefined }),
+      value: fc.option(fc.oneof(edgy, fc.jsonValue(), fc.jsonValue({ stringUnit: awkwardUnit })), {
+        nil: undefined,
+      }),
     }),
     { minLength: 0, maxLength: 3 },
   )
@@ -152,7 +169,8 @@ describe('the fast check-in path agrees with the contract schema', () => {
 describe('fingerprint', () => {
   it('is the hash of the canonical JSON, to the bit', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
+      // Any UTF-16 unit, lone surrogates included: the fast writer must escape as JSON does.
+      fc.property(fc.jsonValue({ stringUnit: awkwardUnit }), (v) => {
         expect(fingerprint(v)).toBe(hash53(canonicalJson(v)));
       }),
       { numRuns: 2000 },
