@@ -1,7 +1,8 @@
 /**
  * Export benchmark (issue 16 target 6). `npm run bench -- bench/export.bench.ts`;
- * BENCH_SCALE=0.1 for a quick run. N = 1,000,000 × BENCH_SCALE check-ins of the realistic
- * fixture (bench/realistic-fixture.ts: the simulator's events as ingest stores them).
+ * BENCH_SCALE=0.1 for a quick run. N = 1,000,000 × BENCH_SCALE check-ins of the shared realistic
+ * store (bench/realistic-store.ts: the simulator's events written by ingest's own batch commit),
+ * on a private copy (removed at the end).
  *
  * Every export runs in a process of its own, timed from outside with its peak RSS (GNU time):
  *  - CSV: `gate-ops export --format csv` (our command, built) against the baseline, a plain
@@ -19,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIsStale } from '../test/setup/build-when-stale';
 import { fmt, table } from './bench-common';
-import { realisticFixture } from './realistic-fixture';
+import { copyRealisticStore, REALISTIC_START } from './realistic-store';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1');
@@ -53,12 +54,12 @@ async function main(): Promise<void> {
     const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
-  const data = await realisticFixture(N, log);
-  const file = join(data, 'gate-ops.sqlite');
   const out = mkdtempSync(join(tmpdir(), 'gate-ops-export-bench-'));
   try {
-    // The first quarter of the rows, by check-in time (the fixture's times rise ~17 ms apart).
-    const quarterTo = new Date(Date.UTC(2026, 4, 5, 16) + Math.round((N / 4) * 17)).toISOString();
+    const data = (await copyRealisticStore(N, join(out, 'data'), log)).dir;
+    const file = join(data, 'gate-ops.sqlite');
+    // The first quarter of the rows, by check-in time (the store's scans are 17 ms apart).
+    const quarterTo = new Date(REALISTIC_START + Math.round((N / 4) * 17)).toISOString();
     const ours = (format: 'csv' | 'xlsx', to?: string): Sample => {
       const target = join(out, `ours.${format}`);
       const args = [

@@ -1,6 +1,6 @@
 /**
  * `gate-ops stats` benchmark (issue 16 target 5): the built command on a realistic data folder
- * of N check-ins (N = 1,000,000 × BENCH_SCALE, bench/realistic-fixture.ts), wall time and peak
+ * of N check-ins (N = 1,000,000 × BENCH_SCALE, bench/realistic-store.ts, a private copy), wall time and peak
  * RSS of the whole process, against a baseline in the same run: the same figures by plain
  * node:sqlite in one pass (bench/stats-baseline-child.ts, a process of its own on the same Node).
  * Runs interleaved, the median of each. Then the same while another process writes into (a copy
@@ -10,12 +10,12 @@
  *   npm run bench -- bench/stats.bench.ts          (BENCH_RUNS=3 by default)
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIsStale } from '../test/setup/build-when-stale';
 import { fmt, percentile, table } from './bench-common';
-import { copyFixture, realisticFixture } from './realistic-fixture';
+import { copyRealisticStore } from './realistic-store';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1');
@@ -105,13 +105,13 @@ async function main(): Promise<void> {
     const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
-  const fixture = await realisticFixture(N, log);
-  log(`${fmt(N)} check-ins stored; ${RUNS} interleaved runs each, quiet…`);
-  const quiet = measure(fixture, RUNS);
+  const temp = mkdtempSync(join(tmpdir(), 'gate-ops-stats-bench-'));
+  const { dir: copy, info } = await copyRealisticStore(N, join(temp, 'data'), log);
+  log(`${fmt(info.count)} check-ins stored; ${RUNS} interleaved runs each, quiet…`);
+  const quiet = measure(copy, RUNS);
   agree(quiet.ours, quiet.base);
 
-  // While another process writes into (a copy of) the folder.
-  const copy = copyFixture(fixture, 'stats-writing');
+  // While another process writes into the same folder.
   let writer: ChildProcess | undefined;
   let alone: WriterReport;
   let during: WriterReport;
@@ -133,9 +133,9 @@ async function main(): Promise<void> {
     await new Promise((resolve) => writer!.once('exit', resolve));
   } finally {
     if (writer && writer.exitCode === null) writer.kill();
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true });
   }
-  const grown = Number(busy.ours['checkins']) - N;
+  const grown = Number(busy.ours['checkins']) - info.count;
   if (!(grown > 0)) throw new Error(`stats did not see the writer's check-ins (${grown})`);
 
   const mb = (x: number) => (Number.isFinite(x) ? `${fmt(x)} MB` : 'n/a');

@@ -9,8 +9,9 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Zip, ZipDeflate } from 'fflate';
-import { openStoreForReading, readCheckInPages } from '../electron/db';
-import { reportColumns } from '../electron/reports/report-columns';
+import { openStoreReader, tableRecords } from '../electron/db';
+import { cellText, reportColumns } from '../electron/reports/report-columns';
+import { timeValue } from '../electron/reports/report-times';
 
 const [dir, out] = process.argv.slice(2);
 if (!dir || !out) throw new Error('usage: xlsx-fflate-child.ts DATA_DIR OUT_FILE');
@@ -79,23 +80,26 @@ await push(
     )
     .join('')}</row>`,
 );
-const store = await openStoreForReading(dir, 'gate-ops');
+const reader = openStoreReader(dir, 'gate-ops');
+const source = tableRecords(reader.checkIns());
+if (!source) throw new Error('no SQL columns for the check-in table');
 let rows = 0;
-for await (const page of readCheckInPages(store.db.checkins, {})) {
+for await (const page of source.pages({})) {
   let s = '';
-  for (const doc of page) {
+  for (const record of page) {
     s += '<row>';
     for (const c of columns) {
-      if (c.text) s += text(c.text(doc));
-      else if (c.time) s += `<c s="1"><v>${serial(c.time(doc))}</v></c>`;
-      else s += `<c t="b"><v>${doc.reentry ? 1 : 0}</v></c>`;
+      const value = record[c.at];
+      if (c.kind === 'text') s += text(cellText(value, c.pii));
+      else if (c.kind === 'time') s += `<c s="1"><v>${serial(timeValue(value))}</v></c>`;
+      else s += `<c t="b"><v>${value ? 1 : 0}</v></c>`;
     }
     s += '</row>';
   }
   rows += page.length;
   await push(s);
 }
-await store.close();
+reader.close();
 await push('</sheetData></worksheet>', true);
 zip.end();
 if (failed) throw failed;

@@ -11,8 +11,10 @@ import { defaultDataDir } from '../app';
 import {
   DATABASE_NAME,
   DEMO_DATABASE_NAME,
-  openStoreForReading,
+  openStoreReader,
   StoreNeedsUpgradeError,
+  tableRecords,
+  type ReportRecordSource,
   type Store,
 } from '../db';
 import { TargetPathError } from '../files';
@@ -22,8 +24,8 @@ import {
   ReportRequestError,
   resolveExportRequest,
   runExport,
-  storeReportContext,
   type ExportProgress,
+  type ReportContextSource,
 } from '../reports';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
 
@@ -126,10 +128,10 @@ export const exportCommand: CliCommand = {
     }
 
     warnKeptAside('export', file, io.stderr);
-    let store: Store;
+    let opened: Opened;
     try {
       // Read-only: a damaged file is refused as it is, never moved aside.
-      store = await openStoreForReading(dataDir, name);
+      opened = await openForExport(dataDir, name, request.format);
     } catch (error) {
       if (error instanceof StoreNeedsUpgradeError) {
         // Read-only: a folder of an earlier version is not migrated from here.
@@ -142,11 +144,11 @@ export const exportCommand: CliCommand = {
     }
     const progress = values.quiet ? undefined : progressLine(io);
     try {
-      const outcome = await runExport(store.db.checkins, request, {
+      const outcome = await runExport(opened.source, request, {
         outPath: out,
         signal: io.stopSignal,
         onProgress: progress?.update,
-        context: () => storeReportContext(store.db),
+        ...(opened.context ? { context: opened.context } : {}),
       });
       progress?.done();
       io.stdout.write(
@@ -167,10 +169,42 @@ export const exportCommand: CliCommand = {
       if (code !== null) return code;
       throw error;
     } finally {
-      await store.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
     }
   },
 };
+
+interface Opened {
+  readonly source: ReportRecordSource | Store['db']['checkins'];
+  /** The PDF's alerts, outages, totals and shift log. */
+  readonly context?: ReportContextSource;
+  close(): Promise<void>;
+}
+
+/**
+ * CSV and XLSX read the check-ins through one read-only SQLite connection, as `stats` does: no
+ * RxDB database (whose open writes, so it takes the write lock a running app's ingest needs, and
+ * loads the whole data layer), plain SQL along the check-in index. The PDF also shows the relay
+ * outages, totals and shift log, read through the RxDB store opened for reading.
+ */
+async function openForExport(dataDir: string, name: string, format: string): Promise<Opened> {
+  if (format !== 'pdf') {
+    const reader = openStoreReader(dataDir, name);
+    const source = tableRecords(reader.checkIns());
+    if (source) return { source, close: async () => reader.close() };
+    // A table layout this version cannot read in SQL: read it through the storage instead.
+    reader.close();
+  }
+  // Loaded only here: the RxDB database and the whole data layer.
+  const { openStoreForReading } = await import('../db');
+  const { storeReportContext } = await import('../reports');
+  const store = await openStoreForReading(dataDir, name);
+  return {
+    source: store.db.checkins,
+    context: () => storeReportContext(store.db),
+    close: () => store.close(),
+  };
+}
 
 /**
  * On a terminal, one line rewritten in place (at most 10 times a second); otherwise (a log

@@ -7,7 +7,10 @@
 import type { RxCollection } from 'rxdb';
 import type { CheckInRow } from '../../shared/api/channels/checkins';
 import { parseRfc3339 } from '../../shared/contract';
-import { checkInTable, type CheckInTable } from './checkin-table';
+import { checkInTable } from './checkin-table';
+import { prepared, timeOrderQuery, type TimeFilter, type TimeKey } from './checkin-time-order';
+
+export type { TimeFilter, TimeKey } from './checkin-time-order';
 import type { CheckInDoc } from './collections/checkins';
 import { checkInRow, type LocalCheckIns, type LocalRow } from './local-checkins';
 
@@ -47,21 +50,6 @@ export function fromSql(r: SqlRow): CheckInRow {
   const time = typeof r['time'] === 'string' ? parseRfc3339(r['time']) : null;
   if (time !== null) row.time = time;
   return row;
-}
-
-const statements = new WeakMap<object, Map<string, ReturnType<CheckInTable['sql']['prepare']>>>();
-
-function prepared(t: CheckInTable, name: string, sql: () => string) {
-  let byName = statements.get(t.sql);
-  if (!byName) statements.set(t.sql, (byName = new Map()));
-  const key = `${t.table}:${name}`;
-  let s = byName.get(key);
-  if (!s) {
-    s = t.sql.prepare(sql());
-    s.setReadBigInts(false);
-    byName.set(key, s);
-  }
-  return s;
 }
 
 /** Rows with an arrival number above `afterSeq`, in arrival order, at most `limit`. */
@@ -138,30 +126,9 @@ async function withDocs(checkins: Checkins, locals: readonly LocalRow[]): Promis
   return rows;
 }
 
-/** Where a time-ordered read stands: the last row's (checkedInAt, id). */
-export interface TimeKey {
-  readonly t: number;
-  readonly id: string;
-}
-
-/** What a time-ordered read keeps: equalities on indexed fields, a checkedInAt range. */
-export interface TimeFilter {
-  readonly eventId?: string;
-  readonly gate?: string;
-  /** Inclusive, UTC ms. */
-  readonly from?: number;
-  /** Exclusive, UTC ms. */
-  readonly to?: number;
-}
-
 /**
- * The next `limit` rows after `after` (and where they end) in (checkedInAt, id) order, read in SQL along the
- * storage's index on (field?, checkedInAt, id): only the columns a row needs, no document
- * parsed in JavaScript. Regular documents (irr = 0) and irregular ones (irr = 1: some indexed
- * value the storage keeps exact keys for) lie in two ranges of that index; SQLite merges the
- * two ordered walks (UNION ALL … ORDER BY), no sort. For the export order the plain SQL values
- * order exactly as RxDB would (a valid checkedInAt is an integer in range; ids are base64url).
- * Null when the storage does not expose the columns (other storages, a legacy table).
+ * The next `limit` rows after `after` (and where they end) in (checkedInAt, id) order (see
+ * timeOrderQuery). Null when the storage does not expose the columns.
  */
 export function rowsInTimeOrder(
   checkins: Checkins,
@@ -170,41 +137,9 @@ export function rowsInTimeOrder(
   limit: number,
 ): { rows: CheckInRow[]; last: TimeKey | undefined } | null {
   const t = checkInTable(checkins);
-  const time = t?.column('checkedInAt');
-  if (!t || !time) return null;
-  const where: string[] = ['c.deleted = 0'];
-  const params: Record<string, string | number> = { limit };
-  for (const field of ['eventId', 'gate'] as const) {
-    const value = filter[field];
-    if (value === undefined) continue;
-    const column = t.column(field);
-    if (column === null) return null;
-    where.push(`c.${column} = $${field}`);
-    params[field] = value;
-  }
-  if (filter.from !== undefined) {
-    where.push(`c.${time} >= $from`);
-    params['from'] = filter.from;
-  }
-  if (filter.to !== undefined) {
-    where.push(`c.${time} < $to`);
-    params['to'] = filter.to;
-  }
-  if (after) {
-    where.push(`(c.${time}, c.id) > ($t, $id)`);
-    params['t'] = after.t;
-    params['id'] = after.id;
-  }
-  const name = `time:${Object.keys(params).sort().join(',')}`;
-  const arm = (irr: number) =>
-    `SELECT c.${time} AS k1, c.id AS k2, ${ROW_COLUMNS} FROM ${t.table} c` +
-    ` JOIN checkin_local l ON l.id = c.id WHERE c.irr = ${irr} AND ${where.join(' AND ')}`;
-  const s = prepared(
-    t,
-    name,
-    () => `SELECT * FROM (${arm(0)} UNION ALL ${arm(1)}) ORDER BY k1, k2 LIMIT $limit`,
-  );
-  const found = s.all(params) as SqlRow[];
+  const query = t && timeOrderQuery(t, 'time', ROW_COLUMNS, filter, after, limit);
+  if (!query) return null;
+  const found = query.all() as SqlRow[];
   const tail = found[found.length - 1];
   // The page's end in the index's own values (what the next page continues from).
   const last = tail ? { t: Number(tail['k1']), id: String(tail['k2']) } : undefined;

@@ -31,6 +31,8 @@ export * from './local-checkins';
 export * from './checkin-rows';
 export * from './store-errors';
 export * from './store-reader';
+export * from './report-records';
+export * from './collection-records';
 export * from './store-names';
 export * from './shift-log-read';
 export { peerFactsCaughtUp } from './local-follower';

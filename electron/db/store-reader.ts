@@ -17,7 +17,9 @@ import { conflictsSchema } from './collections/conflicts';
 import { checkinsSchema } from './collections/checkins';
 import { quarantineSchema } from './collections/quarantine';
 import { stateSchema } from './collections/state';
+import type { CheckInTable } from './checkin-table';
 import { assertReadable } from './damage-check';
+import { indexedColumnsOf } from './indexed-columns';
 import { needsCheckinsV1, tableExists } from './migrations/checkins-v1-pending';
 import { narrowToOwner } from './owner-only';
 import { openReadOnlyFile, type SqliteFile } from './read-only-file';
@@ -31,6 +33,8 @@ export interface StoreReader {
   readonly sql: DatabaseSync;
   /** The quoted check-in table, ready for SQL text. */
   readonly checkinTable: string;
+  /** The check-in table for SQL reads along its indexes (exports), as the storage lays it out. */
+  checkIns(): CheckInTable;
   /** A live `state` document by id (null when absent or deleted). */
   stateDoc(id: string): StoredDoc | null;
   /** Live documents of a collection (0 when its table does not exist yet). */
@@ -88,10 +92,23 @@ function reader(file: string, conn: SqliteFile): StoreReader {
     const row = sql.prepare(`SELECT count(*) AS n FROM ${quoteName(table)}${filter}`).get();
     return Number(row?.['n'] ?? 0);
   };
+  let columns: Map<string, string> | undefined;
   return {
     file,
     sql,
     checkinTable: quoteName(TABLES.checkins),
+    checkIns() {
+      columns ??= indexedColumnsOf(sql, TABLES.checkins);
+      const known = columns;
+      return {
+        sql,
+        table: quoteName(TABLES.checkins),
+        column: (path) => {
+          const name = known.get(path);
+          return name === undefined ? null : quoteName(name);
+        },
+      };
+    },
     stateDoc(id) {
       const row = state?.get(id);
       return row ? (JSON.parse(String(row['data'])) as StoredDoc) : null;

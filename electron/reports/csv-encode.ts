@@ -22,9 +22,13 @@ export const CSV_OPTIONS = {
 } as const;
 
 /** `=` `+` `-` `@` tab CR, and the full-width `＝＋－＠` (what `escape_formulas` looks at). */
-const FORMULA_FIRST = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0xff1d, 0xff0b, 0xff0d, 0xff20]);
+export const FORMULA_FIRST: ReadonlySet<number> = new Set([
+  0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0xff1d, 0xff0b, 0xff0d, 0xff20,
+]);
 /** Characters that make csv-stringify quote a field; NUL also keeps the sentinel unambiguous. */
 const NEEDS_QUOTING = /[",\r\n\0]/;
+/** The same less the comma (for a line of cells joined by commas). */
+export const QUOTE_OR_BREAK = /["\r\n\0]/;
 const SENTINEL = '\0\u0001';
 
 function plain(value: string): boolean {

@@ -10,7 +10,7 @@
  * print as substitutes. Embedding a Unicode font would need one shipped with the app.
  */
 import PDFDocument from 'pdfkit';
-import type { CheckInRow } from '../../shared/api/channels/checkins';
+import type { ReportRecord } from '../db';
 import type { CheckInRange } from '../db';
 import type { FileSink } from '../files';
 import { arrivalBars, barChart, totalsBoxes } from './pdf-charts';
@@ -48,7 +48,7 @@ export function pdfReport(options: PdfReportOptions, sink: FileSink) {
   const t = (ms: number): string => clock.short(ms);
   return {
     async start(): Promise<void> {},
-    async rows(_docs: ReadonlyArray<Readonly<CheckInRow>>): Promise<void> {},
+    async rows(_records: ReadonlyArray<ReportRecord>): Promise<void> {},
     async finish(
       summary: ReportSummary,
       info: ReadonlyArray<ReportInfoLine>,

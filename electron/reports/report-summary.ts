@@ -3,7 +3,7 @@
  * stream past. Memory grows with the number of gates, sessions, devices and hours, never with
  * the number of check-ins: a festival has thousands of sessions at most.
  */
-import type { CheckInRow } from '../../shared/api/channels/checkins';
+import { R, type ReportRecord } from '../db';
 import type { ReportClock } from './time-zone';
 
 export interface GroupStats {
@@ -90,13 +90,13 @@ const newGroup = (t: number): Group => ({
   lagMax: 0,
 });
 
-function bump(map: Map<string, Group>, key: string, doc: Readonly<CheckInRow>): Group {
+function bump(map: Map<string, Group>, key: string, t: number, reentry: boolean): Group {
   let g = map.get(key);
-  if (!g) map.set(key, (g = newGroup(doc.checkedInAt)));
+  if (!g) map.set(key, (g = newGroup(t)));
   g.checkIns++;
-  if (doc.reentry) g.reentries++;
-  if (doc.checkedInAt < g.first) g.first = doc.checkedInAt;
-  if (doc.checkedInAt > g.last) g.last = doc.checkedInAt;
+  if (reentry) g.reentries++;
+  if (t < g.first) g.first = t;
+  if (t > g.last) g.last = t;
   return g;
 }
 
@@ -134,29 +134,34 @@ export class SummaryAccumulator {
 
   constructor(private readonly clock: ReportClock) {}
 
-  add(docs: ReadonlyArray<Readonly<CheckInRow>>): void {
-    for (const doc of docs) {
+  add(records: ReadonlyArray<ReportRecord>): void {
+    for (const r of records) {
+      const t = r[R.checkedInAt];
+      const reentry = r[R.reentry] === true || r[R.reentry] === 1;
+      const gateId = String(r[R.gate]);
+      const deviceId = String(r[R.deviceId]);
+      const sessionId = String(r[R.sessionId]);
+      const productId = String(r[R.productId]);
       this.checkIns++;
-      if (doc.reentry) this.reentries++;
-      const t = doc.checkedInAt;
+      if (reentry) this.reentries++;
       if (this.first === null || t < this.first) this.first = t;
       if (this.last === null || t > this.last) this.last = t;
-      const gate = bump(this.gates, doc.gate, doc);
-      gate.a.add(doc.deviceId);
-      gate.b.add(doc.sessionId);
-      const session = bump(this.sessions, doc.sessionId, doc);
-      session.a.add(doc.deviceId);
-      session.b.add(doc.gate);
-      const device = bump(this.devices, doc.deviceId, doc);
-      device.a.add(doc.gate);
-      device.b.add(doc.sessionId);
-      const lag = Math.max(0, doc.receivedAt - doc.checkedInAt);
+      const gate = bump(this.gates, gateId, t, reentry);
+      gate.a.add(deviceId);
+      gate.b.add(sessionId);
+      const session = bump(this.sessions, sessionId, t, reentry);
+      session.a.add(deviceId);
+      session.b.add(gateId);
+      const device = bump(this.devices, deviceId, t, reentry);
+      device.a.add(gateId);
+      device.b.add(sessionId);
+      const lag = Math.max(0, r[R.receivedAt] - t);
       device.lagSum += lag;
       if (lag > device.lagMax) device.lagMax = lag;
-      const product = this.products.get(doc.productId) ?? { checkIns: 0, reentries: 0 };
+      const product = this.products.get(productId) ?? { checkIns: 0, reentries: 0 };
       product.checkIns++;
-      if (doc.reentry) product.reentries++;
-      this.products.set(doc.productId, product);
+      if (reentry) product.reentries++;
+      this.products.set(productId, product);
       const quarterStart = Math.floor(t / QUARTER) * QUARTER;
       let quarter = this.quarters.get(quarterStart);
       if (!quarter)
@@ -165,16 +170,16 @@ export class SummaryAccumulator {
           (quarter = { checkIns: 0, reentries: 0, gates: new Map() }),
         );
       quarter.checkIns++;
-      if (doc.reentry) {
+      if (reentry) {
         quarter.reentries++;
-        quarter.gates.set(doc.gate, (quarter.gates.get(doc.gate) ?? 0) + 1);
+        quarter.gates.set(gateId, (quarter.gates.get(gateId) ?? 0) + 1);
       }
       const hour = this.clock.hourStart(t);
       const h = this.hours.get(hour);
       if (h) {
         h.checkIns++;
-        if (doc.reentry) h.reentries++;
-      } else this.hours.set(hour, { checkIns: 1, reentries: doc.reentry ? 1 : 0 });
+        if (reentry) h.reentries++;
+      } else this.hours.set(hour, { checkIns: 1, reentries: reentry ? 1 : 0 });
     }
   }
 

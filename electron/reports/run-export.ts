@@ -6,7 +6,7 @@
  */
 import type { ExportRequest, ReportFormat } from '../../shared/api/channels/reports';
 import { AtomicFile } from '../files';
-import { countCheckIns, readCheckInPages, type CheckInRange, type CheckInsCollection } from '../db';
+import type { CheckInRange, CheckInsCollection, ReportRecordSource } from '../db';
 import { csvReport } from './csv-writer';
 import {
   EMPTY_CONTEXT,
@@ -127,19 +127,25 @@ function infoLines(req: ResolvedRequest, rows: number, generatedAt: number): Rep
   ];
 }
 
+/**
+ * `from`: the check-ins collection (the app), or records read another way (`gate-ops export`
+ * reads the file through a read-only connection).
+ */
 export async function runExport(
-  collection: CheckInsCollection,
+  from: CheckInsCollection | ReportRecordSource,
   req: ResolvedRequest,
   options: RunExportOptions,
 ): Promise<ExportOutcome> {
   const { signal } = options;
+  // Loaded only for a collection: its document path brings RxDB's query code along.
+  const source = 'storageInstance' in from ? (await import('../db')).collectionRecords(from) : from;
   const now = options.now ?? Date.now;
   if (signal?.aborted) throw new ExportCancelledError();
   const file = await AtomicFile.create(options.outPath);
   try {
     options.onTempFile?.(file.tempPath);
     options.onProgress?.({ rowsDone: 0, rowsTotal: 0, phase: 'counting' });
-    const rowsTotal = await countCheckIns(collection, req.range);
+    const rowsTotal = await source.count(req.range);
     options.onProgress?.({ rowsDone: 0, rowsTotal, phase: 'reading' });
     const columns = reportColumns(req.includePii);
     // exceljs and pdfkit load only for their formats (≈1.5 s and tens of MB before a CSV's
@@ -165,7 +171,7 @@ export async function runExport(
     const summary = req.format === 'csv' ? null : new SummaryAccumulator(req.clock);
     await writer.start();
     let rowsDone = 0;
-    for await (const page of readCheckInPages(collection, req.range, options.pageSize)) {
+    for await (const page of source.pages(req.range, options.pageSize)) {
       if (signal?.aborted) throw new ExportCancelledError();
       summary?.add(page);
       await writer.rows(page);

@@ -11,9 +11,10 @@
 import { once, type EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import type { CheckInRow } from '../../shared/api/channels/checkins';
+import type { ReportRecord } from '../db';
 import type { FileSink } from '../files';
-import type { ReportColumn } from './report-columns';
+import { cellText, type ReportColumn } from './report-columns';
+import { timeValue } from './report-times';
 import type { ReportSummary } from './report-summary';
 import type { ReportClock } from './time-zone';
 
@@ -98,8 +99,8 @@ export function xlsxReport(options: XlsxReportOptions, sink: FileSink) {
       sheet = openSheet();
     },
 
-    async rows(docs: ReadonlyArray<Readonly<CheckInRow>>): Promise<void> {
-      for (const doc of docs) {
+    async rows(records: ReadonlyArray<ReportRecord>): Promise<void> {
+      for (const record of records) {
         if (!sheet || sheetRows >= rowsPerSheet) {
           sheet?.commit();
           sheet = openSheet();
@@ -107,9 +108,10 @@ export function xlsxReport(options: XlsxReportOptions, sink: FileSink) {
         const values: Array<string | Date | boolean> = new Array(columns.length);
         for (let c = 0; c < columns.length; c++) {
           const column = columns[c]!;
-          if (column.text) values[c] = column.text(doc);
-          else if (column.time) values[c] = wall(column.time(doc));
-          else values[c] = doc.reentry;
+          const value = record[column.at];
+          if (column.kind === 'text') values[c] = cellText(value, column.pii);
+          else if (column.kind === 'time') values[c] = wall(timeValue(value));
+          else values[c] = value === true || value === 1;
         }
         sheet.addRow(values).commit();
         sheetRows++;

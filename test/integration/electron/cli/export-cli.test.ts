@@ -2,7 +2,10 @@
  * `gate-ops export` against a real SQLite data folder: the report matches the stored rows, every
  * usage error exits 2 and leaves nothing behind, an interrupted export leaves nothing behind.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -12,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../../electron/db';
 import { PassThrough, Readable } from 'node:stream';
 import { exportCommand } from '../../../../electron/cli/export-command';
+import { resolveExportRequest, runExport } from '../../../../electron/reports';
+import { exportRequestSchema } from '../../../../shared/api/channels/reports';
 import { distinctValues, readCheckInPages } from '../../../../electron/db/checkin-pages';
 import { runCli } from '../../../helpers/cli';
 import type { CheckInRow } from '../../../../shared/api/channels/checkins';
@@ -76,6 +81,22 @@ describe('gate-ops export (SQLite data folder)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('the app (its store open) writes the same CSV as the command reading the file', async () => {
+    expect((await cli(['--out', 'cli.csv', '--quiet', '--gate', 'North'])).code).toBe(0);
+    const store = await openStore(dataDir);
+    try {
+      const request = resolveExportRequest(
+        exportRequestSchema.parse({ format: 'csv', filter: { gate: 'North' } }),
+      );
+      await runExport(store.db.checkins, request, { outPath: join(out, 'app.csv'), pageSize: 7 });
+    } finally {
+      await store.close();
+    }
+    const app = await readFile(join(out, 'app.csv'));
+    expect(app.equals(await readFile(join(out, 'cli.csv')))).toBe(true);
+    expect(parse(app, { columns: true })).toHaveLength(expected(all, { gate: 'North' }).length);
   });
 
   it('on a terminal, rewrites one progress line in place', async () => {
@@ -215,6 +236,34 @@ describe('gate-ops export (SQLite data folder)', () => {
       expect(r.stderr).toMatch(/no Gate Ops database/);
       expect(await readdir(root)).not.toContain('empty');
     });
+  });
+
+  it('CSV and XLSX do not wait for a writer holding the write lock, export only what is committed and change nothing', async () => {
+    const file = join(dataDir, 'gate-ops.sqlite');
+    const digest = (): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const before = { files: (await readdir(dataDir)).sort(), digest: digest() };
+    // A writer in the middle of a batch: the write lock held, its changes not committed.
+    const writer = new DatabaseSync(file);
+    try {
+      writer.exec('PRAGMA busy_timeout = 0');
+      writer.exec('BEGIN IMMEDIATE');
+      writer.exec('UPDATE checkin_local SET reentry = 1');
+      const csv = await cli(['--out', 'locked.csv', '--quiet']);
+      expect(csv.stderr).toBe('');
+      expect(csv.code).toBe(0);
+      const records = parse(await readFile(join(out, 'locked.csv')), {
+        columns: true,
+      }) as Record<string, string>[];
+      expect(records.map((x) => x['reentry'])).toEqual(expected(all).map((d) => String(d.reentry)));
+      const xlsx = await cli(['--out', 'locked.xlsx', '--quiet']);
+      expect(xlsx.stderr).toBe('');
+      expect(xlsx.code).toBe(0);
+      // The writer still holds its lock: the exports took nothing from it.
+      writer.exec('ROLLBACK');
+    } finally {
+      writer.close();
+    }
+    expect({ files: (await readdir(dataDir)).sort(), digest: digest() }).toEqual(before);
   });
 
   it('an interrupted export exits 130 and leaves no file', async () => {

@@ -2,7 +2,12 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ReportRecord } from '../../../../electron/db';
 import { CSV_OPTIONS, encodeCsvRecords } from '../../../../electron/reports/csv-encode';
+import { CsvReportEncoder } from '../../../../electron/reports/csv-writer';
+import { reportColumns } from '../../../../electron/reports/report-columns';
+import { timeValue } from '../../../../electron/reports/report-times';
+import { createReportClock } from '../../../../electron/reports/time-zone';
 
 /** Strings rich in what CSV and spreadsheets care about. */
 const cell = fc.oneof(
@@ -68,5 +73,42 @@ describe('encodeCsvRecords', () => {
       ['\0\u0001', '=1'],
     ];
     expect(encodeCsvRecords(rs)).toBe(stringify(rs, CSV_OPTIONS));
+  });
+});
+
+describe('CsvReportEncoder', () => {
+  const clock = createReportClock('UTC');
+  const text = fc.oneof(cell, fc.constant(null));
+  const record = fc
+    .tuple(
+      fc.array(text, { minLength: 9, maxLength: 9 }),
+      fc.integer({ min: 0, max: Date.UTC(2099, 0, 1) }),
+      fc.oneof(fc.constant('2026-05-05T16:00:00.123Z'), fc.constant('2026-05-05T18:00:00+02:00')),
+      fc.integer({ min: 0, max: Date.UTC(2099, 0, 1) }),
+      fc.integer({ min: 0, max: 1 }),
+    )
+    .map(([texts, at, occurred, received, reentry]) => {
+      const r = [...texts, at, occurred, received, reentry, at, 'id'];
+      return r as unknown as ReportRecord;
+    });
+
+  it('writes each row exactly as encodeCsvRecords writes its cells (csv-stringify)', () => {
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 20 }), fc.boolean(), (rs, pii) => {
+        const columns = reportColumns(pii);
+        const encoder = new CsvReportEncoder({ columns, clock, bom: false });
+        encoder.header();
+        const cells = rs.map((r) =>
+          columns.map((c) => {
+            const v = r[c.at];
+            if (c.kind === 'text') return typeof v === 'string' ? v : c.pii ? '' : String(v);
+            if (c.kind === 'time') return clock.iso(timeValue(v));
+            return v ? 'true' : 'false';
+          }),
+        );
+        expect(encoder.encode(rs)).toBe(encodeCsvRecords(cells));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -5,6 +5,8 @@ import {
   parseReportTime,
   resolveTimeZone,
 } from '../../../../electron/reports/time-zone';
+import { timeCells, timeValue } from '../../../../electron/reports/report-times';
+import { parseRfc3339 } from '../../../../shared/contract';
 
 const MAX = Date.UTC(2099, 11, 31);
 
@@ -115,5 +117,51 @@ describe('parseReportTime', () => {
     ]) {
       expect(parseReportTime(bad, utc)).toBeNull();
     }
+  });
+});
+
+describe('time cells', () => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  /** RFC 3339 texts near the normal UTC form: any day 1–31, leap seconds, offsets, precisions. */
+  const rfc3339 = fc
+    .record({
+      year: fc.integer({ min: 1970, max: 2099 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 31 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 60 }),
+      frac: fc.constantFrom('', '.1', '.123', '.999', '.000', '.1234', '.123456789'),
+      zone: fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+00:00'),
+    })
+    .map(
+      (t) =>
+        `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${t.frac}${t.zone}`,
+    );
+  const text = fc.oneof(rfc3339, fc.constantFrom('', 'not a time', '2026-02-30T10:00:00.000Z'));
+
+  it('show a stored RFC 3339 text exactly as the clock shows its parsed time, in any zone', () => {
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/St_Johns']) {
+      const clock = createReportClock(zone);
+      const cells = timeCells(clock);
+      fc.assert(
+        fc.property(text, (t) => {
+          expect(cells(t)).toBe(clock.iso(parseRfc3339(t) ?? 0));
+          expect(timeValue(t)).toBe(parseRfc3339(t) ?? 0);
+        }),
+        { numRuns: 3000 },
+      );
+    }
+  });
+
+  it('keep one minute cache per column: interleaved columns format like iso', () => {
+    const clock = createReportClock('Europe/Berlin');
+    const a = clock.formatter();
+    const b = clock.formatter();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: MAX }), fc.boolean())), (calls) => {
+        for (const [t, first] of calls) expect((first ? a : b)(t)).toBe(clock.iso(t));
+      }),
+    );
   });
 });
