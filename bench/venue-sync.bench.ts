@@ -14,11 +14,10 @@
  * - CPU per check-in of each process on the live path, against relay → one laptop (the figure
  *   that holds when the machine is shared: latency on 2 loaded cores is mostly waiting).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { firstValueFrom, filter, skip } from 'rxjs';
 import { startCore, type Core } from '../electron/app';
 import { openStore, randomDocId, type OpenStore } from '../electron/db';
@@ -28,12 +27,15 @@ import { parseJoinCode } from '../electron/sync/pairing/join-code';
 import { startLaptop } from '../test/helpers/laptop-process';
 import { TOKEN } from '../test/helpers/relay';
 import { fmt, percentile, table } from './bench-common';
+import { jsonChild } from './json-child';
 import { venueHubStore } from './venue-hub-store';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.max(2000, Math.round(100_000 * SCALE));
 const M = Number(process.env.VENUE_HUB_STORED ?? Math.max(20_000, Math.round(1_000_000 * SCALE)));
 const HUB_ROLE = { kind: 'hub', host: '127.0.0.1', port: 0 } as const;
+/** Which parts run (comma-separated: initial, memory, live); all by default. */
+const PARTS = new Set((process.env.VENUE_BENCH_PARTS ?? 'initial,memory,live').split(','));
 
 const dir = mkdtempSync(join(tmpdir(), 'gateops-bench-sync-'));
 const rows: string[][] = [['figure', 'value', 'baseline', 'ratio']];
@@ -126,6 +128,13 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/** How busy this process's event loop was since `since`, in % (100: never waited for I/O). */
+function busyPercent(since: EventLoopUtilization): string {
+  return fmt(
+    100 * performance.eventLoopUtilization(performance.eventLoopUtilization(), since).utilization,
+  );
+}
+
 function ownCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -138,33 +147,11 @@ function ownCpuMs(): number {
  */
 async function hubMemory(): Promise<void> {
   const store = venueHubStore(M, join(dir, 'memory-hub'), progress);
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'venue-hub-child.ts'),
-      store.dataDir,
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+  const { child, next, ask } = jsonChild(
+    join(import.meta.dirname, 'venue-hub-child.ts'),
+    [store.dataDir],
+    ['--expose-gc'],
   );
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async <T>(): Promise<T> => {
-    for (;;) {
-      const r = await lines.next();
-      if (r.done) throw new Error('the hub process ended');
-      try {
-        return JSON.parse(r.value) as T;
-      } catch {
-        // a log line of the hub; not an answer
-      }
-    }
-  };
-  const ask = <T>(line: string): Promise<T> => {
-    child.stdin!.write(`${line}\n`);
-    return next<T>();
-  };
   try {
     const started = await next<{ code: string; rss: number }>();
     const alone = await ask<{ rss: number }>('rss');
@@ -222,70 +209,108 @@ function untilCount(core: Core, n: number): Promise<unknown> {
   return firstValueFrom(core.db.checkins.count().$.pipe(filter((c) => c >= n)));
 }
 
-try {
-  // Baseline: the hub catches up N check-ins from the relay simulator (ingest).
-  const relay = await startRelaySimulator({
-    token: TOKEN,
-    seed: 5,
-    backlog: N,
-    mix: { conflict: 0 },
-  });
-  let relayStart = 0;
-  relay.once('connection', () => (relayStart = performance.now()));
-  const hub = await startCore({
-    dataDir: join(dir, 'hub'),
-    relayUrl: relay.url,
-    token: TOKEN,
-    sync: { role: HUB_ROLE, laptopName: () => 'hub' },
-  });
-  const unique = relay.ledger.unique.size;
-  await untilCount(hub, unique);
+/**
+ * Prints the monotonic clock (µs, the clock of `--cpu-prof` samples) at a phase boundary, so a
+ * profile of this process can be cut to one phase.
+ */
+const mark = (what: string) =>
+  progress(`mark ${what} ${Number(process.hrtime.bigint() / 1000n)} µs`);
+
+/**
+ * Initial sync against relay catch-up, each with its source in a process of its own (the relay
+ * simulator; the hub) and the receiving laptop in this one, so the rates and this process's CPU
+ * per check-in are the receiver's alone, as on a venue's laptops (the baseline's relay is a
+ * server elsewhere; a hub is another laptop). The same check-ins both times: the hub's store is
+ * the one the relay catch-up filled.
+ */
+async function initialSync(): Promise<void> {
+  // Baseline: a laptop catches up N check-ins from the relay (ingest).
+  const relay = jsonChild(join(import.meta.dirname, 'venue-relay-child.ts'), [
+    TOKEN,
+    String(N),
+    '5',
+  ]);
+  const relayInfo = await relay.next<{ url: string; unique: number; rawEventBytes: number }>();
+  const unique = relayInfo.unique;
+  const hubDir = join(dir, 'hub');
+  const opening = performance.now();
+  const filled = await startCore({ dataDir: hubDir, relayUrl: relayInfo.url, token: TOKEN });
+  mark('relay-catch-up-start');
+  const relayStart = performance.now();
+  const relayCpu0 = ownCpuMs();
+  const relayElu0 = performance.eventLoopUtilization();
+  const relayBefore = await filled.db.checkins.count().exec();
+  progress(
+    `laptop started in ${fmt(relayStart - opening)} ms (${fmt(relayBefore)} check-ins by then)`,
+  );
+  await untilCount(filled, unique);
+  mark('relay-catch-up-end');
   const relaySeconds = (performance.now() - relayStart) / 1000;
-  const relayRate = unique / relaySeconds;
-  progress(`relay catch-up: ${fmt(relayRate)} docs/s`);
+  const relayCpuPer = (ownCpuMs() - relayCpu0) / (unique - relayBefore);
+  const relayRate = (unique - relayBefore) / relaySeconds;
+  progress(`relay catch-up: ${fmt(relayRate)} docs/s, event loop busy ${busyPercent(relayElu0)} %`);
+  await filled.close();
+  await relay.end();
 
-  // Initial sync of everything to a new laptop with no relay of its own.
-  const code = hub.sync.joinCodeText()!;
-  const wireBefore = hub.sync.current.wire.sent;
-  const t0 = performance.now();
-  const laptop = await startCore({
-    dataDir: join(dir, 'new-laptop'),
-    openStore: storeNamed('gateops-new-laptop'),
-    noRelay: true,
-    sync: { role: { kind: 'joined', code }, laptopName: () => 'new laptop' },
-  });
-  await untilCount(laptop, unique);
-  const syncSeconds = (performance.now() - t0) / 1000;
-  const syncRate = unique / syncSeconds;
-  progress(`initial sync: ${fmt(syncRate)} docs/s`);
-  // Bytes the hub sent over TLS (all frames: pulls, change stream, pairing, status).
-  // (the status is taken every 2 s: the next one is taken after the laptop has everything).
-  const wireStatus = await firstValueFrom(hub.sync.status$.pipe(skip(1)));
-  const bytesPer = (wireStatus.wire.sent - wireBefore) / unique;
-  const rawEventBytes =
-    Array.from({ length: 200 }, (_, i) => Buffer.byteLength(relay.history.at(i) ?? '')).reduce(
-      (a, b) => a + b,
-      0,
-    ) / 200;
-  rows.push([
-    `initial sync hub → new laptop (${fmt(unique)} check-ins), docs/s`,
-    fmt(syncRate),
-    `${fmt(relayRate)} (relay catch-up)`,
-    `${fmt(syncRate / relayRate, 2)}×`,
-  ]);
-  rows.push([
-    'bytes on the wire per check-in (TLS, hub → laptop)',
-    fmt(bytesPer),
-    `${fmt(rawEventBytes)} (the event as the relay sends it)`,
-    `${fmt(bytesPer / rawEventBytes, 2)}×`,
-  ]);
-  await laptop.close();
-  await relay.stop();
+  // Initial sync of everything to a new laptop with no relay of its own, from that store as hub.
+  const hub = jsonChild(join(import.meta.dirname, 'venue-hub-child.ts'), [hubDir]);
+  try {
+    const { code } = await hub.next<{ code: string }>();
+    const hubCpu0 = cpuMsOf(hub.child.pid!);
+    // The clock starts once the laptop's store is open and its venue sync started (as the relay
+    // catch-up's once the store is open and its relay client started); what arrived before that
+    // is left out of the rate.
+    const laptopOpening = performance.now();
+    const laptop = await startCore({
+      dataDir: join(dir, 'new-laptop'),
+      openStore: storeNamed('gateops-new-laptop'),
+      noRelay: true,
+      sync: { role: { kind: 'joined', code }, laptopName: () => 'new laptop' },
+    });
+    mark('initial-sync-start');
+    const t0 = performance.now();
+    const syncCpu0 = ownCpuMs();
+    const syncElu0 = performance.eventLoopUtilization();
+    const before = await laptop.db.checkins.count().exec();
+    progress(
+      `new laptop started in ${fmt(t0 - laptopOpening)} ms (${fmt(before)} check-ins by then)`,
+    );
+    await untilCount(laptop, unique);
+    mark('initial-sync-end');
+    const syncSeconds = (performance.now() - t0) / 1000;
+    const syncCpuPer = (ownCpuMs() - syncCpu0) / (unique - before);
+    const hubCpuPer = (cpuMsOf(hub.child.pid!) - hubCpu0) / unique;
+    const syncRate = (unique - before) / syncSeconds;
+    progress(`initial sync: ${fmt(syncRate)} docs/s, event loop busy ${busyPercent(syncElu0)} %`);
+    // Bytes the laptop read over TLS from the hub (pulls, pairing, team frames), from its next
+    // status (taken every 2 s: after it holds everything).
+    const wire = (await firstValueFrom(laptop.sync.status$.pipe(skip(1)))).wire.received;
+    rows.push([
+      `initial sync hub → new laptop (${fmt(unique)} check-ins), docs/s`,
+      fmt(syncRate),
+      `${fmt(relayRate)} (relay catch-up, same check-ins)`,
+      `${fmt(syncRate / relayRate, 2)}×`,
+    ]);
+    rows.push([
+      '  CPU ms per check-in of the receiving laptop (this process)',
+      fmt(syncCpuPer, 3),
+      `${fmt(relayCpuPer, 3)} (relay catch-up)`,
+      `${fmt(syncCpuPer / relayCpuPer, 2)}×`,
+    ]);
+    rows.push(['  CPU ms per check-in of the hub (its process)', fmt(hubCpuPer, 3), '', '']);
+    rows.push([
+      'bytes on the wire per check-in (TLS, hub → laptop)',
+      fmt(wire / unique),
+      `${fmt(relayInfo.rawEventBytes)} (the event as the relay sends it)`,
+      `${fmt(wire / unique / relayInfo.rawEventBytes, 2)}×`,
+    ]);
+    await laptop.close();
+  } finally {
+    await hub.end();
+  }
+}
 
-  await hub.close();
-
-  await hubMemory();
-
+async function liveSync(): Promise<void> {
   // Live propagation relay → A → hub → C.
   for (const rate of [20, 200]) {
     const seconds = Math.max(5, Math.round(20 * SCALE));
@@ -399,6 +424,12 @@ try {
     await h.close();
     await live.stop();
   }
+}
+
+try {
+  if (PARTS.has('initial')) await initialSync();
+  if (PARTS.has('memory')) await hubMemory();
+  if (PARTS.has('live')) await liveSync();
   console.log(table(rows));
 } finally {
   rmSync(dir, { recursive: true, force: true });

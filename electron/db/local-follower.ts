@@ -35,17 +35,24 @@ export async function followPeerCheckIns(db: Db, local: LocalCheckIns): Promise<
     onSqlite ? runInStorageTransaction(db, fn) : fn();
   let chain: Promise<void> = Promise.resolve();
 
-  const adopt = (ids: readonly string[]): Promise<void> =>
+  /**
+   * Records local facts for the documents of `ids` that have none yet. `written` are the
+   * documents as the committed write stored them (from its change event): no need to read them
+   * back; without them (documents found at start) they are read.
+   */
+  const adopt = (
+    ids: readonly string[],
+    written?: ReadonlyMap<string, CheckInDoc>,
+  ): Promise<void> =>
     (chain = chain.then(async () => {
       if (db.closed) return;
       const change = await transaction(async () => {
         const known = local.get(ids);
         const fresh = ids.filter((id) => !known.has(id));
         if (fresh.length === 0) return null;
-        const docs = (await db.checkins.storageInstance.findDocumentsById(
-          fresh,
-          false,
-        )) as CheckInDoc[];
+        const docs = written
+          ? fresh.map((id) => written.get(id)!)
+          : ((await db.checkins.storageInstance.findDocumentsById(fresh, false)) as CheckInDoc[]);
         const now = Date.now();
         const facts = (): LocalFacts => ({ receivedAt: now, relaySeq: null, origin: 'peer' });
         return describeChange(db.checkins, local, docs, local.record(docs, facts));
@@ -55,10 +62,12 @@ export async function followPeerCheckIns(db: Db, local: LocalCheckIns): Promise<
 
   const subscription = db.checkins.eventBulks$.subscribe((bulk) => {
     if (bulk.context === INGEST_WRITE_CONTEXT) return;
-    const ids: string[] = [];
-    for (const e of bulk.events) if (e.operation === 'INSERT') ids.push(e.documentId);
-    if (ids.length > 0)
-      void adopt(ids).catch((error: unknown) => {
+    const written = new Map<string, CheckInDoc>();
+    for (const e of bulk.events) {
+      if (e.operation === 'INSERT') written.set(e.documentId, e.documentData as CheckInDoc);
+    }
+    if (written.size > 0)
+      void adopt([...written.keys()], written).catch((error: unknown) => {
         process.emitWarning(`local facts for replicated check-ins failed: ${String(error)}`);
       });
   });

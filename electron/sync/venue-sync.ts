@@ -56,6 +56,8 @@ export class VenueSync {
   private pending = 0;
   private checkins = 0;
   private hubNewest: number | null = null;
+  /** The hub's check-ins changed since `hubNewest` was read (it is read again only then). */
+  private hubNewestStale = true;
   private switching: Promise<void> = Promise.resolve();
   private closed = false;
   private persistedSignature = '';
@@ -249,6 +251,7 @@ export class VenueSync {
     for (const c of Object.values(this.syncCollections())) {
       this.subs.push(
         c.storageInstance.changeStream().subscribe((bulk) => {
+          if (c === this.options.collections.checkins) this.hubNewestStale = true;
           const ctx = bulk.context;
           const peerPush = isPeerPush(ctx);
           if (ctx.startsWith('replication-downstream') || peerPush) {
@@ -281,13 +284,21 @@ export class VenueSync {
     if (this.closed) return;
     try {
       this.checkins = await this.options.local().checkins();
-      if (this.hub) this.hubNewest = await newestChange(this.options.collections.checkins);
+      if (this.hub && this.hubNewestStale) {
+        this.hubNewestStale = false;
+        this.hubNewest = await newestChange(this.options.collections.checkins);
+      }
       const joiner = this.joiner;
-      this.pending = joiner
-        ? await pendingCount(
-            SYNC_COLLECTION_NAMES.map((c) => joiner.replication(c)?.internalReplicationState),
-          )
-        : 0;
+      const states = SYNC_COLLECTION_NAMES.map(
+        (c) => joiner?.replication(c)?.internalReplicationState,
+      );
+      // While a replication stores what it pulled, its upstream checkpoint lags behind those
+      // documents (RxDB moves it past them afterwards), so counting would read them all again
+      // every refresh: the last count stands until the pull is stored.
+      if (!joiner) this.pending = 0;
+      else if (!states.some((s) => s?.events.active.down.getValue())) {
+        this.pending = await pendingCount(states);
+      }
       if (this.link?.current.kind === 'live') this.link.sendStatus(this.localStatus());
       this.hub?.statusChanged();
       const snapshot = this.snapshot();
@@ -386,6 +397,7 @@ export class VenueSync {
     this.joiner = null;
     this.link = null;
     this.hub = null;
+    this.hubNewestStale = true;
   }
 
   async close(): Promise<void> {

@@ -18,8 +18,11 @@ import type { Checkpoint } from '../hub/guarded-handler';
 import { validatePushedDocument, type SyncCollectionName } from '../sync-collections';
 import { pullResultSchema, pushResultSchema } from '../wire/frames';
 import { HubRequestError, type HubLink } from './hub-link';
+import { PullAhead } from './pull-ahead';
 
 type AnyDoc = Record<string, unknown>;
+/** Pulled documents validated in one go before the event loop gets a turn. */
+const VALIDATION_STEP = 250;
 type Replication = RxReplicationState<AnyDoc, Checkpoint>;
 
 export interface JoinerOptions {
@@ -59,6 +62,8 @@ export class Joiner {
   private replications = new Map<SyncCollectionName, Replication>();
   /** Subscriptions that belong to the current replications (dropped with them). */
   private replicationSubs: Subscription[] = [];
+  /** The current replications' read-ahead pullers (forgotten when the link goes down). */
+  private pullers: PullAhead[] = [];
   private replicationId: string | null = null;
   private readonly subs: Subscription[] = [];
   private switching: Promise<void> = Promise.resolve();
@@ -107,6 +112,8 @@ export class Joiner {
   }
 
   private onDown(): void {
+    // Change events are not heard while the link is down: nothing read ahead may be used after.
+    for (const p of this.pullers) p.reset();
     this.switching = this.switching.then(async () => {
       // Paused, the handlers are not called in a retry loop while the hub is away.
       await Promise.all([...this.replications.values()].map((r) => r.pause()));
@@ -130,12 +137,38 @@ export class Joiner {
       }
       return docs as Array<WithDeleted<AnyDoc>>;
     };
+    /**
+     * The same for a pulled batch, a slice at a time with a turn of the event loop between, so
+     * the next batch (read ahead) keeps arriving (TLS, inflating, parsing) while this one is
+     * checked: one synchronous pass over thousands of documents would hold it up.
+     */
+    const checkedInSteps = async (
+      docs: ReadonlyArray<AnyDoc>,
+    ): Promise<Array<WithDeleted<AnyDoc>>> => {
+      for (let i = 0; i < docs.length; i += VALIDATION_STEP) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        checked(docs.slice(i, i + VALIDATION_STEP), 'document');
+      }
+      return docs as Array<WithDeleted<AnyDoc>>;
+    };
     const stream$ = new Subject<
       { documents: Array<WithDeleted<AnyDoc>>; checkpoint: Checkpoint } | 'RESYNC'
     >();
     let replication: Replication | null = null;
+    const puller = new PullAhead(
+      async (checkpoint, limit) => {
+        const raw = await link.request({ t: 'pull', c: name, checkpoint, limit });
+        return pullResultSchema.parse(raw);
+      },
+      async (batch) => ({
+        documents: await checkedInSteps(batch.documents),
+        checkpoint: batch.checkpoint,
+      }),
+    );
+    this.pullers.push(puller);
     this.replicationSubs.push(
       link.changes(name).subscribe((f) => {
+        puller.changeArrived();
         try {
           if (f.checkpoint === null) return;
           if (f.documents.length === 0) {
@@ -158,18 +191,12 @@ export class Joiner {
       waitForLeadership: false,
       retryTime: this.options.retryMs ?? 2000,
       pull: {
-        batchSize: this.options.pullBatchSize ?? 1000,
+        batchSize: this.options.pullBatchSize ?? 2000,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const raw = await link.request({
-            t: 'pull',
-            c: name,
-            checkpoint: checkpoint ?? null,
-            limit: batchSize,
-          });
-          const r = pullResultSchema.parse(raw);
+          const r = await puller.pull(checkpoint ?? null, batchSize);
           return {
-            documents: checked(r.documents, 'document'),
+            documents: r.documents as Array<WithDeleted<AnyDoc>>,
             checkpoint: (r.checkpoint ?? checkpoint ?? undefined) as Checkpoint,
           };
         },
@@ -203,6 +230,8 @@ export class Joiner {
   private async cancelAll(): Promise<void> {
     for (const s of this.replicationSubs) s.unsubscribe();
     this.replicationSubs = [];
+    for (const p of this.pullers) p.reset();
+    this.pullers = [];
     await Promise.all([...this.replications.values()].map((r) => r.cancel()));
     this.replications.clear();
   }

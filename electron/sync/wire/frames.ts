@@ -25,7 +25,15 @@ const checkpoint = z
   .object({ id: z.string().max(256), lwt: z.number().finite() })
   .strict()
   .nullable();
-const doc = z.record(z.string(), z.unknown());
+/**
+ * A document inside a frame: only its shape (a plain JSON object) is checked here, without
+ * copying it; its content is checked once, per collection, by sync-collections before anything
+ * stores it (validating it here too would walk and copy every document twice).
+ */
+const doc = z.custom<Record<string, unknown>>(
+  (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  { message: 'a document must be an object' },
+);
 
 export const laptopStatusSchema = z
   .object({
