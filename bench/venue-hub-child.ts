@@ -3,10 +3,11 @@
  * simulated peers, so their memory is not counted as the hub's). Started on a data folder that
  * holds the store; prints one JSON line when it listens ({ code, rss }), then
  * answers lines on stdin: `write K` (K new check-ins written on the hub, 100 a transaction:
- * every peer gets them over the change stream), `rss` ({ rss, peak } in bytes), `stop`.
+ * every peer gets them over the change stream), `rss` ({ rss, peak, heapUsed, external, buffers } in bytes), `newest` (the replication
+ * checkpoint of the newest stored check-in), `stop`.
  */
 import { createInterface } from 'node:readline';
-import { now } from 'rxdb';
+import { normalizeMangoQuery, now, prepareQuery } from 'rxdb';
 import { startCore } from '../electron/app';
 import { CapturedCommits, RealisticMessages } from './storage-fixture';
 
@@ -58,7 +59,18 @@ for await (const line of createInterface({ input: process.stdin })) {
   } else if (cmd === 'rss') {
     gc?.();
     sample();
-    out({ rss: process.memoryUsage().rss, peak });
+    const m = process.memoryUsage();
+    out({ rss: m.rss, peak, heapUsed: m.heapUsed, external: m.external, buffers: m.arrayBuffers });
+  } else if (cmd === 'newest') {
+    // The replication checkpoint of the newest stored check-in: a laptop in sync holds it.
+    const schema = storage.schema;
+    const query = normalizeMangoQuery(schema, {
+      selector: {},
+      sort: [{ '_meta.lwt': 'desc' }, { id: 'desc' }] as never,
+      limit: 1,
+    });
+    const [doc] = (await storage.query(prepareQuery(schema, query))).documents;
+    out({ newest: doc ? { id: doc.id, lwt: doc._meta.lwt } : null });
   } else if (cmd === 'stop') {
     break;
   }

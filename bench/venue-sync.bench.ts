@@ -3,14 +3,17 @@
  * for a quick run. All over real TLS on 127.0.0.1:
  * - initial sync of N stored check-ins (100,000 × scale) hub → a new laptop: documents/s, bytes
  *   on the wire per check-in, and the ratio to the relay catch-up rate of the same N measured
- *   in this run (the baseline: filling the hub from the relay simulator through ingest);
+ *   in this run (the baseline: filling the hub's store from the relay simulator through ingest).
+ *   Each source (relay simulator, hub) runs in a process of its own and the receiving laptop in
+ *   this one, so the rate and CPU per check-in are the receiver's, as on a venue's laptops;
  * - live propagation relay → A → hub → C at 20 and 200 check-ins/s: p50/p99 from the relay
  *   sending an event to C holding it (A is a `gate-ops headless` child; hub and C in here);
  * - hub memory (RSS) with 10 laptops joined (simulated peers: each pairs, pulls from where it
  *   left off and follows the change stream while 2,000 new check-ins are written on the hub)
  *   and M stored (1,000,000 × scale; VENUE_HUB_STORED sets M), against the same hub alone. The
- *   hub runs in its own process on a store written straight into its storage
- *   (bench/venue-hub-store.ts, cached in the temp dir), so the peers' memory is not counted.
+ *   hub runs in its own process on a copy of the shared realistic store of M check-ins
+ *   (bench/realistic-store.ts: the app's own write path, cached in the temp dir), so the peers'
+ *   memory is not counted.
  * - CPU per check-in of each process on the live path, against relay → one laptop (the figure
  *   that holds when the machine is shared: latency on 2 loaded cores is mostly waiting).
  */
@@ -28,7 +31,7 @@ import { startLaptop } from '../test/helpers/laptop-process';
 import { TOKEN } from '../test/helpers/relay';
 import { fmt, percentile, table } from './bench-common';
 import { jsonChild } from './json-child';
-import { venueHubStore } from './venue-hub-store';
+import { copyRealisticStore } from './realistic-store';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.max(2000, Math.round(100_000 * SCALE));
@@ -146,15 +149,17 @@ function ownCpuMs(): number {
  * change stream while 2,000 check-ins are written on the hub).
  */
 async function hubMemory(): Promise<void> {
-  const store = venueHubStore(M, join(dir, 'memory-hub'), progress);
+  const store = await copyRealisticStore(M, join(dir, 'memory-hub'), progress);
   const { child, next, ask } = jsonChild(
     join(import.meta.dirname, 'venue-hub-child.ts'),
-    [store.dataDir],
+    [store.dir],
     ['--expose-gc'],
   );
   try {
     const started = await next<{ code: string; rss: number }>();
-    const alone = await ask<{ rss: number }>('rss');
+    const alone = await ask<Memory>('rss');
+    progress(`hub alone: ${memoryText(alone)}`);
+    const { newest } = await ask<{ newest: { id: string; lwt: number } }>('newest');
     const peers: HubLink[] = [];
     const received: number[] = [];
     let allReceived = (): void => undefined;
@@ -183,7 +188,7 @@ async function hubMemory(): Promise<void> {
         const r = (await p.request({
           t: 'pull',
           c: 'checkins',
-          checkpoint: store.newest,
+          checkpoint: newest,
           limit: 1000,
         })) as { documents: unknown[] };
         if (r.documents.length !== 0) throw new Error('a peer was not in sync');
@@ -191,7 +196,8 @@ async function hubMemory(): Promise<void> {
     );
     await ask('write ' + WRITES);
     await done;
-    const withPeers = await ask<{ rss: number; peak: number }>('rss');
+    const withPeers = await ask<Memory>('rss');
+    progress(`hub with 10 laptops: ${memoryText(withPeers)}`);
     rows.push([
       `hub RSS, ${fmt(M)} check-ins stored, 10 laptops joined (2,000 new check-ins fanned out to them), MiB (peak)`,
       `${fmt(withPeers.rss / 2 ** 20)} (${fmt(withPeers.peak / 2 ** 20)})`,
@@ -203,6 +209,19 @@ async function hubMemory(): Promise<void> {
   } finally {
     child.kill();
   }
+}
+
+interface Memory {
+  readonly rss: number;
+  readonly peak: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly buffers: number;
+}
+
+const mib = (bytes: number) => fmt(bytes / 2 ** 20, 1);
+function memoryText(m: Memory): string {
+  return `RSS ${mib(m.rss)} MiB (peak ${mib(m.peak)}), JS heap ${mib(m.heapUsed)}, external ${mib(m.external)} (array buffers ${mib(m.buffers)})`;
 }
 
 function untilCount(core: Core, n: number): Promise<unknown> {
