@@ -1,9 +1,11 @@
 /**
  * Venue sync benchmark (issue 12). `npm run bench -- bench/venue-sync.bench.ts`; BENCH_SCALE=0.1
- * for a quick run. All over real TLS on 127.0.0.1:
- * - initial sync of N stored check-ins (100,000 × scale) hub → a new laptop: documents/s, bytes
- *   on the wire per check-in, and the ratio to the relay catch-up rate of the same N measured
- *   in this run (the baseline: filling the hub's store from the relay simulator through ingest).
+ * for a quick run; VENUE_BENCH_PARTS=initial,memory,live picks parts. All over real TLS on
+ * 127.0.0.1:
+ * - initial sync of N stored check-ins (1,000,000 × scale; VENUE_SYNC_STORED sets N) hub → a
+ *   new laptop: documents/s, bytes on the wire per check-in, and the ratio to the relay catch-up
+ *   rate of the same N measured in this run (the baseline: filling the hub's store from the relay
+ *   simulator through ingest).
  *   Each source (relay simulator, hub) runs in a process of its own and the receiving laptop in
  *   this one, so the rate and CPU per check-in are the receiver's, as on a venue's laptops;
  * - live propagation relay → A → hub → C at 20 and 200 check-ins/s: p50/p99 from the relay
@@ -34,7 +36,8 @@ import { jsonChild } from './json-child';
 import { copyRealisticStore } from './realistic-store';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const N = Math.max(2000, Math.round(100_000 * SCALE));
+/** Check-ins of the initial sync: 1,000,000 at full scale (VENUE_SYNC_STORED sets it). */
+const N = Number(process.env.VENUE_SYNC_STORED ?? Math.max(2000, Math.round(1_000_000 * SCALE)));
 const M = Number(process.env.VENUE_HUB_STORED ?? Math.max(20_000, Math.round(1_000_000 * SCALE)));
 const HUB_ROLE = { kind: 'hub', host: '127.0.0.1', port: 0 } as const;
 /** Which parts run (comma-separated: initial, memory, live); all by default. */
