@@ -11,6 +11,8 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import {
   ACTIVITY_SNAPSHOT_ID,
   localCheckIns,
+  localConflicts,
+  type LocalConflicts,
   newestFirstPage,
   rowsAfterSeq,
   rowsByIds,
@@ -119,7 +121,7 @@ export class ActivityService {
     this.subs.push(
       local.changes$.subscribe((change) => this.apply(change)),
       this.followInserts(db.quarantine, this.quarantine),
-      this.followInserts(db.conflicts, this.conflicts),
+      this.followConflicts(localConflicts(db)),
     );
 
     const stored = await db.state.findOne(ACTIVITY_SNAPSHOT_ID).exec();
@@ -165,7 +167,7 @@ export class ActivityService {
 
     await Promise.all([
       this.countStored(db.quarantine, this.quarantine),
-      this.countStored(db.conflicts, this.conflicts),
+      this.countConflicts(localConflicts(db)),
     ]);
 
     const pending = this.buffer ?? [];
@@ -205,6 +207,32 @@ export class ActivityService {
         this.changed.next();
       }
     });
+  }
+
+  /** Counts conflicts as their facts commit (from the relay, a peer, or lost to the hub). */
+  private followConflicts(local: LocalConflicts): Subscription {
+    return local.changes$.subscribe((rows) => {
+      let n = 0;
+      for (const r of rows) {
+        if (r.seq <= this.conflicts.lastSeq) continue;
+        n += 1;
+        this.conflicts.lastSeq = r.seq;
+        this.conflicts.lastReceivedAt = r.receivedAt;
+      }
+      if (n > 0) {
+        this.conflicts.count += n;
+        this.changed.next();
+      }
+    });
+  }
+
+  private async countConflicts(local: LocalConflicts): Promise<void> {
+    const { count, newest } = await withStoreLock(this.options.db, () =>
+      Promise.resolve({ count: local.count(), newest: local.newest() }),
+    );
+    this.conflicts.count = count;
+    this.conflicts.lastSeq = Math.max(this.conflicts.lastSeq, newest?.seq ?? 0);
+    this.conflicts.lastReceivedAt = newest?.receivedAt ?? null;
   }
 
   private async countStored(collection: SeqCollection, stats: SeqStats): Promise<void> {

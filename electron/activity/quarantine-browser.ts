@@ -13,9 +13,12 @@ import {
   type CheckInDoc,
   type ConflictDoc,
   type GateOpsDatabase,
+  type LocalConflictRow,
   type QuarantineDoc,
+  localConflicts,
   newestFirstPage,
   queryRaw,
+  withStoreLock,
 } from '../db';
 
 const PREVIEW = 200;
@@ -85,11 +88,16 @@ export function dataChanges(stored: string | undefined, incoming: string): strin
   return out;
 }
 
-function conflictRow(d: Readonly<ConflictDoc>, stored?: Readonly<CheckInDoc>): ConflictRow {
+function conflictRow(
+  d: Readonly<ConflictDoc>,
+  facts: LocalConflictRow | undefined,
+  stored?: Readonly<CheckInDoc>,
+): ConflictRow {
   return {
     id: d.id,
-    ingestSeq: d.ingestSeq,
-    receivedAt: d.receivedAt,
+    ingestSeq: facts?.seq ?? 0,
+    receivedAt: facts?.receivedAt ?? 0,
+    origin: facts?.origin ?? 'peer',
     key: d.key,
     checkinId: d.checkinId,
     preview: d.text.slice(0, PREVIEW),
@@ -99,36 +107,48 @@ function conflictRow(d: Readonly<ConflictDoc>, stored?: Readonly<CheckInDoc>): C
   };
 }
 
-/** Conflicting redeliveries (a known key with other content), newest first, beside quarantine. */
+/**
+ * Conflicting redeliveries (a known key with other content), newest arrival here first, beside
+ * quarantine: seen by this laptop's relay, pulled from another laptop, or this laptop's own
+ * check-in that venue sync replaced with the hub's version.
+ */
 export class ConflictBrowser {
   constructor(private readonly db: GateOpsDatabase) {}
 
   async list(req: { offset: number; limit: number }) {
-    const query = { selector: {}, sort: [{ ingestSeq: 'desc' }] } as MangoQuery<ConflictDoc> & {
-      sort: [Record<string, 'asc' | 'desc'>];
-    };
-    const { total, docs } = await newestFirstPage(this.db.conflicts, query, req.offset, req.limit);
+    const local = localConflicts(this.db);
+    // One read of the facts (page and total) under the store lock: never between a batch's
+    // writes and its commit.
+    const { total, page } = await withStoreLock(this.db, () =>
+      Promise.resolve({ total: local.count(), page: local.page(req.offset, req.limit) }),
+    );
+    const docs = await this.db.conflicts.storageInstance.findDocumentsById(
+      page.map((f) => f.id),
+      false,
+    );
+    const byId = new Map(docs.map((d) => [d.id, d]));
     const stored = await this.db.checkins.storageInstance.findDocumentsById(
       [...new Set(docs.map((d) => d.checkinId))],
       false,
     );
-    const byId = new Map(stored.map((c) => [c.id, c]));
-    return {
-      total,
-      offset: req.offset,
-      rows: docs.map((d) => conflictRow(d, byId.get(d.checkinId))),
-    };
+    const checkins = new Map(stored.map((c) => [c.id, c]));
+    const rows: ConflictRow[] = [];
+    for (const f of page) {
+      const d = byId.get(f.id);
+      if (d) rows.push(conflictRow(d, f, checkins.get(d.checkinId)));
+    }
+    return { total, offset: req.offset, rows };
   }
 
   async get(id: string): Promise<ConflictDetail> {
-    const [doc] = await queryRaw(this.db.conflicts, { selector: { id }, limit: 1 });
+    const [doc] = await this.db.conflicts.storageInstance.findDocumentsById([id], false);
     if (!doc) throw new ServiceError('not_found', `no conflict ${id}`);
     const [stored] = await this.db.checkins.storageInstance.findDocumentsById(
       [doc.checkinId],
       false,
     );
     return {
-      ...conflictRow(doc, stored),
+      ...conflictRow(doc, localConflicts(this.db).get([id]).get(id), stored),
       text: doc.text,
       storedRaw: stored ? JSON.stringify(stored.event) : null,
       storedFingerprint: doc.storedFingerprint,

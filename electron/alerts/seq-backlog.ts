@@ -1,12 +1,12 @@
 /**
  * Quarantined messages and conflicting redeliveries not yet acknowledged: everything above the
- * ingest sequence acknowledged last. Counted through the `ingestSeq` index, and only again when
- * something new arrived or the mark moved. The marks are this laptop's own (quarantine and
- * conflicts never sync), kept in one `state` document.
+ * arrival number acknowledged last. Quarantine is counted through its `ingestSeq` index,
+ * conflicts through their local facts (conflicts sync, their arrival numbers here do not), and
+ * only again when something new arrived or the mark moved. The marks are this laptop's own, kept
+ * in one `state` document.
  */
-import type { RxCollection } from 'rxdb';
 import type { SeqBacklog } from '../../shared/domain/alert-rules';
-import { countRaw, queryRaw, type GateOpsDatabase } from '../db';
+import { countRaw, localConflicts, queryRaw, withStoreLock, type GateOpsDatabase } from '../db';
 
 export const SEQ_ACKS_ID = 'alert-seq-acks';
 /** Where the quarantine mark lived before it had a document of its own. */
@@ -43,8 +43,31 @@ export class SeqBacklogs {
     if (typeof q === 'number') this.marks.quarantine = q;
   }
 
-  private collection(kind: SeqKind): RxCollection<{ ingestSeq: number; receivedAt: number }> {
-    return (kind === 'quarantine' ? this.db.quarantine : this.db.conflicts) as never;
+  private async quarantined(lastSeq: number, mark: number): Promise<SeqBacklog> {
+    const selector = { ingestSeq: { $gt: mark } };
+    const collection = this.db.quarantine;
+    const [count, first] = await Promise.all([
+      countRaw(collection, { selector }),
+      queryRaw(collection, { selector, sort: [{ ingestSeq: 'asc' }], limit: 1 }),
+    ]);
+    return {
+      lastSeq,
+      unacknowledged: count,
+      firstSeq: first[0]?.ingestSeq ?? null,
+      firstAt: first[0]?.receivedAt ?? null,
+    };
+  }
+
+  /** Conflicts by their arrival here (LocalConflicts: relay, peer or lost to the hub alike). */
+  private async conflicts(lastSeq: number, mark: number): Promise<SeqBacklog> {
+    const local = localConflicts(this.db);
+    const { count, first } = await withStoreLock(this.db, () => Promise.resolve(local.after(mark)));
+    return {
+      lastSeq,
+      unacknowledged: count,
+      firstSeq: first?.seq ?? null,
+      firstAt: first?.receivedAt ?? null,
+    };
   }
 
   /** The backlog of `kind` given the highest sequence it holds (the activity model keeps it). */
@@ -53,18 +76,10 @@ export class SeqBacklogs {
     if (lastSeq <= mark) return { lastSeq, unacknowledged: 0, firstSeq: null, firstAt: null };
     const cached = this.cache.get(kind);
     if (cached && cached.forSeq === lastSeq && cached.mark === mark) return cached.value;
-    const selector = { ingestSeq: { $gt: mark } };
-    const collection = this.collection(kind);
-    const [count, first] = await Promise.all([
-      countRaw(collection, { selector }),
-      queryRaw(collection, { selector, sort: [{ ingestSeq: 'asc' }], limit: 1 }),
-    ]);
-    const value: SeqBacklog = {
-      lastSeq,
-      unacknowledged: count,
-      firstSeq: first[0]?.ingestSeq ?? null,
-      firstAt: first[0]?.receivedAt ?? null,
-    };
+    const value =
+      kind === 'conflict'
+        ? await this.conflicts(lastSeq, mark)
+        : await this.quarantined(lastSeq, mark);
     this.cache.set(kind, { forSeq: lastSeq, mark, value });
     return value;
   }

@@ -22,8 +22,11 @@ import { notesSchema } from './collections/notes';
 import { quarantineSchema } from './collections/quarantine';
 import { stateSchema } from './collections/state';
 import type { GateOpsCollections, GateOpsDatabase } from './database-types';
+import { followPeerConflicts } from './conflict-follower';
 import { followPeerCheckIns } from './local-follower';
 import { LocalCheckIns } from './local-checkins';
+import { LocalConflicts } from './local-conflicts';
+import { finishConflictsV1, migrateConflictV0, needsConflictsV1 } from './migrations/conflicts-v1';
 import {
   finishCheckinsV1,
   migrateCheckInV0,
@@ -53,10 +56,18 @@ export interface OpenDatabaseOptions {
 }
 
 const locals = new WeakMap<object, LocalCheckIns>();
+const localConflictsOf = new WeakMap<object, LocalConflicts>();
 
 /** The local facts of a database's check-ins (arrival, received time, re-entry flags). */
 export function localCheckIns(db: Pick<RxDatabase, 'name'>): LocalCheckIns {
   const local = locals.get(db);
+  if (!local) throw new Error(`database ${db.name} was not opened with openGateOpsDatabase`);
+  return local;
+}
+
+/** The local facts of a database's conflicts (arrival here, received time, how it came). */
+export function localConflicts(db: Pick<RxDatabase, 'name'>): LocalConflicts {
+  const local = localConflictsOf.get(db);
   if (!local) throw new Error(`database ${db.name} was not opened with openGateOpsDatabase`);
   return local;
 }
@@ -89,10 +100,15 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
   try {
     const sql = sqliteOf(db);
     const local = new LocalCheckIns(sql ?? new DatabaseSync(':memory:'));
-    db.onClose.push(() => local.close());
+    const conflictFacts = new LocalConflicts(local.sql);
+    db.onClose.push(() => {
+      local.close();
+      conflictFacts.close();
+    });
     locals.set(db, local);
+    localConflictsOf.set(db, conflictFacts);
     if (sql && options.readOnly) {
-      if (needsCheckinsV1(sql)) {
+      if (needsCheckinsV1(sql) || needsConflictsV1(sql)) {
         throw new StoreNeedsUpgradeError(
           'this data folder was written by an earlier version of Gate Ops; start the app once to upgrade it',
         );
@@ -107,13 +123,17 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
         migrationStrategies: { 1: (old: CheckInDocV0) => migrateCheckInV0(old) },
       },
       quarantine: { schema: quarantineSchema },
-      conflicts: { schema: conflictsSchema },
+      conflicts: {
+        schema: conflictsSchema,
+        migrationStrategies: { 1: migrateConflictV0(conflictFacts) },
+      },
       state: { schema: stateSchema },
       acks: { schema: acksSchema },
       notes: { schema: notesSchema },
     });
     if (options.readOnly) return db;
     if (sql) await finishCheckinsV1(db, sql, local);
+    await finishConflictsV1(db, local.sql);
     // v0 kept a `tickets` collection for re-entries; ticket_first replaced it.
     await removeCollectionStorages(
       db.storage,
@@ -126,6 +146,7 @@ export async function openGateOpsDatabase(options: OpenDatabaseOptions): Promise
       db.hashFunction,
     );
     await followPeerCheckIns(db, local);
+    await followPeerConflicts(db, conflictFacts);
     return db;
   } catch (error) {
     await db.close();

@@ -30,3 +30,13 @@ export function deliveryId(relay: string, sequence: string | null, unstamped: st
   const what = sequence !== null ? [relay, sequence] : [relay, null, unstamped];
   return checkInDocId(JSON.stringify(['delivery', ...what]));
 }
+
+/**
+ * Primary key of a `conflicts` doc (v1): the dedupe key with the stored payload's fingerprint and
+ * the conflicting one's. Every laptop that sees the same payload collide with the same stored
+ * check-in derives the same id, so the conflict is one document venue-wide; the same conflicting
+ * payload against another stored version (three payloads for one key) is a conflict of its own.
+ */
+export function conflictDocId(key: string, storedFingerprint: string, fingerprint: string): string {
+  return checkInDocId(JSON.stringify(['conflict', key, storedFingerprint, fingerprint]));
+}

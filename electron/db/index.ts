@@ -28,6 +28,7 @@ export * from './checkin-document';
 export * from './checkin-table';
 export * from './local-change';
 export * from './local-checkins';
+export * from './local-conflicts';
 export * from './checkin-rows';
 export * from './store-errors';
 export * from './store-reader';

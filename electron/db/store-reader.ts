@@ -69,7 +69,13 @@ export function openStoreReader(dataDir: string, name: string): StoreReader {
     // A read-only connection never waits for a writer, except for a moment while the app
     // recovers or restarts the WAL; wait for that instead of failing.
     sql.exec('PRAGMA busy_timeout = 5000');
-    if (needsCheckinsV1(sql) || legacyFormat(sql) || !tableExists(sql, TABLES.checkins)) {
+    if (
+      needsCheckinsV1(sql) ||
+      // conflicts at schema v0: the app's start migrates them (RxDB then removes this table)
+      tableExists(sql, 'conflicts--v0') ||
+      legacyFormat(sql) ||
+      !tableExists(sql, TABLES.checkins)
+    ) {
       throw new StoreNeedsUpgradeError(UPGRADE);
     }
     // As the app's own open: companions an older version left wider are narrowed.

@@ -14,8 +14,12 @@ import type { Classification, CheckInVerdict } from '../../shared/contract';
 import {
   checkInDoc,
   checkInDocId,
+  conflictDoc,
   describeChange,
   localCheckIns,
+  localConflicts,
+  type ConflictFacts,
+  type LocalConflictRow,
   seqId,
   type CheckInDoc,
   type ConflictDoc,
@@ -68,10 +72,13 @@ export async function commitBatch(
 ): Promise<BatchResult> {
   const recorded = deliveriesTable(db);
   try {
-    const { change, ...result } = await transaction(() => write(db, batch, before, recorded));
+    const { change, conflictRows, ...result } = await transaction(() =>
+      write(db, batch, before, recorded),
+    );
     recorded.settle(true);
     // Committed: the activity model and the lists may follow now (never for a rolled-back batch).
     localCheckIns(db).publish(change);
+    localConflicts(db).publish(conflictRows);
     return result;
   } catch (error) {
     recorded.settle(false);
@@ -84,7 +91,7 @@ async function write(
   batch: ReadonlyArray<IncomingMessage>,
   before: IngestTotals,
   recorded: DeliveriesTable,
-): Promise<BatchResult & { change: LocalChange }> {
+): Promise<BatchResult & { change: LocalChange; conflictRows: LocalConflictRow[] }> {
   const local = localCheckIns(db);
   const relay = before.cursorRelay ?? '';
   const ids = batch.map((m) =>
@@ -97,7 +104,7 @@ async function write(
   const seen = new DeliveriesSeen(db, deliveryIds);
   const fresh = new Map<string, { doc: CheckInDoc; m: IncomingMessage }>();
   const quarantine: QuarantineDoc[] = [];
-  const conflicts: ConflictDoc[] = [];
+  const conflicting: Array<{ doc: ConflictDoc; m: IncomingMessage; seq: number }> = [];
   const deliveries: DeliveryRow[] = [];
   let skipped = 0;
   let redelivered = 0;
@@ -132,19 +139,33 @@ async function write(
     else if (v.verdict === 'rejected') quarantine.push(quarantineDoc(m, v, seq));
     else if (existing!.fingerprint === v.fields.fingerprint) redelivered += 1;
     else {
-      conflicts.push({
-        id: seqId('c', seq),
-        ingestSeq: seq,
-        receivedAt: m.receivedAt,
-        key: v.key,
-        checkinId: id,
-        storedFingerprint: existing!.fingerprint,
-        fingerprint: v.fields.fingerprint,
-        text: v.text,
-        ...(m.sequence !== null ? { sequence: m.sequence } : {}),
-      });
+      // The queued verdict kept only the text; conflicts are rare, so it is parsed again here.
+      const event = JSON.parse(v.text) as Record<string, unknown>;
+      const doc = conflictDoc(v.key, existing!.fingerprint, v.fields.fingerprint, event);
+      conflicting.push({ doc, m, seq });
     }
   });
+  // A conflict already stored (seen before, or pulled from another laptop) or twice in this
+  // batch is the same conflict again: a redelivery, never a second document.
+  const storedConflicts = await readByIds(db.conflicts, [
+    ...new Set(conflicting.map((c) => c.doc.id)),
+  ]);
+  const conflicts: ConflictDoc[] = [];
+  const conflictFacts: ConflictFacts[] = [];
+  for (const { doc, m, seq: at } of conflicting) {
+    if (storedConflicts.has(doc.id) || conflicts.some((c) => c.id === doc.id)) {
+      redelivered += 1;
+      continue;
+    }
+    conflicts.push(doc);
+    conflictFacts.push({
+      id: doc.id,
+      seq: at,
+      receivedAt: m.receivedAt,
+      relaySeq: m.sequence,
+      origin: 'relay',
+    });
+  }
   // The cursor rule ran as each message was accepted (cursor-rule.ts): persist its state after
   // the batch's last message.
   const { cursor, latest } = batch[batch.length - 1]?.cursorAfter ?? before;
@@ -159,6 +180,7 @@ async function write(
   await insertNew(db.checkins, newDocs);
   await insertNew(db.quarantine, quarantine);
   await insertNew(db.conflicts, conflicts);
+  const conflictRows = localConflicts(db).record(conflictFacts);
   const change = await describeChange(db.checkins, local, newDocs, recordedFacts);
   const reentries = change.rows.filter((r) => r.reentry).length + change.flips.length;
   recorded.stage(deliveries);
@@ -199,6 +221,7 @@ async function write(
     quarantine,
     conflicts,
     change,
+    conflictRows,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { LocalAlertAckStore, type AlertAckStore } from '../alerts';
 import { localCheckIns, type GateOpsDatabase } from '../db';
+import { recordResolvedConflicts } from './resolved-conflicts';
 import { SYNC_STATUS_ID } from './sync-stats';
 import { ShiftLog } from './team/shift-log';
 import { SyncedAlertAckStore } from './team/synced-ack-store';
@@ -33,7 +34,14 @@ export function startVenueSync(args: {
   const { db, relay } = args;
   return VenueSync.start({
     dataDir: args.dataDir,
-    collections: { checkins: db.checkins, acks: db.acks, notes: db.notes },
+    collections: {
+      checkins: db.checkins,
+      acks: db.acks,
+      notes: db.notes,
+      conflicts: db.conflicts,
+    },
+    // A check-in of this laptop that lost to the hub's version is kept as a conflict.
+    onResolved: recordResolvedConflicts(db, args.log),
     laptopName: args.options.laptopName ?? (() => ''),
     local: () => ({
       relay: args.relayEnabled ? relayState(relay.status.state.kind) : 'none',

@@ -11,8 +11,10 @@
  * collections are append-only: a peer may add a document, never change or delete one.
  *
  * Not synced, on purpose: settings, tokens, the relay cursor and ingest counters (`state`),
- * quarantine (raw input stays where it came in), conflicts (their ids are local), and each
- * check-in's local facts (arrival order, relay stamp, re-entry flag: plain tables beside them).
+ * quarantine (raw input stays where it came in), and the local facts of each check-in and
+ * conflict (arrival order, relay stamp, re-entry flag, how it came: plain tables beside them).
+ * Conflicts do sync (schema v1): their id is derived from the conflict itself, so the same
+ * conflict seen by two laptops is one document (`conflictDocProblem`).
  */
 import type { RxJsonSchema } from 'rxdb';
 import type { z } from 'zod';
@@ -23,20 +25,24 @@ import {
   acksSchema,
   checkInDocProblem,
   checkinsSchema,
+  conflictDocProblem,
+  conflictsSchema,
   notesSchema,
   type AckDoc,
   type CheckInDoc,
+  type ConflictDoc,
   type NoteDoc,
 } from '../db';
 import { jsonSchemaToZod } from './schema-to-zod';
 
-export const SYNC_COLLECTION_NAMES = ['checkins', 'acks', 'notes'] as const;
+export const SYNC_COLLECTION_NAMES = ['checkins', 'acks', 'notes', 'conflicts'] as const;
 export type SyncCollectionName = (typeof SYNC_COLLECTION_NAMES)[number];
 
 export interface SyncDocTypes {
   checkins: CheckInDoc;
   acks: AckDoc;
   notes: NoteDoc;
+  conflicts: ConflictDoc;
 }
 
 export type ValidationResult<T> =
@@ -97,6 +103,7 @@ export const SYNC_COLLECTIONS: { readonly [N in SyncCollectionName]: SyncCollect
       d.corrects === '' || BASE64URL_22.test(d.corrects) ? null : 'corrects is not a note id',
     (d) => (d.corrects !== d.id ? null : 'a note cannot correct itself'),
   ]),
+  conflicts: spec('conflicts', conflictsSchema, [(d) => conflictDocProblem(d)]),
 };
 
 export function isSyncCollection(name: unknown): name is SyncCollectionName {

@@ -12,7 +12,7 @@ import type { NatsSyncView, SyncStatus, TeamLaptop } from '../../shared/api/chan
 import { isPeerPush } from './hub/guarded-handler';
 import { HubServer } from './hub/hub-server';
 import { HubLink } from './join/hub-link';
-import { Joiner } from './join/joiner';
+import { Joiner, type JoinerOptions } from './join/joiner';
 import { pendingCount } from './join/pending-count';
 import { parseJoinCode } from './pairing/join-code';
 import { newPairingSecret, SyncIdentityStore, type SyncRole } from './sync-identity';
@@ -40,6 +40,8 @@ export interface VenueSyncOptions {
   /** Keeps the latest status where `gate-ops stats` (another process) can read it. */
   readonly persist?: (status: SyncStatus) => Promise<void>;
   readonly log?: (line: string) => void;
+  /** A document of this laptop replaced by the hub's version (see Joiner's `onResolved`). */
+  readonly onResolved?: JoinerOptions['onResolved'];
 }
 
 const EMPTY_WIRE = { sent: 0, received: 0 };
@@ -208,7 +210,12 @@ export class VenueSync {
         simulated: this.options.local().simulated,
         log: (l) => this.log(l),
       });
-      this.joiner = new Joiner({ link: this.link, collections, log: (l) => this.log(l) });
+      this.joiner = new Joiner({
+        link: this.link,
+        collections,
+        log: (l) => this.log(l),
+        ...(this.options.onResolved ? { onResolved: this.options.onResolved } : {}),
+      });
       this.linkSub = this.link.state$.subscribe((s) => {
         if (s.kind === 'live') this.link?.sendStatus(this.localStatus());
         void this.refresh();

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../electron/db/open-store';
 import type { CheckInDoc } from '../../electron/db';
-import { ackDocId, checkInDocId } from '../../electron/db';
+import { ackDocId, checkInDocId, conflictDoc } from '../../electron/db';
+import { classify } from '../../shared/contract';
+import { checkInEvent } from './sync';
 import { specDoc } from './checkin-docs';
 import {
   buildNatsSyncConfig,
@@ -31,12 +33,9 @@ export interface Laptop {
   close(): Promise<void>;
 }
 
-/**
- * The app's synced collections (check-ins, acknowledgements, notes), plus `conflicts` as a
- * generic collection without the app's validation on the same stream.
- */
+/** The app's synced collections (check-ins, acknowledgements, notes, conflicts). */
 export function syncCollectionsOf(store: Store): SyncCollection[] {
-  return [...natsSyncCollections(store.db), { name: 'conflicts', collection: store.db.conflicts }];
+  return natsSyncCollections(store.db);
 }
 
 export async function openLaptop(
@@ -125,18 +124,13 @@ export async function checkinIds(laptop: Laptop): Promise<string[]> {
   return docs.map((d) => d.id).sort();
 }
 
-/** A conflict record (a second synced collection next to the check-ins). */
+/** A conflict record (a second synced collection next to the check-ins), valid as the app's. */
 export async function insertConflict(laptop: Laptop, i: number): Promise<void> {
-  await laptop.store.db.conflicts.insert({
-    id: `c${String(i).padStart(15, '0')}`,
-    ingestSeq: i,
-    receivedAt: Date.UTC(2026, 4, 5, 18) + i,
-    key: `conflict-key-${i}`,
-    checkinId: checkInDocId(`conflict-key-${i}`),
-    storedFingerprint: 'a'.repeat(22),
-    fingerprint: 'b'.repeat(22),
-    text: '{"conflicting":true}',
-  });
+  const v = classify(checkInEvent(1_000_000 + i, { gate: `Conflict gate ${i}` }));
+  if (v.verdict !== 'checkin') throw new Error('test event is not a check-in');
+  await laptop.store.db.conflicts.insert(
+    conflictDoc(v.key, `stored${i}`, v.fields.fingerprint, v.event),
+  );
 }
 
 /** Resolves with the first status for which `done` holds. */

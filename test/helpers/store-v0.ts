@@ -8,7 +8,7 @@ import { createRxDatabase, type RxCollection, type RxJsonSchema } from 'rxdb';
 import type { CheckInDocV0 } from '../../electron/db/migrations/checkins-v0';
 import { checkInDocId } from '../../electron/db/ids';
 import { fingerprint } from '../../shared/contract';
-import { conflictsSchema } from '../../electron/db/collections/conflicts';
+import { conflictsSchemaV0 } from '../../electron/db/migrations/conflicts-v0';
 import { quarantineSchema } from '../../electron/db/collections/quarantine';
 import { stateSchema } from '../../electron/db/collections/state';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../../electron/storage';
@@ -201,7 +201,7 @@ export async function buildStoreV0(
     checkins: { schema: checkinsSchemaV0 },
     tickets: { schema: ticketsSchemaV0 },
     quarantine: { schema: quarantineSchema },
-    conflicts: { schema: conflictsSchema },
+    conflicts: { schema: conflictsSchemaV0 },
     state: { schema: stateSchema },
   });
   const batch = options.batch ?? 2000;

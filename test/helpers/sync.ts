@@ -5,9 +5,11 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import {
   acksSchema,
   checkinsSchema,
+  conflictsSchema,
   notesSchema,
   type AckDoc,
   type CheckInDoc,
+  type ConflictDoc,
   type NoteDoc,
 } from '../../electron/db';
 import type { Store } from '../../electron/db';
@@ -59,6 +61,7 @@ export async function syncDb(): Promise<SyncDb> {
     checkins: { schema: checkinsSchema },
     acks: { schema: acksSchema },
     notes: { schema: notesSchema },
+    conflicts: { schema: conflictsSchema },
   });
   return db;
 }
@@ -67,6 +70,7 @@ export interface SyncCollections {
   checkins: RxCollection<CheckInDoc>;
   acks: RxCollection<AckDoc>;
   notes: RxCollection<NoteDoc>;
+  conflicts: RxCollection<ConflictDoc>;
   [name: string]: RxCollection;
 }
 export type SyncDb = RxDatabase<SyncCollections>;

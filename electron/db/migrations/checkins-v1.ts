@@ -34,7 +34,7 @@ import { classify, withoutSequence, type RejectedVerdict } from '../../../shared
 import { runInStorageTransaction } from '../../storage';
 import { checkInDoc } from '../checkin-document';
 import { checkinsSchema, type CheckInDoc } from '../collections/checkins';
-import { conflictsSchema, type ConflictDoc } from '../collections/conflicts';
+import { conflictsSchemaV0, type ConflictDocV0 } from './conflicts-v0';
 import { quarantineSchema, type QuarantineDoc } from '../collections/quarantine';
 import { ACTIVITY_SNAPSHOT_ID } from '../collections/state';
 import { checkInDocId, seqId } from '../ids';
@@ -103,7 +103,7 @@ export async function migrateCheckinsToV1(
   const checkins = await instance(db, 'checkins', checkinsSchema as never);
   const quarantine = await instance(db, 'quarantine', quarantineSchema as never);
   const conflicts = tableExists(sql, CONFLICTS_TABLE)
-    ? await instance(db, 'conflicts', conflictsSchema as never)
+    ? await instance(db, 'conflicts', conflictsSchemaV0 as never)
     : null;
   try {
     const total = Number(
@@ -332,12 +332,12 @@ async function resolveConflicts(
 ): Promise<number> {
   // Through the storage: the file format decides what a row's columns hold (the revision, for
   // one, is a column of its own in format 2, not part of the JSON).
-  const schema = createRxSchema(conflictsSchema as never, db.hashFunction).jsonSchema;
+  const schema = createRxSchema(conflictsSchemaV0 as never, db.hashFunction).jsonSchema;
   const all = await conflicts.query(
     prepareQuery(schema, normalizeMangoQuery(schema, { selector: { _deleted: { $eq: false } } })),
   );
   let resolved = 0;
-  for (const conflict of all.documents as RxDocumentData<ConflictDoc>[]) {
+  for (const conflict of all.documents as RxDocumentData<ConflictDocV0>[]) {
     const v = classify(conflict.text);
     if (v.verdict !== 'checkin') continue;
     const id = checkInDocId(v.key);

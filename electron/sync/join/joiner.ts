@@ -34,6 +34,11 @@ export interface JoinerOptions {
   /** Wait between retries of a failed request (RxDB's retryTime). */
   readonly retryMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * A document of this laptop that RxDB's conflict handler replaced with the hub's version
+   * (`lost` as pushed, `kept` as now stored), so the caller can record what was lost.
+   */
+  readonly onResolved?: (name: SyncCollectionName, lost: AnyDoc, kept: AnyDoc) => void;
 }
 
 /**
@@ -217,6 +222,14 @@ export class Joiner {
         },
       },
     });
+    const { onResolved } = this.options;
+    if (onResolved) {
+      this.replicationSubs.push(
+        replication.conflict$.subscribe((c) =>
+          onResolved(name, c.input.newDocumentState as AnyDoc, c.output as AnyDoc),
+        ),
+      );
+    }
     this.replicationSubs.push(
       replication.error$.subscribe((e) => {
         const inner = (e as { parameters?: { errors?: Array<{ message?: string }> } }).parameters

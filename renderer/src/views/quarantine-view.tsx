@@ -154,6 +154,19 @@ function QuarantineList({ api, refresh }: { api: GateOpsApi; refresh: unknown })
   );
 }
 
+const ORIGIN_LABEL: Readonly<Record<ConflictRow['origin'], string>> = {
+  relay: 'This laptop',
+  peer: 'Another laptop',
+  resolved: 'This laptop (replaced)',
+};
+
+const ORIGIN_DETAIL: Readonly<Record<ConflictRow['origin'], string>> = {
+  relay: "Seen by this laptop's relay link.",
+  peer: 'Seen by another laptop of the venue; it arrived over venue sync.',
+  resolved:
+    "This laptop had stored the other version; venue sync kept the hub's version and this laptop's is kept here.",
+};
+
 function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
   const fmt = useFormat();
   const [detail, setDetail] = useState<ConflictDetail | null>(null);
@@ -164,6 +177,16 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
   );
   const columns: Column<ConflictRow>[] = [
     { key: 'time', header: 'Received', width: '8rem', render: (r) => fmt.when(r.receivedAt) },
+    {
+      key: 'origin',
+      header: 'Seen by',
+      width: 'minmax(9rem, 1fr)',
+      render: (r) => (
+        <span title={ORIGIN_DETAIL[r.origin]} data-testid="conflict-origin">
+          {ORIGIN_LABEL[r.origin]}
+        </span>
+      ),
+    },
     idColumn('ticket', 'Ticket', 'minmax(8rem, 1fr)', (r) => r.ticketId),
     {
       key: 'changes',
@@ -185,7 +208,8 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
           <CountTitle title="Conflicts" count={list.total} testId="conflicts-total" />
           <span className="muted">
             A known check-in came back with different content. The first one stays stored; the other
-            is kept here to compare.
+            is kept here to compare. With venue sync, every laptop lists the conflicts any laptop
+            saw.
           </span>
         </div>
         <VirtualTable
@@ -210,6 +234,7 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
           <p>
             Received {fmt.dateTime(detail.receivedAt)} · key <code>{detail.key}</code>
           </p>
+          <p data-testid="conflict-detail-origin">{ORIGIN_DETAIL[detail.origin]}</p>
           {detail.changes.length ? (
             <>
               <h3>What differs</h3>
@@ -224,7 +249,9 @@ function ConflictList({ api, refresh }: { api: GateOpsApi; refresh: unknown }) {
           <pre className="raw" data-testid="conflict-stored">
             {pretty(detail.storedRaw)}
           </pre>
-          <h3>Came back with</h3>
+          <h3>
+            {detail.origin === 'resolved' ? "This laptop's version (replaced)" : 'Came back with'}
+          </h3>
           <pre className="raw" data-testid="conflict-raw">
             {pretty(detail.text)}
           </pre>

@@ -21,6 +21,11 @@ export const conflictRowSchema = z.object({
   id: z.string(),
   ingestSeq: z.number().int().nonnegative(),
   receivedAt: z.number().int(),
+  /**
+   * How this laptop learnt of it: its own relay, another laptop (venue sync), or its own check-in
+   * that venue sync replaced with the hub's version (`resolved`).
+   */
+  origin: z.enum(['relay', 'peer', 'resolved']),
   /** The dedupe key both messages share. */
   key: z.string(),
   /** Primary key of the stored check-in it collides with. */

@@ -12,6 +12,9 @@ import { HubLink, type HubLinkState } from '../../../electron/sync/join/hub-link
 import { Joiner } from '../../../electron/sync/join/joiner';
 import { createTlsIdentity, type TlsIdentity } from '../../../electron/sync/pairing/certificate';
 import type { JoinCode } from '../../../electron/sync/pairing/join-code';
+import { recordResolvedConflicts } from '../../../electron/sync/resolved-conflicts';
+import { conflictDoc } from '../../../electron/db';
+import { classify } from '../../../shared/contract';
 import { checkInDocs, syncDb, type SyncDb } from '../../helpers/sync';
 
 let cleanups: Array<() => Promise<void>> = [];
@@ -52,7 +55,12 @@ async function hub(s: Store, logs: string[] = []): Promise<HubServer> {
     laptopId: randomDocId(),
     name: () => 'Hub laptop',
     tls: await identity(),
-    collections: { checkins: s.db.checkins, acks: s.db.acks, notes: s.db.notes },
+    collections: {
+      checkins: s.db.checkins,
+      acks: s.db.acks,
+      notes: s.db.notes,
+      conflicts: s.db.conflicts,
+    },
     pairing: { secret: randomBytes(16).toString('base64url'), generation: 1, retired: new Map() },
     host: '127.0.0.1',
     port: 0,
@@ -72,7 +80,13 @@ async function join(s: Store, code: JoinCode, name = 'Joined laptop') {
   });
   const joiner = new Joiner({
     link,
-    collections: { checkins: s.db.checkins, acks: s.db.acks, notes: s.db.notes },
+    onResolved: recordResolvedConflicts(s.db, () => undefined),
+    collections: {
+      checkins: s.db.checkins,
+      acks: s.db.acks,
+      notes: s.db.notes,
+      conflicts: s.db.conflicts,
+    },
     retryMs: 50,
   });
   cleanups.push(async () => {
@@ -87,7 +101,7 @@ function until(link: HubLink, kind: HubLinkState['kind']): Promise<HubLinkState>
   return firstValueFrom(link.state$.pipe(filter((s) => s.kind === kind)));
 }
 
-async function ids(s: Store, c: 'checkins' | 'acks' | 'notes'): Promise<string[]> {
+async function ids(s: Store, c: 'checkins' | 'acks' | 'notes' | 'conflicts'): Promise<string[]> {
   const docs = await s.db[c].find().exec();
   return docs.map((d) => d.primary).sort();
 }
@@ -122,6 +136,51 @@ describe('venue hub and a joined laptop', () => {
       ['Hub laptop', 'hub', true],
       ['Joined laptop', 'joined', true],
     ]);
+  });
+
+  it('keeps a check-in the hub replaced as a conflict on the losing laptop; the conflict reaches every laptop once; a forged one cuts its peer', async () => {
+    // Made first: only so many collections may be open in one process.
+    const [kept] = await checkInDocs(7, 7);
+    const [lost] = await checkInDocs(7, 7, () => ({ gate: 'Moved 7' }));
+    const [other] = await checkInDocs(8, 8);
+    const a = await store();
+    const b = await store();
+    const c = await store();
+    await a.db.checkins.insert(kept!);
+    await b.db.checkins.insert(lost!);
+    const logs: string[] = [];
+    const h = await hub(a, logs);
+    const fromB = await join(b, h.joinCode(), 'B');
+    // The hub's version wins; B records what it lost, and pushes that conflict to the hub.
+    await firstValueFrom(a.db.conflicts.find().$.pipe(filter((d) => d.length === 1)));
+    const v = classify(JSON.stringify(lost!.event));
+    if (v.verdict !== 'checkin') throw new Error('test event');
+    const expected = conflictDoc(v.key, kept!.fingerprint, lost!.fingerprint, v.event);
+    await fromB.joiner.awaitInSync();
+    expect((await b.db.checkins.findOne(kept!.id).exec())!.toJSON()).toEqual(kept);
+    for (const s of [a, b]) {
+      expect((await s.db.conflicts.find().exec()).map((d) => d.toJSON())).toEqual([expected]);
+    }
+    // A laptop that joins later gets it too, once, with the same details.
+    const fromC = await join(c, h.joinCode(), 'C');
+    await firstValueFrom(c.db.conflicts.find().$.pipe(filter((d) => d.length === 1)));
+    await fromC.joiner.awaitInSync();
+    expect((await c.db.conflicts.find().exec()).map((d) => d.toJSON())).toEqual([expected]);
+    expect(await ids(c, 'checkins')).toEqual([kept!.id]);
+
+    // A peer pushing a conflict not derived from what it says is cut off; the others carry on.
+    const evil = new HubLink({ code: h.joinCode(), laptopId: randomDocId(), name: () => 'Forger' });
+    cleanups.push(() => evil.stop());
+    evil.start();
+    await until(evil, 'live');
+    const forged = { ...expected, id: randomDocId(), _deleted: false };
+    await expect(
+      evil.request({ t: 'push', c: 'conflicts', rows: [{ newDocumentState: forged }] }),
+    ).rejects.toThrow(/closed/);
+    expect(logs.join('\n')).toMatch(/"Forger".*pushed a document that breaks the schema/);
+    await a.db.checkins.insert(other!);
+    await firstValueFrom(c.db.checkins.find().$.pipe(filter((d) => d.length === 2)));
+    expect(await ids(a, 'conflicts')).toEqual([expected.id]);
   });
 
   it('leaves a laptop’s own pushes out of what it sends back to it, and still moves its checkpoint past them', async () => {

@@ -5,10 +5,14 @@
  * The hub is SIGKILLed, B becomes the hub, C joins B (and is SIGKILLed mid-sync and restarted),
  * A comes back joined to B: all three end with exactly the relay's check-ins and the same stats.
  * A wrong code is refused before any document moves; an acknowledgement and a note made on C
- * appear on A and B.
+ * appear on A and B; every conflict the relay sent is on all three exactly once, the same.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRelaySimulator } from '../../../electron/demo-venue';
+import { startRelaySimulator, type RelayHistory } from '../../../electron/demo-venue';
+import { conflictDocId } from '../../../electron/db/ids';
+import { classify } from '../../../shared/contract';
+import type { ConflictRow } from '../../../shared/api/channels/quarantine';
+import type { Health } from '../../../shared/api/channels/status';
 import type { AlertsList } from '../../../shared/api/channels/alerts';
 import type { NotesList } from '../../../shared/api/channels/sync';
 import type { GateOpsApi } from '../../../shared/api/methods';
@@ -83,6 +87,38 @@ function dataDir(): string {
   return dir;
 }
 
+type ConflictsList = { total: number; rows: ConflictRow[] };
+
+/** The ids of the conflicts in a relay's history: each key's first payload is the stored one. */
+function expectedConflicts(history: RelayHistory): Set<string> {
+  const first = new Map<string, string>();
+  const out = new Set<string>();
+  for (let i = 0; i < history.length; i++) {
+    const v = classify(history.at(i)!);
+    if (v.verdict !== 'checkin') continue;
+    const stored = first.get(v.key);
+    if (stored === undefined) first.set(v.key, v.fields.fingerprint);
+    else if (stored !== v.fields.fingerprint) {
+      out.add(conflictDocId(v.key, stored, v.fields.fingerprint));
+    }
+  }
+  return out;
+}
+
+/** What a laptop's Conflicts list says of each conflict, less its own arrival facts. */
+function conflictDetails(list: ConflictsList) {
+  return list.rows
+    .map((r) => ({
+      id: r.id,
+      key: r.key,
+      checkinId: r.checkinId,
+      ticketId: r.ticketId,
+      changes: r.changes,
+      preview: r.preview,
+    }))
+    .sort((x, y) => (x.id < y.id ? -1 : 1));
+}
+
 /** The parts of `stats` every laptop must agree on. */
 function venueView(s: Record<string, any>) {
   return {
@@ -106,7 +142,7 @@ describe('venue sync: three laptops in three processes', () => {
         backlog: 600,
         rate: 40,
         maxEvents: 1400,
-        mix: { redelivery: 0.05, invalid: 0.02, otherType: 0.01, conflict: 0 },
+        mix: { redelivery: 0.05, invalid: 0.02, otherType: 0.01, conflict: 0.01 },
       });
       cleanups.push(() => relay.stop());
       const proxyA = await cuttableProxy(Number(new URL(relay.url).port));
@@ -242,6 +278,29 @@ describe('venue sync: three laptops in three processes', () => {
         ),
       );
 
+      step('all in sync after failover');
+      // Every conflict the relay sent (seen by A and B, never by C's relay: it has none) is on
+      // every laptop exactly once, with the same details.
+      const expected = expectedConflicts(relay.history);
+      expect(expected.size).toBeGreaterThan(0);
+      const lists: ConflictsList[] = [];
+      for (const l of [a, b2, c]) {
+        const x = await api(l);
+        await until(
+          (fn: (h: Health) => void) => x.watchHealth({}, fn),
+          (h) => (h.totals.conflicts >= expected.size ? h : undefined),
+        );
+        lists.push(await x.listConflicts({ offset: 0, limit: 500 }));
+      }
+      closeApis();
+      for (const list of lists) {
+        expect(list.total).toBe(expected.size);
+        expect(list.rows.map((r) => r.id).sort()).toEqual([...expected].sort());
+      }
+      expect(conflictDetails(lists[1]!)).toEqual(conflictDetails(lists[0]!));
+      expect(conflictDetails(lists[2]!)).toEqual(conflictDetails(lists[0]!));
+      expect(lists[2]!.rows.every((r) => r.origin === 'peer')).toBe(true);
+
       for (const l of [a, b2, c]) expect(await l.stop()).toBe(0);
       const sa = await laptopStats(dirA);
       const sb = await laptopStats(dirB);
@@ -249,6 +308,8 @@ describe('venue sync: three laptops in three processes', () => {
       expect(sa.checkins).toBe(total);
       expect(venueView(sb)).toEqual(venueView(sa));
       expect(venueView(sc)).toEqual(venueView(sa));
+      expect(sb.conflicts).toBe(expected.size);
+      expect(sc.conflicts).toBe(expected.size);
       expect(sb.sync.role).toBe('hub');
       expect(sc.sync.role).toBe('joined');
       expect(sc.sync.laptops.map((l: any) => l.name).sort()).toEqual(['A', 'B', 'C']);
