@@ -250,7 +250,7 @@ describe('venue sync: three laptops in three processes', () => {
       // B becomes the hub; C joins it and is SIGKILLed mid-way, then comes back.
       await b.stop();
       step('B stopped');
-      const b2 = laptop(dirB, ['--relay', relay.url, '--laptop-name', 'B', ...HUB]);
+      const b2 = laptop(dirB, ['--relay', relay.url, '--laptop-name', 'B', '--port', '0', ...HUB]);
       const codeB = (await b2.sync((s) => s.role === 'hub' && s.joinCode !== null)).joinCode!;
       step('B is the hub');
       await c.stop();
@@ -259,12 +259,14 @@ describe('venue sync: three laptops in three processes', () => {
       await c.sync((s) => s.link === 'live');
       await c.kill();
       step('C killed');
-      c = laptop(dirC, ['--no-relay', '--laptop-name', 'C']);
+      c = laptop(dirC, ['--no-relay', '--laptop-name', 'C', '--port', '0']);
       a = laptop(dirA, [
         '--relay',
         proxyA.url('/events'),
         '--laptop-name',
         'A',
+        '--port',
+        '0',
         '--sync-join',
         codeB,
       ]);
