@@ -43,8 +43,8 @@ const note = (): NoteDoc => ({
 });
 
 describe('sync collections', () => {
-  it('syncs check-ins, acknowledgements and notes, and nothing local', () => {
-    expect([...SYNC_COLLECTION_NAMES].sort()).toEqual(['acks', 'checkins', 'notes']);
+  it('syncs check-ins, acknowledgements, notes and conflicts, and nothing local', () => {
+    expect([...SYNC_COLLECTION_NAMES].sort()).toEqual(['acks', 'checkins', 'conflicts', 'notes']);
     for (const local of ['state', 'quarantine', 'tickets', 'settings']) {
       const r = validateSyncDocument(local, { id: 'x' });
       expect(r.ok).toBe(false);
