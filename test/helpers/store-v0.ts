@@ -4,6 +4,8 @@
  * and a builder that writes v0 documents the way v0 ingest did (raw text with the relay stamp,
  * re-entry by arrival, a ticket document per first scan, the ingest state document).
  */
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
 import { createRxDatabase, type RxCollection, type RxJsonSchema } from 'rxdb';
 import type { CheckInDocV0 } from '../../electron/db/migrations/checkins-v0';
 import { checkInDocId } from '../../electron/db/ids';
@@ -182,12 +184,21 @@ export function docV0(
 /**
  * A v0 data folder (`<dir>/gate-ops.sqlite`) with `n` check-ins of realistic events, written in
  * v0's shape and transactions of `batch`. `onProgress` gets the number written so far.
+ * `throughRxdb`: only the first that many go through RxDB and the storage; the rest are written
+ * straight into the v0 tables as rows of the same shape (see writeRowsV0), for a big folder in
+ * minutes instead of an hour.
  */
 export async function buildStoreV0(
   dir: string,
   n: number,
-  options: { batch?: number; extraDocs?: CheckInDocV0[]; onProgress?: (done: number) => void } = {},
+  options: {
+    batch?: number;
+    extraDocs?: CheckInDocV0[];
+    onProgress?: (done: number) => void;
+    throughRxdb?: number;
+  } = {},
 ): Promise<void> {
+  const viaRxdb = Math.min(n, options.throughRxdb ?? n);
   const db = await createRxDatabase<{
     checkins: RxCollection<CheckInDocV0>;
     tickets: RxCollection<TicketDocV0>;
@@ -208,10 +219,10 @@ export async function buildStoreV0(
   const T = Date.UTC(2026, 4, 5, 16, 0, 0);
   const seen = new Set<string>();
   let reentries = 0;
-  for (let start = 0; start < n; start += batch) {
+  for (let start = 0; start < viaRxdb; start += batch) {
     const docs: CheckInDocV0[] = [];
     const tickets: TicketDocV0[] = [];
-    for (let i = start; i < Math.min(n, start + batch); i++) {
+    for (let i = start; i < Math.min(viaRxdb, start + batch); i++) {
       const at = T + i * 50;
       const doc = docV0(JSON.stringify(eventV0(i, at)), i + 1, at + 700, false);
       if (seen.has(doc.ticketId)) {
@@ -232,7 +243,7 @@ export async function buildStoreV0(
       await db.checkins.bulkInsert(docs);
       await db.tickets.bulkInsert(tickets);
     });
-    options.onProgress?.(Math.min(n, start + batch));
+    options.onProgress?.(Math.min(viaRxdb, start + batch));
   }
   if (options.extraDocs?.length) await db.checkins.bulkInsert(options.extraDocs);
   const stored = n + (options.extraDocs?.length ?? 0);
@@ -255,4 +266,74 @@ export async function buildStoreV0(
     updatedAt: T + n * 50,
   });
   await db.close();
+  if (viaRxdb < n) writeRowsV0(dir, viaRxdb, n, batch, options.onProgress);
+}
+
+/**
+ * Check-ins `from`..`n - 1` (and their first-seen tickets) straight into the v0 tables of a
+ * folder that buildStoreV0 started through RxDB: each row as the storage writes one (the
+ * document's JSON in `data`, the indexed fields as the table's generated columns, a revision and
+ * write time like the rows before it), then the `ingest` state doc's totals for all `n`. The
+ * events are the same as through RxDB (eventV0/docV0); ticket i % 7 === 3 is always a re-entry
+ * of ticket i - 2, whose own first scan came two check-ins earlier.
+ */
+function writeRowsV0(
+  dir: string,
+  from: number,
+  n: number,
+  batch: number,
+  onProgress?: (done: number) => void,
+): void {
+  const sql = new DatabaseSync(join(dir, 'gate-ops.sqlite'));
+  try {
+    const last = sql
+      .prepare('SELECT lwt, rev FROM "checkins--v0" ORDER BY rid DESC LIMIT 1')
+      .get() as { lwt: number; rev: string };
+    const row = (table: string) =>
+      sql.prepare(
+        `INSERT INTO "${table}" (id, deleted, irr, lwt, rev, extra, data) VALUES (?, 0, 0, ?, ?, NULL, ?)`,
+      );
+    const checkin = row('checkins--v0');
+    const ticket = row('tickets--v0');
+    const T = Date.UTC(2026, 4, 5, 16, 0, 0);
+    let lwt = last.lwt;
+    for (let start = from; start < n; start += batch) {
+      sql.exec('BEGIN');
+      for (let i = start; i < Math.min(n, start + batch); i++) {
+        const at = T + i * 50;
+        const reentry = i % 7 === 3;
+        const doc = docV0(JSON.stringify(eventV0(i, at)), i + 1, at + 700, reentry);
+        lwt += 0.01;
+        checkin.run(doc.id, lwt, last.rev, JSON.stringify(doc));
+        if (!reentry) {
+          const t: TicketDocV0 = {
+            id: checkInDocId(`ticket:${doc.ticketId}`),
+            ticketId: doc.ticketId,
+            firstCheckin: doc.id,
+            firstCheckedInAt: doc.checkedInAt,
+          };
+          ticket.run(t.id, lwt, last.rev, JSON.stringify(t));
+        }
+      }
+      sql.exec('COMMIT');
+      onProgress?.(Math.min(n, start + batch));
+    }
+    const state = sql.prepare(`SELECT data FROM "state--v0" WHERE id = 'ingest'`).get() as {
+      data: string;
+    };
+    const doc = JSON.parse(state.data) as { value: Record<string, unknown>; updatedAt: number };
+    const reentries = Array.from({ length: n }, (_, i) => i % 7 === 3).filter(Boolean).length;
+    doc.value = {
+      ...doc.value,
+      cursor: String(n).padStart(12, '0'),
+      ingestSeq: n,
+      stored: n,
+      reentries,
+      lastReceivedAt: T + n * 50,
+    };
+    doc.updatedAt = T + n * 50;
+    sql.prepare(`UPDATE "state--v0" SET data = ? WHERE id = 'ingest'`).run(JSON.stringify(doc));
+  } finally {
+    sql.close();
+  }
 }
