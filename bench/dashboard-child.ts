@@ -4,6 +4,7 @@
  * Playwright's). Talks to the benchmark over IPC: `ready` (URL, timings), `committed` (per batch),
  * and answers `memory` with RSS and heap after a full GC.
  */
+import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startApp } from '../electron/app';
@@ -19,6 +20,10 @@ if (!dataDir || !relayUrl || !token || !process.send)
 const send = (m: unknown): void => void process.send?.(m);
 
 const coreStartAt = Date.now();
+// CPU and event-loop use from here: how much of "start → populated" is the app's own work and
+// how much is waiting (for the browser to load the page, at a loaded machine mostly that).
+const cpuAtStart = process.cpuUsage();
+const loopAtStart = performance.eventLoopUtilization();
 const app = await startApp({
   dataDir,
   host: 'headless',
@@ -44,9 +49,17 @@ send({
 
 process.on('message', (m: { t: string }) => {
   if (m.t === 'memory') {
+    const cpu = process.cpuUsage(cpuAtStart);
+    const loop = performance.eventLoopUtilization(loopAtStart);
     gc();
     const u = process.memoryUsage();
-    send({ t: 'memory', rss: u.rss, heap: u.heapUsed });
+    send({
+      t: 'memory',
+      rss: u.rss,
+      heap: u.heapUsed,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopBusyMs: loop.active,
+    });
   } else if (m.t === 'stop') {
     void host
       .close()

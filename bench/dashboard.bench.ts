@@ -40,7 +40,7 @@ type ChildMessage =
     }
   | { t: 'committed'; n: number; at: number }
   | { t: 'live' }
-  | { t: 'memory'; rss: number; heap: number };
+  | { t: 'memory'; rss: number; heap: number; cpuMs: number; loopBusyMs: number };
 
 function nextMessage<T extends ChildMessage['t']>(
   child: ChildProcess,
@@ -236,6 +236,14 @@ async function run(dir: string): Promise<void> {
         `${(startToPopulated / openCount).toFixed(1)}×`,
       ],
       ['  (process launch → populated)', ms(launchToPopulated), '', '', ''],
+      ['  (core start → app and API up)', ms(ready.readyAt - ready.coreStartAt), '', '', ''],
+      [
+        '  (app main thread busy / CPU, start → populated)',
+        `${ms(afterStart.loopBusyMs)} / ${ms(afterStart.cpuMs)}`,
+        '',
+        'the rest: waiting (page load)',
+        `${((100 * afterStart.loopBusyMs) / startToPopulated).toFixed(0)}% busy`,
+      ],
       [
         '  (activity rebuild without snapshot)',
         ms(rebuild),
