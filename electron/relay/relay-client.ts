@@ -104,7 +104,29 @@ export class RelayClient {
   }
 
   get status(): RelayStatus {
+    this.publishCounters();
     return this.status$.value;
+  }
+
+  /**
+   * Messages counted since the last status published. The counters tick on every message, and a
+   * status published per message (two objects, every subscriber run) cost the catch-up of a
+   * backlog a few µs a message: they go out once per event-loop turn instead, and at once with
+   * any other change of the status or when `status` is read.
+   */
+  private unpublished = 0;
+  private lastEventAt = 0;
+  private publishing = false;
+
+  private publishCounters(): void {
+    if (this.unpublished === 0) return;
+    const s = this.status$.value;
+    const received = s.counters.received + this.unpublished;
+    this.unpublished = 0;
+    this.status$.next({
+      ...s,
+      counters: { ...s.counters, received, lastEventAt: this.lastEventAt },
+    });
   }
 
   start(): void {
@@ -265,11 +287,15 @@ export class RelayClient {
       isBinary || buf.byteLength > LARGE_MESSAGE_BYTES || !isUtf8(buf)
         ? view
         : buf.toString('utf8');
-    const c = this.status.counters;
-    this.status$.next({
-      ...this.status,
-      counters: { ...c, received: c.received + 1, lastEventAt: now },
-    });
+    this.unpublished += 1;
+    this.lastEventAt = now;
+    if (!this.publishing) {
+      this.publishing = true;
+      setImmediate(() => {
+        this.publishing = false;
+        this.publishCounters();
+      });
+    }
     const room = this.options.sink.push(payload, now);
     if (!room && !this.paused && this.ws) {
       this.paused = true;
