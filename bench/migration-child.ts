@@ -49,7 +49,7 @@ if (mode === 'ours') {
     'CREATE TABLE local (seq INTEGER PRIMARY KEY, id TEXT, received_at INTEGER, relay_seq TEXT)',
   );
   const read = db.prepare(
-    'SELECT rowid AS r, data FROM "checkins--v0" WHERE rowid > ? AND deleted = 0 ORDER BY rowid LIMIT ?',
+    'SELECT rowid AS r, json(data) AS data FROM "checkins--v0" WHERE rowid > ? AND deleted = 0 ORDER BY rowid LIMIT ?',
   );
   read.setReadBigInts(false);
   const insert = db.prepare('INSERT INTO v1 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');

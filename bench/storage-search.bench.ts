@@ -166,7 +166,9 @@ try {
   // 3. Searches: texts from check-ins spread over the store (deterministic picks).
   const bounds = db.prepare(`SELECT min(rid) AS lo, max(rid) AS hi FROM "${TABLE}"`).get()!;
   const [lo, hi] = [Number(bounds.lo), Number(bounds.hi)];
-  const at = db.prepare(`SELECT data FROM "${TABLE}" WHERE rid >= ? ORDER BY rid LIMIT 1`);
+  const at = db.prepare(
+    `SELECT json(data) AS data FROM "${TABLE}" WHERE rid >= ? ORDER BY rid LIMIT 1`,
+  );
   const picks = Array.from({ length: 200 }, (_, i) => {
     const rid = lo + Math.floor(((i * 7919) % 200) * ((hi - lo) / 200));
     return JSON.parse(at.get(rid)!.data as string) as Record<string, unknown>;
@@ -189,7 +191,7 @@ try {
     (f) => `coalesce(json_extract(data, '$.${f}'), '') LIKE ?`,
   );
   const like = db.prepare(
-    `SELECT rid, data FROM "${TABLE}" WHERE deleted = 0 AND (${fields.join(' OR ')})` +
+    `SELECT rid, json(data) AS data FROM "${TABLE}" WHERE deleted = 0 AND (${fields.join(' OR ')})` +
       ` ORDER BY rid DESC LIMIT ${COUNT_UP_TO + 1}`,
   );
   // The index pass alone (what full-text.ts runs first), for the phase split.

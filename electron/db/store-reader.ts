@@ -90,7 +90,10 @@ export function openStoreReader(dataDir: string, name: string): StoreReader {
 function reader(file: string, conn: SqliteFile): StoreReader {
   const sql = conn.db;
   const state = tableExists(sql, TABLES.state)
-    ? sql.prepare(`SELECT data FROM ${quoteName(TABLES.state)} WHERE id = ? AND deleted = 0`)
+    ? sql.prepare(
+        // json(): the storage writes binary JSON (JSONB); older rows are text.
+        `SELECT json(data) AS data FROM ${quoteName(TABLES.state)} WHERE id = ? AND deleted = 0`,
+      )
     : null;
   const count = (table: string, where?: string): number => {
     if (!tableExists(sql, table)) return 0;

@@ -38,8 +38,15 @@ type IndexLayout = Readonly<{
   key: (doc: Doc) => string;
 }>;
 
-const ROW_COLUMNS = 'rid, deleted, irr, lwt, rev, extra, data';
-const ROW_COLUMNS_T = 't.rid, t.deleted, t.irr, t.lwt, t.rev, t.extra, t.data';
+/**
+ * `data` is written as SQLite's binary JSON (JSONB: about 160 bytes less per realistic
+ * check-in than the text, and the index columns read it without parsing). Rows written before
+ * hold text; both read back as text JSON. Other readers of the file use `->>`/json_extract,
+ * which take either, or `json(data)`.
+ */
+const dataText = (column: string) => `iif(typeof(${column}) = 'blob', json(${column}), ${column})`;
+const ROW_COLUMNS = `rid, deleted, irr, lwt, rev, extra, ${dataText('data')}`;
+const ROW_COLUMNS_T = `t.rid, t.deleted, t.irr, t.lwt, t.rev, t.extra, ${dataText('t.data')}`;
 /** Time-ordered row ids: value × 1024 + a counter within the same value. */
 const SLOTS = 1024;
 const MAX_ORDER_VALUE = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS);
@@ -186,7 +193,7 @@ export class CollectionTable implements RowSource {
       'insert',
       () =>
         `INSERT INTO ${this.table} (rid, id, deleted, irr, lwt, rev, extra, data)` +
-        ' VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        ' VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))',
     ).run(
       this.orderValue ? this.nextRid(this.orderValue(doc)) : null,
       doc[this.primaryPath] as string,
@@ -208,7 +215,7 @@ export class CollectionTable implements RowSource {
     this.cached(
       'update',
       () =>
-        `UPDATE ${this.table} SET deleted = ?, irr = ?, lwt = ?, rev = ?, extra = ?, data = ?` +
+        `UPDATE ${this.table} SET deleted = ?, irr = ?, lwt = ?, rev = ?, extra = ?, data = jsonb(?)` +
         ' WHERE rid = ?',
     ).run(doc._deleted ? 1 : 0, irr ? 1 : 0, doc._meta.lwt, doc._rev, extra, data, previous.rid);
     if (previous.irr) this.deleteKeys(previous.doc);
@@ -502,7 +509,7 @@ export class CollectionTable implements RowSource {
     const statement = this.cached(
       `irrRows:${range.inclusiveStart}:${range.inclusiveEnd}:${direction}`,
       () =>
-        `SELECT i.key, t.rid, t.deleted, t.irr, t.lwt, t.rev, t.extra, t.data` +
+        `SELECT i.key, ${ROW_COLUMNS_T}` +
         ` FROM ${this.irrTable} i JOIN ${this.table} t ON t.rid = i.rid WHERE i.ix = ? AND ` +
         keyRangeSql('i.key', range) +
         ` ORDER BY i.key ${direction}`,

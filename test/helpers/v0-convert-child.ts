@@ -14,7 +14,7 @@ const [dir] = process.argv.slice(2);
 if (!dir) throw new Error('usage: v0-convert-child.ts DATA_DIR');
 const sql = new DatabaseSync(join(dir, 'gate-ops.sqlite'), { readOnly: true });
 const recorded = sql
-  .prepare('SELECT data FROM "_rxdb_internal--v0" WHERE deleted = 0')
+  .prepare('SELECT json(data) AS data FROM "_rxdb_internal--v0" WHERE deleted = 0')
   .all()
   .map((r) => JSON.parse(String(r['data'])) as { data: { name?: string; schema?: any } })
   .find((d) => d.data.name === 'checkins' && d.data.schema?.version === 0);

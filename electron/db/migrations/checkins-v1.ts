@@ -110,7 +110,7 @@ export async function migrateCheckinsToV1(
       (sql.prepare(`SELECT count(*) AS n FROM "${V0_TABLE}" WHERE deleted = 0`).get() as Row)['n'],
     );
     const read = sql.prepare(
-      `SELECT rowid AS r, data FROM "${V0_TABLE}" WHERE rowid > ? AND deleted = 0 ORDER BY rowid LIMIT ?`,
+      `SELECT rowid AS r, json(data) AS data FROM "${V0_TABLE}" WHERE rowid > ? AND deleted = 0 ORDER BY rowid LIMIT ?`,
     );
     read.setReadBigInts(false);
     const moved = sql.prepare(

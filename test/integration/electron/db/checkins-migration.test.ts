@@ -52,11 +52,11 @@ function readV0(file: string) {
   const sql = new DatabaseSync(file, { readOnly: true });
   try {
     const docs = sql
-      .prepare('SELECT data FROM "checkins--v0" WHERE deleted = 0')
+      .prepare('SELECT json(data) AS data FROM "checkins--v0" WHERE deleted = 0')
       .all()
       .map((r: Row) => JSON.parse(String(r['data'])));
     const conflicts = sql
-      .prepare('SELECT data FROM "conflicts--v0" WHERE deleted = 0')
+      .prepare('SELECT json(data) AS data FROM "conflicts--v0" WHERE deleted = 0')
       .all()
       .map((r: Row) => JSON.parse(String(r['data'])));
     const quarantined = Number(
@@ -192,7 +192,7 @@ describe('check-in document v1 migration', () => {
       .all()
       .map((r: Row) => String(r['name']));
     const internal = sql
-      .prepare('SELECT data FROM "_rxdb_internal--v0" WHERE deleted = 0')
+      .prepare('SELECT json(data) AS data FROM "_rxdb_internal--v0" WHERE deleted = 0')
       .all()
       .map((r: Row) => JSON.parse(String(r['data'])).key as string);
     sql.close();
@@ -374,7 +374,7 @@ function addV0CheckIns(file: string, n: number): ReturnType<typeof docV0>[] {
   const sql = new DatabaseSync(file);
   try {
     const recorded = sql
-      .prepare('SELECT data FROM "_rxdb_internal--v0" WHERE deleted = 0')
+      .prepare('SELECT json(data) AS data FROM "_rxdb_internal--v0" WHERE deleted = 0')
       .all()
       .map((r: Row) => JSON.parse(String(r['data'])))
       .find((d) => d.data.name === 'checkins' && d.data.schema.version === 0);
