@@ -38,6 +38,13 @@ export class RawCheckins {
     this.db.exec('COMMIT');
   }
 
+  /** The same with documents already as JSON text: [id, json]. */
+  insertTexts(rows: readonly (readonly [string, string])[]): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    for (const [id, json] of rows) this.insert.run(id, json);
+    this.db.exec('COMMIT');
+  }
+
   /** Newest first along the checkedInAt index (or gate + checkedInAt), parsed like ours. */
   newestFirst(limit: number, gate?: string): unknown[] {
     const key = gate === undefined ? 'all' : 'gate';

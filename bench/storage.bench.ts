@@ -13,19 +13,25 @@
  *     (commitBatch into the app database: check-ins with their full-text index and local facts,
  *     ingest state, through RxDB's storage wrapper).
  *     docs/s, CPU per doc, page writes per doc, bytes on disk per doc; ratios to the baseline.
- *  2. Grow the app database and the baseline to BIG check-ins; bytes on disk per check-in, and
- *     where they are (dbstat: each table and index, with its page fill).
+ *  2. A realistic store of BIG check-ins written by the app's own ingest write (commitBatch, the
+ *     shared fixture's generator) in the storage's current file format, built once and cached
+ *     in the temp dir under that format (STORE_FORMAT below), copied for each run; the baseline
+ *     gets the same documents in the same arrival order. Bytes on disk per check-in after a
+ *     checkpoint, next to the document JSON, and where they are (dbstat: each table and index,
+ *     with its page fill).
  *  3. Reads at BIG stored: newest-first and filtered first pages (p50/p95, ratio to raw SQL),
  *     the ascending-walk-from-the-end the app used before, an indexed range, a count, cold open.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRevision, fillWithDefaultSettings, now, randomToken } from 'rxdb';
 import {
   checkinsSchema,
+  DATABASE_NAME,
   EMPTY_TOTALS,
   newestFirstPage,
   openStore,
@@ -37,6 +43,7 @@ import {
 import { commitBatch } from '../electron/ingest/batch-commit';
 import { getRxStorageNodeSqlite, type NodeSqliteInternals } from '../electron/storage';
 import { fmt, percentile, table } from './bench-common';
+import { REALISTIC_START, realisticStore } from './realistic-store';
 import { fileBytes, Meter, RawCheckins, spaceByObject } from './storage-bench-helpers';
 import { CapturedCommits, RealisticMessages, type PlainDoc } from './storage-fixture';
 
@@ -45,6 +52,13 @@ const N = Math.round(100_000 * SCALE);
 const BIG = Math.max(N, Math.round(1_000_000 * SCALE));
 const BATCH = 1_000;
 const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'gate-ops-bench-'));
+/**
+ * The storage's file format the cached big store was written in: bump with every change of what
+ * the storage writes (format 3 indexes, JSONB documents), or the bytes measure an older file.
+ */
+const STORE_FORMAT = 'f3-jsonb';
+const BIG_STORE = path.join(os.tmpdir(), `gate-ops-storage-bench-${STORE_FORMAT}-${BIG}`);
+const CHECKINS_TABLE = 'checkins--v1';
 const log = (line: string) => console.log(line);
 
 const ratio = (ours: number, base: number) => fmt(ours / base, 2);
@@ -93,24 +107,17 @@ try {
   const rawMeter = new Meter();
   const engineMeter = new Meter();
   const appMeter = new Meter();
-  const growRaw = new Meter();
-  const growApp = new Meter();
-  for (let stored = 0; stored < BIG; stored += BATCH) {
+  for (let stored = 0; stored < N; stored += BATCH) {
     const batch = messages.next(BATCH);
     const docs: PlainDoc[] = await captured.checkins(batch);
-    for (const doc of docs) {
-      gates.add(doc['gate'] as string);
-      jsonBytes += Buffer.byteLength(JSON.stringify(doc));
-    }
-    const growing = stored >= N;
     const steps: (() => Promise<unknown>)[] = [
-      () => (growing ? growRaw : rawMeter).measure(docs.length, () => raw.insertBatch(docs)),
+      () => rawMeter.measure(docs.length, () => raw.insertBatch(docs)),
       () =>
-        (growing ? growApp : appMeter).measure(docs.length, async () => {
+        appMeter.measure(docs.length, async () => {
           totals = (await commitBatch(store.db, store.transaction, batch, totals)).totals;
         }),
     ];
-    if (!growing) {
+    {
       const rows = docs.map((doc) => ({
         document: {
           ...(doc as unknown as CheckInDoc),
@@ -130,39 +137,80 @@ try {
     // Take turns at going first: the machine's speed drifts.
     const turn = (stored / BATCH) % steps.length;
     for (const step of [...steps.slice(turn), ...steps.slice(0, turn)]) await step();
-    if (stored + BATCH === N) {
-      await engine.close(); // the last connection: SQLite folds the WAL into the file
-      const engineBytes = fileBytes(engineStorage.filePathOf('engine'));
-      printInserts(rawMeter, engineMeter, appMeter, raw, engineBytes, checkpointed(store));
-    }
-    if (growing && (stored / BATCH) % 100 === 0) {
-      log(
-        `  … ${fmt(stored)} stored (${fmt(growApp.wallMs / 1000, 0)} s app, ${fmt(growRaw.wallMs / 1000, 0)} s raw)`,
-      );
+  }
+  await engine.close(); // the last connection: SQLite folds the WAL into the file
+  const engineBytes = fileBytes(engineStorage.filePathOf('engine'));
+  printInserts(rawMeter, engineMeter, appMeter, raw, engineBytes, checkpointed(store));
+  await store.close();
+  raw.close();
+
+  // 2. Bytes at BIG: the cached realistic store in the current format, and the baseline given the
+  // same documents in the same arrival order.
+  const { dir: cached, info } = await realisticStore(BIG, log, BIG_STORE);
+  const bigDir = path.join(dir, 'big');
+  cpSync(cached, bigDir, { recursive: true, filter: (p) => !p.endsWith('READY.json') });
+  const bigRaw = new RawCheckins(path.join(dir, 'raw-big.sqlite'));
+  const source = new DatabaseSync(path.join(bigDir, `${DATABASE_NAME}.sqlite`), { readOnly: true });
+  const text = "iif(typeof(t.data) = 'blob', json(t.data), t.data)";
+  const documents = source.prepare(
+    `SELECT t.id AS id, ${text} AS data FROM checkin_local l` +
+      ` JOIN "${CHECKINS_TABLE}" t ON t.id = l.id WHERE t.deleted = 0 ORDER BY l.seq`,
+  );
+  documents.setReturnArrays(true);
+  let pending: [string, string][] = [];
+  for (const row of documents.iterate() as Iterable<[string, string]>) {
+    pending.push(row);
+    jsonBytes += Buffer.byteLength(row[1]);
+    if (pending.length === BATCH) {
+      bigRaw.insertTexts(pending);
+      pending = [];
     }
   }
-
-  // 2. Bytes at BIG.
-  const rawBytes = raw.bytesOnDisk();
-  const appBytes = checkpointed(store);
+  if (pending.length > 0) bigRaw.insertTexts(pending);
+  for (const row of source
+    .prepare(`SELECT DISTINCT data ->> '$.gate' AS g FROM "${CHECKINS_TABLE}"`)
+    .all()) {
+    gates.add(String(row.g));
+  }
+  const storedJson = Number(
+    source.prepare(`SELECT avg(length(CAST(data AS BLOB))) AS b FROM "${CHECKINS_TABLE}"`).get()
+      ?.b ?? 0,
+  );
+  source.close();
+  const bigStore = await openStore(bigDir);
+  const count = info.count;
+  const rawBytes = bigRaw.bytesOnDisk();
+  const appBytes = checkpointed(bigStore);
+  const inUse = bytesInUse(bigStore);
   log(
     '\n' +
       table([
-        [`${fmt(BIG)} check-ins stored`, 'bytes per check-in', 'ratio to raw'],
-        ['event JSON as received (avg)', fmt(messages.textBytes / messages.count), ''],
-        ['check-in document JSON (avg)', fmt(jsonBytes / BIG), ''],
-        ['raw node:sqlite file (8 indexes + id)', fmt(rawBytes / BIG), '1.00'],
-        ['app database file (all collections)', fmt(appBytes / BIG), ratio(appBytes, rawBytes)],
+        [
+          `${fmt(count)} check-ins stored (realistic store, ${STORE_FORMAT})`,
+          'bytes per check-in',
+          'ratio to raw',
+        ],
+        ['event JSON as received (avg)', fmt(info.meanMessageBytes), ''],
+        ['check-in document JSON (avg)', fmt(jsonBytes / count), ''],
+        ['check-in document as stored (avg, JSONB)', fmt(storedJson), ''],
+        ['raw node:sqlite file (8 indexes + id)', fmt(rawBytes / count), '1.00'],
+        ['app database file (all collections)', fmt(appBytes / count), ratio(appBytes, rawBytes)],
+        [
+          'app database pages in use (file less free pages)',
+          fmt(inUse / count),
+          ratio(inUse, rawBytes),
+        ],
       ]),
   );
-  printSpace(store, raw, BIG);
+  const perCheckin = appBytes / count;
   log(
-    `grow phase: app ${fmt(growApp.rate)} docs/s, raw ${fmt(growRaw.rate)} docs/s ` +
-      `(ratio ${ratio(growApp.rate, growRaw.rate)}; app includes full-text index, local facts, ingest state)`,
+    `bytes per check-in: ${fmt(perCheckin)} (target ≤ 2,000: ${perCheckin <= 2000 ? 'OK' : 'MISSED'})`,
   );
+  printSpace(bigStore, bigRaw, count);
 
   // 3. Reads at BIG.
-  const checkins = store.db.checkins;
+  const store2 = bigStore;
+  const checkins = store2.db.checkins;
   const gateList = [...gates].sort();
   const budget = 15_000;
   const pageOf = (gate?: string) =>
@@ -172,16 +220,16 @@ try {
       limit: 50,
     });
   const oursAll = await sample(budget, 300, () => pageOf());
-  const rawAll = await sample(budget, 300, () => raw.newestFirst(50));
+  const rawAll = await sample(budget, 300, () => bigRaw.newestFirst(50));
   const oursGate = await sample(budget, 300, (i) => pageOf(gateList[i % gateList.length]));
   const rawGate = await sample(budget, 300, (i) =>
-    raw.newestFirst(50, gateList[i % gateList.length]),
+    bigRaw.newestFirst(50, gateList[i % gateList.length]),
   );
   const offsetWalk = await sample(budget, 100, () =>
-    newestFirstPage(checkins, { selector: {}, sort: [{ checkedInAt: 'desc' }] }, 0, 50, BIG),
+    newestFirstPage(checkins, { selector: {}, sort: [{ checkedInAt: 'desc' }] }, 0, 50, count),
   );
-  const from = Date.UTC(2026, 4, 5, 16, 0, 0);
-  const span = 17 * BIG;
+  const from = REALISTIC_START;
+  const span = 17 * count;
   const ranges = await sample(budget, 300, (i) =>
     queryRaw(checkins, {
       selector: {
@@ -196,14 +244,14 @@ try {
     }),
   );
   const countStart = performance.now();
-  const count = await checkins.count({ selector: { gate: gateList[0]! } }).exec();
+  const gateCount = await checkins.count({ selector: { gate: gateList[0]! } }).exec();
   const countMs = performance.now() - countStart;
-  await store.close();
-  raw.close();
+  await store2.close();
+  bigRaw.close();
 
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join('bench', 'storage-open-child.ts'), path.join(dir, 'app')],
+    ['--import', 'tsx', path.join('bench', 'storage-open-child.ts'), bigDir],
     { encoding: 'utf8' },
   );
   if (child.status !== 0) throw new Error(`open child failed: ${child.stderr}`);
@@ -261,10 +309,10 @@ try {
   log(
     '\n' +
       table([
-        [`with ${fmt(BIG)} check-ins stored`, 'value'],
+        [`with ${fmt(count)} check-ins stored`, 'value'],
         ['indexed range (gate + time, limit 100) p50', ms(ranges, 50)],
         ['indexed range p95', ms(ranges, 95)],
-        [`count (one gate: ${fmt(count)} check-ins)`, `${fmt(countMs, 2)} ms`],
+        [`count (one gate: ${fmt(gateCount)} check-ins)`, `${fmt(countMs, 2)} ms`],
         ['open app database (new process)', `${fmt(cold.openMs, 1)} ms`],
         ['first newest-first page after open', `${fmt(cold.firstQueryMs, 1)} ms`],
       ]),
@@ -278,6 +326,13 @@ function checkpointed(store: Store): number {
   const internals = store.db.checkins.storageInstance.internals as NodeSqliteInternals;
   internals.connection.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   return fileBytes(store.file!);
+}
+
+/** Bytes of the pages that hold something (the file less its free pages). */
+function bytesInUse(store: Store): number {
+  const db = (store.db.checkins.storageInstance.internals as NodeSqliteInternals).connection.db;
+  const value = (pragma: string) => Number(Object.values(db.prepare(`PRAGMA ${pragma}`).get()!)[0]);
+  return (value('page_count') - value('freelist_count')) * value('page_size');
 }
 
 /** dbstat of both files: bytes per check-in and page fill of each table and index. */
