@@ -126,12 +126,7 @@ export class CollectionTable implements RowSource {
         ' deleted INTEGER NOT NULL, irr INTEGER NOT NULL, lwt REAL NOT NULL, rev TEXT NOT NULL,' +
         ` extra TEXT, data TEXT NOT NULL${generated})`,
     );
-    this.layouts.forEach((layout, i) => {
-      this.db.exec(
-        `CREATE INDEX ${quoteIdentifier(`${this.tableName}__i${i}`)} ON ${this.table}` +
-          ` (irr, ${sqlIndexColumns(layout.columns).map(quoteIdentifier).join(', ')})`,
-      );
-    });
+    this.layouts.forEach((_, i) => this.db.exec(this.indexSql(i)));
     // Partial: only tombstones are in it, so ordinary writes never pay for it.
     this.db.exec(
       `CREATE INDEX ${quoteIdentifier(`${this.tableName}__tombstones`)} ON ${this.table} (lwt)` +
@@ -142,6 +137,44 @@ export class CollectionTable implements RowSource {
         ' rid INTEGER NOT NULL, PRIMARY KEY (ix, key)) WITHOUT ROWID',
     );
     this.fullText?.create();
+  }
+
+  private upgrading: Promise<void> | undefined;
+
+  /** Follows a background rebuild of format-2 indexes (index-upgrade.ts). */
+  startIndexUpgrade(upgrade: Promise<void>): void {
+    // A failure leaves the old indexes, which answer every query the same way: it is reported
+    // by indexesReady() (and tried again at the next open), never as an unhandled rejection.
+    upgrade.catch(() => undefined);
+    this.upgrading = upgrade;
+  }
+
+  /** Resolves once no index is left in an older layout (at once if none was). */
+  indexesReady(): Promise<void> {
+    return this.upgrading ?? Promise.resolve();
+  }
+
+  /** The statement that creates SQL index `i` as this format writes it. */
+  private indexSql(i: number): string {
+    const columns = sqlIndexColumns(this.layouts[i]!.columns).map(quoteIdentifier).join(', ');
+    return `CREATE INDEX ${quoteIdentifier(`${this.tableName}__i${i}`)} ON ${this.table} (irr, ${columns})`;
+  }
+
+  /** Numbers of the SQL indexes written another way (format 2: ending with the primary key). */
+  outdatedIndexes(): number[] {
+    const stored = this.cached(
+      'indexSql',
+      () => "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+    );
+    return this.layouts
+      .map((_, i) => i)
+      .filter((i) => stored.get(`${this.tableName}__i${i}`)?.sql !== this.indexSql(i));
+  }
+
+  /** Rebuilds SQL index `i` as this format writes it (inside the caller's transaction). */
+  rebuildIndex(i: number): void {
+    this.db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${this.tableName}__i${i}`)}`);
+    this.db.exec(this.indexSql(i));
   }
 
   /** Index number for an RxDB index (as the query planner names it), if the schema has it. */

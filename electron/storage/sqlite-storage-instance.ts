@@ -210,6 +210,13 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
    * Resolves when every stored document is in the full-text index (documents stored before the
    * index existed are added in the background); rejects if that failed. At once without one.
    */
+  /** Resolves once the table's indexes are in the current layout (format-2 files: rebuilt). */
+  indexesReady(): Promise<void> {
+    this.ensureOpen('indexesReady');
+    const table = this.table;
+    return 'indexesReady' in table ? table.indexesReady() : Promise.resolve();
+  }
+
   fullTextReady(): Promise<void> {
     this.ensureOpen('fullTextReady');
     const table = this.table;

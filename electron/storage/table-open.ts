@@ -11,6 +11,8 @@
  *   has with other fields, (re)creates the FTS index, and the documents already
  *   stored are indexed in the background, a chunk per transaction, resuming at the next open if
  *   the app stops first (full-text-fill.ts); a missing FTS table is rebuilt the same way.
+ * - A format-2 table (indexes ending with the primary key) is used as it is, and its indexes
+ *   are rebuilt as format 3 in the background, one per transaction (index-upgrade.ts).
  */
 import { CollectionTable } from './collection-table';
 import { fullTextSignature, type FullTextOptions } from './full-text';
@@ -26,6 +28,7 @@ import {
 } from './table-catalog';
 import { convertLegacyTable } from './table-conversion';
 import { fillInBackground } from './full-text-fill';
+import { upgradeIndexesInBackground } from './index-upgrade';
 import type { AnyTable } from './sqlite-storage-instance';
 import type { TableRequest } from './table-request';
 
@@ -110,6 +113,8 @@ function openCurrent(
     request.primaryPath,
     { fullText },
   );
+  // Format 2 indexes are rebuilt in the background; the table serves queries meanwhile.
+  if (entry.format === 2) table.startIndexUpgrade(upgradeIndexesInBackground(connection, table));
   const index = table.fullText;
   if (!index) return table;
   const declared = index.signature;

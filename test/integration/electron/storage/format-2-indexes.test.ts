@@ -1,7 +1,9 @@
 /**
  * Files written before format 3 (format 2: every SQL index ends with the primary key, as RxDB's
- * index does) are used as they are: same answers as RxDB's memory storage, including ties that
- * only the id orders, and nothing rebuilt. New tables get format 3 (no id at the end).
+ * index does) are used as they are at once — same answers as RxDB's memory storage, including
+ * ties that only the id orders — and their indexes are rebuilt as format 3 in the background, one
+ * per transaction; a rebuild stopped midway carries on at the next open. New tables get format 3
+ * (no id at the end).
  */
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -68,7 +70,7 @@ const queries = [
   { selector: { _deleted: false, flag: true }, sort: [{ flag: 'asc' as const }], limit: 40 },
 ];
 
-it('reads a format-2 table as it is, ties in id order, and creates format 3 tables', async () => {
+it('reads a format-2 table at once, rebuilds its indexes in the background, creates format 3 tables', async () => {
   const temp = makeTempDir('gate-ops-format2-');
   cleanups.push(temp.cleanup);
   const file = path.join(temp.dir, 'f2.sqlite');
@@ -123,15 +125,40 @@ it('reads a format-2 table as it is, ties in id order, and creates format 3 tabl
   const format2 = indexes(file);
   for (const { sql } of format2) expect(sql).toMatch(/"id"\)$/);
 
+  const formatOf = () => {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return db.prepare("SELECT format FROM rx_storage_tables WHERE name = 'items--v0'").get()
+        ?.format;
+    } finally {
+      db.close();
+    }
+  };
+
+  // Answers at once, whatever the background rebuild has done yet; once it is done the indexes
+  // are format 3 and the catalog says so.
   const ours = await createInstance(getRxStorageNodeSqlite({ directory: temp.dir }), 'f2');
   await sameAnswers(ours);
+  await (ours as unknown as { indexesReady(): Promise<void> }).indexesReady();
+  await sameAnswers(ours);
   await ours.close();
-  await reference.close();
+  expect(indexes(file)).toEqual(format3);
+  expect(formatOf()).toBe(3);
 
-  // Used as it is: the same index definitions, the catalog still says format 2.
-  expect(indexes(file)).toEqual(format2);
-  const db = new DatabaseSync(file, { readOnly: true });
-  const entry = db.prepare("SELECT format FROM rx_storage_tables WHERE name = 'items--v0'").get();
-  db.close();
-  expect(entry?.format).toBe(2);
+  // Stopped after its first index (one transaction each): the next open does the rest.
+  downgradeToFormat2(file);
+  const upgradedFirst = new DatabaseSync(file);
+  const first = format3[0]!;
+  upgradedFirst.exec(`DROP INDEX "${first.name}"`);
+  upgradedFirst.exec(first.sql);
+  upgradedFirst.close();
+  expect(indexes(file).filter(({ sql }) => /"id"\)$/.test(sql)).length).toBe(format3.length - 1);
+  expect(formatOf()).toBe(2);
+  const again = await createInstance(getRxStorageNodeSqlite({ directory: temp.dir }), 'f2');
+  await (again as unknown as { indexesReady(): Promise<void> }).indexesReady();
+  await sameAnswers(again);
+  await again.close();
+  await reference.close();
+  expect(indexes(file)).toEqual(format3);
+  expect(formatOf()).toBe(3);
 });
