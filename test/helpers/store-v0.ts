@@ -328,7 +328,10 @@ function writeRowsV0(
       sql.exec('COMMIT');
       onProgress?.(Math.min(n, start + batch));
     }
-    const state = sql.prepare(`SELECT data FROM "state--v0" WHERE id = 'ingest'`).get() as {
+    // json(): the storage writes binary JSON (JSONB).
+    const state = sql
+      .prepare(`SELECT json(data) AS data FROM "state--v0" WHERE id = 'ingest'`)
+      .get() as {
       data: string;
     };
     const doc = JSON.parse(state.data) as { value: Record<string, unknown>; updatedAt: number };
