@@ -25,12 +25,13 @@ let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 const sampler = setInterval(sample, 100);
 
-const messages = new RealisticMessages(99, Date.UTC(2026, 4, 6, 16, 0, 0));
+// Another seed than the realistic store's (99): new check-ins, not ones it holds already.
+const messages = new RealisticMessages(7777, Date.UTC(2026, 4, 6, 16, 0, 0));
 const docs = new CapturedCommits();
 async function write(k: number): Promise<void> {
   for (let done = 0; done < k; done += 100) {
     const batch = await docs.checkins(messages.next(Math.min(100, k - done)));
-    await storage.bulkWrite(
+    const result = await storage.bulkWrite(
       batch.map((d) => ({
         document: {
           ...d,
@@ -42,6 +43,10 @@ async function write(k: number): Promise<void> {
       })),
       'bench-hub-write',
     );
+    // A refused write would leave the peers waiting for check-ins that never come.
+    if (result.error.length > 0) {
+      throw new Error(`the hub's write failed: ${JSON.stringify(result.error[0]).slice(0, 300)}`);
+    }
     sample();
   }
 }
