@@ -111,6 +111,7 @@ export class Joiner {
         }
         await Promise.all([...this.replications.values()].map((r) => r.start()));
       } else {
+        // Started already: RxDB's start() is then a resync from the stored checkpoint.
         await Promise.all([...this.replications.values()].map((r) => r.start()));
       }
     });
@@ -119,10 +120,13 @@ export class Joiner {
   private onDown(): void {
     // Change events are not heard while the link is down: nothing read ahead may be used after.
     for (const p of this.pullers) p.reset();
-    this.switching = this.switching.then(async () => {
-      // Paused, the handlers are not called in a retry loop while the hub is away.
-      await Promise.all([...this.replications.values()].map((r) => r.pause()));
-    });
+    // The replications are NOT paused: RxDB answers a paused pull with an empty batch, which
+    // ends a running pull as if the hub had nothing more, and then applies a change event it
+    // had queued meanwhile, storing that event's checkpoint, past every batch not pulled yet:
+    // those documents would never be pulled (not even after a restart). Left running, the
+    // request in flight fails and RxDB retries it (every retryTime, a rejected promise while
+    // the link is down) until the link is back, and the pull goes on where it was. `onLive`
+    // then asks RxDB to resync, for what the hub wrote meanwhile.
   }
 
   private replicate(
@@ -232,6 +236,8 @@ export class Joiner {
     }
     this.replicationSubs.push(
       replication.error$.subscribe((e) => {
+        // While the link is down every retry fails; the link's own state says so, once.
+        if (link.current.kind !== 'live') return;
         const inner = (e as { parameters?: { errors?: Array<{ message?: string }> } }).parameters
           ?.errors?.[0]?.message;
         this.options.log?.(`venue sync: ${name}: ${inner ?? e.message}`);
