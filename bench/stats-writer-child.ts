@@ -17,8 +17,8 @@ const dir = process.argv[2];
 if (!dir) throw new Error('usage: stats-writer-child.ts DATA_DIR');
 const store = await openStore(dir, DATABASE_NAME);
 let totals = await readIngestTotals(store.db);
-// Another seed and a later clock than the fixture's: new check-ins, not redeliveries.
-const messages = new RealisticMessages(99, Date.UTC(2026, 4, 6, 16, 0, 0));
+// Another seed and a later clock than the realistic store's (seed 99): new check-ins, not redeliveries.
+const messages = new RealisticMessages(4242, Date.UTC(2026, 4, 6, 16, 0, 0));
 let stop = false;
 let commitMs: number[] = [];
 let wrote = 0;

@@ -148,14 +148,14 @@ export async function runExport(
     const rowsTotal = await source.count(req.range);
     options.onProgress?.({ rowsDone: 0, rowsTotal, phase: 'reading' });
     const columns = reportColumns(req.includePii);
-    // exceljs and pdfkit load only for their formats (≈1.5 s and tens of MB before a CSV's
-    // first row otherwise).
+    // The XLSX writer and pdfkit load only for their formats (pdfkit alone is ≈1 s and tens of
+    // MB before a CSV's first row otherwise).
     const writer =
       req.format === 'csv'
         ? csvReport({ columns, clock: req.clock, bom: req.bom }, file)
         : req.format === 'xlsx'
           ? (await import('./xlsx-writer')).xlsxReport(
-              { columns, clock: req.clock, rowsPerSheet: options.rowsPerSheet },
+              { columns, clock: req.clock, rowsPerSheet: options.rowsPerSheet, now },
               file,
             )
           : (await import('./pdf-writer')).pdfReport(
