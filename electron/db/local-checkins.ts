@@ -69,17 +69,17 @@ CREATE TABLE IF NOT EXISTS checkin_flips (n INTEGER PRIMARY KEY, id TEXT NOT NUL
 `;
 
 /**
- * How many rows `checkin_local` holds, kept by triggers in the writing transaction (so a rolled
- * back batch is not counted): count(*) walks a million-entry index, and venue sync's status
- * asks every 2 s (up to 150 ms a time at 1M stored). A file without it gets it counted once.
+ * How many rows `checkin_local` holds, kept by `record()` (the only writer of the table) in the
+ * writing transaction, one update a batch (so a rolled-back batch is not counted): count(*) walks
+ * a million-entry index, and venue sync's status asks every 2 s (up to 150 ms a time at 1M
+ * stored). A file without it gets it counted once. (A trigger per row cost ingest more than the
+ * count saved; a file that got those triggers from an earlier build loses them here.)
  */
 const COUNTER = `
 SAVEPOINT checkin_local_counter;
 CREATE TABLE IF NOT EXISTS checkin_local_count (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);
-CREATE TRIGGER IF NOT EXISTS checkin_local_counted AFTER INSERT ON checkin_local
-  BEGIN UPDATE checkin_local_count SET n = n + 1; END;
-CREATE TRIGGER IF NOT EXISTS checkin_local_uncounted AFTER DELETE ON checkin_local
-  BEGIN UPDATE checkin_local_count SET n = n - 1; END;
+DROP TRIGGER IF EXISTS checkin_local_counted;
+DROP TRIGGER IF EXISTS checkin_local_uncounted;
 INSERT INTO checkin_local_count (one, n)
   SELECT 1, (SELECT count(*) FROM checkin_local) WHERE NOT EXISTS (SELECT 1 FROM checkin_local_count);
 RELEASE checkin_local_counter;
@@ -154,10 +154,12 @@ export class LocalCheckIns {
 
   /** Whether `checkin_local_count` is kept (not on a read-only file written before it). */
   private readonly counted: boolean;
+  private readonly addCount: StatementSync | null;
 
   constructor(readonly sql: DatabaseSync) {
     sql.exec(SCHEMA);
     this.counted = keepsCount(sql);
+    this.addCount = this.counted ? sql.prepare('UPDATE checkin_local_count SET n = n + ?') : null;
     this.insert = sql.prepare(
       'INSERT INTO checkin_local (seq, id, received_at, relay_seq, origin, reentry) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -225,6 +227,7 @@ export class LocalCheckIns {
         reentry,
       });
     }
+    if (docs.length > 0) this.addCount?.run(docs.length);
     return { locals, flipped };
   }
 

@@ -90,9 +90,7 @@ describe('the check-in count', () => {
     sql.exec('ROLLBACK');
     expect(local.count()).toBe(1);
     // A file from before the counter: the next open counts its rows once, then keeps count.
-    sql.exec(
-      'DROP TRIGGER checkin_local_counted; DROP TRIGGER checkin_local_uncounted; DROP TABLE checkin_local_count',
-    );
+    sql.exec('DROP TABLE checkin_local_count');
     sql.exec("INSERT INTO checkin_local (id, received_at, origin, reentry) VALUES ('x', 1, 0, 0)");
     const reopened = new LocalCheckIns(sql);
     expect(reopened.count()).toBe(2);
