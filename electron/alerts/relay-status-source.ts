@@ -49,11 +49,30 @@ export function toRelayStatusVm(s: ClientStatus, demo: boolean): RelayStatus {
   }
 }
 
+/** What a laptop without a relay link of its own (`--no-relay`) shows: never an outage. */
+export const NO_RELAY_STATUS: RelayStatus = {
+  state: 'stopped',
+  demo: false,
+  url: null,
+  disabled: true,
+};
+
 /** Adapts the relay client (its `status$` BehaviorSubject) to what the dashboard reads. */
 export function relayStatusFromClient(
   client: { readonly status$: BehaviorSubject<ClientStatus>; reconnectNow?(): void },
   demo: boolean,
+  /** False with `--no-relay`: the client is never started, and the status says so. */
+  enabled = true,
 ): RelayStatusSource {
+  if (!enabled) {
+    return {
+      current: () => NO_RELAY_STATUS,
+      subscribe(listener) {
+        listener(NO_RELAY_STATUS);
+        return () => undefined;
+      },
+    };
+  }
   return {
     ...(client.reconnectNow ? { retryNow: () => client.reconnectNow?.() } : {}),
     current: () => toRelayStatusVm(client.status$.value, demo),

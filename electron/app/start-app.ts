@@ -221,7 +221,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
       try {
         dashboard = await startDashboardServices({
           db: core.db,
-          relay: relayStatusFromClient(core.relay, core.simulated),
+          relay: relayStatusFromClient(core.relay, core.simulated, core.relayEnabled),
           store: core.storeHealth,
           thresholds: () => settings.get().thresholds,
           capacity: () => settings.get().capacity,

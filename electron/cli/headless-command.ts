@@ -41,7 +41,7 @@ Runs Gate Ops without a window: keeps the relay link, stores every check-in.
   --progress          one JSON line per committed batch on stdout (for scripts)
   --quiet             only errors on stderr
 
-Venue sync (the laptops at one venue share check-ins, acknowledgements and the shift log):
+Venue sync (the laptops at one venue share check-ins, conflicts, acknowledgements and the shift log):
   --sync-listen PORT  this laptop is the venue hub on PORT (0: any free port); prints the
                       join code (text and QR) for the other laptops
   --sync-bind ADDR    address the hub listens on (default 0.0.0.0: the venue LAN)

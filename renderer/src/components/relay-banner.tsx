@@ -43,6 +43,15 @@ function describe(
   }
   if (!relay)
     return { tone: 'warn', state: 'unknown', title: 'Connecting to the relay…', detail: '' };
+  if (relay.disabled) {
+    return {
+      tone: 'good',
+      state: 'no-relay',
+      title: 'Venue sync only',
+      detail:
+        'this laptop has no relay link of its own: its check-ins come over venue sync (see Team)',
+    };
+  }
   const since = relay.offlineSince;
   switch (relay.state) {
     case 'live':

@@ -26,6 +26,11 @@ export const relayStatusSchema = z.object({
   authFailed: z.boolean().optional(),
   /** The relay keeps sending a message this app cannot read: not retrying until asked. */
   stalled: z.boolean().optional(),
+  /**
+   * This laptop has no relay link of its own (`--no-relay`, or NATS only): its data arrives over
+   * venue sync. The state is then `stopped` (no outage, no relay alert).
+   */
+  disabled: z.boolean().optional(),
 });
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
 

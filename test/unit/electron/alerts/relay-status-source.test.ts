@@ -74,4 +74,24 @@ describe('relay status for the UI', () => {
     expect(seen).toEqual(['live', 'live', 'reconnecting']);
     expect(source.current().demo).toBe(true);
   });
+
+  it('says a laptop without a relay link has none (no outage, no relay alert), whatever the client does', () => {
+    const subject = new BehaviorSubject<ClientStatus>({
+      ...base,
+      state: { kind: 'reconnecting', attempt: 3, nextTryAt: 5, reason: 'x' },
+      offlineSince: 1,
+    });
+    const source = relayStatusFromClient(
+      { status$: subject, reconnectNow: () => undefined },
+      false,
+      false,
+    );
+    const seen: unknown[] = [];
+    const stop = source.subscribe((s) => seen.push(s));
+    subject.next({ ...subject.value, state: { kind: 'live', since: 2 } });
+    stop();
+    expect(source.current()).toEqual({ state: 'stopped', demo: false, url: null, disabled: true });
+    expect(seen).toEqual([source.current()]);
+    expect(source.retryNow).toBeUndefined();
+  });
 });
