@@ -144,10 +144,21 @@ describe('ingest through the relay into SQLite', () => {
         },
         (r) => r.on('connection', (after) => resumedAfter.push(after)),
       );
-      for (const at of [600, 1500]) {
+      // Resolves once the client has connected `n` times (the first connection included).
+      const connections = (n: number) =>
+        new Promise<void>((resolve) => {
+          if (resumedAfter.length >= n) resolve();
+          else relay.on('connection', () => resumedAfter.length >= n && resolve());
+        });
+      for (const [i, at] of [600, 1500].entries()) {
         await waitForCommit(core.ingest, (b) => b.totals.ingestSeq >= at);
+        // A big commit can carry ingest past the next mark before the client is back from the
+        // last restart: restarting a relay nobody is connected to would not be a reconnection.
+        await connections(i + 1);
         await relay.restart(50);
       }
+      // The last restart may come after everything is stored: wait for the client to be back.
+      await connections(3);
       if (relay.history.length < 3000) {
         await new Promise<void>((resolve) =>
           relay.on('appended', (n) => {
