@@ -297,11 +297,15 @@ function writeRowsV0(
       .all() as Array<{ name: string; sql: string }>;
     for (const { name } of indexes) sql.exec(`DROP INDEX "${name}"`);
     const last = sql
-      .prepare('SELECT lwt, rev FROM "checkins--v0" ORDER BY rid DESC LIMIT 1')
-      .get() as { lwt: number; rev: string };
+      .prepare(
+        'SELECT lwt, rev, typeof(data) AS kind FROM "checkins--v0" ORDER BY rid DESC LIMIT 1',
+      )
+      .get() as { lwt: number; rev: string; kind: string };
+    // The documents as the storage wrote the ones before: binary JSON (JSONB) or text.
+    const data = last.kind === 'blob' ? 'jsonb(?)' : '?';
     const row = (table: string) =>
       sql.prepare(
-        `INSERT INTO "${table}" (id, deleted, irr, lwt, rev, extra, data) VALUES (?, 0, 0, ?, ?, NULL, ?)`,
+        `INSERT INTO "${table}" (id, deleted, irr, lwt, rev, extra, data) VALUES (?, 0, 0, ?, ?, NULL, ${data})`,
       );
     const checkin = row('checkins--v0');
     const ticket = row('tickets--v0');
