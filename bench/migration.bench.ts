@@ -53,7 +53,8 @@ async function fixture(): Promise<string> {
 }
 
 function copyOf(source: string, name: string): string {
-  const dir = join(ROOT, '.bench-data', `migration-run-${name}`);
+  // N and the process in the name: two runs at different scales must never share a folder.
+  const dir = join(ROOT, '.bench-data', `migration-run-${N}-${process.pid}-${name}`);
   rmSync(dir, { recursive: true, force: true });
   cpSync(source, dir, { recursive: true });
   rmSync(join(dir, 'READY'));
