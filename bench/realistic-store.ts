@@ -24,9 +24,11 @@ import { RealisticMessages } from './storage-fixture';
 
 /**
  * Bump when what the fixture holds changes (generator, its mix or clock, the storage's file
- * format): the cache is keyed by it, the check-in document's schema version and the count.
+ * format, another collection's schema): the cache is keyed by it, the check-in document's
+ * schema version and the count. 2: conflicts v1 (stats and export refuse v0 conflicts), JSONB
+ * documents, storage format 3 (the version-1 caches were partly format 2).
  */
-export const REALISTIC_STORE_VERSION = 1;
+export const REALISTIC_STORE_VERSION = 2;
 
 /** The simulated scans are 17 ms apart from here (1M check-ins: about 4.7 hours of a venue). */
 export const REALISTIC_START = Date.UTC(2026, 4, 5, 14, 0, 0);
