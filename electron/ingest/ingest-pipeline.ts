@@ -114,6 +114,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   private closed = false;
   private failures = 0;
   private readonly drainListeners = new Set<() => void>();
+  private readonly fullListeners = new Set<() => void>();
   /** Most messages ever queued at once: tests check memory stays bounded. */
   peakQueued = 0;
   lastError: Error | null = null;
@@ -167,7 +168,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   stopWriting(reason: StoreFaultInfo): void {
     if (this.stoppedWriting) return;
     this.stoppedWriting = true;
-    this.aboveHighWater = true;
+    this.holdRelayBack();
     this.faultNow = {
       ...reason,
       since: this.faultNow?.since ?? this.now(),
@@ -176,6 +177,16 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       waiting: this.checkInsQueued(),
     };
     this.notify('store-fault', this.faultNow);
+  }
+
+  /**
+   * Full until the store saves again. Whatever the relay sent is already queued and may be all
+   * it sends for a while (no next push to answer "full" to), so the relay client is told now.
+   */
+  private holdRelayBack(): void {
+    if (this.aboveHighWater) return;
+    this.aboveHighWater = true;
+    for (const listener of this.fullListeners) guard('full', () => listener());
   }
 
   /** What is committed: counters and the persisted cursor. */
@@ -206,6 +217,11 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   onDrain(listener: () => void): () => void {
     this.drainListeners.add(listener);
     return () => this.drainListeners.delete(listener);
+  }
+
+  onFull(listener: () => void): () => void {
+    this.fullListeners.add(listener);
+    return () => this.fullListeners.delete(listener);
   }
 
   push(text: string | Uint8Array, receivedAt: number = this.now()): boolean {
@@ -261,6 +277,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       await this.running;
     }
     this.drainListeners.clear();
+    this.fullListeners.clear();
   }
 
   /** Each listener called on its own: one that throws neither stops ingest nor the others. */
@@ -329,7 +346,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         // The batch stays queued; the store gets a moment (up to 5 s) before the retry. Reading
         // from the relay pauses now rather than filling memory while the store cannot save.
         const delay = Math.min(5000, this.retryMs * 2 ** Math.min(7, this.failures));
-        this.aboveHighWater = true;
+        this.holdRelayBack();
         this.faultNow = {
           ...info,
           since: this.faultNow?.since ?? this.now(),

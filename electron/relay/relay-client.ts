@@ -100,7 +100,12 @@ export class RelayClient {
       paused: false,
       counters: ZERO_COUNTERS,
     });
-    this.stopDrain = options.sink.onDrain(() => this.resumeReading());
+    const stopDrain = options.sink.onDrain(() => this.resumeReading());
+    const stopFull = options.sink.onFull(() => this.holdBack());
+    this.stopDrain = () => {
+      stopDrain();
+      stopFull();
+    };
   }
 
   get status(): RelayStatus {
@@ -296,12 +301,15 @@ export class RelayClient {
         this.publishCounters();
       });
     }
-    const room = this.options.sink.push(payload, now);
-    if (!room && !this.paused && this.ws) {
-      this.paused = true;
-      this.ws.pause();
-      this.update({ paused: true });
-    }
+    if (!this.options.sink.push(payload, now)) this.holdBack();
+  }
+
+  /** Stops reading from the socket until the sink drains (the relay keeps the rest). */
+  private holdBack(): void {
+    if (this.paused || !this.ws) return;
+    this.paused = true;
+    this.ws.pause();
+    this.update({ paused: true });
   }
 
   private resumeReading(): void {

@@ -39,6 +39,11 @@ export interface RelaySink {
   push(text: string | Uint8Array, receivedAt: number): boolean;
   /** Calls back when the sink has room again; returns an unsubscribe function. */
   onDrain(listener: () => void): () => void;
+  /**
+   * Calls back when the sink becomes full without a push saying so (the store cannot save):
+   * reading stops now, not at the next message, which may never come. Returns an unsubscribe.
+   */
+  onFull(listener: () => void): () => void;
   /** The last sequence durably stored: where a (re)connection resumes. */
   resumeCursor(): string | null;
 }

@@ -128,6 +128,7 @@ export class RecordingSink implements RelaySink {
   room = true;
   cursor: string | null = null;
   private readonly listeners = new Set<() => void>();
+  private readonly fullListeners = new Set<() => void>();
 
   push(text: string | Uint8Array): boolean {
     this.messages.push(typeof text === 'string' ? text : Buffer.from(text).toString());
@@ -142,6 +143,17 @@ export class RecordingSink implements RelaySink {
   drain(): void {
     this.room = true;
     for (const l of this.listeners) l();
+  }
+
+  onFull(listener: () => void): () => void {
+    this.fullListeners.add(listener);
+    return () => this.fullListeners.delete(listener);
+  }
+
+  /** The sink fills without a push (the store cannot save). */
+  fill(): void {
+    this.room = false;
+    for (const l of this.fullListeners) l();
   }
 
   resumeCursor(): string | null {

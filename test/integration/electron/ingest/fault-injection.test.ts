@@ -124,21 +124,23 @@ describe('a full disk', () => {
           rmdirSync(dir);
         });
       }
-      // Without a tmpfs: the store's commits fail with SQLITE_FULL until space "returns".
+      // Without a tmpfs: the store's commits fail with SQLITE_FULL until space "returns". The
+      // first failure comes only once the whole stream is read (as when a slow disk fails after
+      // the relay sent everything it had): no message is left to answer "full" to, and reading
+      // must still stop (it did not: the test then waited for the pause until it timed out).
       const injected: OpenStore = async (d, n) => {
         const s = await openStore(d, n);
         return {
           ...s,
-          transaction: (fn) =>
-            full
-              ? Promise.reject(
-                  Object.assign(new Error('database or disk is full'), { errcode: 13 }),
-                )
-              : s.transaction(fn),
+          transaction: async (fn) => {
+            if (!full) return s.transaction(fn);
+            await waitForValue(core.relay.status$, (r) => r.counters.received >= messages.length);
+            throw Object.assign(new Error('database or disk is full'), { errcode: 13 });
+          },
         };
       };
       const lines: string[] = [];
-      let core: Core;
+      let core!: Core;
       if (tmpfs) {
         core = await startFaultCore(dir, relay.url, cleanups, { log: lines });
       } else {

@@ -449,8 +449,13 @@ describe('IngestPipeline', () => {
     const recovered = new Promise((resolve) => p.once('store-recovered', resolve));
     let drained = 0;
     p.onDrain(() => drained++);
+    // The relay may have sent everything it has already: no push is left to answer "full" to.
+    const fullAtFault: number[] = [];
+    p.onFull(() => fullAtFault.push(faults.length));
     for (let i = 0; i < 20; i++) p.push(event(500 + i));
     await waitFor(() => faults.length >= 4);
+    // Told once, before the first fault was announced, with no push after the last one.
+    expect(fullAtFault).toEqual([0]);
     expect(faults[0]).toMatchObject({ cause: 'disk-full', what: 'disk full', waiting: 20 });
     expect(p.fault?.cause).toBe('disk-full');
     // Far below the high-water mark, and still: stop reading while nothing can be saved.
@@ -476,8 +481,11 @@ describe('IngestPipeline', () => {
     const fault = new Promise<{ cause: string; nextRetryAt: number | null; action: string }>((r) =>
       p.once('store-fault', r),
     );
+    let full = 0;
+    p.onFull(() => full++);
     p.push(event(600));
     const f = await fault;
+    expect(full).toBe(1);
     expect(f).toMatchObject({ cause: 'damaged', nextRetryAt: null });
     expect(f.action).toMatch(/stopped saving/);
     expect(p.push(event(601))).toBe(false);

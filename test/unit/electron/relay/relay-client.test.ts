@@ -254,6 +254,22 @@ describe('RelayClient', () => {
     expect(client.status.paused).toBe(false);
   });
 
+  it('pauses reading at once when the sink fills without a push (the store cannot save)', () => {
+    const { client, sink, last } = setup();
+    client.start();
+    const ws = last();
+    ws.accept();
+    ws.deliver('{"n":1}');
+    expect(ws.paused).toBe(false);
+    // Everything the relay had was read; the store then fails: no next message to answer to.
+    sink.fill();
+    expect(ws.paused).toBe(true);
+    expect(client.status.paused).toBe(true);
+    sink.drain();
+    expect(ws.paused).toBe(false);
+    expect(client.status.paused).toBe(false);
+  });
+
   it('keeps reading held back across a reconnect while the sink is still full', () => {
     const { client, clock, sink, last, sockets } = setup();
     client.start();
