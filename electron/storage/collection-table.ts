@@ -318,8 +318,8 @@ export class CollectionTable implements RowSource {
     if (number === undefined) throw new Error(`index ${range.index.join(',')} is missing`);
     const where = this.sqlRange(number, range);
     if (!where) return undefined;
-    const keyRange = this.keyBounds(range);
-    const hasIrregular = this.irregularInRange(number, keyRange);
+    const keyRange = this.hasIrregular(number) ? this.keyBounds(range) : undefined;
+    const hasIrregular = keyRange !== undefined && this.irregularInRange(number, keyRange);
     const direction = descending ? 'DESC' : 'ASC';
     const paged = page !== undefined && where.exact && !hasIrregular;
     // The SQL index (format 3) ends before the primary key: ordering ties by id makes SQLite
@@ -353,7 +353,7 @@ export class CollectionTable implements RowSource {
       return mapRows(statement.iterate(...params) as Iterable<Row>);
     });
     if (!hasIrregular) return { rows: native, paged, regular: true, exact: where.exact };
-    const irregular = this.irregularRows(number, keyRange, range, direction);
+    const irregular = this.irregularRows(number, keyRange!, range, direction);
     const layout = this.layouts[number]!;
     return {
       rows: mergeByKey(native, irregular, (doc) => encodeIndexKey(layout.key(doc)), descending),
@@ -375,6 +375,7 @@ export class CollectionTable implements RowSource {
         ` WHERE irr = 0${where.sql}`,
     );
     const native = Number(statement.get(...(where.params as never[]))?.n ?? 0);
+    if (!this.hasIrregular(number)) return native;
     const keyRange = this.keyBounds(range);
     const irregular = this.cached(
       `irrCount:${range.inclusiveStart}:${range.inclusiveEnd}`,
@@ -519,6 +520,18 @@ export class CollectionTable implements RowSource {
         getStartIndexStringFromUpperBound(schema, [...range.index], range.endKeys as never),
       ),
     };
+  }
+
+  /**
+   * Whether any document has irregular values for SQL index `i` (rare: most tables have none).
+   * Saves computing RxDB's key bounds of a range (about 5 % of a first page) when none has.
+   */
+  private hasIrregular(i: number): boolean {
+    const probe = this.cached(
+      'irrAny',
+      () => `SELECT 1 AS x FROM ${this.irrTable} WHERE ix = ? LIMIT 1`,
+    );
+    return probe.get(i) !== undefined;
   }
 
   private irregularInRange(

@@ -34,6 +34,32 @@ type Schema = RxJsonSchema<Doc>;
 /** How often each path ran (tests check that the fast paths are really taken). */
 export const queryRunnerStats = { walks: 0, fallbacks: 0 };
 
+type Compare = (a: Doc, b: Doc) => number;
+type Choice = { walk: Walk; plan: RxQueryPlan };
+
+/**
+ * What a prepared query needs besides its plan (the walk's index, RxDB's matcher and
+ * comparator), worked out once per prepared query: callers that ask the same query again
+ * (RxQuery, electron/db's raw queries) keep the same prepared object, and working these out
+ * costs about as much as reading a first page's rows from SQLite.
+ */
+type Memo = {
+  readonly schema: Schema;
+  choice?: Choice | null;
+  compare?: Compare;
+  matches?: (doc: never) => boolean;
+};
+const memos = new WeakMap<object, Memo>();
+
+function memoOf(prepared: PreparedQuery<unknown>, schema: Schema): Memo {
+  let memo = memos.get(prepared);
+  if (!memo || memo.schema !== schema) {
+    memo = { schema };
+    memos.set(prepared, memo);
+  }
+  return memo;
+}
+
 export function planRange(prepared: PreparedQuery<unknown>): PlanRange {
   return rangeOfPlan(prepared.queryPlan);
 }
@@ -59,9 +85,10 @@ export function runQuery(
   const limit = typeof query.limit === 'number' ? query.limit : Infinity;
   if (limit === 0) return [];
   const range = planRange(prepared);
+  const memo = memoOf(prepared, schema);
   const matches = plan.selectorSatisfiedByIndex
     ? undefined
-    : getQueryMatcher(schema as never, query as never);
+    : (memo.matches ??= matcherOf(schema, query));
   const wanted = skip + limit;
 
   if (plan.sortSatisfiedByIndex) {
@@ -81,7 +108,8 @@ export function runQuery(
   } else {
     const both = bothDeletedStates(source, schema, query, skip, wanted);
     if (both) return both;
-    const choice = walkableIndex(schema, query, plan);
+    if (memo.choice === undefined) memo.choice = walkableIndex(schema, query, plan) ?? null;
+    const choice = memo.choice;
     if (choice) {
       // Ties on the index fields may come in any order: grouped() sorts every run. One row
       // past the page tells whether the last run goes on.
@@ -93,8 +121,9 @@ export function runQuery(
         const walkMatches =
           choice.plan.selectorSatisfiedByIndex && ordered.exact
             ? undefined
-            : matcherOf(schema, query);
-        return grouped(ordered, choice.walk.runKey, schema, query, walkMatches, skip, wanted);
+            : (memo.matches ??= matcherOf(schema, query));
+        memo.compare ??= comparatorOf(schema, query);
+        return grouped(ordered, choice.walk.runKey, memo.compare, walkMatches, skip, wanted);
       }
     }
   }
@@ -105,9 +134,7 @@ export function runQuery(
     const keys = new Map(docs.map((doc) => [doc, source.keyOf(range.index, doc)]));
     docs.sort((a, b) => Buffer.compare(keys.get(a)!, keys.get(b)!));
   } else {
-    docs.sort(
-      getSortComparator(schema as never, query as never) as unknown as (a: Doc, b: Doc) => number,
-    );
+    docs.sort((memo.compare ??= comparatorOf(schema, query)));
   }
   return docs.slice(skip, wanted);
 }
@@ -162,6 +189,10 @@ function matcherOf(schema: Schema, query: Query): (doc: never) => boolean {
   return getQueryMatcher(schema as never, query as never) as (doc: never) => boolean;
 }
 
+function comparatorOf(schema: Schema, query: Query): Compare {
+  return getSortComparator(schema as never, query as never) as unknown as Compare;
+}
+
 /**
  * A descending or mixed sort whose selector leaves `_deleted` open (storage-level callers; RxDB's
  * collections always pin it): RxDB's indexes all start with `_deleted`, so its planner finds no
@@ -199,14 +230,11 @@ function bothDeletedStates(
     if (!ordered?.regular) return undefined;
     // Always RxDB's matcher: the index range may hold more than the selector (see above).
     const matches = matcherOf(schema, sub as Query);
-    parts.push(grouped(ordered, choice.walk.runKey, schema, sub as Query, matches, 0, wanted));
+    const compare = comparatorOf(schema, sub as Query);
+    parts.push(grouped(ordered, choice.walk.runKey, compare, matches, 0, wanted));
   }
   queryRunnerStats.walks++;
-  const compare = getSortComparator(schema as never, query as never) as unknown as (
-    a: Doc,
-    b: Doc,
-  ) => number;
-  return parts.flat().sort(compare).slice(skip, wanted);
+  return parts.flat().sort(comparatorOf(schema, query)).slice(skip, wanted);
 }
 
 type Walk = { descending: boolean; runKey: (doc: Doc) => string };
@@ -276,16 +304,11 @@ function fixedFields(schema: Schema, query: Query): Set<string> {
 function grouped(
   ordered: OrderedRows,
   runKey: (doc: Doc) => string,
-  schema: Schema,
-  query: Query,
+  compare: Compare,
   matches: ((doc: never) => boolean) | undefined,
   skip: number,
   wanted: number,
 ): Doc[] {
-  const compare = getSortComparator(schema as never, query as never) as unknown as (
-    a: Doc,
-    b: Doc,
-  ) => number;
   const out: Doc[] = [];
   let run: Doc[] = [];
   let runPart: string | undefined;
