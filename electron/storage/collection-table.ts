@@ -25,7 +25,15 @@ import {
 } from 'rxdb';
 import { encodeIndexKey } from './index-key-encoding';
 import { fieldColumn, type FieldColumn, type SqlValue } from './index-columns';
-import type { Doc, OrderedRows, Page, PlanRange, RowSource, WalkHint } from './row-source';
+import {
+  NotWalkable,
+  type Doc,
+  type OrderedRows,
+  type Page,
+  type PlanRange,
+  type RowSource,
+  type WalkHint,
+} from './row-source';
 import { quoteIdentifier } from './sql-names';
 import { foldText, FullTextIndex, type FullTextOptions, type FullTextQuery } from './full-text';
 
@@ -355,10 +363,24 @@ export class CollectionTable implements RowSource {
     if (!hasIrregular) return { rows: native, paged, regular: true, exact: where.exact };
     const irregular = this.irregularRows(number, keyRange!, range, direction);
     const layout = this.layouts[number]!;
+    // A walk trusts an irregular document whose values in this index's fields are regular
+    // (its irregular value is in another index): it orders like every other row here.
+    const check = walk
+      ? (doc: Doc) => {
+          for (const field of layout.fieldColumns)
+            if (!field.isRegular(doc)) throw new NotWalkable();
+        }
+      : undefined;
     return {
-      rows: mergeByKey(native, irregular, (doc) => encodeIndexKey(layout.key(doc)), descending),
+      rows: mergeByKey(
+        native,
+        irregular,
+        (doc) => encodeIndexKey(layout.key(doc)),
+        descending,
+        check,
+      ),
       paged: false,
-      regular: false,
+      regular: walk !== undefined,
       exact: where.exact,
     };
   }
@@ -677,6 +699,8 @@ function* mergeByKey(
   irregular: Iterable<{ key: Uint8Array; doc: Doc }>,
   keyOf: (doc: Doc) => Uint8Array,
   descending: boolean,
+  /** Called with each irregular document before it is given out (may throw). */
+  checkIrregular?: (doc: Doc) => void,
 ): Iterable<Doc> {
   const sign = descending ? -1 : 1;
   const a = regular[Symbol.iterator]();
@@ -691,6 +715,7 @@ function* mergeByKey(
         x = a.next();
         xKey = x.done ? undefined : keyOf(x.value);
       } else if (!y.done) {
+        checkIrregular?.(y.value.doc);
         yield y.value.doc;
         y = b.next();
       }

@@ -26,7 +26,13 @@ import {
   type RxJsonSchema,
   type RxQueryPlan,
 } from 'rxdb';
-import type { Doc, OrderedRows, PlanRange, RowSource } from './row-source';
+import {
+  NotWalkable,
+  type Doc,
+  type OrderedRows,
+  type PlanRange,
+  type RowSource,
+} from './row-source';
 
 type Query = FilledMangoQuery<Record<string, unknown>>;
 type Schema = RxJsonSchema<Doc>;
@@ -117,13 +123,18 @@ export function runQuery(
         firstRows: wanted + 1,
       });
       if (ordered?.regular) {
-        queryRunnerStats.walks++;
         const walkMatches =
           choice.plan.selectorSatisfiedByIndex && ordered.exact
             ? undefined
             : (memo.matches ??= matcherOf(schema, query));
         memo.compare ??= comparatorOf(schema, query);
-        return grouped(ordered, choice.walk.runKey, memo.compare, walkMatches, skip, wanted);
+        const docs = walked(() =>
+          grouped(ordered, choice.walk.runKey, memo.compare!, walkMatches, skip, wanted),
+        );
+        if (docs) {
+          queryRunnerStats.walks++;
+          return docs;
+        }
       }
     }
   }
@@ -231,10 +242,22 @@ function bothDeletedStates(
     // Always RxDB's matcher: the index range may hold more than the selector (see above).
     const matches = matcherOf(schema, sub as Query);
     const compare = comparatorOf(schema, sub as Query);
-    parts.push(grouped(ordered, choice.walk.runKey, compare, matches, 0, wanted));
+    const docs = walked(() => grouped(ordered, choice.walk.runKey, compare, matches, 0, wanted));
+    if (!docs) return undefined;
+    parts.push(docs);
   }
   queryRunnerStats.walks++;
   return parts.flat().sort(comparatorOf(schema, query)).slice(skip, wanted);
+}
+
+/** A walk's result, or undefined when a row turned out not to order like RxDB's index. */
+function walked(walk: () => Doc[]): Doc[] | undefined {
+  try {
+    return walk();
+  } catch (error) {
+    if (error instanceof NotWalkable) return undefined;
+    throw error;
+  }
 }
 
 type Walk = { descending: boolean; runKey: (doc: Doc) => string };

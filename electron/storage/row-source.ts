@@ -25,9 +25,11 @@ export type OrderedRows = Readonly<{
   /** The page was applied in SQL (only when asked and possible). */
   paged: boolean;
   /**
-   * Every row came from a regular index (no document with irregular index values in the
-   * range): index order then agrees with RxDB's sort comparator wherever index parts differ,
-   * so a descending or mixed sort can be served by walking the index.
+   * Index order agrees with RxDB's sort comparator wherever index parts differ, so a descending
+   * or mixed sort can be served by walking the index: no document in the range has irregular
+   * values, or (a walk) each one that has them is regular in this index's own fields (an emoji
+   * in a name does not disturb the check-in time index). Such a document is checked as it is
+   * read: iterating throws NotWalkable when one is not, and the caller reads the range instead.
    */
   regular: boolean;
   /** false: the rows are a superset of the range, in order; match them against the selector. */
@@ -54,4 +56,12 @@ export interface RowSource {
   keyOf(index: readonly string[], doc: Doc): Uint8Array;
   /** The range's RxDB key bounds (encoded). */
   keyBounds(range: PlanRange): { lower: Uint8Array; upper: Uint8Array };
+}
+
+/** Thrown while iterating a walk's rows: a document's index values do not order like RxDB's. */
+export class NotWalkable extends Error {
+  constructor() {
+    super('a document in the range has irregular values in the index fields');
+    this.name = 'NotWalkable';
+  }
 }

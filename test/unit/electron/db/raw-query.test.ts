@@ -73,8 +73,9 @@ describe.each(['sqlite', 'memory'])('newestFirstPage on %s', (name) => {
       }
       const past = await newestFirstPage(db.checkins, query, want.length, 10);
       expect(past.docs).toEqual([]);
-      if (name === 'sqlite' && gate === 'South') {
-        // The newest end is an index walk on our storage, never a read-everything-and-sort.
+      if (name === 'sqlite') {
+        // The newest end is an index walk on our storage, never a read-everything-and-sort,
+        // though the fixture's names with control characters make some documents irregular.
         const before = { ...queryRunnerStats };
         await newestFirstPage(db.checkins, query, 0, 50, want.length);
         expect(queryRunnerStats.walks).toBe(before.walks + 1);

@@ -3,9 +3,12 @@
  * from an index in order, with no sort step ("USE TEMP B-TREE FOR ORDER BY") that would read the
  * whole range first, and no sort of ties either (format 3 indexes end before the id; the walk
  * sorts each run of equal values itself). Selectors carry `_deleted: false`, as every RxQuery's
- * does, except one.
+ * does, except one. Documents with irregular values (index-columns.ts) stop a walk only in an
+ * index of their irregular field.
  */
 import type { StatementSync } from 'node:sqlite';
+import type { MangoQuery } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { getRxStorageNodeSqlite } from '../../../../electron/storage';
 import type { NodeSqliteInternals } from '../../../../electron/storage';
@@ -16,6 +19,7 @@ import {
   type Instance,
   makeTempDir,
   preparedQuery,
+  type TestDoc,
 } from '../../../helpers/storage';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -109,5 +113,64 @@ it.each([
     // No sort step at all: not of the whole range, and not of ties on the index's fields
     // ("TEMP B-TREE FOR LAST TERM OF ORDER BY", 0.3 ms a page): the walk sorts its runs.
     expect(detail).not.toMatch(/TEMP B-TREE/);
+  }
+});
+
+it('walks past documents irregular in another index; reads the range when its own index has one', async () => {
+  // Irregular names (a control character, an emoji, a trailing space) do not order in SQL as
+  // RxDB orders them; they disturb the name indexes only.
+  const odd = [
+    docState({ id: 'x1', name: '\tTab', age: 30, flag: true }),
+    docState({ id: 'x2', name: 'Zoë 😀', age: 31, flag: false }),
+    docState({ id: 'x3', name: 'trail ', age: 30, flag: true }),
+  ];
+  expect(
+    (
+      await instance.bulkWrite(
+        odd.map((document) => ({ document })),
+        'test',
+      )
+    ).error,
+  ).toEqual([]);
+  const memory = await createInstance(getRxStorageMemory(), 'planmemory');
+  const all = await instance.query(preparedQuery({ selector: {}, sort: [{ id: 'asc' }] }));
+  await memory.bulkWrite(
+    all.documents.map((document) => ({ document })),
+    'test',
+  );
+  const cases: Array<[MangoQuery<TestDoc>, 'walk' | 'read']> = [
+    // [flag] holds no irregular value: the walk reads past x1..x3.
+    [
+      { selector: { _deleted: false }, sort: [{ flag: 'desc' }, { id: 'desc' }], limit: 160 },
+      'walk',
+    ],
+    // The name index: 'trail ' comes first walking down, so the range is read instead.
+    [{ selector: { _deleted: false }, sort: [{ name: 'desc' }], limit: 10 }, 'read'],
+    // [age, name] from age 31 down meets x2 at once.
+    [
+      {
+        selector: { _deleted: false, age: { $lte: 31 } },
+        sort: [{ age: 'desc' }, { name: 'asc' }],
+        limit: 10,
+      },
+      'read',
+    ],
+    // The same index, but the page ends (ages 89…86) long before an irregular document.
+    [
+      { selector: { _deleted: false }, sort: [{ age: 'desc' }, { name: 'asc' }], limit: 10 },
+      'walk',
+    ],
+  ];
+  try {
+    for (const [query, path] of cases) {
+      const runs = { ...queryRunnerStats };
+      const ours = await instance.query(preparedQuery(query));
+      const want = await memory.query(preparedQuery(query));
+      expect(ours.documents.map((d) => d.id)).toEqual(want.documents.map((d) => d.id));
+      expect(queryRunnerStats.walks - runs.walks).toBe(path === 'walk' ? 1 : 0);
+      expect(queryRunnerStats.fallbacks - runs.fallbacks).toBe(path === 'walk' ? 0 : 1);
+    }
+  } finally {
+    await memory.close();
   }
 });
