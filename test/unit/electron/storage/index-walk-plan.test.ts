@@ -7,7 +7,6 @@
  * index of their irregular field.
  */
 import type { StatementSync } from 'node:sqlite';
-import type { MangoQuery } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { getRxStorageNodeSqlite } from '../../../../electron/storage';
@@ -19,7 +18,6 @@ import {
   type Instance,
   makeTempDir,
   preparedQuery,
-  type TestDoc,
 } from '../../../helpers/storage';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -138,7 +136,8 @@ it('walks past documents irregular in another index; reads the range when its ow
     all.documents.map((document) => ({ document })),
     'test',
   );
-  const cases: Array<[MangoQuery<TestDoc>, 'walk' | 'read']> = [
+  // Selectors carry `_deleted`, which MangoQuery's type does not know (as above: `as never`).
+  const cases: Array<[unknown, 'walk' | 'read']> = [
     // [flag] holds no irregular value: the walk reads past x1..x3.
     [
       { selector: { _deleted: false }, sort: [{ flag: 'desc' }, { id: 'desc' }], limit: 160 },
@@ -164,8 +163,8 @@ it('walks past documents irregular in another index; reads the range when its ow
   try {
     for (const [query, path] of cases) {
       const runs = { ...queryRunnerStats };
-      const ours = await instance.query(preparedQuery(query));
-      const want = await memory.query(preparedQuery(query));
+      const ours = await instance.query(preparedQuery(query as never));
+      const want = await memory.query(preparedQuery(query as never));
       expect(ours.documents.map((d) => d.id)).toEqual(want.documents.map((d) => d.id));
       expect(queryRunnerStats.walks - runs.walks).toBe(path === 'walk' ? 1 : 0);
       expect(queryRunnerStats.fallbacks - runs.fallbacks).toBe(path === 'walk' ? 0 : 1);
