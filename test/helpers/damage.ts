@@ -53,6 +53,46 @@ export function scribble(file: string, writes = 200, seed = 1): void {
 }
 
 /**
+ * `perPage` × 16 seeded random bytes inside every leaf page of one table (never its indexes):
+ * a read of that table's rows then meets the damage whichever index led it there. Random bytes
+ * anywhere in the file (`scribble`) can also land in an index and make a walk end early with
+ * no error at all (SQLite cannot see every damage): a query then returns too few rows, silently.
+ */
+export function scribbleTable(file: string, table: string, perPage = 4, seed = 1): number {
+  const db = new DatabaseSync(file, { readOnly: true });
+  let pages: number[];
+  let pageSize: number;
+  try {
+    pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+    pages = (
+      db
+        .prepare(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`)
+        .all(table) as Array<{ pageno: number }>
+    ).map((r) => r.pageno);
+  } finally {
+    db.close();
+  }
+  if (pages.length === 0) throw new Error(`no leaf pages of ${table} in ${file}`);
+  let s = seed;
+  const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const fd = openSync(file, 'r+');
+  try {
+    for (const page of pages) {
+      for (let i = 0; i < perPage; i++) {
+        const bytes = Buffer.alloc(16);
+        for (let j = 0; j < 16; j++) bytes[j] = Math.floor(rnd() * 256);
+        // Past the page header (8 bytes for a leaf) and not beyond the page.
+        const at = (page - 1) * pageSize + 8 + Math.floor(rnd() * (pageSize - 24));
+        writeSync(fd, bytes, 0, 16, at);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return pages.length;
+}
+
+/**
  * Makes one index of the check-ins table describe another column than the one it holds: every
  * page stays sound (SQLite's quick check passes), only the full integrity check finds it.
  */

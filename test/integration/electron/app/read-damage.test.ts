@@ -11,7 +11,7 @@ import { afterEach, expect, it } from 'vitest';
 import { startApp, type GateOpsApp } from '../../../../electron/app';
 import { openStore, type OpenStore } from '../../../../electron/db';
 import { storeAlerts, storeReasons } from '../../../../shared/domain/store-status';
-import { fillStore, scribble } from '../../../helpers/damage';
+import { fillStore, scribbleTable } from '../../../helpers/damage';
 import { createMemorySecretStore } from '../../../helpers/memory-secret-store';
 import { memoryStoreOpener } from '../../../helpers/memory-store';
 import { tempDir, waitForValue } from '../../../helpers/relay';
@@ -64,10 +64,12 @@ it(
     const a = await app(dir, lines);
     expect(a.core().storeHealth.current.state).toBe('ok');
 
-    // The disk goes bad under the running app: random bytes over pages in the middle. Another
-    // connection's write then makes the app's connection drop its page cache (as any change to
-    // the file from outside does), so its next reads come from the damaged file.
-    scribble(file);
+    // The disk goes bad under the running app: random bytes over the pages that hold the
+    // check-ins' rows. Another connection's write then makes the app's connection drop its page
+    // cache (as any change to the file from outside does), so its next reads come from the
+    // damaged file. (Random bytes anywhere in the file could land in an index only; a walk of it
+    // may then end early with no error from SQLite, and every page come back short but "ok".)
+    expect(scribbleTable(file, 'checkins--v1')).toBeGreaterThan(10);
     const other = new DatabaseSync(file);
     other.exec('CREATE TABLE damage_probe (x); DROP TABLE damage_probe;');
     other.close();
