@@ -9,7 +9,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('electron/main/index.ts'),
+          // Venue sync checks pulled batches on a worker thread that runs this file.
+          'pulled-check-worker': resolve('electron/sync/join/pulled-check-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -14,7 +14,7 @@ export default defineConfig({
   logLevel: 'warn',
   publicDir: false,
   build: {
-    ssr: resolve(import.meta.dirname, 'entry.ts'),
+    ssr: true,
     outDir: resolve(root, 'out', 'cli'),
     emptyOutDir: true,
     target: 'node24',
@@ -22,6 +22,12 @@ export default defineConfig({
     sourcemap: true,
     reportCompressedSize: false,
     rollupOptions: {
+      input: [
+        resolve(import.meta.dirname, 'entry.ts'),
+        // Venue sync checks pulled batches on a worker thread that runs this module (emitted
+        // next to pulled-check.js, where that module looks for it).
+        resolve(root, 'electron/sync/join/pulled-check-worker.ts'),
+      ],
       // Our own modules are included only when a name they export is used. Folders are
       // imported through their index (`../db`, `../app`), and without this the bundler keeps
       // every module such an index re-exports (top-level calls count as side effects), so

@@ -65,7 +65,20 @@ export class HubRequestError extends Error {
   }
 }
 
-type Pending = { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout };
+type Pending = {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+  /** Resolve with the answer frame's text too (`requestWithText`). */
+  withText?: boolean;
+};
+
+/** An answer with the text of the frame it came in (for checking it off the main thread). */
+export interface AnswerWithText {
+  readonly result: unknown;
+  /** The whole `result` frame as received: its `result` field is `result`. */
+  readonly text: string;
+}
 
 export class HubLink {
   private ws: WebSocket | null = null;
@@ -132,6 +145,20 @@ export class HubLink {
       | Omit<Extract<LaptopFrame, { t: 'pull' }>, 'id'>
       | Omit<Extract<LaptopFrame, { t: 'push' }>, 'id'>,
   ): Promise<unknown> {
+    return this.ask(frame, false);
+  }
+
+  /** `request`, answered with the text of the answer frame as well. */
+  requestWithText(frame: Omit<Extract<LaptopFrame, { t: 'pull' }>, 'id'>): Promise<AnswerWithText> {
+    return this.ask(frame, true) as Promise<AnswerWithText>;
+  }
+
+  private ask(
+    frame:
+      | Omit<Extract<LaptopFrame, { t: 'pull' }>, 'id'>
+      | Omit<Extract<LaptopFrame, { t: 'push' }>, 'id'>,
+    withText: boolean,
+  ): Promise<unknown> {
     if (this.current.kind !== 'live') {
       return Promise.reject(new HubRequestError('the venue hub is not connected'));
     }
@@ -141,7 +168,7 @@ export class HubLink {
         this.pending.delete(id);
         reject(new HubRequestError('the venue hub did not answer in time'));
       }, this.options.requestTimeoutMs ?? 30_000);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, withText });
       this.send({ ...frame, id } as LaptopFrame);
     });
   }
@@ -206,7 +233,8 @@ export class HubLink {
       }
     });
     const onFrame = (data: RawData, isBinary: boolean): void => {
-      const frame = isBinary ? null : parseFrame(hubFrameSchema, data.toString());
+      const text = isBinary ? null : data.toString();
+      const frame = text === null ? null : parseFrame(hubFrameSchema, text);
       if (frame === null) {
         failure = 'the hub sent a malformed frame';
         ws.close(CLOSE.malformed, failure);
@@ -280,7 +308,7 @@ export class HubLink {
         if (!p) return;
         this.pending.delete(frame.id);
         clearTimeout(p.timer);
-        if (frame.ok) p.resolve(frame.result);
+        if (frame.ok) p.resolve(p.withText ? { result: frame.result, text } : frame.result);
         else
           p.reject(
             new HubRequestError(frame.error ?? 'the hub refused the request', frame.retryAfterMs),

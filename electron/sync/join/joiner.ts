@@ -18,11 +18,17 @@ import type { Checkpoint } from '../hub/guarded-handler';
 import { validatePushedDocument, type SyncCollectionName } from '../sync-collections';
 import { pullResultSchema, pushResultSchema } from '../wire/frames';
 import { HubRequestError, type HubLink } from './hub-link';
-import { PullAhead } from './pull-ahead';
+import { PullAhead, type PulledBatch } from './pull-ahead';
+import { PulledCheck } from './pulled-check';
 
 type AnyDoc = Record<string, unknown>;
 /** Pulled documents validated in one go before the event loop gets a turn. */
 const VALIDATION_STEP = 250;
+/**
+ * Pulled batches at least this big are checked on the worker thread (an initial sync's are
+ * 2,000); smaller ones, live catch-up after a short drop, here, without the round trip.
+ */
+const WORKER_BATCH_MIN = 200;
 type Replication = RxReplicationState<AnyDoc, Checkpoint>;
 
 export interface JoinerOptions {
@@ -39,6 +45,8 @@ export interface JoinerOptions {
    * (`lost` as pushed, `kept` as now stored), so the caller can record what was lost.
    */
   readonly onResolved?: (name: SyncCollectionName, lost: AnyDoc, kept: AnyDoc) => void;
+  /** Checks big pulled batches off the main thread (default: one of its own, stopped with it). */
+  readonly pulledCheck?: PulledCheck;
 }
 
 /**
@@ -74,8 +82,12 @@ export class Joiner {
   private switching: Promise<void> = Promise.resolve();
   private readonly errors = new Subject<string>();
   readonly errors$ = this.errors.asObservable();
+  private readonly pulledCheck: PulledCheck;
+  private readonly ownsPulledCheck: boolean;
 
   constructor(private readonly options: JoinerOptions) {
+    this.pulledCheck = options.pulledCheck ?? new PulledCheck(options.log);
+    this.ownsPulledCheck = options.pulledCheck === undefined;
     this.subs.push(
       options.link.state$.subscribe((s) => {
         if (s.kind === 'live') this.onLive(s.replicationId);
@@ -135,14 +147,15 @@ export class Joiner {
     collection: RxCollection<any>,
   ): Replication {
     const { link } = this.options;
+    const refuse = (what: string, error: string): never => {
+      const message = `the hub sent a ${what} that breaks the schema (${error})`;
+      this.errors.next(message);
+      throw new HubRequestError(message);
+    };
     const checked = (docs: ReadonlyArray<AnyDoc>, what: string): Array<WithDeleted<AnyDoc>> => {
       for (const d of docs) {
         const v = validatePushedDocument(name, d);
-        if (!v.ok) {
-          const message = `the hub sent a ${what} that breaks the schema (${v.error})`;
-          this.errors.next(message);
-          throw new HubRequestError(message);
-        }
+        if (!v.ok) refuse(what, v.error);
       }
       return docs as Array<WithDeleted<AnyDoc>>;
     };
@@ -160,17 +173,31 @@ export class Joiner {
       }
       return docs as Array<WithDeleted<AnyDoc>>;
     };
+    /** A pulled batch, checked on the worker thread when it is big enough and the worker runs. */
+    const checkedPull = async (batch: PulledBatch): Promise<Array<WithDeleted<AnyDoc>>> => {
+      if (batch.text !== undefined && batch.documents.length >= WORKER_BATCH_MIN) {
+        const verdict = await this.pulledCheck.check(name, batch.text, batch.documents.length);
+        if (verdict === null) return batch.documents as Array<WithDeleted<AnyDoc>>;
+        if (verdict !== 'unchecked') refuse('document', verdict);
+      }
+      return checkedInSteps(batch.documents);
+    };
     const stream$ = new Subject<
       { documents: Array<WithDeleted<AnyDoc>>; checkpoint: Checkpoint } | 'RESYNC'
     >();
     let replication: Replication | null = null;
     const puller = new PullAhead(
       async (checkpoint, limit) => {
-        const raw = await link.request({ t: 'pull', c: name, checkpoint, limit });
-        return pullResultSchema.parse(raw);
+        const { result, text } = await link.requestWithText({
+          t: 'pull',
+          c: name,
+          checkpoint,
+          limit,
+        });
+        return { ...pullResultSchema.parse(result), text };
       },
       async (batch) => ({
-        documents: await checkedInSteps(batch.documents),
+        documents: await checkedPull(batch),
         checkpoint: batch.checkpoint,
       }),
     );
@@ -259,6 +286,7 @@ export class Joiner {
     for (const s of this.subs) s.unsubscribe();
     await this.switching.catch(() => undefined);
     await this.cancelAll();
+    if (this.ownsPulledCheck) await this.pulledCheck.stop();
     this.errors.complete();
   }
 }

@@ -17,6 +17,8 @@ import type { Checkpoint } from '../hub/guarded-handler';
 export interface PulledBatch {
   readonly documents: ReadonlyArray<Record<string, unknown>>;
   readonly checkpoint: Checkpoint | null;
+  /** The text of the frame the batch came in (for checking it on a worker thread). */
+  readonly text?: string;
 }
 
 type Fetch = (checkpoint: Checkpoint | null, limit: number) => Promise<PulledBatch>;

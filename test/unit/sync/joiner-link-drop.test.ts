@@ -71,8 +71,16 @@ function fakeLink(handler: ReturnType<typeof guardedHandler>) {
       });
     },
   };
+  // The joiner pulls with the answer frame's text (checked on a worker thread when big enough).
+  const withText = Object.defineProperty(link, 'requestWithText', {
+    value: (frame: { t: string; checkpoint?: unknown; limit?: number }) =>
+      link.request(frame).then((result) => ({
+        result,
+        text: JSON.stringify({ t: 'result', id: '1', ok: true, result }),
+      })),
+  });
   return {
-    link: link as unknown as HubLink,
+    link: withText as unknown as HubLink,
     held,
     framesDelivered: () => framesDelivered,
     refusedWhileDown: () => refusedWhileDown,

@@ -1,0 +1,185 @@
+/**
+ * Checks pulled batches on a worker thread. Validating a pulled check-in (its schema, then the
+ * contract's verdict on its event and every field rebuilt from it) was a sixth of the joining
+ * laptop's main thread during an initial sync, the thread that also writes the store; on a
+ * worker it runs beside the write of the batch before. The worker gets the text of the frame
+ * the batch came in and parses it itself (handing it the parsed documents would cost the main
+ * thread a copy of each), so what it checks is what the main thread parsed from the same text.
+ *
+ * Never-lose does not depend on the worker: a batch goes to RxDB only after the worker's answer
+ * says every document is fine (and it checked as many as the batch holds). When the worker cannot
+ * run (no worker file in this build, it crashed, it could not parse the frame) the batch is
+ * checked here on the main thread instead, as before, and that is logged once.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PulledCheckAnswer, PulledCheckRequest } from './pulled-check-worker';
+
+/** The verdict on a batch: null (every document fine), a refusal, or 'unchecked' (check here). */
+export type PulledVerdict = string | null | 'unchecked';
+
+/**
+ * Where the worker's code is: next to this module (the CLI build keeps one file per module;
+ * sources under tsx), or beside the bundle this module went into (the app's main-process build
+ * has it as an entry of its own, `pulled-check-worker.js`).
+ */
+function workerFile(): URL | null {
+  for (const name of [
+    './pulled-check-worker.js',
+    './pulled-check-worker.ts',
+    '../pulled-check-worker.js',
+  ]) {
+    const url = new URL(name, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+/** A worker not asked for this long is stopped (it holds a copy of the rules' modules). */
+const IDLE_STOP_MS = 60_000;
+
+export class PulledCheck {
+  private worker: Worker | null = null;
+  /** The worker has loaded its modules (until then batches are checked on the main thread). */
+  private ready = false;
+  private broken = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<
+    number,
+    { readonly count: number; readonly resolve: (verdict: PulledVerdict) => void }
+  >();
+
+  private readySignal: { promise: Promise<boolean>; settle: (ready: boolean) => void } = signal();
+
+  /**
+   * `file`: the worker's code (found next to this module by default; null: none, every batch is
+   * then checked on the main thread).
+   */
+  constructor(
+    private readonly log?: (line: string) => void,
+    private readonly file: URL | null = workerFile(),
+    /** Node options of the worker (default: this thread's; tests give the TypeScript loader). */
+    private readonly execArgv?: readonly string[],
+  ) {}
+
+  /** Starts the worker now; resolves true once it takes batches, false if it cannot run. */
+  warmUp(): Promise<boolean> {
+    if (!this.start()) return Promise.resolve(false);
+    this.keepAlive();
+    return this.readySignal.promise;
+  }
+
+  /**
+   * The verdict on the `count` documents of collection `collection` that came in `text` (the
+   * answer frame of a pull). Never rejects: 'unchecked' when the worker could not check them.
+   */
+  check(collection: string, text: string, count: number): Promise<PulledVerdict> {
+    const worker = this.start();
+    this.keepAlive();
+    // Starting takes a while (it loads the rules and the contract): check here until it is up.
+    if (!worker || !this.ready) return Promise.resolve('unchecked');
+    const id = ++this.nextId;
+    return new Promise<PulledVerdict>((resolve) => {
+      this.waiting.set(id, { count, resolve });
+      const request: PulledCheckRequest = { id, collection, text };
+      worker.postMessage(request);
+    });
+  }
+
+  private start(): Worker | null {
+    if (this.worker || this.broken) return this.worker;
+    const file = this.file;
+    if (!file) return this.fail('no worker file in this build');
+    this.readySignal = signal();
+    try {
+      // From sources (benchmarks), the worker inherits this thread's options: its loader too.
+      const worker = new Worker(file, this.execArgv ? { execArgv: [...this.execArgv] } : {});
+      worker.unref();
+      worker.on('message', (answer: PulledCheckAnswer | 'ready') => {
+        if (answer !== 'ready') this.answer(answer);
+        else if (this.worker === worker) {
+          this.ready = true;
+          this.readySignal.settle(true);
+        }
+      });
+      worker.on('error', (error) => this.fail(`it failed: ${error.message}`));
+      worker.on('exit', (code) => {
+        if (this.worker === worker) this.fail(`it stopped (exit code ${code})`);
+      });
+      this.worker = worker;
+      return worker;
+    } catch (error) {
+      return this.fail(`it could not start: ${String(error)}`);
+    }
+  }
+
+  /** Stops the worker once it has not been asked for a while (a new big pull starts it again). */
+  private keepAlive(): void {
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        if (this.waiting.size > 0) return this.keepAlive();
+        const worker = this.worker;
+        this.worker = null;
+        this.ready = false;
+        if (worker) void worker.terminate();
+      }, IDLE_STOP_MS);
+      this.idleTimer.unref();
+    }
+  }
+
+  private answer(answer: PulledCheckAnswer): void {
+    const waiting = this.waiting.get(answer.id);
+    if (!waiting) return;
+    this.waiting.delete(answer.id);
+    if (answer.failed !== undefined) {
+      this.log?.(`venue sync: a pulled batch is checked on the main thread (${answer.failed})`);
+      waiting.resolve('unchecked');
+    } else if (answer.problem !== null) {
+      waiting.resolve(answer.problem);
+    } else if (answer.checked !== waiting.count) {
+      // Cannot happen (the same text, parsed the same way); if it ever does, check it here.
+      waiting.resolve('unchecked');
+    } else {
+      waiting.resolve(null);
+    }
+  }
+
+  private fail(why: string): null {
+    if (!this.broken) {
+      this.log?.(`venue sync: pulled documents are checked on the main thread (worker: ${why})`);
+    }
+    this.broken = true;
+    this.ready = false;
+    this.readySignal.settle(false);
+    const worker = this.worker;
+    this.worker = null;
+    for (const { resolve } of this.waiting.values()) resolve('unchecked');
+    this.waiting.clear();
+    if (worker) void worker.terminate();
+    return null;
+  }
+
+  /** Stops the worker; checks asked for after this run on the main thread. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.broken = true;
+    this.ready = false;
+    this.readySignal.settle(false);
+    this.worker = null;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    for (const { resolve } of this.waiting.values()) resolve('unchecked');
+    this.waiting.clear();
+    if (worker) await worker.terminate();
+  }
+}
+
+function signal(): { promise: Promise<boolean>; settle: (ready: boolean) => void } {
+  let settle: (ready: boolean) => void = () => undefined;
+  const promise = new Promise<boolean>((resolve) => (settle = resolve));
+  return { promise, settle };
+}
