@@ -6,14 +6,18 @@ import { classify, withoutSequence, type CheckInFields } from '../../shared/cont
 import type { CheckInDoc } from './collections/checkins';
 import { checkInDocId } from './ids';
 
-/** A check-in document from an event that passed the contract (its fields read at classification). */
+/**
+ * A check-in document from an event that passed the contract (its fields read at
+ * classification). `id` is `checkInDocId(key)`, passed in by a caller that has it already.
+ */
 export function checkInDoc(
   key: string,
   fields: CheckInFields,
   event: Readonly<Record<string, unknown>>,
+  id: string = checkInDocId(key),
 ): CheckInDoc {
   return {
-    id: checkInDocId(key),
+    id,
     ticketId: fields.ticketId,
     checkedInAt: fields.checkedInAt,
     gate: fields.gate,

@@ -129,7 +129,7 @@ async function write(
     if (m.outOfOrder) anomalies += 1;
     lastReceivedAt = m.receivedAt;
     if (v.verdict === 'checkin' && existing === undefined) {
-      fresh.set(id, { doc: newDocument(v), m });
+      fresh.set(id, { doc: newDocument(v, id), m });
       return;
     }
     // Everything else leaves no check-in of its own: remember the delivery.
@@ -229,9 +229,9 @@ async function write(
  * The stored document of a new check-in. The queued verdict kept only the text (a parsed event
  * can take twenty times its memory), so the event is read again here, once per new check-in.
  */
-function newDocument(v: CheckInVerdict): CheckInDoc {
+function newDocument(v: CheckInVerdict, id: string): CheckInDoc {
   const event = JSON.parse(v.text) as Record<string, unknown>;
-  return checkInDoc(v.key, v.fields, event);
+  return checkInDoc(v.key, v.fields, event, id);
 }
 
 function quarantineDoc(
