@@ -80,6 +80,12 @@ export class CheckinSearch {
     private readonly storedCount?: () => number,
     /** Changes whenever something is stored: cached sort orders are valid until then. */
     private readonly version: () => number = () => 0,
+    /**
+     * A page came back with fewer rows than the count says are there, with no error from the
+     * store (an index that no longer matches its table ends a walk early): the host checks the
+     * file. The page is still answered with what was read.
+     */
+    private readonly onShortRead?: (what: string, detail: string) => void,
   ) {
     this.sorted = new SortedIdCache(db);
     this.text = new TextSearch(db, version);
@@ -127,15 +133,28 @@ export class CheckinSearch {
           req.limit,
           known,
         );
+        this.checkFull(req, total, docs.length);
         return this.page(req, total, docs, req.sort);
       }
       const [total, docs] = await Promise.all([
         known ?? countRaw(this.db.checkins, query),
         queryRaw(this.db.checkins, { ...query, skip: req.offset, limit: req.limit }),
       ]);
+      this.checkFull(req, total, docs.length);
       return this.page(req, total, docs, req.sort);
     }
     return this.inMemory(req, { selector: filters(req), sort: [{ checkedInAt: 'asc' }] }, 'time');
+  }
+
+  /** A page is as long as the count leaves room for: anything shorter is worth a check. */
+  private checkFull(req: CheckinsSearch, total: number, got: number): void {
+    const due = Math.max(0, Math.min(req.limit, total - req.offset));
+    if (got >= due || !this.onShortRead) return;
+    this.onShortRead(
+      'checkins:search',
+      `read ${got.toLocaleString('en-US')} of the ${due.toLocaleString('en-US')} check-ins due ` +
+        `at offset ${req.offset.toLocaleString('en-US')} (${total.toLocaleString('en-US')} stored)`,
+    );
   }
 
   private async inMemory(req: CheckinsSearch, query: Query, fallback: CheckinSort) {

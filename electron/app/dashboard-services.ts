@@ -51,6 +51,8 @@ export interface DashboardOptions {
    * passes the core's `reportReadError`, so damage met here is shown and stops writing.
    */
   readonly onError?: (error: unknown, what: string) => void;
+  /** A list read fewer rows than the store holds, with no error: the core's `reportShortRead`. */
+  readonly onShortRead?: (what: string, detail: string) => void;
 }
 
 export async function startDashboardServices(
@@ -97,6 +99,7 @@ export async function startDashboardServices(
       options.db,
       () => activity.model.checkins,
       () => activity.model.lastIngestSeq + activity.model.lastFlip,
+      options.onShortRead,
     ),
     quarantine: new QuarantineBrowser(options.db),
     conflicts: new ConflictBrowser(options.db),

@@ -227,6 +227,7 @@ export async function startApp(options: AppOptions): Promise<GateOpsApp> {
           capacity: () => settings.get().capacity,
           ...(venue.alertAcks ? { alertAcks: venue.alertAcks } : {}),
           onError: (error, what) => core.reportReadError(error, what),
+          onShortRead: (what, detail) => core.reportShortRead(what, detail),
         });
       } catch (error) {
         await nats.close();

@@ -64,6 +64,11 @@ export interface Core {
    * which): damage found that way stops writing and is shown, as damage found by a check.
    */
   reportReadError(error: unknown, what: string): void;
+  /**
+   * A read of this core's store returned fewer rows than the store holds, with no error: the
+   * full integrity check runs in the background, and damage it finds is shown and stops writing.
+   */
+  reportShortRead(what: string, detail: string): void;
   /** Stops the link, commits the batch being written and what is queued, closes the store. */
   close(): Promise<void>;
 }
@@ -162,6 +167,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       sync: venue,
       relayEnabled: !noRelay,
       reportReadError: (error, what) => storeChecks.readFailed(error, what),
+      reportShortRead: (what, detail) => storeChecks.readShort(what, detail),
       close() {
         closing ??= (async () => {
           storeChecks.close();

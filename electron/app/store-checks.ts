@@ -33,6 +33,14 @@ export interface StoreChecks {
    * as a check finding it. Other errors are the reader's to report (its caller got them).
    */
   readFailed(error: unknown, what: string): void;
+  /**
+   * A read came back with fewer rows than the store holds, with no error (`what`: which read,
+   * `detail`: what it got): SQLite does not see every damage, and an index that no longer
+   * matches its table makes walks end early. Runs the full integrity check in the background
+   * (at most one at a time, and not again within SUSPICION_CHECK_EVERY_MS of an ok verdict);
+   * damage it finds is handled as any check's.
+   */
+  readShort(what: string, detail: string): void;
   /** Stops a running check (the app is closing) and the watch on write faults. */
   close(): void;
 }
@@ -52,6 +60,8 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
     return {
       done: Promise.resolve(),
       readFailed: (error, what) => void reportReadDamage(health, error, what),
+      // No file to check (a store in memory): the read's caller got what there is.
+      readShort: () => undefined,
       close: () => undefined,
     };
   }
@@ -79,14 +89,29 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
     : startup.quickCheckDue
       ? 'quick'
       : null;
+  const ctx = { health, ingest, log, mark, now };
+  let running: Promise<void> | null = null;
+  let lastOkAt = -Infinity;
+  const track = (check: Promise<void>): Promise<void> =>
+    (running = check
+      .catch((error: unknown) => log(`store: the check could not run (${String(error)})`))
+      .then(() => {
+        if (health.current.check?.state === 'ok') lastOkAt = now();
+        running = null;
+      }));
   const done =
     kind === null
       ? Promise.resolve()
-      : runCheck(kind, file, stop.signal, { health, ingest, log, mark, now });
+      : track(runCheck(kind, kind === 'full' ? FULL_WHY : QUICK_WHY, file, stop.signal, ctx));
   return {
     done,
     // The file is marked by the store-fault that stopping the writes raises (onFault above).
     readFailed: (error, what) => void reportReadDamage(health, error, what),
+    readShort(what, detail) {
+      if (running !== null || stop.signal.aborted || health.current.state === 'damaged') return;
+      if (now() - lastOkAt < SUSPICION_CHECK_EVERY_MS) return;
+      void track(runCheck('full', `a read (${what}) ${detail}`, file, stop.signal, ctx));
+    },
     close() {
       stop.abort();
       ingest.off('store-fault', onFault);
@@ -94,8 +119,14 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
   };
 }
 
+const FULL_WHY = 'the last run did not shut down cleanly';
+const QUICK_WHY = 'a big file';
+/** After an ok verdict, a short read does not start another full check for this long. */
+export const SUSPICION_CHECK_EVERY_MS = 30 * 60_000;
+
 async function runCheck(
   kind: CheckKind,
+  why: string,
   file: string,
   signal: AbortSignal,
   ctx: {
@@ -107,7 +138,6 @@ async function runCheck(
   },
 ): Promise<void> {
   const what = kind === 'full' ? 'full integrity check' : 'quick check';
-  const why = kind === 'full' ? 'the last run did not shut down cleanly' : 'a big file';
   ctx.health.setCheck({ kind, state: 'running', at: ctx.now() });
   ctx.log(`store: ${what} of the database in the background (${why})`);
   const verdict = await checkDatabaseFileInWorker(file, kind, signal);

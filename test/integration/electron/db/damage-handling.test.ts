@@ -142,6 +142,61 @@ it(
 );
 
 it(
+  'a read that comes back short with no error runs the full check in the background, which finds an index that lost its table',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, file } = setup();
+    await fillStore(dir, MESSAGES);
+    // A clean shutdown: no check at the start, the index that no longer matches goes unseen.
+    mismatchIndex(file);
+    const lines: string[] = [];
+    const core = await start(dir, lines);
+    expect(core.storeHealth.current).toMatchObject({ state: 'ok' });
+    expect(core.storeHealth.current.check ?? null).toBeNull();
+
+    // What the check-ins list reports when a page has fewer rows than the count says.
+    core.reportShortRead('checkins:search', 'read 0 of the 500 check-ins due at offset 0');
+    // A second short page while the check runs starts no second check.
+    core.reportShortRead('checkins:search', 'read 0 of the 500 check-ins due at offset 500');
+    const found = await waitForValue(core.storeHealth.state$, (h) => h.check?.state === 'damaged');
+    expect(found).toMatchObject({
+      state: 'damaged',
+      cause: 'damaged',
+      check: { kind: 'full', state: 'damaged' },
+    });
+    expect(found.detail).toMatch(/full integrity check: row \d+ missing from index/);
+    const started = lines.filter((l) => l.includes('full integrity check of the database'));
+    expect(started).toEqual([
+      'store: full integrity check of the database in the background (a read (checkins:search) ' +
+        'read 0 of the 500 check-ins due at offset 0)',
+    ]);
+    expect(core.ingest.fault).toMatchObject({ cause: 'damaged', nextRetryAt: null });
+    await core.close();
+    expect(existsSync(`${file}.damage-found`)).toBe(true);
+  },
+);
+
+it(
+  'a short read on a sound file: the check says ok, and short reads soon after start no other',
+  { timeout: 120_000 },
+  async () => {
+    const { dir } = setup();
+    await fillStore(dir, MESSAGES);
+    const lines: string[] = [];
+    const core = await start(dir, lines);
+    core.reportShortRead('checkins:search', 'read 1 of the 2 check-ins due at offset 0');
+    const ok = await waitForValue(core.storeHealth.state$, (h) => h.check?.state === 'ok');
+    expect(ok.state).toBe('ok');
+    core.reportShortRead('checkins:search', 'read 1 of the 2 check-ins due at offset 0');
+    expect(lines.filter((l) => l.includes('full integrity check'))).toEqual([
+      'store: full integrity check of the database in the background (a read (checkins:search) ' +
+        'read 1 of the 2 check-ins due at offset 0)',
+      'store: full integrity check: ok',
+    ]);
+  },
+);
+
+it(
   'a write that fails on damage while running stops writing and marks the file for the next start',
   { timeout: 60_000 },
   async () => {

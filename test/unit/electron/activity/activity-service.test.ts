@@ -149,6 +149,50 @@ describe('CheckinSearch', () => {
   });
 });
 
+describe('CheckinSearch: a page shorter than the count', () => {
+  it('answers with what it read and says so (fewer rows than stored, no error: worth a check)', async () => {
+    const db = await memoryDb();
+    open.push(db);
+    await storeCheckIns(
+      db,
+      Array.from({ length: 30 }, (_, i) => checkIn(i + 1)),
+    );
+    const short: Array<[string, string]> = [];
+    let stored = 30;
+    const search = new CheckinSearch(
+      db,
+      () => stored,
+      () => 0,
+      (what, detail) => short.push([what, detail]),
+    );
+    const base = {
+      text: '',
+      field: 'any',
+      reentryOnly: false,
+      sort: 'time',
+      dir: 'desc',
+      offset: 0,
+      limit: 20,
+    } as const;
+    // Full pages as far as the count goes, and the end of the list: nothing said.
+    expect((await search.search(base)).rows).toHaveLength(20);
+    expect((await search.search({ ...base, offset: 20 })).rows).toHaveLength(10);
+    expect((await search.search({ ...base, dir: 'asc', offset: 20 })).rows).toHaveLength(10);
+    expect((await search.search({ ...base, offset: 40 })).rows).toHaveLength(0);
+    expect(short).toEqual([]);
+    // The count says 40: a walk that ends at 30 is what an index that lost rows looks like.
+    stored = 40;
+    const page = await search.search({ ...base, limit: 100 });
+    expect(page.rows).toHaveLength(30);
+    expect(page.total).toBe(40);
+    expect(short).toEqual([
+      ['checkins:search', 'read 30 of the 40 check-ins due at offset 0 (40 stored)'],
+    ]);
+    expect((await search.search({ ...base, dir: 'asc', limit: 100 })).rows).toHaveLength(30);
+    expect(short).toHaveLength(2);
+  });
+});
+
 describe('newest-first paging', () => {
   it('pages through every check-in newest first without gaps or repeats', async () => {
     const db = await memoryDb();
