@@ -79,6 +79,17 @@ describe('ActivityService', () => {
   });
 });
 
+/** Every check-in, newest first, no text: the list as it opens. */
+const ALL_NEWEST_FIRST = {
+  text: '',
+  field: 'any',
+  reentryOnly: false,
+  sort: 'time',
+  dir: 'desc',
+  offset: 0,
+  limit: 100,
+} as const;
+
 describe('CheckinSearch', () => {
   it('finds text in any field or one, sorts and pages it, and filters by gate and session', async () => {
     const db = await memoryDb();
@@ -99,15 +110,7 @@ describe('CheckinSearch', () => {
       }),
     ]);
     const search = new CheckinSearch(db);
-    const base = {
-      text: '',
-      field: 'any',
-      reentryOnly: false,
-      sort: 'time',
-      dir: 'desc',
-      offset: 0,
-      limit: 100,
-    } as const;
+    const base = ALL_NEWEST_FIRST;
     const all = await search.search(base);
     expect(all.total).toBe(3);
     expect(all.rows.map((r) => r.ticketId)).toEqual(['XYZ-3', 'ABC-2', 'ABC-1']);
@@ -165,15 +168,7 @@ describe('CheckinSearch: a page shorter than the count', () => {
       () => 0,
       (what, detail) => short.push([what, detail]),
     );
-    const base = {
-      text: '',
-      field: 'any',
-      reentryOnly: false,
-      sort: 'time',
-      dir: 'desc',
-      offset: 0,
-      limit: 20,
-    } as const;
+    const base = { ...ALL_NEWEST_FIRST, limit: 20 };
     // Full pages as far as the count goes, and the end of the list: nothing said.
     expect((await search.search(base)).rows).toHaveLength(20);
     expect((await search.search({ ...base, offset: 20 })).rows).toHaveLength(10);
