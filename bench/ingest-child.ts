@@ -6,6 +6,10 @@
  *       dedupe key: redeliveries fall away) into plain node:sqlite with the app's `checkins`
  *       indexes and pragmas (RawCheckins), whatever arrived committed together, at most 2,000
  *       messages a transaction (the app's batch cap);
+ *   ingest-child.ts raw-fts URL TOKEN TOTAL DIR   the same plus the app's full-text index of the
+ *       same six fields (an FTS5 trigram table like electron/storage/full-text.ts: contentless,
+ *       diacritics removed), one row per new check-in in the same transaction: how much of the
+ *       gap to the minimal pipeline is the search feature itself;
  *   ingest-child.ts ours URL TOKEN TOTAL DIR   the app's core (store, ingest pipeline, relay
  *       client: what both hosts run) against the same relay until it has taken all TOTAL messages.
  * The clock and the CPU meter start just before connecting (the store is open by then) and stop
@@ -17,8 +21,14 @@ import { startCore, type Core } from '../electron/app';
 import { RawCheckins } from './storage-bench-helpers';
 
 const [mode, url, token, totalText, dir] = process.argv.slice(2);
-if ((mode !== 'raw' && mode !== 'ours') || !url || !token || !totalText || !dir) {
-  throw new Error('usage: ingest-child.ts raw|ours URL TOKEN TOTAL DIR');
+if (
+  (mode !== 'raw' && mode !== 'raw-fts' && mode !== 'ours') ||
+  !url ||
+  !token ||
+  !totalText ||
+  !dir
+) {
+  throw new Error('usage: ingest-child.ts raw|raw-fts|ours URL TOKEN TOTAL DIR');
 }
 const TOTAL = Number(totalText);
 const BATCH = 2000;
@@ -40,9 +50,22 @@ function meter(): () => { seconds: number; cpuMs: number } {
   };
 }
 
-function raw(): Promise<Result> {
+function raw(fullText: boolean): Promise<Result> {
   const store = new RawCheckins(join(dir!, 'raw.sqlite'));
   const insert = store.db.prepare('INSERT OR IGNORE INTO checkins (id, data) VALUES (?, ?)');
+  // The app's full-text declaration (electron/db/collections/checkins-full-text.ts): the same
+  // six fields, in an FTS5 table of the same kind (electron/storage/full-text.ts).
+  if (fullText) {
+    store.db.exec(
+      'CREATE VIRTUAL TABLE checkins_fts USING fts5(c0, c1, c2, c3, c4, c5, ' +
+        "content='', contentless_delete=1, tokenize='trigram remove_diacritics 1')",
+    );
+  }
+  const index = fullText
+    ? store.db.prepare(
+        'INSERT INTO checkins_fts (rowid, c0, c1, c2, c3, c4, c5) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+    : null;
   let pending: string[] = [];
   let received = 0;
   let scheduled = false;
@@ -79,7 +102,20 @@ function raw(): Promise<Result> {
         emailLower: String(d.attendee?.email ?? '').toLowerCase(),
         event: e,
       };
-      insert.run(key, JSON.stringify(doc));
+      const { changes, lastInsertRowid } = insert.run(key, JSON.stringify(doc));
+      // Rowids ascend within the batch (arrival order): FTS5 appends without a segment per row.
+      if (index && changes === 1) {
+        const a = d.attendee ?? {};
+        index.run(
+          lastInsertRowid,
+          String(a.name ?? ''),
+          String(a.email ?? ''),
+          String(d.ticket_id ?? ''),
+          String(d.check_in_id ?? ''),
+          String(d.scanner_session_id ?? ''),
+          String(d.device_id ?? ''),
+        );
+      }
     }
     store.db.exec('COMMIT');
   };
@@ -142,6 +178,6 @@ async function ours(): Promise<Result> {
   return { ...done, stored, batches };
 }
 
-const result = mode === 'raw' ? await raw() : await ours();
+const result = mode === 'ours' ? await ours() : await raw(mode === 'raw-fts');
 const rssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ ...result, rssMb })}\n`);

@@ -7,7 +7,9 @@
  *    process of its own (ingest-child.ts): the minimal real pipeline (ws + JSON.parse + a
  *    node:sqlite insert with the app's indexes), then the app's core, then the minimal pipeline
  *    again (the machine is shared: the baseline is the mean of the two). msg/s and CPU per
- *    message of each consumer process, and the ratio.
+ *    message of each consumer process, and the ratio. Then, for where the gap goes, the minimal
+ *    pipeline with the app's full-text index added (ingest-child.ts raw-fts): not the issue's
+ *    baseline, a second one that does the search feature's work too.
  * 2. Live: 200 events/s for 60 s; time from the relay sending an event to its batch committing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -69,7 +71,7 @@ interface Consumer {
  * One consumer process against the relay process. BENCH_CPU_PROF=DIR profiles `ours` only
  * (node --cpu-prof, written to DIR).
  */
-async function consume(mode: 'raw' | 'ours', url: string, total: number, dir: string) {
+async function consume(mode: 'raw' | 'raw-fts' | 'ours', url: string, total: number, dir: string) {
   const own = mkdtempSync(join(dir, `${mode}-`));
   const prof = process.env['BENCH_CPU_PROF'];
   const flags = mode === 'ours' && prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
@@ -91,8 +93,9 @@ async function catchUp(dir: string) {
     const before = await consume('raw', url, total, dir);
     const ours = await consume('ours', url, total, dir);
     const after = await consume('raw', url, total, dir);
+    const withText = await consume('raw-fts', url, total, dir);
     if (ours.stored !== unique) throw new Error(`ours stored ${ours.stored}, expected ${unique}`);
-    return { total, unique, before, ours, after };
+    return { total, unique, before, ours, after, withText };
   } finally {
     relay.process.stdin!.end();
     await new Promise((resolve) => relay.process.once('exit', resolve));
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
     // BENCH_INGEST=catch-up skips the live part (profiling the catch-up alone).
     const l =
       process.env['BENCH_INGEST'] === 'catch-up' ? { latencies: [], count: 0 } : await live(dir);
-    const { total, unique, before, ours, after } = await catchUp(dir);
+    const { total, unique, before, ours, after, withText } = await catchUp(dir);
     const rate = (c: Consumer) => total / c.seconds;
     const cpuUs = (c: Consumer) => (c.cpuMs / total) * 1000;
     const rawRate = (rate(before) + rate(after)) / 2;
@@ -152,6 +155,16 @@ async function main(): Promise<void> {
           '',
         ],
         ['CPU ratio (minimal / ours)', fmt(rawCpu / cpuUs(ours), 2), ''],
+        [
+          "minimal + the app's full-text index: msg/s, CPU µs/msg",
+          `${fmt(rate(withText))}, ${fmt(cpuUs(withText), 1)}`,
+          '',
+        ],
+        [
+          'ratio ours / (minimal + full-text): rate, CPU',
+          `${fmt(rate(ours) / rate(withText), 2)}, ${fmt(cpuUs(withText) / cpuUs(ours), 2)}`,
+          '',
+        ],
         [
           'peak RSS: minimal / ours (MB)',
           `${fmt(Math.max(before.rssMb, after.rssMb))} / ${fmt(ours.rssMb)}`,
