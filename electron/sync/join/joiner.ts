@@ -19,7 +19,7 @@ import { validatePushedDocument, type SyncCollectionName } from '../sync-collect
 import { pullResultSchema, pushResultSchema } from '../wire/frames';
 import { HubRequestError, type HubLink } from './hub-link';
 import { PullAhead, type PulledBatch } from './pull-ahead';
-import { PulledCheck } from './pulled-check';
+import { PulledCheck, type PulledVerdict } from './pulled-check';
 
 type AnyDoc = Record<string, unknown>;
 /** Pulled documents validated in one go before the event loop gets a turn. */
@@ -173,14 +173,32 @@ export class Joiner {
       }
       return docs as Array<WithDeleted<AnyDoc>>;
     };
-    /** A pulled batch, checked on the worker thread when it is big enough and the worker runs. */
-    const checkedPull = async (batch: PulledBatch): Promise<Array<WithDeleted<AnyDoc>>> => {
-      if (batch.text !== undefined && batch.documents.length >= WORKER_BATCH_MIN) {
-        const verdict = await this.pulledCheck.check(name, batch.text, batch.documents.length);
-        if (verdict === null) return batch.documents as Array<WithDeleted<AnyDoc>>;
-        if (verdict !== 'unchecked') refuse('document', verdict);
+    /**
+     * A pulled batch, checked on the worker thread when it is big enough and the worker runs.
+     * When RxDB asks for it (`wanted`) before the worker has answered (a busy machine), this
+     * thread checks it too, a slice at a time, and stops as soon as the worker says it is fine:
+     * RxDB never waits for the worker, and a refusal from either refuses the batch.
+     */
+    const checkedPull = async (
+      batch: PulledBatch,
+      wanted: Promise<void>,
+    ): Promise<Array<WithDeleted<AnyDoc>>> => {
+      const docs = batch.documents as Array<WithDeleted<AnyDoc>>;
+      if (batch.text === undefined || docs.length < WORKER_BATCH_MIN) return checkedInSteps(docs);
+      let verdict: PulledVerdict | undefined;
+      const answered = this.pulledCheck
+        .check(name, batch.text, docs.length)
+        .then((v) => (verdict = v));
+      await Promise.race([answered, wanted]);
+      // Each slice is either checked here or the worker's verdict on the whole batch decides.
+      for (let i = 0; i < docs.length; i += VALIDATION_STEP) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const v = verdict as PulledVerdict | undefined;
+        if (v === null) return docs;
+        if (v !== undefined && v !== 'unchecked') refuse('document', v);
+        checked(docs.slice(i, i + VALIDATION_STEP), 'document');
       }
-      return checkedInSteps(batch.documents);
+      return docs;
     };
     const stream$ = new Subject<
       { documents: Array<WithDeleted<AnyDoc>>; checkpoint: Checkpoint } | 'RESYNC'
@@ -196,8 +214,8 @@ export class Joiner {
         });
         return { ...pullResultSchema.parse(result), text };
       },
-      async (batch) => ({
-        documents: await checkedPull(batch),
+      async (batch, wanted) => ({
+        documents: await checkedPull(batch, wanted),
         checkpoint: batch.checkpoint,
       }),
     );
