@@ -287,17 +287,18 @@ function walkableIndex(
 }
 
 /**
- * Whether the index serves this sort walked in one direction: the sort fields, less those the
- * selector fixes with $eq (as RxDB's planner counts them), must be the index fields in order.
+ * Whether the index serves this sort walked in one direction: less the fields the selector
+ * fixes with $eq (as RxDB's planner counts them), the sort's first field must be the index's
+ * first. The fields after it need not match: every run of rows sharing the first field's part
+ * is sorted with RxDB's comparator, so a sort by ticket then id walks [ticketId, checkedInAt]
+ * (runs of one ticket's few check-ins) instead of reading the whole table.
  */
 function indexWalk(schema: Schema, query: Query, index: readonly string[]): Walk | undefined {
   const fixed = fixedFields(schema, query);
   const all = query.sort.map((part) => Object.entries(part)[0]!);
   const sort = all.filter(([field]) => !fixed.has(field));
   const indexFields = index.filter((field) => !fixed.has(field));
-  if (sort.length === 0 || sort.map(([f]) => f).join(',') !== indexFields.join(',')) {
-    return undefined;
-  }
+  if (sort.length === 0 || sort[0]![0] !== indexFields[0]) return undefined;
   // Runs share the index part of the sort's first field, pinned or not: a pinned field's part
   // is one value over the range, but the values behind it may differ (1.004 and 1.005 with
   // multipleOf 0.01, '' and a missing string), and the comparator sorts those first.

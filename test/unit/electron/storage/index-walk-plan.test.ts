@@ -79,6 +79,16 @@ it.each([
     },
   ],
   [
+    // Only the first sort field must lead the index: each run of one age is sorted by the
+    // comparator (as a sort by ticket walks [ticketId, checkedInAt]).
+    'a sort whose later fields are not the index fields',
+    {
+      selector: { _deleted: false },
+      sort: [{ age: 'desc' as const }, { flag: 'asc' as const }],
+      limit: 10,
+    },
+  ],
+  [
     'a pinned leading field, the rest descending',
     {
       selector: { _deleted: false, age: 30 },
