@@ -14,7 +14,8 @@
  */
 import type { CheckInRow } from '../../shared/api/channels/checkins';
 import type { CheckInRange } from './checkin-pages';
-import { countInTimeRange, timeOrderQuery, type TimeKey } from './checkin-time-order';
+import { rowsInTimeOrder, type RowOrderCounts } from './checkin-row-order';
+import { countInTimeRange } from './checkin-time-order';
 import type { CheckInTable } from './checkin-table';
 
 /**
@@ -71,8 +72,13 @@ export interface ReportRecordSource {
   pages(range: CheckInRange, pageSize?: number): AsyncIterable<readonly ReportRecord[]>;
 }
 
-/** Records through SQL on a check-in table; null when it does not expose the columns needed. */
-export function tableRecords(t: CheckInTable): ReportRecordSource | null {
+const RECORD_FIELDS = 13;
+
+/**
+ * Records through SQL on a check-in table; null when it does not expose the columns needed.
+ * `counts`: how the pages were read (checkin-row-order.ts).
+ */
+export function tableRecords(t: CheckInTable, counts?: RowOrderCounts): ReportRecordSource | null {
   if (['checkedInAt', 'eventId', 'gate'].some((path) => t.column(path) === null)) return null;
   return {
     async count(range) {
@@ -81,15 +87,15 @@ export function tableRecords(t: CheckInTable): ReportRecordSource | null {
       return n;
     },
     async *pages(range, pageSize = 1000) {
-      let after: TimeKey | undefined;
-      for (;;) {
-        const query = timeOrderQuery(t, 'records', RECORD_COLUMNS, range, after, pageSize, true);
-        if (query === null) throw new Error('the check-in table has no column for this filter');
-        const page = query.all() as unknown as ReportRecord[];
-        if (page.length > 0) yield page;
-        if (page.length < pageSize) return;
-        const tail = page[page.length - 1]!;
-        after = { t: tail[13], id: tail[14] };
+      for (const page of rowsInTimeOrder(
+        t,
+        RECORD_COLUMNS,
+        RECORD_FIELDS,
+        range,
+        pageSize,
+        counts,
+      )) {
+        yield page as unknown as ReportRecord[];
       }
     },
   };
