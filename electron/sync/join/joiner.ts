@@ -174,22 +174,38 @@ export class Joiner {
       return docs as Array<WithDeleted<AnyDoc>>;
     };
     /**
-     * A pulled batch, checked on the worker thread when it is big enough and the worker runs.
-     * When RxDB asks for it (`wanted`) before the worker has answered (a busy machine), this
-     * thread checks it too, a slice at a time, and stops as soon as the worker says it is fine:
-     * RxDB never waits for the worker, and a refusal from either refuses the batch.
+     * Pulled documents handed to RxDB and writes of this collection stored since it began: when
+     * every handed document is stored, this thread has nothing of the pull left to write (RxDB
+     * asks for the next batch at once and writes the ones it got meanwhile).
      */
-    const checkedPull = async (
-      batch: PulledBatch,
-      wanted: Promise<void>,
-    ): Promise<Array<WithDeleted<AnyDoc>>> => {
+    let handed = 0;
+    let stored = 0;
+    let drained: Array<() => void> = [];
+    this.replicationSubs.push(
+      collection.storageInstance.changeStream().subscribe((bulk) => {
+        stored += bulk.events.length;
+        if (stored < handed) return;
+        for (const resolve of drained) resolve();
+        drained = [];
+      }),
+    );
+    const nothingToWrite = (): Promise<void> =>
+      stored >= handed ? Promise.resolve() : new Promise((resolve) => drained.push(resolve));
+    /**
+     * A pulled batch, checked on the worker thread when it is big enough and the worker runs.
+     * When this thread runs out of writes before the worker has answered (the worker is not up
+     * yet, or the machine is busy), it checks the batch too, a slice at a time, and stops as
+     * soon as the worker says it is fine: it never idles waiting for the worker, and a refusal
+     * from either refuses the batch.
+     */
+    const checkedPull = async (batch: PulledBatch): Promise<Array<WithDeleted<AnyDoc>>> => {
       const docs = batch.documents as Array<WithDeleted<AnyDoc>>;
       if (batch.text === undefined || docs.length < WORKER_BATCH_MIN) return checkedInSteps(docs);
       let verdict: PulledVerdict | undefined;
       const answered = this.pulledCheck
         .check(name, batch.text, docs.length)
         .then((v) => (verdict = v));
-      await Promise.race([answered, wanted]);
+      await Promise.race([answered, nothingToWrite()]);
       // Each slice is either checked here or the worker's verdict on the whole batch decides.
       for (let i = 0; i < docs.length; i += VALIDATION_STEP) {
         if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -198,6 +214,10 @@ export class Joiner {
         if (v !== undefined && v !== 'unchecked') refuse('document', v);
         checked(docs.slice(i, i + VALIDATION_STEP), 'document');
       }
+      return docs;
+    };
+    const handOver = (docs: Array<WithDeleted<AnyDoc>>): Array<WithDeleted<AnyDoc>> => {
+      handed += docs.length;
       return docs;
     };
     const stream$ = new Subject<
@@ -214,8 +234,8 @@ export class Joiner {
         });
         return { ...pullResultSchema.parse(result), text };
       },
-      async (batch, wanted) => ({
-        documents: await checkedPull(batch, wanted),
+      async (batch) => ({
+        documents: handOver(await checkedPull(batch)),
         checkpoint: batch.checkpoint,
       }),
     );

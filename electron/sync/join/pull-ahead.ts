@@ -22,12 +22,8 @@ export interface PulledBatch {
 }
 
 type Fetch = (checkpoint: Checkpoint | null, limit: number) => Promise<PulledBatch>;
-/**
- * Checks a batch's documents (throws when one is refused); runs after the next is asked for.
- * `wanted` resolves when RxDB asks for the batch (at once for one it asked for itself): a check
- * running elsewhere can then be overtaken by one here instead of keeping RxDB waiting.
- */
-type Check = (batch: PulledBatch, wanted: Promise<void>) => Promise<PulledBatch>;
+/** Checks a batch's documents (throws when one is refused); runs after the next is asked for. */
+type Check = (batch: PulledBatch) => Promise<PulledBatch>;
 
 interface Ahead {
   readonly key: string;
@@ -42,11 +38,7 @@ interface Ahead {
   refused: unknown;
   /** The queue it was asked for (a forgotten one asks for nothing more). */
   readonly generation: number;
-  /** RxDB asks for it now. */
-  want(): void;
 }
-
-const NOW = Promise.resolve();
 
 /** Batches asked for ahead of RxDB at most (each up to RxDB's pull batch size). */
 const DEPTH = 2;
@@ -76,7 +68,6 @@ export class PullAhead {
     const head = this.queue.shift();
     let result: PulledBatch | null = null;
     if (head && head.key === keyOf(checkpoint, limit)) {
-      head.want();
       const r = await head.result;
       if (head.refused !== undefined) {
         this.reset();
@@ -93,7 +84,7 @@ export class PullAhead {
     if (fetched.documents.length >= limit && fetched.checkpoint) {
       this.readAhead(fetched.checkpoint, limit);
     }
-    return this.check(fetched, NOW);
+    return this.check(fetched);
   }
 
   private follow(entry: Ahead, limit: number): void {
@@ -104,8 +95,6 @@ export class PullAhead {
 
   private readAhead(checkpoint: Checkpoint, limit: number): void {
     if (this.queue.length >= DEPTH) return;
-    let want = (): void => undefined;
-    const wanted = new Promise<void>((resolve) => (want = resolve));
     const entry: Ahead = {
       key: keyOf(checkpoint, limit),
       result: this.fetch(checkpoint, limit).then(
@@ -116,7 +105,7 @@ export class PullAhead {
             // this one.
             if (this.queue.length === 0 || this.queue.at(-1) === entry) this.follow(entry, limit);
           }
-          return this.check(r, wanted).catch((error: unknown) => {
+          return this.check(r).catch((error: unknown) => {
             entry.refused = error;
             return null;
           });
@@ -129,7 +118,6 @@ export class PullAhead {
       changed: false,
       refused: undefined,
       generation: this.generation,
-      want,
     };
     this.queue.push(entry);
   }
