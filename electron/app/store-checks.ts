@@ -37,8 +37,8 @@ export interface StoreChecks {
    * A read came back with fewer rows than the store holds, with no error (`what`: which read,
    * `detail`: what it got): SQLite does not see every damage, and an index that no longer
    * matches its table makes walks end early. Runs the full integrity check in the background
-   * (at most one at a time, and not again within SUSPICION_CHECK_EVERY_MS of an ok verdict);
-   * damage it finds is handled as any check's.
+   * (one at a time; after a quick check that is running; none within SUSPICION_CHECK_EVERY_MS,
+   * doubling, of a full check without damage); damage it finds is handled as any check's.
    */
   readShort(what: string, detail: string): void;
   /** Stops a running check (the app is closing) and the watch on write faults. */
@@ -90,28 +90,46 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
       ? 'quick'
       : null;
   const ctx = { health, ingest, log, mark, now };
-  let running: Promise<void> | null = null;
-  let lastOkAt = -Infinity;
-  const track = (check: Promise<void>): Promise<void> =>
-    (running = check
+  let running: { kind: CheckKind; done: Promise<void> } | null = null;
+  // Short reads: a full check after the first, then none for a while after each full check
+  // that did not find damage (ok, or no verdict), the wait doubling each time.
+  let quietUntil = -Infinity;
+  let quietFor = SUSPICION_CHECK_EVERY_MS;
+  let pendingShort: string | null = null;
+  const start = (kind: CheckKind, why: string): Promise<void> => {
+    const check = runCheck(kind, why, file, stop.signal, ctx)
       .catch((error: unknown) => log(`store: the check could not run (${String(error)})`))
       .then(() => {
-        if (health.current.check?.state === 'ok') lastOkAt = now();
         running = null;
-      }));
+        if (kind === 'full') {
+          quietUntil = now() + quietFor;
+          quietFor *= 2;
+          pendingShort = null;
+        } else if (pendingShort !== null) {
+          // The quick check does not compare indexes with their tables: what a short read
+          // points to. A short read met while it ran gets the full check now.
+          suspect(pendingShort);
+        }
+      });
+    running = { kind, done: check };
+    return check;
+  };
+  const suspect = (why: string): void => {
+    if (stop.signal.aborted || health.current.state === 'damaged') return;
+    if (running !== null) {
+      if (running.kind !== 'full') pendingShort ??= why;
+      return;
+    }
+    if (now() < quietUntil) return;
+    void start('full', why);
+  };
   const done =
-    kind === null
-      ? Promise.resolve()
-      : track(runCheck(kind, kind === 'full' ? FULL_WHY : QUICK_WHY, file, stop.signal, ctx));
+    kind === null ? Promise.resolve() : start(kind, kind === 'full' ? FULL_WHY : QUICK_WHY);
   return {
     done,
     // The file is marked by the store-fault that stopping the writes raises (onFault above).
     readFailed: (error, what) => void reportReadDamage(health, error, what),
-    readShort(what, detail) {
-      if (running !== null || stop.signal.aborted || health.current.state === 'damaged') return;
-      if (now() - lastOkAt < SUSPICION_CHECK_EVERY_MS) return;
-      void track(runCheck('full', `a read (${what}) ${detail}`, file, stop.signal, ctx));
-    },
+    readShort: (what, detail) => suspect(`a read (${what}) ${detail}`),
     close() {
       stop.abort();
       ingest.off('store-fault', onFault);
@@ -121,7 +139,10 @@ export function startStoreChecks(options: StoreChecksOptions): StoreChecks {
 
 const FULL_WHY = 'the last run did not shut down cleanly';
 const QUICK_WHY = 'a big file';
-/** After an ok verdict, a short read does not start another full check for this long. */
+/**
+ * After a full check that found no damage, short reads start no other for this long (doubling
+ * after each such check): a full check of a big file is minutes of a core and a long read.
+ */
 export const SUSPICION_CHECK_EVERY_MS = 30 * 60_000;
 
 async function runCheck(

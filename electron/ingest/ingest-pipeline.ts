@@ -168,7 +168,6 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
   stopWriting(reason: StoreFaultInfo): void {
     if (this.stoppedWriting) return;
     this.stoppedWriting = true;
-    this.holdRelayBack();
     this.faultNow = {
       ...reason,
       since: this.faultNow?.since ?? this.now(),
@@ -176,6 +175,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
       nextRetryAt: null,
       waiting: this.checkInsQueued(),
     };
+    this.holdRelayBack();
     this.notify('store-fault', this.faultNow);
   }
 
@@ -346,7 +346,6 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
         // The batch stays queued; the store gets a moment (up to 5 s) before the retry. Reading
         // from the relay pauses now rather than filling memory while the store cannot save.
         const delay = Math.min(5000, this.retryMs * 2 ** Math.min(7, this.failures));
-        this.holdRelayBack();
         this.faultNow = {
           ...info,
           since: this.faultNow?.since ?? this.now(),
@@ -354,6 +353,7 @@ export class IngestPipeline extends EventEmitter<IngestEvents> implements RelayS
           nextRetryAt: this.closed ? null : this.now() + delay,
           waiting: this.checkInsQueued(),
         };
+        this.holdRelayBack();
         this.notify('store-fault', this.faultNow);
         if (this.closed && this.failures >= 3) return;
         await new Promise((r) => setTimeout(r, delay));

@@ -304,11 +304,14 @@ export class RelayClient {
     if (!this.options.sink.push(payload, now)) this.holdBack();
   }
 
-  /** Stops reading from the socket until the sink drains (the relay keeps the rest). */
+  /**
+   * Stops reading from the socket until the sink drains (the relay keeps the rest). Without a
+   * link (reconnecting, stalled) the next one opens held back (onOpen).
+   */
   private holdBack(): void {
-    if (this.paused || !this.ws) return;
+    if (this.paused) return;
     this.paused = true;
-    this.ws.pause();
+    this.ws?.pause();
     this.update({ paused: true });
   }
 

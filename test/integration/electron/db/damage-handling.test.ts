@@ -177,6 +177,34 @@ it(
 );
 
 it(
+  'a short read on a big file whose start-up quick check passed still gets the full check (the quick one does not compare indexes)',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, file } = setup();
+    await fillStore(dir, MESSAGES);
+    mismatchIndex(file);
+    // What a file over the quick-check size gets at start (too big to check before opening).
+    const big: OpenStore = async (d, n) => {
+      const s = await openStore(d, n);
+      return { ...s, startup: { ...s.startup!, quickCheckDue: true } };
+    };
+    const lines: string[] = [];
+    const core = await start(dir, lines, big);
+    // While the quick check runs or after its ok: either way the short read is checked in full.
+    core.reportShortRead('checkins:search', 'read 0 of the 500 check-ins due at offset 0');
+    const found = await waitForValue(core.storeHealth.state$, (h) => h.state === 'damaged');
+    expect(found.detail).toMatch(/full integrity check: row \d+ missing from index/);
+    const checks = lines.filter((l) => /store: (quick check|full integrity check)/.test(l));
+    expect(checks).toEqual([
+      'store: quick check of the database in the background (a big file)',
+      'store: quick check: ok',
+      'store: full integrity check of the database in the background (a read (checkins:search) ' +
+        'read 0 of the 500 check-ins due at offset 0)',
+    ]);
+  },
+);
+
+it(
   'a short read on a sound file: the check says ok, and short reads soon after start no other',
   { timeout: 120_000 },
   async () => {

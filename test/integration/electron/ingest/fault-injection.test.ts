@@ -134,13 +134,15 @@ describe('a full disk', () => {
           ...s,
           transaction: async (fn) => {
             if (!full) return s.transaction(fn);
+            // (startCore may still be on its way back with the core.)
+            while (core === undefined) await new Promise((r) => setImmediate(r));
             await waitForValue(core.relay.status$, (r) => r.counters.received >= messages.length);
             throw Object.assign(new Error('database or disk is full'), { errcode: 13 });
           },
         };
       };
       const lines: string[] = [];
-      let core!: Core;
+      let core: Core | undefined;
       if (tmpfs) {
         core = await startFaultCore(dir, relay.url, cleanups, { log: lines });
       } else {

@@ -450,12 +450,12 @@ describe('IngestPipeline', () => {
     let drained = 0;
     p.onDrain(() => drained++);
     // The relay may have sent everything it has already: no push is left to answer "full" to.
-    const fullAtFault: number[] = [];
-    p.onFull(() => fullAtFault.push(faults.length));
+    // Told once, with the fault already known (p.fault) and before it is announced.
+    const fullAtFault: Array<[number, string | undefined]> = [];
+    p.onFull(() => fullAtFault.push([faults.length, p.fault?.cause]));
     for (let i = 0; i < 20; i++) p.push(event(500 + i));
     await waitFor(() => faults.length >= 4);
-    // Told once, before the first fault was announced, with no push after the last one.
-    expect(fullAtFault).toEqual([0]);
+    expect(fullAtFault).toEqual([[0, 'disk-full']]);
     expect(faults[0]).toMatchObject({ cause: 'disk-full', what: 'disk full', waiting: 20 });
     expect(p.fault?.cause).toBe('disk-full');
     // Far below the high-water mark, and still: stop reading while nothing can be saved.

@@ -270,6 +270,25 @@ describe('RelayClient', () => {
     expect(client.status.paused).toBe(false);
   });
 
+  it('a sink that fills while the link is down holds the next link back', () => {
+    const { client, clock, sink, last, sockets } = setup();
+    client.start();
+    last().accept();
+    last().deliver('{"n":1}');
+    last().serverClose(1006);
+    // The store fails while the client waits to reconnect: no socket to pause yet.
+    sink.fill();
+    expect(client.status.paused).toBe(true);
+    clock.advance(2000);
+    expect(sockets.length).toBe(2);
+    last().accept();
+    expect(last().paused).toBe(true);
+    expect(client.status.paused).toBe(true);
+    sink.drain();
+    expect(last().paused).toBe(false);
+    expect(client.status.paused).toBe(false);
+  });
+
   it('keeps reading held back across a reconnect while the sink is still full', () => {
     const { client, clock, sink, last, sockets } = setup();
     client.start();
