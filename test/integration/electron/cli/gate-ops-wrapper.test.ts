@@ -4,11 +4,12 @@
  * reach the child, the child must stop cleanly, and the wrapper must exit as the child did. It
  * used to `spawnSync` the child and ignore signals: `kill PID` left a relay simulator serving.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../helpers/cli';
+import { fillStore } from '../../../helpers/damage';
 import {
   childPids,
   isRunning,
@@ -113,6 +114,20 @@ describe('gate-ops wrapper and signals', () => {
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(isRunning(worker)).toBe(false);
     expect(run.lines.some((l) => /^stopped: \d+ check-ins stored/.test(l))).toBe(true);
+  });
+
+  it('`export` on Node 24 runs in a child (started with its Node flags) and writes exactly what the command writes in-process', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    await fillStore(dir, 600);
+    const args = ['--format', 'csv', '--quiet', '--data-dir', dir, '--tz', 'UTC'];
+    const run = startGateOps(['export', ...args, '--out', join(dir, 'wrapped.csv')]);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    const direct = await runCli(['export', ...args, '--out', join(dir, 'direct.csv')]);
+    expect(direct.code).toBe(0);
+    const wrapped = readFileSync(join(dir, 'wrapped.csv'), 'utf8');
+    expect(wrapped.split('\n').length).toBeGreaterThan(500);
+    expect(wrapped).toBe(readFileSync(join(dir, 'direct.csv'), 'utf8'));
   });
 
   it('exits with the status of the command it ran', async () => {
