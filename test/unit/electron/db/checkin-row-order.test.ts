@@ -74,9 +74,11 @@ function tableOf(specs: readonly Spec[]): { t: CheckInTable; db: DatabaseSync } 
       rid = random * 4096 + 3;
     }
     if (used.has(rid!)) rid = null; // the table picks one
-    if (rid !== null) used.add(rid);
     const data = JSON.stringify(s.at === null ? { id: s.id } : { id: s.id, checkedInAt: s.at });
-    insert.run(rid, s.id, s.deleted ? 1 : 0, s.irr ? 1 : 0, data);
+    const { lastInsertRowid } = insert.run(rid, s.id, s.deleted ? 1 : 0, s.irr ? 1 : 0, data);
+    // The one the table picked too: a later arrival-order id must not take it (a CI failure:
+    // UNIQUE constraint failed on rid, from the test's own table, not the code under test).
+    used.add(Number(lastInsertRowid));
     local.run(s.id, 1000 + used.size);
   }
   return {
