@@ -332,9 +332,11 @@ export class CollectionTable implements RowSource {
     const paged = page !== undefined && where.exact && !hasIrregular;
     // The SQL index (format 3) ends before the primary key: ordering ties by id makes SQLite
     // sort each group of equal rows as it walks ("TEMP B-TREE FOR LAST TERM"), about 0.3 ms on
-    // a 50-row page. A walk sorts its runs itself and does without it.
+    // a 50-row page. A walk sorts its runs itself and does without it, unless its runs are
+    // single documents (a sort that leads with the id).
     const columns = this.layouts[number]!.columns;
-    const orderColumns = walk && !hasIrregular ? sqlIndexColumns(columns) : columns;
+    const orderColumns =
+      walk && !walk.byPrimaryKey && !hasIrregular ? sqlIndexColumns(columns) : columns;
     const order = orderColumns.map((c) => `${quoteIdentifier(c)} ${direction}`);
     const chunked = !paged && walk !== undefined && Number.isFinite(walk.firstRows);
     // Lazy: a statement is only stepped (and so holds the table) while someone iterates.

@@ -16,6 +16,7 @@
  */
 import {
   getIndexMeta,
+  getPrimaryFieldOfPrimaryKey,
   getQueryMatcher,
   getQueryPlan,
   getSchemaByObjectPath,
@@ -121,6 +122,7 @@ export function runQuery(
       // past the page tells whether the last run goes on.
       const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending, undefined, {
         firstRows: wanted + 1,
+        byPrimaryKey: choice.walk.byPrimaryKey,
       });
       if (ordered?.regular) {
         const walkMatches =
@@ -237,6 +239,7 @@ function bothDeletedStates(
     if (!choice || !choice.plan.inclusiveStart || !choice.plan.inclusiveEnd) return undefined;
     const ordered = source.ordered(rangeOfPlan(choice.plan), choice.walk.descending, undefined, {
       firstRows: wanted + 1,
+      byPrimaryKey: choice.walk.byPrimaryKey,
     });
     if (!ordered?.regular) return undefined;
     // Always RxDB's matcher: the index range may hold more than the selector (see above).
@@ -260,7 +263,7 @@ function walked(walk: () => Doc[]): Doc[] | undefined {
   }
 }
 
-type Walk = { descending: boolean; runKey: (doc: Doc) => string };
+type Walk = { descending: boolean; runKey: (doc: Doc) => string; byPrimaryKey: boolean };
 
 /**
  * An index that serves a descending or mixed sort by a walk. RxDB's planner never rates one
@@ -304,7 +307,10 @@ function indexWalk(schema: Schema, query: Query, index: readonly string[]): Walk
   // multipleOf 0.01, '' and a missing string), and the comparator sorts those first.
   const [meta] = getIndexMeta(schema as never, [all[0]![0]]);
   const part = meta!.getIndexStringPart as (doc: Doc) => string;
-  return { descending: sort[0]![1] === 'desc', runKey: part };
+  // A sort that leads with the primary key has one document per run: the walk's SQL order
+  // must then hold the id (format-3 indexes end before it; see collection-table.ts).
+  const byPrimaryKey = sort[0]![0] === getPrimaryFieldOfPrimaryKey(schema.primaryKey as never);
+  return { descending: sort[0]![1] === 'desc', runKey: part, byPrimaryKey };
 }
 
 /** Fields the selector pins to one value (RxDB's planner: "sort irrelevant"). */

@@ -18,7 +18,15 @@ export type PlanRange = Readonly<{
 export type Page = Readonly<{ skip: number; limit: number }>;
 
 /** A walk that sorts its runs itself and will most likely read about `firstRows` rows. */
-export type WalkHint = Readonly<{ firstRows: number }>;
+export type WalkHint = Readonly<{
+  firstRows: number;
+  /**
+   * The sort leads with the primary key (after the fields the selector pins): every run is one
+   * document, so nothing sorts ties and the SQL order must end with the id, even where the SQL
+   * index itself ends before it.
+   */
+  byPrimaryKey?: boolean;
+}>;
 
 export type OrderedRows = Readonly<{
   rows: Iterable<Doc>;
