@@ -1,13 +1,18 @@
 /**
  * Damage handling while the app runs, next to the store it watches:
  * - after an unclean shutdown, SQLite's full integrity check; for a file too big to check before
- *   opening, the quick check: both in a worker thread while the store is already in use;
+ *   opening, the quick check: both in a child process while the store is already in use;
  * - a check that finds damage, a write that fails on damage (the ingest pipeline classifies
  *   it), or a read that does (an API query, a dashboard recomputation: `readFailed`) stops
  *   writing, is shown by the store's health (banner, alert, one log line), and marks the file so
  *   that the next start keeps it aside instead of opening it again.
  */
-import { checkDatabaseFileInWorker, markDamaged, type CheckKind, type PreparedFile } from '../db';
+import {
+  checkDatabaseFileInBackground,
+  markDamaged,
+  type CheckKind,
+  type PreparedFile,
+} from '../db';
 import {
   classifyStoreError,
   type IngestPipeline,
@@ -161,7 +166,7 @@ async function runCheck(
   const what = kind === 'full' ? 'full integrity check' : 'quick check';
   ctx.health.setCheck({ kind, state: 'running', at: ctx.now() });
   ctx.log(`store: ${what} of the database in the background (${why})`);
-  const verdict = await checkDatabaseFileInWorker(file, kind, signal);
+  const verdict = await checkDatabaseFileInBackground(file, kind, signal);
   if (signal.aborted) return;
   if (verdict.state === 'ok') {
     ctx.log(`store: ${what}: ok`);

@@ -13,8 +13,9 @@ export type Child = {
   exited: Promise<number | null>;
 };
 
-export function startChild(args: readonly string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+/** Runs `script` (the storage child unless given) under tsx with `args`. */
+export function startChild(args: readonly string[], script = CHILD): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
