@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { normalizeMangoQuery, prepareQuery, type RxCollection } from 'rxdb';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import QRCode from 'qrcode';
+import type QRCodeModule from 'qrcode';
 import type { NatsSyncView, SyncStatus, TeamLaptop } from '../../shared/api/channels/sync';
 import { isPeerPush } from './hub/guarded-handler';
 import { HubServer } from './hub/hub-server';
@@ -45,6 +45,26 @@ export interface VenueSyncOptions {
 }
 
 const EMPTY_WIRE = { sent: 0, received: 0 };
+
+let qrCodeModule: Promise<typeof QRCodeModule> | null = null;
+
+/**
+ * qrcode (with pngjs, about 60 files) is loaded when a join code is first drawn, not at every
+ * start: only a hub shows one. A failed load rejects with a message that names it.
+ */
+function loadQrCode(): Promise<typeof QRCodeModule> {
+  qrCodeModule ??= import('qrcode').then(
+    (m) => m.default,
+    (error: unknown) => {
+      qrCodeModule = null;
+      throw new Error(
+        `could not load the QR code library (qrcode): ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    },
+  );
+  return qrCodeModule;
+}
 
 export class VenueSync {
   private hub: HubServer | null = null;
@@ -128,9 +148,10 @@ export class VenueSync {
   }
 
   /** The join code as QR modules (error correction M: readable off a laptop screen). */
-  joinCodeQr(): { text: string; size: number; modules: string } | null {
+  async joinCodeQr(): Promise<{ text: string; size: number; modules: string } | null> {
     const text = this.joinCodeText();
     if (text === null) return null;
+    const QRCode = await loadQrCode();
     const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
     let modules = '';
     for (let i = 0; i < qr.modules.data.length; i++) modules += qr.modules.data[i] ? '1' : '0';
@@ -142,7 +163,7 @@ export class VenueSync {
     const text = this.joinCodeText();
     return text === null
       ? null
-      : QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'M' });
+      : (await loadQrCode()).toString(text, { type: 'utf8', errorCorrectionLevel: 'M' });
   }
 
   /**

@@ -26,8 +26,30 @@ import {
   natsSyncView,
   type NatsViewSource,
 } from './nats-status-view';
-import { NatsSync } from './nats-sync';
+import type { NatsSync } from './nats-sync';
 import { natsSyncCollections } from './nats-sync-collections';
+
+type NatsSyncClass = typeof NatsSync;
+let natsSyncModule: Promise<NatsSyncClass> | null = null;
+
+/**
+ * The NATS client (./nats-sync and @nats-io/*, about 60 files) is loaded when NATS sync first
+ * starts, not at every start of the app: most laptops never turn it on. A failed load is a
+ * reason like any other why NATS sync did not start (and is tried again on the next start).
+ */
+function loadNatsSync(): Promise<NatsSyncClass> {
+  natsSyncModule ??= import('./nats-sync').then(
+    (m) => m.NatsSync,
+    (error: unknown) => {
+      natsSyncModule = null;
+      throw new Error(
+        `could not load the NATS client: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    },
+  );
+  return natsSyncModule;
+}
 
 /** Where this run's NATS sync settings come from. */
 export type NatsSyncSource =
@@ -123,6 +145,7 @@ export class NatsSyncRunner {
     const viewSource: NatsViewSource = source.kind === 'settings' ? 'settings' : 'command-line';
     let config: NatsSyncConfig | null = null;
     let secret: NatsSecret;
+    let Sync: NatsSyncClass;
     try {
       config =
         source.kind === 'command-line'
@@ -141,6 +164,7 @@ export class NatsSyncRunner {
         );
       }
       if (config.caFile) await checkReadable(config.caFile);
+      Sync = await loadNatsSync();
     } catch (error) {
       if (strict && source.kind === 'command-line') throw error;
       const reason = error instanceof Error ? error.message : String(error);
@@ -148,12 +172,18 @@ export class NatsSyncRunner {
       this.o.report(misconfiguredView(viewSource, reason, this.now(), config));
       return;
     }
-    this.running = this.run(config, secret, viewSource);
+    if (this.closed) return;
+    this.running = this.run(Sync, config, secret, viewSource);
   }
 
-  private run(config: NatsSyncConfig, secret: NatsSecret, source: NatsViewSource): Running {
+  private run(
+    Sync: NatsSyncClass,
+    config: NatsSyncConfig,
+    secret: NatsSecret,
+    source: NatsViewSource,
+  ): Running {
     const { log } = this.o;
-    const sync = new NatsSync({
+    const sync = new Sync({
       config,
       secret,
       collections: natsSyncCollections(this.o.db),

@@ -3,11 +3,8 @@
  * @peculiar/x509 because Node's crypto can sign but cannot build an X.509 certificate. Joining
  * laptops do not trust it by chain but by its SHA-256 fingerprint, which travels in the join code.
  */
-import 'reflect-metadata';
 import { webcrypto, X509Certificate, createHash } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+import type * as X509 from '@peculiar/x509';
 
 export interface TlsIdentity {
   /** PKCS#8 private key, PEM. */
@@ -19,7 +16,33 @@ export interface TlsIdentity {
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
+let x509Module: Promise<typeof X509> | null = null;
+
+/**
+ * @peculiar/x509 is loaded only when a certificate is made (the first start of a laptop, a new
+ * identity): with its ASN.1 packages it is about 170 files, 0.3-0.5 s of every start otherwise.
+ * A failed load rejects with a message that names it (and is tried again next time).
+ */
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= (async () => {
+    try {
+      await import('reflect-metadata'); // tsyringe, under @peculiar/x509, needs it first
+      const x509 = await import('@peculiar/x509');
+      x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+      return x509;
+    } catch (error) {
+      x509Module = null;
+      throw new Error(
+        `could not load the certificate library (@peculiar/x509): ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  })();
+  return x509Module;
+}
+
 export async function createTlsIdentity(commonName: string): Promise<TlsIdentity> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, [
     'sign',
     'verify',
