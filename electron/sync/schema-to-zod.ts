@@ -114,3 +114,87 @@ function noPrototypeKeys(value: unknown): boolean {
   }
   return true;
 }
+
+/**
+ * A quick check built from the same schema: true only for a value the zod validator of
+ * `jsonSchemaToZod` accepts too (never true for one it refuses). False means "not sure", and the
+ * caller asks zod, which also words the refusal; so it only saves zod's generic machinery (and
+ * its copy of the value) on the common, well-formed document. Conservative where zod's rules
+ * are subtle: plain objects only, safe integers only, `multipleOf` other than 1 never quick.
+ */
+export function jsonSchemaQuickCheck(node: JsonSchemaNode): (value: unknown) => boolean {
+  if (node.enum !== undefined) {
+    const allowed = node.enum;
+    return (v) => allowed.includes(v as never);
+  }
+  const type = Array.isArray(node.type) ? undefined : (node.type as string | undefined);
+  switch (type) {
+    case 'string': {
+      const max = node.maxLength ?? Infinity;
+      const min = node.minLength ?? 0;
+      return (v) => typeof v === 'string' && v.length <= max && v.length >= min;
+    }
+    case 'integer':
+    case 'number': {
+      if (node.multipleOf !== undefined && node.multipleOf !== 1) return () => false;
+      const min = node.minimum ?? -Infinity;
+      const max = node.maximum ?? Infinity;
+      const whole = type === 'integer';
+      return (v) =>
+        typeof v === 'number' &&
+        (whole ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
+        v >= min &&
+        v <= max;
+    }
+    case 'boolean':
+      return (v) => typeof v === 'boolean';
+    case 'array': {
+      if (!node.items) return () => false;
+      const item = jsonSchemaQuickCheck(node.items);
+      const maxItems = node.maxItems ?? Infinity;
+      return (v) => {
+        if (!Array.isArray(v) || v.length > maxItems) return false;
+        for (let i = 0; i < v.length; i++) if (!item(v[i])) return false;
+        return true;
+      };
+    }
+    case 'object': {
+      if (!node.properties) {
+        return (v) =>
+          isPlainObject(v) && Object.getOwnPropertySymbols(v).length === 0 && noPrototypeKeys(v);
+      }
+      const required = new Set(node.required ?? []);
+      const fields = Object.entries(node.properties).map(([key, child]) => ({
+        key,
+        required: required.has(key),
+        check: jsonSchemaQuickCheck(child),
+      }));
+      const known = new Set(fields.map((f) => f.key));
+      return (v) => {
+        if (!isPlainObject(v)) return false;
+        const o = v as Record<string, unknown>;
+        for (const f of fields) {
+          const value = o[f.key];
+          if (value === undefined) {
+            if (f.required) return false;
+          } else if (!f.check(value)) return false;
+        }
+        // No other key (the prototype is Object's: nothing inherited is enumerable).
+        for (const key of Object.keys(o)) if (!known.has(key)) return false;
+        return true;
+      };
+    }
+    default:
+      return () => false;
+  }
+}
+
+/** A JSON-like object: not an array, its prototype Object's, no own `__proto__` trickery. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype
+  );
+}

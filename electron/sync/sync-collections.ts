@@ -5,7 +5,8 @@
  * have one definition.
  *
  * Each document is validated against its collection's own RxDB schema (converted to zod, strict:
- * no unknown fields) plus the collection's domain rules, e.g. a check-in's id must be the digest
+ * no unknown fields; a well-formed document is accepted by a quick check built from the same
+ * schema that never accepts what zod refuses, so zod runs only when it is not sure) plus the collection's domain rules, e.g. a check-in's id must be the digest
  * of its dedupe key and every field what the event says (`checkInDocProblem`), so a peer cannot
  * plant a document under another check-in's id. All synced
  * collections are append-only: a peer may add a document, never change or delete one.
@@ -33,7 +34,7 @@ import {
   type ConflictDoc,
   type NoteDoc,
 } from '../db';
-import { jsonSchemaToZod } from './schema-to-zod';
+import { jsonSchemaQuickCheck, jsonSchemaToZod } from './schema-to-zod';
 
 export const SYNC_COLLECTION_NAMES = ['checkins', 'acks', 'notes', 'conflicts'] as const;
 export type SyncCollectionName = (typeof SYNC_COLLECTION_NAMES)[number];
@@ -65,21 +66,28 @@ function spec<N extends SyncCollectionName>(
   rules: ReadonlyArray<DomainRule<SyncDocTypes[N]>>,
 ): SyncCollectionSpec<N> {
   const validator = jsonSchemaToZod(schema as never) as z.ZodType<SyncDocTypes[N]>;
+  // Accepts only what the validator accepts; anything else goes to zod, which words the refusal.
+  const quick = jsonSchemaQuickCheck(schema as never);
   return {
     name,
     schema,
     validate(doc) {
-      const parsed = validator.safeParse(doc);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? issue.path.join('.') : '(document)';
-        return { ok: false, error: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
+      let data: SyncDocTypes[N];
+      if (quick(doc)) data = doc as SyncDocTypes[N];
+      else {
+        const parsed = validator.safeParse(doc);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const where = issue?.path.length ? issue.path.join('.') : '(document)';
+          return { ok: false, error: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
+        }
+        data = parsed.data;
       }
       for (const rule of rules) {
-        const reason = rule(parsed.data);
+        const reason = rule(data);
         if (reason !== null) return { ok: false, error: `${name}: ${reason}` };
       }
-      return { ok: true, doc: parsed.data };
+      return { ok: true, doc: data };
     },
   };
 }
