@@ -20,9 +20,9 @@ import type { PulledCheckAnswer, PulledCheckRequest } from './pulled-check-worke
 export type PulledVerdict = string | null | 'unchecked';
 
 /**
- * Where the worker's code is: next to this module (the CLI build keeps one file per module;
- * sources under tsx), or beside the bundle this module went into (the app's main-process build
- * has it as an entry of its own, `pulled-check-worker.js`).
+ * Where the worker's code is: next to this module (sources under tsx), or beside the folder of
+ * the chunk this module went into (the main-process and CLI builds have it as an entry of its
+ * own, `pulled-check-worker.js`, beside their chunks/).
  */
 function workerFile(): URL | null {
   for (const name of [
