@@ -340,7 +340,7 @@ export class CollectionTable implements RowSource {
     const order = orderColumns.map((c) => `${quoteIdentifier(c)} ${direction}`);
     const chunked = !paged && walk !== undefined && Number.isFinite(walk.firstRows);
     // Lazy: a statement is only stepped (and so holds the table) while someone iterates.
-    const native = lazy(() => {
+    const sqlRows = lazy(() => {
       const statement = this.cached(
         `native:${number}:${where.sql}:${direction}:${paged || chunked}:${orderColumns.length}`,
         () =>
@@ -362,9 +362,22 @@ export class CollectionTable implements RowSource {
       }
       return mapRows(statement.iterate(...params) as Iterable<Row>);
     });
+    const layout = this.layouts[number]!;
+    // An inexact range with an exclusive bound: RxDB's range can end before a document the
+    // selector takes (`$gt 1.004` starts after 1.005: both are 1.00 cut to multipleOf 0.01), so
+    // the rows are held to RxDB's keys, not only to the selector. Inclusive ranges hold every
+    // document the selector takes (keys are monotone in the values).
+    const native =
+      where.exact || (range.inclusiveStart && range.inclusiveEnd)
+        ? sqlRows
+        : withinKeys(
+            sqlRows,
+            (doc) => encodeIndexKey(layout.key(doc)),
+            keyRange ?? this.keyBounds(range),
+            range,
+          );
     if (!hasIrregular) return { rows: native, paged, regular: true, exact: where.exact };
     const irregular = this.irregularRows(number, keyRange!, range, direction);
-    const layout = this.layouts[number]!;
     // A walk trusts an irregular document whose values in this index's fields are regular
     // (its irregular value is in another index): it orders like every other row here.
     const check = walk
@@ -683,6 +696,25 @@ function* chunks(statement: StatementSync, params: never[], first: number): Iter
 /** An iterable whose source is only created when iteration starts. */
 function lazy<T>(start: () => Iterable<T>): Iterable<T> {
   return { [Symbol.iterator]: () => start()[Symbol.iterator]() };
+}
+
+/** The documents whose RxDB index key is inside the range's bounds, lazily and in order. */
+function withinKeys(
+  rows: Iterable<Doc>,
+  keyOf: (doc: Doc) => Uint8Array,
+  bounds: { lower: Uint8Array; upper: Uint8Array },
+  range: PlanRange,
+): Iterable<Doc> {
+  return lazy(function* () {
+    for (const doc of rows) {
+      const key = keyOf(doc);
+      const above = Buffer.compare(key, bounds.lower);
+      const below = Buffer.compare(key, bounds.upper);
+      if (range.inclusiveStart ? above < 0 : above <= 0) continue;
+      if (range.inclusiveEnd ? below > 0 : below >= 0) continue;
+      yield doc;
+    }
+  });
 }
 
 function* mapRows(rows: Iterable<Row>): Iterable<Doc> {
