@@ -19,7 +19,7 @@ import { validatePushedDocument, type SyncCollectionName } from '../sync-collect
 import { pullResultSchema, pushResultSchema } from '../wire/frames';
 import { HubRequestError, type HubLink } from './hub-link';
 import { PullAhead, type PulledBatch } from './pull-ahead';
-import { PulledCheck, type PulledVerdict } from './pulled-check';
+import { PulledCheck, checkTogether } from './pulled-check';
 
 type AnyDoc = Record<string, unknown>;
 /** Pulled documents validated in one go before the event loop gets a turn. */
@@ -192,28 +192,30 @@ export class Joiner {
     const nothingToWrite = (): Promise<void> =>
       stored >= handed ? Promise.resolve() : new Promise((resolve) => drained.push(resolve));
     /**
-     * A pulled batch, checked on the worker thread when it is big enough and the worker runs.
-     * When this thread runs out of writes before the worker has answered (the worker is not up
-     * yet, or the machine is busy), it checks the batch too, a slice at a time, and stops as
-     * soon as the worker says it is fine: it never idles waiting for the worker, and a refusal
-     * from either refuses the batch.
+     * A pulled batch, checked on the worker thread when it is big enough and the worker runs,
+     * together with this thread: once this thread runs out of writes, it checks the batch from
+     * the end back until it meets what the worker found fine (`checkTogether`), so it never
+     * idles waiting for the worker and never checks the worker's part again. A refusal from
+     * either refuses the batch.
      */
     const checkedPull = async (batch: PulledBatch): Promise<Array<WithDeleted<AnyDoc>>> => {
       const docs = batch.documents as Array<WithDeleted<AnyDoc>>;
       if (batch.text === undefined || docs.length < WORKER_BATCH_MIN) return checkedInSteps(docs);
-      let verdict: PulledVerdict | undefined;
-      const answered = this.pulledCheck
-        .check(name, batch.text, docs.length)
-        .then((v) => (verdict = v));
-      await Promise.race([answered, nothingToWrite()]);
-      // Each slice is either checked here or the worker's verdict on the whole batch decides.
-      for (let i = 0; i < docs.length; i += VALIDATION_STEP) {
-        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const v = verdict as PulledVerdict | undefined;
-        if (v === null) return docs;
-        if (v !== undefined && v !== 'unchecked') refuse('document', v);
-        checked(docs.slice(i, i + VALIDATION_STEP), 'document');
-      }
+      const job = this.pulledCheck.check(name, batch.text, docs.length);
+      const problem = await checkTogether(
+        docs.length,
+        job,
+        nothingToWrite(),
+        (from, to) => {
+          for (let i = from; i < to; i++) {
+            const v = validatePushedDocument(name, docs[i]);
+            if (!v.ok) return v.error;
+          }
+          return null;
+        },
+        VALIDATION_STEP,
+      );
+      if (problem !== null) refuse('document', problem);
       return docs;
     };
     const handOver = (docs: Array<WithDeleted<AnyDoc>>): Array<WithDeleted<AnyDoc>> => {

@@ -6,18 +6,83 @@
  * the batch came in and parses it itself (handing it the parsed documents would cost the main
  * thread a copy of each), so what it checks is what the main thread parsed from the same text.
  *
- * Never-lose does not depend on the worker: a batch goes to RxDB only after the worker's answer
- * says every document is fine (and it checked as many as the batch holds). When the worker cannot
- * run (no worker file in this build, it crashed, it could not parse the frame) the batch is
- * checked here on the main thread instead, as before, and that is logged once.
+ * The two threads share the work of a batch (`checkTogether`): the worker checks from the first
+ * document on, and the main thread, once it has nothing left to write, from the last one back,
+ * until they meet. Each document is checked once (twice at most for one slice), by whichever
+ * thread has time: on a machine with a core to spare the worker does nearly all of it; on a busy
+ * one the main thread takes what the worker has not reached, instead of checking the whole batch
+ * a second time, or waiting.
+ *
+ * Never-lose does not depend on the worker: a batch goes to RxDB only after every document of it
+ * was found fine by one of the two (the worker's part counts only if it parsed as many documents
+ * as the batch holds). When the worker cannot run (no worker file in this build, it crashed, it
+ * could not parse the frame) the main thread checks the whole batch, as before, and that is
+ * logged once.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PulledCheckAnswer, PulledCheckRequest } from './pulled-check-worker';
+import {
+  CLAIMED_FROM,
+  FINE_UP_TO,
+  type PulledCheckAnswer,
+  type PulledCheckRequest,
+} from './pulled-check-worker';
 
-/** The verdict on a batch: null (every document fine), a refusal, or 'unchecked' (check here). */
-export type PulledVerdict = string | null | 'unchecked';
+/**
+ * The worker's verdict on a batch: null (it checked every document: fine), a refusal, 'partial'
+ * (it stopped where the main thread had got to; what it checked is fine) or 'unchecked' (it
+ * checked nothing: the main thread checks all).
+ */
+export type PulledVerdict = string | null | 'partial' | 'unchecked';
+
+/** A batch the worker is checking, shared with the main thread. */
+export interface PulledJob {
+  readonly verdict: Promise<PulledVerdict>;
+  /** The documents before this index were checked by the worker and are fine. */
+  fineUpTo(): number;
+  /** The main thread checks the documents from `index` on: the worker stops there. */
+  claim(index: number): void;
+}
+
+const UNCHECKED: PulledJob = {
+  verdict: Promise.resolve('unchecked'),
+  fineUpTo: () => 0,
+  claim: () => undefined,
+};
+
+/**
+ * Checks the `count` documents of a batch together with the worker's `job`: once `idle` settles
+ * (the main thread has nothing left to write), or at once when the worker checks nothing, the
+ * main thread checks slices of `slice` documents from the end back (`checkSlice(from, to)`: a
+ * refusal or null), a turn of the event loop between two, until it meets the documents the worker
+ * found fine. Resolves null when every document is fine, or the first refusal either thread met.
+ */
+export async function checkTogether(
+  count: number,
+  job: PulledJob,
+  idle: Promise<unknown>,
+  checkSlice: (from: number, to: number) => string | null,
+  slice: number,
+): Promise<string | null> {
+  let verdict: PulledVerdict | undefined;
+  const settled = job.verdict.then((v) => (verdict = v));
+  await Promise.race([settled, idle]);
+  let from = count;
+  for (let turn = 0; ; turn++) {
+    if (turn > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const v = verdict as PulledVerdict | undefined;
+    if (v === null) return null;
+    if (v !== undefined && v !== 'partial' && v !== 'unchecked') return v;
+    const fine = v === 'unchecked' ? 0 : job.fineUpTo();
+    if (from <= fine) return null;
+    const to = from;
+    from = Math.max(to - slice, fine);
+    job.claim(from);
+    const problem = checkSlice(from, to);
+    if (problem !== null) return problem;
+  }
+}
 
 /**
  * Where the worker's code is: next to this module (sources under tsx), or beside the folder of
@@ -72,20 +137,31 @@ export class PulledCheck {
   }
 
   /**
-   * The verdict on the `count` documents of collection `collection` that came in `text` (the
-   * answer frame of a pull). Never rejects: 'unchecked' when the worker could not check them.
+   * Starts checking the `count` documents of collection `collection` that came in `text` (the
+   * answer frame of a pull) on the worker. Its verdict never rejects: 'unchecked' when the worker
+   * could not check them (or is not up yet).
    */
-  check(collection: string, text: string, count: number): Promise<PulledVerdict> {
+  check(collection: string, text: string, count: number): PulledJob {
     const worker = this.start();
     this.keepAlive();
     // Starting takes a while (it loads the rules and the contract): check here until it is up.
-    if (!worker || !this.ready) return Promise.resolve('unchecked');
+    if (!worker || !this.ready) return UNCHECKED;
     const id = ++this.nextId;
-    return new Promise<PulledVerdict>((resolve) => {
+    const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    const shared = new Int32Array(progress);
+    shared[CLAIMED_FROM] = count;
+    const verdict = new Promise<PulledVerdict>((resolve) => {
       this.waiting.set(id, { count, resolve });
-      const request: PulledCheckRequest = { id, collection, text };
+      const request: PulledCheckRequest = { id, collection, text, count, progress };
       worker.postMessage(request);
     });
+    return {
+      verdict,
+      fineUpTo: () => Math.min(Atomics.load(shared, FINE_UP_TO), count),
+      claim: (index) => {
+        Atomics.store(shared, CLAIMED_FROM, index);
+      },
+    };
   }
 
   private start(): Worker | null {
@@ -140,11 +216,9 @@ export class PulledCheck {
       waiting.resolve('unchecked');
     } else if (answer.problem !== null) {
       waiting.resolve(answer.problem);
-    } else if (answer.checked !== waiting.count) {
-      // Cannot happen (the same text, parsed the same way); if it ever does, check it here.
-      waiting.resolve('unchecked');
     } else {
-      waiting.resolve(null);
+      // Short of the count: it stopped where the main thread had got to.
+      waiting.resolve(answer.checked === waiting.count ? null : 'partial');
     }
   }
 

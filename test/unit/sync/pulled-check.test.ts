@@ -11,7 +11,17 @@ import { checkInDoc, type CheckInDoc } from '../../../electron/db';
 import type { Store } from '../../../electron/db/open-store';
 import type { HubLink, HubLinkState } from '../../../electron/sync/join/hub-link';
 import { Joiner } from '../../../electron/sync/join/joiner';
-import { PulledCheck } from '../../../electron/sync/join/pulled-check';
+import {
+  PulledCheck,
+  checkTogether,
+  type PulledJob,
+  type PulledVerdict,
+} from '../../../electron/sync/join/pulled-check';
+import {
+  CLAIMED_FROM,
+  FINE_UP_TO,
+  checkPulledFrame,
+} from '../../../electron/sync/join/pulled-check-worker';
 import { validatePushedDocument } from '../../../electron/sync/sync-collections';
 import { checkInEvent, memoryStore } from '../../helpers/sync';
 
@@ -51,16 +61,16 @@ describe('checking pulled batches on a worker thread', () => {
     const check = shared;
     expect(await check.warmUp()).toBe(true);
     const docs = pulledCheckIns(300);
-    expect(await check.check('checkins', answerText(docs), docs.length)).toBeNull();
+    expect(await check.check('checkins', answerText(docs), docs.length).verdict).toBeNull();
 
     const tampered = docs.map((d, i) => (i === 150 ? { ...d, gate: 'Side door' } : d));
     const inline = validatePushedDocument('checkins', tampered[150]);
     expect(inline.ok).toBe(false);
-    expect(await check.check('checkins', answerText(tampered), tampered.length)).toBe(
+    expect(await check.check('checkins', answerText(tampered), tampered.length).verdict).toBe(
       !inline.ok && inline.error,
     );
     const unknownField = docs.map((d, i) => (i === 299 ? { ...d, note: 'x' } : d));
-    expect(await check.check('checkins', answerText(unknownField), docs.length)).toMatch(
+    expect(await check.check('checkins', answerText(unknownField), docs.length).verdict).toMatch(
       /^checkins: /,
     );
   });
@@ -70,16 +80,133 @@ describe('checking pulled batches on a worker thread', () => {
     expect(await check.warmUp()).toBe(true);
     const docs = pulledCheckIns(10);
     // The main thread holds 11 documents, the frame has 10: not a verdict on what it holds.
-    expect(await check.check('checkins', answerText(docs), 11)).toBe('unchecked');
-    expect(await check.check('checkins', 'not json', 1)).toBe('unchecked');
+    expect(await check.check('checkins', answerText(docs), 11).verdict).toBe('unchecked');
+    expect(await check.check('checkins', 'not json', 1).verdict).toBe('unchecked');
   });
 
   it('without a worker file, every batch is checked on the main thread (and it says so)', async () => {
     const lines: string[] = [];
     const check = new PulledCheck((line) => lines.push(line), null);
     expect(await check.warmUp()).toBe(false);
-    expect(await check.check('checkins', answerText(pulledCheckIns(3)), 3)).toBe('unchecked');
+    expect(await check.check('checkins', answerText(pulledCheckIns(3)), 3).verdict).toBe(
+      'unchecked',
+    );
     expect(lines.join('\n')).toMatch(/checked on the main thread .*no worker file/);
+  });
+});
+
+/** The worker's side of a batch, run here: `claimed` is where the main thread has got to. */
+function workerPart(docs: unknown[], claimed: number) {
+  const progress = new SharedArrayBuffer(8);
+  const shared = new Int32Array(progress);
+  shared[CLAIMED_FROM] = claimed;
+  const answer = checkPulledFrame({
+    id: 1,
+    collection: 'checkins',
+    text: answerText(docs),
+    count: docs.length,
+    progress,
+  });
+  return { answer, fine: shared[FINE_UP_TO] };
+}
+
+/** A worker's job whose verdict and progress the test sets. */
+function fakeJob() {
+  let settle: (v: PulledVerdict) => void = () => undefined;
+  const state = { fine: 0, claimed: Infinity };
+  const job: PulledJob = {
+    verdict: new Promise<PulledVerdict>((resolve) => (settle = resolve)),
+    fineUpTo: () => state.fine,
+    claim: (index) => (state.claimed = index),
+  };
+  return { job, state, settle: (v: PulledVerdict) => settle(v) };
+}
+
+describe('the worker and the main thread share a batch', () => {
+  it('the worker checks from the start and stops where the main thread has got to', () => {
+    const docs: unknown[] = pulledCheckIns(600);
+    expect(workerPart(docs, 600)).toEqual({
+      answer: { id: 1, checked: 600, problem: null },
+      fine: 600,
+    });
+    // The main thread has claimed from 300 on: the worker's last slice ends where it began.
+    expect(workerPart(docs, 300)).toEqual({
+      answer: { id: 1, checked: 500, problem: null },
+      fine: 500,
+    });
+    expect(workerPart(docs, 0)).toEqual({ answer: { id: 1, checked: 0, problem: null }, fine: 0 });
+    // A bad document in the worker's part: refused, and nothing past its slice counts as fine.
+    const bad = docs.map((d, i) => (i === 260 ? { ...(d as object), gate: 'Side door' } : d));
+    const r = workerPart(bad, 600);
+    expect(r.fine).toBe(250);
+    expect(r.answer).toMatchObject({ checked: 250, problem: expect.stringMatching(/^checkins: /) });
+    // One in the main thread's part is the main thread's to find.
+    expect(workerPart(bad, 250).answer).toEqual({ id: 1, checked: 250, problem: null });
+  });
+
+  it('the main thread checks from the end back until it meets what the worker found fine', async () => {
+    const { job, state, settle } = fakeJob();
+    const slices: Array<[number, number]> = [];
+    state.fine = 1000;
+    const result = checkTogether(
+      2000,
+      job,
+      Promise.resolve(),
+      (from, to) => {
+        slices.push([from, to]);
+        // The worker gets on meanwhile.
+        if (slices.length === 2) state.fine = 1200;
+        return null;
+      },
+      250,
+    );
+    expect(await result).toBeNull();
+    expect(slices).toEqual([
+      [1750, 2000],
+      [1500, 1750],
+      [1250, 1500],
+      [1200, 1250],
+    ]);
+    expect(state.claimed).toBe(1200);
+    settle('partial');
+  });
+
+  it('the whole batch on the main thread when the worker checks nothing; none when it is done first', async () => {
+    const slices: Array<[number, number]> = [];
+    const collect = (from: number, to: number) => (slices.push([from, to]), null);
+    const unchecked = fakeJob();
+    unchecked.state.fine = 400; // not trusted with 'unchecked'
+    unchecked.settle('unchecked');
+    expect(await checkTogether(600, unchecked.job, new Promise(() => {}), collect, 250)).toBeNull();
+    expect(slices).toEqual([
+      [350, 600],
+      [100, 350],
+      [0, 100],
+    ]);
+    slices.length = 0;
+    const done = fakeJob();
+    done.state.fine = 600;
+    done.settle(null);
+    expect(await checkTogether(600, done.job, new Promise(() => {}), collect, 250)).toBeNull();
+    expect(slices).toEqual([]);
+  });
+
+  it('a refusal from either thread refuses the batch', async () => {
+    const fromWorker = fakeJob();
+    fromWorker.settle('checkins: gate does not match the event');
+    expect(await checkTogether(600, fromWorker.job, Promise.resolve(), () => null, 250)).toBe(
+      'checkins: gate does not match the event',
+    );
+    const fromMain = fakeJob();
+    expect(
+      await checkTogether(
+        600,
+        fromMain.job,
+        Promise.resolve(),
+        (from) => (from <= 300 ? 'checkins: ticketId does not match the event' : null),
+        250,
+      ),
+    ).toBe('checkins: ticketId does not match the event');
   });
 });
 
