@@ -7,7 +7,7 @@
  * plug in through `routes`; they see the request first and get the token check helper.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -15,6 +15,11 @@ import { HEADLESS_API_PATH } from '../../shared/api/ws-protocol';
 import type { ApiEndpoint } from '../api';
 import { serveStatic } from './static-files';
 import { bridgeSocket, type BridgeOptions } from './ws-api-bridge';
+
+// Not `import { createServer } from 'node:http'`: an ES import of a built-in makes Node build
+// its ES facade, which reads every export, and node:http's lazy WebSocket getters then load
+// undici (70-90 ms of CPU at every start, for a class the app never uses).
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface HostRouteContext {
   /** True when the request carries this run's token (`?token=` or `Authorization: Bearer`). */

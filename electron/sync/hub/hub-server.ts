@@ -4,7 +4,7 @@
  * collections to every paired laptop, and keeps the team roster (who is joined, their link and
  * counts) that every laptop shows in its Team view.
  */
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -17,6 +17,9 @@ import type { Subscription } from 'rxjs';
 import { CLOSE, type HubFrame, type LaptopStatus, type TeamMember } from '../wire/frames';
 import { guardedHandler, type ChangeBatch, type GuardedHandler } from './guarded-handler';
 import { PeerLink, type PairingState, type PeerLimits } from './peer-link';
+
+// As electron/headless/headless-host.ts: no ES import of a node:http(s) facade (it loads undici).
+const { createServer } = process.getBuiltinModule('node:https');
 
 export const SYNC_PATH = '/venue-sync';
 

@@ -116,10 +116,12 @@ describe.skipIf(!built)('the built app loads them on demand', () => {
       const { run } = await import(${JSON.stringify(join(ROOT, 'out/cli/gate-ops.js'))});
       if ((await run(['headless', '--help'])) !== 0) throw new Error('gate-ops headless --help failed');
       const before = seen.length;
+      // An ES import of node:http's facade would load undici (its lazy WebSocket getters).
+      const undici = process.moduleLoadList.some((m) => m.includes('undici'));
       for (const file of ${JSON.stringify(natsChunks)}) await import(file);
       await import('@peculiar/x509');
       await import('qrcode');
-      process.stderr.write(JSON.stringify({ start: seen.slice(0, before), later: seen.slice(before) }));
+      process.stderr.write(JSON.stringify({ start: seen.slice(0, before), later: seen.slice(before), undici }));
     `;
     const child = spawnSync(
       process.execPath,
@@ -127,7 +129,12 @@ describe.skipIf(!built)('the built app loads them on demand', () => {
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(child.status, child.stderr).toBe(0);
-    const { start, later } = JSON.parse(child.stderr) as { start: string[]; later: string[] };
+    const { start, later, undici } = JSON.parse(child.stderr) as {
+      start: string[];
+      later: string[];
+      undici: boolean;
+    };
+    expect(undici).toBe(false);
     // The command's chunk and the packages it needs (rxdb is bundled into a chunk of ours).
     expect(start.some((url) => /\/out\/cli\/chunks\/headless-command-[\w-]+\.js$/.test(url))).toBe(
       true,
