@@ -9,6 +9,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Bundled like the gate-ops command (electron/cli/vite.config.ts): loading rxdb, rxjs
+      // (with mingo) and zod from node_modules was about 650 module files read at every start.
+      // The other packages stay in node_modules (pdfkit reads its font files there, ws looks
+      // for optional native helpers, the rest load only when first needed).
+      externalizeDeps: { exclude: ['rxdb', 'rxjs', 'zod', 'csv-parse', 'csv-stringify', 'fflate'] },
       rollupOptions: {
         input: {
           index: resolve('electron/main/index.ts'),
