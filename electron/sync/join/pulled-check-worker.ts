@@ -45,6 +45,8 @@ export interface PulledCheckAnswer {
 export function checkPulledFrame(request: PulledCheckRequest): PulledCheckAnswer {
   const { id, collection, text, count } = request;
   const progress = new Int32Array(request.progress);
+  // The main thread checked all of it before this thread got to it: not worth parsing.
+  if (Atomics.load(progress, CLAIMED_FROM) <= 0) return { id, checked: 0, problem: null };
   let documents: unknown;
   try {
     documents = (JSON.parse(text) as { result?: { documents?: unknown } }).result?.documents;
