@@ -9,15 +9,20 @@
  *      page including it, p50/p99 (target p99 < 250 ms); baseline: relay send → committed;
  *   3. the main process's memory, RSS and heap after a full GC (target RSS < 300 MB): the app
  *      (core + dashboard + headless host) runs in a child process of its own (dashboard-child.ts).
+ *   4. the same start and stream with the built app, `gate-ops headless` (out/cli, built first if
+ *      stale): spawn → dashboard populated (Node start and module loading included), its CPU
+ *      time to then, and its RSS (/proc, no forced GC) after start and after the stream. Steps
+ *      1–3 run the sources under tsx, whose module loading is outside their timings.
  * Browser launch is outside the timings: it is not part of the app.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActivityService, ACTIVITY_SNAPSHOT_ID } from '../electron/activity/activity-service';
 import { DATABASE_NAME, openStore, readIngestTotals } from '../electron/db';
-import { ensureRendererBuilt, openBrowser, startSim } from '../test/helpers/e2e';
+import { ensureRendererBuilt, openBrowser, startSim, type Browser } from '../test/helpers/e2e';
+import { buildIsStale } from '../test/setup/build-when-stale';
 import { percentile, table } from './bench-common';
 import { copyRealisticStore } from './realistic-store';
 
@@ -26,6 +31,7 @@ const N = Math.max(1000, Math.round(1_000_000 * SCALE));
 const RATE = 100;
 const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? '20');
 const TOKEN = 'bench-dashboard-token-0123456789';
+const ROOT = join(import.meta.dirname, '..');
 
 const log = (s: string): void => console.log(s);
 const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -64,6 +70,11 @@ async function memory(child: ChildProcess) {
 }
 
 async function main(): Promise<void> {
+  if (buildIsStale(ROOT)) {
+    log('out/ is missing or older than the sources: npm run build');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run build failed');
+  }
   ensureRendererBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'gate-ops-dashboard-bench-'));
   try {
@@ -215,10 +226,12 @@ async function run(dir: string): Promise<void> {
   visible.sort((a, b) => a - b);
   commit.sort((a, b) => a - b);
 
-  await browser.close();
+  await page.goto('about:blank'); // its socket would retry the stopped app's port
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send({ t: 'stop' });
   await exited;
+  const built = await runBuilt(dir, sim, browser, base + total);
+  await browser.close();
   await sim.stop();
 
   log('');
@@ -269,9 +282,123 @@ async function run(dir: string): Promise<void> {
       ['app process RSS after stream', mb(afterStream.rss), '< 300 MB', '', ''],
       ['app process heap after start (after GC)', mb(afterStart.heap), '', '', ''],
       ['app process heap after stream (after GC)', mb(afterStream.heap), '', '', ''],
+      [
+        'built app: spawn → dashboard populated',
+        ms(built.populatedMs),
+        '< 1000 ms',
+        `open + count ${ms(openCount)}`,
+        `${(built.populatedMs / openCount).toFixed(1)}×`,
+      ],
+      ['  (spawn → app and API up)', ms(built.readyMs), '', '', ''],
+      ['  (app CPU, spawn → populated)', ms(built.cpuMs), '', '', ''],
+      ['built app RSS after start', mb(built.rssStart), '< 300 MB', '', ''],
+      ['built app RSS after stream', mb(built.rssStream), '< 300 MB', '', ''],
     ]),
   );
   log(`events measured: ${visible.length}/${total}; page updates: ${samples.length}`);
+}
+
+/** The share of /proc/PID/stat: user + system CPU in ms, and the resident set in bytes. */
+function procUsage(pid: number): { cpuMs: number; rss: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in 1/100 s.
+  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, rss: rssKb * 1024 };
+}
+
+const pageTotal = (browser: Browser, atLeast: number, timeout: number): Promise<unknown> =>
+  browser.page.waitForFunction(
+    (n) =>
+      Number(
+        document.querySelector('[data-testid="total-checkins"]')?.textContent?.replace(/\D/g, '') ??
+          0,
+      ) >= n,
+    atLeast,
+    { timeout, polling: 'raf' },
+  );
+
+/** 4. The built app (`gate-ops headless`) on the same store: start, then the same stream. */
+async function runBuilt(
+  dir: string,
+  sim: Awaited<ReturnType<typeof startSim>>,
+  browser: Browser,
+  stored: number,
+): Promise<{
+  populatedMs: number;
+  readyMs: number;
+  cpuMs: number;
+  rssStart: number;
+  rssStream: number;
+}> {
+  const tokenFile = join(dir, '..', 'relay-token');
+  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
+  const started = Date.now();
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'gate-ops.mjs'), 'headless', '--data-dir', dir, '--port', '0'].concat([
+      '--relay',
+      sim.url,
+      '--token-file',
+      tokenFile,
+      '--quiet',
+    ]),
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    let url = '';
+    let readyAt = 0;
+    await new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      child.once('exit', (code) => reject(new Error(`gate-ops headless exited (${code})`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          if (line.startsWith('{"url"')) url = (JSON.parse(line) as { url: string }).url;
+          if (line.startsWith('{"ready"')) {
+            readyAt = Date.now();
+            resolve();
+          }
+        }
+      });
+    });
+    await browser.page.goto(url);
+    await pageTotal(browser, stored, 120_000);
+    const populatedAt = Date.now();
+    const atStart = procUsage(child.pid!);
+    let sent = 0;
+    const total = RATE * STREAM_SECONDS;
+    const streamStart = Date.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((Date.now() - streamStart) / 1000) * RATE));
+        for (; sent < due; sent++) sim.generate(1);
+        if (sent >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    await pageTotal(browser, stored + total, 60_000);
+    const afterStream = procUsage(child.pid!);
+    log(
+      `built app: spawn → populated ${ms(populatedAt - started)}, RSS ${mb(atStart.rss)} → ${mb(afterStream.rss)} after the stream`,
+    );
+    return {
+      populatedMs: populatedAt - started,
+      readyMs: readyAt - started,
+      cpuMs: atStart.cpuMs,
+      rssStart: atStart.rss,
+      rssStream: afterStream.rss,
+    };
+  } finally {
+    await browser.page.goto('about:blank');
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 main().then(
