@@ -13,7 +13,9 @@
  *   ingest-child.ts ours URL TOKEN TOTAL DIR   the app's core (store, ingest pipeline, relay
  *       client: what both hosts run) against the same relay until it has taken all TOTAL messages.
  * The clock and the CPU meter start just before connecting (the store is open by then) and stop
- * when the last message is committed. Prints one JSON line: { seconds, cpuMs, stored, rssMb }.
+ * when the last message is committed; for ours a second meter then runs until the full-text
+ * index holds every check-in (a backlog's index rows are added after it). Prints one JSON line:
+ * { seconds, cpuMs, stored, rssMb, indexSeconds?, indexCpuMs? }.
  */
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -39,6 +41,9 @@ interface Result {
   readonly stored: number;
   /** Commits it took (ours). */
   readonly batches?: number;
+  /** Ours: from the last commit until the full-text index holds every check-in. */
+  readonly indexSeconds?: number;
+  readonly indexCpuMs?: number;
 }
 
 function meter(): () => { seconds: number; cpuMs: number } {
@@ -174,8 +179,31 @@ async function ours(): Promise<Result> {
     });
   });
   const stored = core.ingest.totals.stored;
+  // The search index of a backlog is added after it (electron/storage/full-text-pending.ts):
+  // the time and CPU from the last commit until every check-in is searchable by the index.
+  const indexMeter = meter();
+  await fullTextInstance(core).fullTextReady();
+  const indexed = indexMeter();
   await core.close();
-  return { ...done, stored, batches };
+  return {
+    ...done,
+    stored,
+    batches,
+    indexSeconds: indexed.seconds,
+    indexCpuMs: indexed.cpuMs,
+  };
+}
+
+/** The check-ins' own storage instance under RxDB's wrappers. */
+function fullTextInstance(core: Core): { fullTextReady(): Promise<void> } {
+  let current = core.db.checkins.storageInstance as unknown as {
+    fullTextReady?: () => Promise<void>;
+    originalStorageInstance?: unknown;
+  };
+  for (let depth = 0; depth < 8 && typeof current.fullTextReady !== 'function'; depth++) {
+    current = current.originalStorageInstance as typeof current;
+  }
+  return current as { fullTextReady(): Promise<void> };
 }
 
 const result = mode === 'ours' ? await ours() : await raw(mode === 'raw-fts');

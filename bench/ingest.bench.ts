@@ -65,6 +65,8 @@ interface Consumer {
   readonly stored: number;
   readonly rssMb: number;
   readonly batches?: number;
+  readonly indexSeconds?: number;
+  readonly indexCpuMs?: number;
 }
 
 /**
@@ -155,6 +157,16 @@ async function main(): Promise<void> {
           '',
         ],
         ['CPU ratio (minimal / ours)', fmt(rawCpu / cpuUs(ours), 2), ''],
+        [
+          "ours: then the backlog's search index, s / CPU µs per msg",
+          `${fmt(ours.indexSeconds ?? NaN, 2)} / ${fmt(((ours.indexCpuMs ?? NaN) / total) * 1000, 1)}`,
+          '',
+        ],
+        [
+          'ours until searchable by the index: msg/s, ratio to minimal',
+          `${fmt(total / (ours.seconds + (ours.indexSeconds ?? NaN)))}, ${fmt(total / (ours.seconds + (ours.indexSeconds ?? NaN)) / rawRate, 2)}`,
+          '',
+        ],
         [
           "minimal + the app's full-text index: msg/s, CPU µs/msg",
           `${fmt(rate(withText))}, ${fmt(cpuUs(withText), 1)}`,

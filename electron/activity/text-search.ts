@@ -51,11 +51,13 @@ interface Collected {
   readonly ids: string[];
   readonly capped: boolean;
   readonly coverage: NonNullable<CheckinsPage['coverage']>;
+  readonly notIndexed: number;
 }
 
 function coverageOf(r: CheckinSearchResult): NonNullable<CheckinsPage['coverage']> {
   if (r.index === 'filling') return 'indexing';
   if (r.index === 'failed') return 'index-failed';
+  if (r.index === 'catching-up') return 'catching-up';
   // A scan is cut at its budget (or at the count): only then were older check-ins skipped.
   return r.mode === 'scan' && r.capped ? 'newest' : 'all';
 }
@@ -90,6 +92,7 @@ export class TextSearch {
         capped: r.capped,
         sortedBy: 'time',
         coverage: coverageOf(r),
+        ...(r.notIndexed > 0 ? { notIndexed: r.notIndexed } : {}),
       };
     }
     const found = await this.collect(req, text, filters);
@@ -106,6 +109,7 @@ export class TextSearch {
       capped: found.capped,
       sortedBy: req.sort,
       coverage: found.coverage,
+      ...(found.notIndexed > 0 ? { notIndexed: found.notIndexed } : {}),
     };
   }
 
@@ -135,6 +139,7 @@ export class TextSearch {
     const entries: Array<[string, string | number, number]> = [];
     let capped = false;
     let coverage: Collected['coverage'] = 'all';
+    let notIndexed = 0;
     for (let offset = 0; ; offset += MAX_SEARCH_LIMIT) {
       const r = await searchCheckins(this.db, text, filters, MAX_SEARCH_LIMIT, {
         offset,
@@ -142,6 +147,7 @@ export class TextSearch {
         scanUpTo: SEARCH_SCAN_NEWEST,
       });
       coverage = coverageOf(r);
+      notIndexed = Math.max(notIndexed, r.notIndexed);
       facts = local.get(r.docs.map((d) => d.id));
       for (const d of r.docs) {
         if (keep(d)) entries.push([d.id, SORT_VALUE[req.sort](d), facts.get(d.id)?.seq ?? 0]);
@@ -152,7 +158,12 @@ export class TextSearch {
         break;
       }
     }
-    const found: Collected = { ids: sortEntries(entries, req.dir), capped, coverage };
+    const found: Collected = {
+      ids: sortEntries(entries, req.dir),
+      capped,
+      coverage,
+      notIndexed,
+    };
     this.cache.set(`${version}|${key}`, found);
     while (this.cache.size > CACHED) {
       const oldest = this.cache.keys().next().value;

@@ -10,7 +10,7 @@
  * first.
  */
 import type { RxDocumentData } from 'rxdb';
-import { foldText, splitTerms, type FullTextResult } from '../storage';
+import { foldText, splitTerms, type FullTextResult, type FullTextState } from '../storage';
 import type { CheckInDoc } from './collections/checkins';
 import { CHECKIN_FULL_TEXT } from './collections/checkins-full-text';
 import type { GateOpsDatabase } from './database';
@@ -38,8 +38,14 @@ export type CheckinSearchResult = Readonly<{
    * `capped` is true when there were more.
    */
   mode: 'index' | 'scan';
-  /** 'complete', or check-ins stored before the index existed are still being added to it. */
-  index: 'complete' | 'filling' | 'failed';
+  /**
+   * 'complete'; 'filling': check-ins stored before the index existed are still being added to
+   * it ('failed': that stopped); 'catching-up': `notIndexed` check-ins of a backlog just caught
+   * up wait for the index and were not looked at (the newest waiting ones were checked one by
+   * one and are in the result).
+   */
+  index: FullTextState;
+  notIndexed: number;
 }>;
 
 export type CheckinSearchOptions = Readonly<{
@@ -76,7 +82,7 @@ export async function searchCheckins(
   const countUpTo = options.countUpTo ?? DEFAULT_COUNT;
   const scanUpTo = options.scanUpTo ?? DEFAULT_SCAN;
   if (splitTerms(text).length === 0) {
-    return { docs: [], total: 0, capped: false, mode: 'index', index: 'complete' };
+    return { docs: [], total: 0, capped: false, mode: 'index', index: 'complete', notIndexed: 0 };
   }
   const instance = searchable(db.checkins.storageInstance);
   const where = whereOf(filters);
@@ -162,6 +168,7 @@ async function scanSearch(
     capped: total > countUpTo || newest.length > scanUpTo,
     mode: 'scan',
     index: 'complete',
+    notIndexed: 0,
   };
 }
 

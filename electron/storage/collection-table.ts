@@ -35,7 +35,13 @@ import {
   type WalkHint,
 } from './row-source';
 import { quoteIdentifier } from './sql-names';
-import { foldText, FullTextIndex, type FullTextOptions, type FullTextQuery } from './full-text';
+import {
+  foldText,
+  FullTextIndex,
+  type FullTextOptions,
+  type FullTextQuery,
+  type FullTextState,
+} from './full-text';
 
 export type StoredRow = Readonly<{ rid: number; irr: boolean; doc: Doc }>;
 
@@ -218,13 +224,25 @@ export class CollectionTable implements RowSource {
    * wrote a segment every few rows and spent most of an insert merging them.
    */
   insertAll(docs: readonly Doc[]): void {
+    const fullText = this.fullText;
+    if (fullText && fullText.defers(docs.length)) {
+      // A backlog: the rows now, their full-text rows later (full-text-pending.ts), from a
+      // list written in this same transaction; searches check the waiting rows meanwhile.
+      const waiting: number[] = [];
+      for (const doc of docs) {
+        const rid = this.insertRow(doc);
+        if (!doc._deleted) waiting.push(rid);
+      }
+      if (waiting.length > 0) fullText.defer(waiting);
+      return;
+    }
     const text: Array<{ rid: number; values: string[] }> = [];
     for (const doc of docs) {
       const rid = this.insertRow(doc);
-      if (this.fullText && !doc._deleted) text.push({ rid, values: this.fullText.textOf(doc) });
+      if (fullText && !doc._deleted) text.push({ rid, values: fullText.textOf(doc) });
     }
     if (text.length > 1) text.sort((a, b) => b.rid - a.rid);
-    for (const { rid, values } of text) this.fullText!.add(rid, values);
+    for (const { rid, values } of text) fullText!.add(rid, values);
   }
 
   private insertRow(doc: Doc): number {
@@ -262,7 +280,8 @@ export class CollectionTable implements RowSource {
     if (previous.irr) this.deleteKeys(previous.doc);
     if (irr) this.writeKeys(previous.rid, doc);
     const fullText = this.fullText;
-    if (fullText) {
+    // A row still waiting for the background pass is indexed from what it holds then.
+    if (fullText && !fullText.isPending(previous.rid)) {
       const before = previous.doc._deleted ? null : fullText.textOf(previous.doc);
       const after = doc._deleted ? null : fullText.textOf(doc);
       if (before && after && before.every((text, i) => text === after[i])) return;
@@ -435,7 +454,8 @@ export class CollectionTable implements RowSource {
         total: number;
         capped: boolean;
         mode: 'index' | 'scan';
-        index: 'complete' | 'filling' | 'failed';
+        index: FullTextState;
+        notIndexed: number;
       }>
     | undefined {
     const fullText = this.fullText;
@@ -470,11 +490,13 @@ export class CollectionTable implements RowSource {
       capped: result.capped,
       mode: result.mode,
       index: result.index,
+      notIndexed: result.notIndexed,
     };
   }
 
   /** Deletes tombstones whose last write is at or before `lwt`. */
   deleteTombstonesUpTo(lwt: number): void {
+    this.fullText?.forgetPendingTombstonesUpTo(lwt);
     this.cached(
       'cleanupIrr',
       () =>

@@ -30,6 +30,14 @@ export type FullTextOptions = Readonly<{
   fields: readonly string[];
   /** A number field (epoch ms) by which results come newest first. */
   newestBy?: string;
+  /**
+   * A bulk write of at least this many new documents (a backlog being caught up, an initial
+   * sync) leaves their full-text rows to a background pass (full-text-pending.ts); smaller
+   * writes index at once. Default DEFER_FROM. Not part of the declaration (signature).
+   */
+  deferFrom?: number;
+  /** The background pass starts once no deferring write came for this long (ms). */
+  deferQuietMs?: number;
 }>;
 
 /** A filter on a document path: equal to a value, or a number range (inclusive). */
@@ -45,6 +53,8 @@ export type FullTextQuery = Readonly<{
   countUpTo?: number;
   /** Short text (no term of 3+ characters) scans at most this many newest documents. */
   scanUpTo?: number;
+  /** Documents still waiting for the index: at most this many newest are checked one by one. */
+  pendingScanUpTo?: number;
 }>;
 
 export type FullTextRows = Readonly<{
@@ -55,14 +65,33 @@ export type FullTextRows = Readonly<{
   capped: boolean;
   /** 'index' (FTS) or 'scan' (short text, newest documents checked one by one). */
   mode: 'index' | 'scan';
-  /** See FullTextIndex.state: anything but 'complete' means older documents may be missing. */
-  index: 'complete' | 'filling' | 'failed';
+  /**
+   * See FullTextIndex.state: 'filling' or 'failed' means documents stored before the index may
+   * be missing; 'catching-up' means `notIndexed` documents of a large write are not in the index
+   * yet and were not looked at.
+   */
+  index: FullTextState;
+  /**
+   * Documents written by a large write that the index has not taken in yet and that this search
+   * did not check either (it checks the newest `pendingScanUpTo` of them one by one, so this is
+   * 0 unless more are waiting).
+   */
+  notIndexed: number;
 }>;
+
+export type FullTextState = 'complete' | 'filling' | 'catching-up' | 'failed';
 
 /** Trigrams need three characters; shorter terms are checked on the text itself. */
 export const MIN_TERM = 3;
 const DEFAULT_SCAN = 20_000;
 const DEFAULT_COUNT = 1_000;
+const DEFAULT_PENDING_SCAN = 20_000;
+/** See FullTextOptions.deferFrom: the ingest's live batches are a few check-ins each. */
+export const DEFER_FROM = 100;
+/** See FullTextOptions.deferQuietMs: a catch-up commits a batch every fraction of a second. */
+export const DEFER_QUIET_MS = 1_000;
+/** Rows per background transaction: a live batch waits behind at most one. */
+export const PENDING_CHUNK = 1_000;
 
 /**
  * The catalog's record of a declaration. v2: kept by the storage's own writes (v1 used SQL
@@ -77,6 +106,8 @@ export function fullTextSignature(options: FullTextOptions): string {
 export class FullTextIndex {
   private readonly fts: string;
   private readonly table: string;
+  /** Row ids written by a large write whose full-text rows are not added yet. */
+  private readonly pending: string;
   private readonly statements = new Map<string, StatementSync>();
   private readonly getters: ((doc: Record<string, unknown>) => unknown)[];
 
@@ -87,6 +118,7 @@ export class FullTextIndex {
   ) {
     this.fts = quoteIdentifier(`${tableName}__fts`);
     this.table = quoteIdentifier(tableName);
+    this.pending = quoteIdentifier(`${tableName}__fts_pending`);
     this.getters = options.fields.map((path) => {
       const parts = path.split('.');
       return (doc) =>
@@ -103,9 +135,9 @@ export class FullTextIndex {
     return this.options.fields.map((_, i) => `c${i}`);
   }
 
-  private values(): string {
+  private values(data = 'data'): string {
     return this.options.fields
-      .map((path) => `coalesce(json_extract(data, ${sqlString(jsonPath(path))}), '')`)
+      .map((path) => `coalesce(json_extract(${data}, ${sqlString(jsonPath(path))}), '')`)
       .join(', ');
   }
 
@@ -123,6 +155,146 @@ export class FullTextIndex {
       `CREATE VIRTUAL TABLE ${this.fts} USING fts5(${this.columns().join(', ')}, content='',` +
         " contentless_delete=1, tokenize='trigram remove_diacritics 1')",
     );
+    this.ensurePending();
+  }
+
+  /**
+   * The list of rows a large write left to the background pass (files written before it have
+   * none yet). A rowid table of the rid alone: about 10 bytes a waiting row, gone once indexed.
+   */
+  ensurePending(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${this.pending} (rid INTEGER PRIMARY KEY)`);
+  }
+
+  /** Whether a write of `count` new documents leaves their index rows to the background pass. */
+  defers(count: number): boolean {
+    return count >= (this.options.deferFrom ?? DEFER_FROM);
+  }
+
+  /**
+   * Records rows whose full-text rows the background pass adds (full-text-pending.ts); in the
+   * caller's transaction, so the list commits or rolls back with the rows themselves.
+   */
+  defer(rids: readonly number[]): void {
+    const insert = this.cached('defer', () => `INSERT INTO ${this.pending} (rid) VALUES (?)`);
+    for (const rid of rids) insert.run(rid);
+    this.lastDeferredAt = performance.now();
+    this.kickPending();
+  }
+
+  /** Whether this row waits for the background pass (its text is then read from the row). */
+  isPending(rid: number): boolean {
+    return (
+      this.cached('isPending', () => `SELECT 1 AS x FROM ${this.pending} WHERE rid = ?`).get(
+        rid,
+      ) !== undefined
+    );
+  }
+
+  hasPending(): boolean {
+    return (
+      this.cached('anyPending', () => `SELECT 1 AS x FROM ${this.pending} LIMIT 1`).get() !==
+      undefined
+    );
+  }
+
+  pendingCount(): number {
+    return Number(
+      this.cached('countPending', () => `SELECT count(*) AS n FROM ${this.pending}`).get()?.n ?? 0,
+    );
+  }
+
+  /** Forgets waiting rows that the cleanup is about to delete (their rids may be reused). */
+  forgetPendingTombstonesUpTo(lwt: number): void {
+    this.cached(
+      'forgetPending',
+      () =>
+        `DELETE FROM ${this.pending} WHERE rid IN` +
+        ` (SELECT rid FROM ${this.table} WHERE deleted = 1 AND lwt <= ?)`,
+    ).run(lwt);
+  }
+
+  /**
+   * Adds the full-text rows of up to `size` waiting rows, newest first, and takes them off the
+   * list, in the caller's transaction (so a row is indexed exactly once: both commit or
+   * neither). Deleted or purged rows just leave the list. Returns how many were taken.
+   */
+  indexPendingChunk(size: number): number {
+    // The collection may have been removed since the pass was started.
+    const listed = this.db
+      .prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(`${this.tableName}__fts_pending`);
+    if (listed === undefined) return 0;
+    const lowest = this.cached(
+      'pendingLow',
+      () =>
+        `SELECT min(rid) AS m, count(*) AS n FROM` +
+        ` (SELECT rid FROM ${this.pending} ORDER BY rid DESC LIMIT ?)`,
+    ).get(size);
+    const taken = Number(lowest?.n ?? 0);
+    if (taken === 0) return 0;
+    const from = Number(lowest!.m);
+    this.cached(
+      'pendingAdd',
+      () =>
+        `INSERT INTO ${this.fts} (rowid, ${this.columns().join(', ')})` +
+        ` SELECT -t.rid, ${this.values('t.data')} FROM ${this.pending} p` +
+        ` JOIN ${this.table} t ON t.rid = p.rid WHERE p.rid >= ? AND t.deleted = 0` +
+        // Ascending FTS rowids: FTS5 writes a segment whenever a rowid steps down.
+        ' ORDER BY p.rid DESC',
+    ).run(from);
+    this.cached('pendingTake', () => `DELETE FROM ${this.pending} WHERE rid >= ?`).run(from);
+    return taken;
+  }
+
+  /** When the last deferring write came (performance.now()). */
+  lastDeferredAt = 0;
+  private runner: (() => Promise<void>) | undefined;
+  private pendingRun: Promise<void> | undefined;
+  private running = false;
+  private wanted = false;
+  private pendingFailure: unknown;
+
+  /** How the background pass runs on this index's connection (table-open.ts). */
+  setPendingRunner(runner: () => Promise<void>): void {
+    this.runner = runner;
+  }
+
+  /** Waits until no deferring write came for `deferQuietMs` (a catch-up is over). */
+  async quiet(): Promise<void> {
+    const quietMs = this.options.deferQuietMs ?? DEFER_QUIET_MS;
+    for (;;) {
+      const wait = this.lastDeferredAt + quietMs - performance.now();
+      if (wait <= 0) return;
+      // unref: a process that is done may exit; the list is in the file for the next open.
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(wait)).unref());
+    }
+  }
+
+  /** Starts the background pass unless it runs (it then looks again before it stops). */
+  kickPending(): void {
+    const runner = this.runner;
+    if (!runner) return;
+    this.wanted = true;
+    if (this.running) return;
+    this.running = true;
+    const run = (async () => {
+      try {
+        do {
+          this.wanted = false;
+          await runner();
+          this.pendingFailure = undefined;
+        } while (this.wanted);
+      } finally {
+        // Synchronously after the last check: a write after it finds `running` false.
+        this.running = false;
+      }
+    })();
+    // A failure is reported by `ready()` and retried by the next deferring write or open.
+    run.catch((error: unknown) => {
+      this.pendingFailure = error;
+    });
+    this.pendingRun = run;
   }
 
   /** The searched text of a document, one value per field (as the fill's json_extract). */
@@ -187,9 +359,18 @@ export class FullTextIndex {
     return this.filling ? 'filling' : 'complete';
   }
 
-  /** Resolves once the background fill is done (at once without one); rejects if it failed. */
-  ready(): Promise<void> {
-    return this.filling ?? Promise.resolve();
+  /**
+   * Resolves once every stored document is in the index: the background fill is done and no
+   * row of a large write waits (at once if none does); rejects if either failed.
+   */
+  async ready(): Promise<void> {
+    await this.filling;
+    while (this.hasPending()) {
+      if (!this.runner) throw new Error('full-text: rows wait for an index pass that never runs');
+      this.kickPending();
+      await this.pendingRun?.catch(() => undefined);
+      if (this.pendingFailure !== undefined) throw this.pendingFailure;
+    }
   }
 
   /**
@@ -213,6 +394,8 @@ export class FullTextIndex {
         ` SELECT -rid, ${this.values()} FROM ${this.table}` +
         ` WHERE rid > ? AND rid <= ? AND deleted = 0` +
         ` AND NOT EXISTS (SELECT 1 FROM ${this.fts} WHERE rowid = -rid)` +
+        // Rows of a large write are the background pass's (full-text-pending.ts).
+        ` AND NOT EXISTS (SELECT 1 FROM ${this.pending} p WHERE p.rid = ${this.table}.rid)` +
         // Ascending FTS rowids: FTS5 writes a segment whenever a rowid steps down.
         ' ORDER BY rid DESC',
     ).run(after, upTo);
@@ -225,21 +408,76 @@ export class FullTextIndex {
       this.db.exec(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${this.tableName}__fts_${suffix}`)}`);
     }
     this.db.exec(`DROP TABLE IF EXISTS ${this.fts}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${this.pending}`);
   }
 
-  /** Rows (`selectColumns` of the table, aliased t) matching `query`, newest first. */
+  /**
+   * Rows (`selectColumns` of the table, aliased t, starting with `t.rid`) matching `query`,
+   * newest first. Rows a large write left to the background pass are not in the index yet:
+   * the newest `pendingScanUpTo` of them are checked one by one on their text and merged in
+   * by rid, and the result says how many more were not looked at (`notIndexed`).
+   */
   search(
     query: FullTextQuery,
     selectColumns: string,
     checkFor: (terms: readonly string[]) => (row: unknown[]) => boolean,
   ): FullTextRows {
-    return { ...this.matching(query, selectColumns, checkFor), index: this.state };
+    const terms = splitTerms(query.text);
+    const hasLong = terms.some((t) => [...t].length >= MIN_TERM);
+    // Without a long term the search scans the table itself, waiting rows included.
+    const waiting = hasLong && this.hasPending() ? this.pendingMatches(query, terms) : undefined;
+    const matches = this.matching(query, selectColumns, checkFor, waiting?.rids ?? []);
+    const notIndexed = waiting?.notLookedAt ?? 0;
+    const state = this.state;
+    return {
+      ...matches,
+      index: state === 'complete' && notIndexed > 0 ? 'catching-up' : state,
+      notIndexed,
+    };
+  }
+
+  /**
+   * The waiting rows (newest first, up to the budget) whose text holds every term, as the index
+   * would match them (folded; a term never spans two fields), and that pass the filters: their
+   * rids, newest first, at most the count's cap; and how many waiting rows were not looked at.
+   */
+  private pendingMatches(
+    query: FullTextQuery,
+    terms: readonly string[],
+  ): { rids: number[]; notLookedAt: number } {
+    const budget = query.pendingScanUpTo ?? DEFAULT_PENDING_SCAN;
+    const cap = Math.max((query.countUpTo ?? DEFAULT_COUNT) + 1, (query.offset ?? 0) + query.limit);
+    const { sql: filterSql, params: filterParams } = filterTerms(Object.entries(query.where ?? {}));
+    const statement = this.cached(
+      `pendingScan:${filterSql}`,
+      () =>
+        `SELECT t.rid, ${this.values('t.data')} FROM` +
+        ` (SELECT rid FROM ${this.pending} ORDER BY rid DESC LIMIT ?) p` +
+        ` JOIN ${this.table} t ON t.rid = p.rid WHERE t.deleted = 0${filterSql}` +
+        ' ORDER BY p.rid DESC',
+    );
+    statement.setReturnArrays(true);
+    const folded = terms.map(foldText);
+    const rids: number[] = [];
+    for (const row of statement.iterate(budget, ...filterParams) as Iterable<unknown[]>) {
+      const text = foldText(row.slice(1).map(String).join('\n'));
+      if (!folded.every((term) => text.includes(term))) continue;
+      rids.push(Number(row[0]));
+      // Every waiting row not looked at is older than these: the newest `cap` are exact.
+      if (rids.length >= cap) return { rids, notLookedAt: 0 };
+    }
+    const beyond = this.cached(
+      'pendingBeyond',
+      () => `SELECT 1 AS x FROM ${this.pending} ORDER BY rid DESC LIMIT 1 OFFSET ?`,
+    ).get(budget);
+    return { rids, notLookedAt: beyond === undefined ? 0 : this.pendingCount() - budget };
   }
 
   private matching(
     query: FullTextQuery,
     selectColumns: string,
     checkFor: (terms: readonly string[]) => (row: unknown[]) => boolean,
+    waitingRids: readonly number[],
   ): Matches {
     const terms = splitTerms(query.text);
     const long = terms.filter((t) => [...t].length >= MIN_TERM);
@@ -266,9 +504,11 @@ export class FullTextIndex {
         () => `SELECT -f.rowid AS rid ${base} ORDER BY f.rowid LIMIT ?`,
       );
       ridsOf.setReturnArrays(true);
-      const found = (ridsOf.all(match, ...filterParams, cap) as unknown as [number][]).map(
+      const indexed = (ridsOf.all(match, ...filterParams, cap) as unknown as [number][]).map(
         (r) => r[0],
       );
+      const found =
+        waitingRids.length === 0 ? indexed : mergeDescending(indexed, waitingRids).slice(0, cap);
       const pageRids = found.slice(offset, offset + query.limit);
       const rows = pageRids.length === 0 ? [] : this.rowsByRids(pageRids, selectColumns);
       return {
@@ -287,7 +527,11 @@ export class FullTextIndex {
     );
     all.setReturnArrays(true);
     const rows = all.iterate(match, ...filterParams) as Iterable<unknown[]>;
-    return collect(rows, checkFor(short), query, offset, countUpTo, 'index');
+    const merged =
+      waitingRids.length === 0
+        ? rows
+        : mergeRowsDescending(rows, this.rowsByRids(waitingRids, selectColumns));
+    return collect(merged, checkFor(short), query, offset, countUpTo, 'index');
   }
 
   /** The rows of these rids (`selectColumns`, table aliased t), in the order given. */
@@ -366,7 +610,32 @@ function filterTerms(where: [string, FullTextFilter][]): { sql: string; params: 
 }
 
 type SqlParam = string | number;
-type Matches = Omit<FullTextRows, 'index'>;
+type Matches = Omit<FullTextRows, 'index' | 'notIndexed'>;
+
+/** Two lists of distinct rids, each descending, as one descending list. */
+function mergeDescending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! > b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+/** Rows (rid first) from the index, newest first, with the waiting rows merged in by rid. */
+function* mergeRowsDescending(
+  indexed: Iterable<unknown[]>,
+  waiting: readonly unknown[][],
+): Iterable<unknown[]> {
+  let j = 0;
+  for (const row of indexed) {
+    while (j < waiting.length && Number(waiting[j]![0]) > Number(row[0])) yield waiting[j++]!;
+    yield row;
+  }
+  while (j < waiting.length) yield waiting[j++]!;
+}
 
 function collect(
   rows: Iterable<unknown[]>,

@@ -43,5 +43,6 @@ export {
   type FullTextFilter,
   type FullTextOptions,
   type FullTextQuery,
+  type FullTextState,
 } from './full-text';
 export { SQLITE_PRAGMAS } from './sqlite-settings';

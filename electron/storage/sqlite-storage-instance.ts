@@ -24,7 +24,7 @@ import {
   prepareQuery,
 } from 'rxdb';
 import type { CollectionTable, StoredRow } from './collection-table';
-import type { FullTextOptions, FullTextQuery } from './full-text';
+import type { FullTextOptions, FullTextQuery, FullTextState } from './full-text';
 import type { LegacyCollectionTable } from './legacy-collection-table';
 import { runCount, runQuery } from './query-runner';
 import type { Doc } from './row-source';
@@ -65,8 +65,13 @@ export type FullTextResult<T> = Readonly<{
   total: number;
   capped: boolean;
   mode: 'index' | 'scan';
-  /** 'complete', or older documents are still being indexed ('filling') or that failed. */
-  index: 'complete' | 'filling' | 'failed';
+  /**
+   * 'complete'; older documents are still being indexed ('filling') or that failed; or
+   * 'catching-up': `notIndexed` documents of a large write wait for the index and were not
+   * looked at (the newest waiting ones are checked one by one and are in the result).
+   */
+  index: FullTextState;
+  notIndexed: number;
 }>;
 
 export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
@@ -206,10 +211,6 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     return table.search(query) as FullTextResult<RxDocType> | undefined;
   }
 
-  /**
-   * Resolves when every stored document is in the full-text index (documents stored before the
-   * index existed are added in the background); rejects if that failed. At once without one.
-   */
   /** Resolves once the table's indexes are in the current layout (format-2 files: rebuilt). */
   indexesReady(): Promise<void> {
     this.ensureOpen('indexesReady');
@@ -217,6 +218,11 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     return 'indexesReady' in table ? table.indexesReady() : Promise.resolve();
   }
 
+  /**
+   * Resolves when every stored document is in the full-text index (documents stored before the
+   * index existed, and those of a large write, are added in the background); rejects if that
+   * failed. At once without one.
+   */
   fullTextReady(): Promise<void> {
     this.ensureOpen('fullTextReady');
     const table = this.table;

@@ -11,6 +11,8 @@
  *   has with other fields, (re)creates the FTS index, and the documents already
  *   stored are indexed in the background, a chunk per transaction, resuming at the next open if
  *   the app stops first (full-text-fill.ts); a missing FTS table is rebuilt the same way.
+ * - Rows a large write left to the full-text index's background pass (full-text-pending.ts)
+ *   and not indexed yet when the app stopped are added in the background after open.
  * - A format-2 table (indexes ending with the primary key) is used as it is, and its indexes
  *   are rebuilt as format 3 in the background, one per transaction (index-upgrade.ts).
  */
@@ -28,6 +30,7 @@ import {
 } from './table-catalog';
 import { convertLegacyTable } from './table-conversion';
 import { fillInBackground } from './full-text-fill';
+import { indexPendingInBackground } from './full-text-pending';
 import { upgradeIndexesInBackground } from './index-upgrade';
 import type { AnyTable } from './sqlite-storage-instance';
 import type { TableRequest } from './table-request';
@@ -97,6 +100,10 @@ function createTable(
     },
     () => undefined,
   );
+  if (table.fullText) {
+    const index = table.fullText;
+    index.setPendingRunner(() => indexPendingInBackground(connection, index));
+  }
   return table;
 }
 
@@ -135,6 +142,17 @@ function openCurrent(
     );
   }
   if (fill) index.startFill(fillInBackground(connection, index, request.tableName));
+  // Rows a large write left out of the index (a run stopped or killed before it added them):
+  // added in the background once start is over (full-text-pending.ts).
+  index.setPendingRunner(() => indexPendingInBackground(connection, index));
+  connection.write(
+    () => index.ensurePending(),
+    () => undefined,
+  );
+  if (index.hasPending()) {
+    index.lastDeferredAt = performance.now();
+    index.kickPending();
+  }
   return table;
 }
 

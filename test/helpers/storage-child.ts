@@ -5,6 +5,9 @@
  *   storage-child.ts <dir> group-then-hang <batchSize> one group that writes, says "in-group", hangs
  *   storage-child.ts <dir> write <n>                   insert n documents and close
  *   storage-child.ts <dir> dump                        print every checkin as JSON and close
+ *   storage-child.ts <dir> full-text-batches <n>       (another file, a collection with a
+ *       full-text index) a batch of n (whose index rows wait for the background pass, which
+ *       runs between batches), then a batch of 2 (indexed at once), forever; "ack <count>"
  */
 import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { getRxStorageNodeSqlite, runInStorageTransaction } from '../../electron/storage';
@@ -38,6 +41,47 @@ export async function openChildDb(directory: string): Promise<ChildDb> {
   return db;
 }
 
+/** The full-text declaration of the kill test: batches of 50+ wait; the pass never waits. */
+export const KILL_FULL_TEXT = {
+  fields: ['attendeeName', 'ticketId', 'checkInId'],
+  newestBy: 'checkedInAt',
+  deferFrom: 50,
+  deferQuietMs: 0,
+} as const;
+
+export type FullTextChildDb = RxDatabase<{ people: RxCollection<CheckinDoc> }>;
+
+export async function openFullTextDb(directory: string): Promise<FullTextChildDb> {
+  const db = (await createRxDatabase({
+    name: 'ftsdb',
+    storage: getRxStorageNodeSqlite({ directory }),
+    multiInstance: false,
+    closeDuplicates: true,
+  })) as FullTextChildDb;
+  await db.addCollections({
+    people: { schema: checkinSchema, instanceCreationOptions: { fullText: KILL_FULL_TEXT } },
+  });
+  return db;
+}
+
+async function fullTextBatches(directory: string, n: number): Promise<never> {
+  const db = await openFullTextDb(directory);
+  let stored = await db.people.count().exec();
+  say(`ready ${stored}`);
+  for (;;) {
+    for (const size of [n, 2]) {
+      // Out of time order, as a relay's backlog is (rids follow checkedInAt).
+      const docs = Array.from({ length: size }, (_, i) => makeCheckin(stored + i)).reverse();
+      const result = await db.people.bulkInsert(docs);
+      if (result.error.length > 0) throw new Error(JSON.stringify(result.error[0]));
+      stored += size;
+      say(`ack ${stored}`);
+      // A turn of the event loop, as a relay's next message is: the pass runs in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
 function say(line: string): void {
   process.stdout.write(line + '\n');
 }
@@ -46,6 +90,7 @@ async function main(): Promise<void> {
   const [directory, mode, arg] = process.argv.slice(2);
   if (!directory || !mode) throw new Error('usage: storage-child.ts <dir> <mode> [n]');
   const n = Number(arg ?? 0);
+  if (mode === 'full-text-batches') return fullTextBatches(directory, n);
   const db = await openChildDb(directory);
   let stored = await db.checkins.count().exec();
   say(`ready ${stored}`);

@@ -15,6 +15,8 @@ interface PagedState<T> {
   /** What main says about the whole list: `total` is a floor; how much a search looked at. */
   capped: boolean;
   coverage: string | null;
+  /** Check-ins a search could not look at yet (coverage 'catching-up'). */
+  notIndexed: number;
   pages: ReadonlyMap<number, ReadonlyArray<T>>;
   error: string | null;
 }
@@ -24,6 +26,7 @@ export interface PagedList<T> {
   sortedBy: string | null;
   capped: boolean;
   coverage: string | null;
+  notIndexed: number;
   row: (index: number) => T | undefined;
   onRange: (start: number, end: number) => void;
   error: string | null;
@@ -35,6 +38,7 @@ const empty = <T>(key: string): PagedState<T> => ({
   sortedBy: null,
   capped: false,
   coverage: null,
+  notIndexed: 0,
   pages: new Map(),
   error: null,
 });
@@ -49,6 +53,7 @@ export function usePagedList<T>(
     sortedBy?: string;
     capped?: boolean;
     coverage?: string;
+    notIndexed?: number;
   }>,
   key: string,
   refresh: unknown,
@@ -82,6 +87,7 @@ export function usePagedList<T>(
             sortedBy: res.sortedBy ?? null,
             capped: res.capped ?? false,
             coverage: res.coverage ?? null,
+            notIndexed: res.notIndexed ?? 0,
             pages,
             error: null,
           };
@@ -147,6 +153,7 @@ export function usePagedList<T>(
     sortedBy: current.sortedBy,
     capped: current.capped,
     coverage: current.coverage,
+    notIndexed: current.notIndexed,
     row: (i) => pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE],
     onRange,
     error: current.error,

@@ -26,6 +26,13 @@ import { useViewSort } from '../state/view-sort';
 type Field = 'any' | 'ticket' | 'name' | 'email';
 
 /** What a search did not look at, in words (nothing for 'all'). */
+function coverageNote(coverage: string, notIndexed: number): string | undefined {
+  if (coverage === 'catching-up') {
+    return `Search is catching up: ${notIndexed.toLocaleString()} check-ins just received are not indexed yet and may be missing for a moment.`;
+  }
+  return COVERAGE_NOTE[coverage];
+}
+
 const COVERAGE_NOTE: Record<string, string> = {
   newest: `Only the newest ${SEARCH_SCAN_NEWEST.toLocaleString()} check-ins were searched: type at least 3 letters to search them all.`,
   indexing:
@@ -223,9 +230,9 @@ export function CheckinsView({ api, nav, navigate }: DrillDownViewProps) {
           ) : null}
         </div>
         {list.error ? <p className="error">{list.error}</p> : null}
-        {query && list.coverage && COVERAGE_NOTE[list.coverage] ? (
+        {query && list.coverage && coverageNote(list.coverage, list.notIndexed) ? (
           <p className="muted" data-testid="checkins-coverage" data-coverage={list.coverage}>
-            {COVERAGE_NOTE[list.coverage]}
+            {coverageNote(list.coverage, list.notIndexed)}
           </p>
         ) : null}
         {query && list.capped && list.total !== null ? (

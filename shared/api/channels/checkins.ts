@@ -71,9 +71,13 @@ export const checkinsPageSchema = z.object({
   /**
    * How much of the store a text search looked at: 'all'; 'newest' (text with no word of 3+
    * characters checks only the newest SEARCH_SCAN_NEWEST check-ins); 'indexing' (check-ins
-   * stored before the search index existed are still being added to it); 'index-failed'.
+   * stored before the search index existed are still being added to it); 'catching-up'
+   * (`notIndexed` check-ins of a backlog just caught up are not in the search index yet and were
+   * not looked at); 'index-failed'.
    */
-  coverage: z.enum(['all', 'newest', 'indexing', 'index-failed']).optional(),
+  coverage: z.enum(['all', 'newest', 'indexing', 'catching-up', 'index-failed']).optional(),
+  /** With coverage 'catching-up': how many check-ins the search could not look at yet. */
+  notIndexed: z.number().int().nonnegative().optional(),
 });
 export type CheckinsPage = z.infer<typeof checkinsPageSchema>;
 
