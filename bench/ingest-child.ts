@@ -20,6 +20,7 @@
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startCore, type Core } from '../electron/app';
+import { checkinsFullTextReady } from '../electron/db';
 import { RawCheckins } from './storage-bench-helpers';
 
 const [mode, url, token, totalText, dir] = process.argv.slice(2);
@@ -182,7 +183,7 @@ async function ours(): Promise<Result> {
   // The search index of a backlog is added after it (electron/storage/full-text-pending.ts):
   // the time and CPU from the last commit until every check-in is searchable by the index.
   const indexMeter = meter();
-  await fullTextInstance(core).fullTextReady();
+  await checkinsFullTextReady(core.db);
   const indexed = indexMeter();
   await core.close();
   return {
@@ -193,19 +194,6 @@ async function ours(): Promise<Result> {
     indexCpuMs: indexed.cpuMs,
   };
 }
-
-/** The check-ins' own storage instance under RxDB's wrappers. */
-function fullTextInstance(core: Core): { fullTextReady(): Promise<void> } {
-  let current = core.db.checkins.storageInstance as unknown as {
-    fullTextReady?: () => Promise<void>;
-    originalStorageInstance?: unknown;
-  };
-  for (let depth = 0; depth < 8 && typeof current.fullTextReady !== 'function'; depth++) {
-    current = current.originalStorageInstance as typeof current;
-  }
-  return current as { fullTextReady(): Promise<void> };
-}
-
 const result = mode === 'ours' ? await ours() : await raw(mode === 'raw-fts');
 const rssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ ...result, rssMb })}\n`);

@@ -18,7 +18,13 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } fro
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECKINS_SCHEMA_VERSION, DATABASE_NAME, EMPTY_TOTALS, openStore } from '../electron/db';
+import {
+  CHECKINS_SCHEMA_VERSION,
+  checkinsFullTextReady,
+  DATABASE_NAME,
+  EMPTY_TOTALS,
+  openStore,
+} from '../electron/db';
 import { commitBatch } from '../electron/ingest/batch-commit';
 import { RealisticMessages } from './storage-fixture';
 
@@ -118,6 +124,8 @@ async function build(
         log(`  ${totals.stored.toLocaleString('en')} (${s} s)`);
       }
     }
+    // A fixture with every check-in in the search index (large batches add theirs after).
+    await checkinsFullTextReady(store.db);
   } finally {
     await store.close();
   }

@@ -62,6 +62,7 @@ const DEFAULT_SCAN = 20_000;
 
 type FullTextSearchable = {
   fullTextSearch(query: unknown): FullTextResult<CheckInDoc> | undefined;
+  fullTextReady?: () => Promise<void>;
   originalStorageInstance?: unknown;
 };
 
@@ -115,6 +116,15 @@ function whereOf(
     };
   }
   return where;
+}
+
+/**
+ * Resolves once every stored check-in is in the full-text index (a backlog's index rows are
+ * added in the background after it; electron/storage/full-text-pending.ts). At once on a
+ * storage without the index.
+ */
+export async function checkinsFullTextReady(db: GateOpsDatabase): Promise<void> {
+  await searchable(db.checkins.storageInstance)?.fullTextReady?.();
 }
 
 /** Our storage's instance under RxDB's wrappers, if the collection is on it. */

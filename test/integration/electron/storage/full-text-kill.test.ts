@@ -64,7 +64,9 @@ it('SIGKILL at any point loses no waiting row and indexes none twice; the next o
     const child = startChild([temp.dir, 'full-text-batches', '300']);
     const ready = Number((await child.waitFor('ready ')).slice(6));
     expect(ready).toBeGreaterThanOrEqual(acknowledged);
-    // Some runs die in a batch, some in the background pass, some between the two.
+    // After its first batch (whatever the load), at a random moment: some runs die in a batch,
+    // some in the background pass, some between the two.
+    await child.waitFor('ack ');
     await randomDelay(500);
     child.process.kill('SIGKILL');
     await child.exited;
