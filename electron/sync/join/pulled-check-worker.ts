@@ -13,6 +13,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { validatePushedDocument } from '../sync-collections';
+import { CLAIMED_FROM, FINE_UP_TO } from './pulled-check-progress';
 
 export interface PulledCheckRequest {
   readonly id: number;
@@ -21,14 +22,10 @@ export interface PulledCheckRequest {
   readonly text: string;
   /** Documents of the batch the main thread holds (parsed from the same text). */
   readonly count: number;
-  /** Shared with the main thread: Int32Array(2), see FINE_UP_TO and CLAIMED_FROM. */
+  /** Shared with the main thread: Int32Array(2), see pulled-check-progress.ts. */
   readonly progress: SharedArrayBuffer;
 }
 
-/** Index in `progress`: the documents before this one were checked here and are fine. */
-export const FINE_UP_TO = 0;
-/** Index in `progress`: the main thread checks (or has checked) the documents from this one on. */
-export const CLAIMED_FROM = 1;
 /** Documents this thread checks between two looks at what the main thread has claimed. */
 export const WORKER_SLICE = 250;
 

@@ -22,12 +22,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  CLAIMED_FROM,
-  FINE_UP_TO,
-  type PulledCheckAnswer,
-  type PulledCheckRequest,
-} from './pulled-check-worker';
+import { CLAIMED_FROM, FINE_UP_TO } from './pulled-check-progress';
+import type { PulledCheckAnswer, PulledCheckRequest } from './pulled-check-worker';
 
 /**
  * The worker's verdict on a batch: null (it checked every document: fine), a refusal, 'partial'

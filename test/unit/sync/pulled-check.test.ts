@@ -17,11 +17,8 @@ import {
   type PulledJob,
   type PulledVerdict,
 } from '../../../electron/sync/join/pulled-check';
-import {
-  CLAIMED_FROM,
-  FINE_UP_TO,
-  checkPulledFrame,
-} from '../../../electron/sync/join/pulled-check-worker';
+import { CLAIMED_FROM, FINE_UP_TO } from '../../../electron/sync/join/pulled-check-progress';
+import { checkPulledFrame } from '../../../electron/sync/join/pulled-check-worker';
 import { validatePushedDocument } from '../../../electron/sync/sync-collections';
 import { checkInEvent, memoryStore } from '../../helpers/sync';
 
